@@ -14,6 +14,12 @@ public static class DicomDictionary
         [0x00282110] = DicomVR.CS, [0x00282112] = DicomVR.DS, [0x00282114] = DicomVR.CS,
     };
 
+    public static DicomDictionaryEntry? Lookup(DicomTag tag, string? privateCreator = null)
+    {
+        _ = privateCreator;
+        return Known.ContainsKey(tag.Value) ? new DicomDictionaryEntry(tag.ToHexString()) : null;
+    }
+
     public static DicomVR ImplicitVR(DicomTag tag, string? privateCreator)
     {
         _ = privateCreator;
@@ -30,3 +36,5 @@ public static class DicomDictionary
         return Known.TryGetValue(tag.Value, out var vr) ? vr : DicomVR.UN;
     }
 }
+
+public sealed record DicomDictionaryEntry(string Keyword);

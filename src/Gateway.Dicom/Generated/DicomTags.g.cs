@@ -19,4 +19,18 @@ public static partial class DicomTags
     public static readonly DicomTag ExtendedOffsetTableLengths = new(0x7FE0, 0x0002);
     public static readonly DicomTag FloatPixelData = new(0x7FE0, 0x0008);
     public static readonly DicomTag DoubleFloatPixelData = new(0x7FE0, 0x0009);
+    public static readonly DicomTag SamplesPerPixel = new(0x0028, 0x0002);
+    public static readonly DicomTag PhotometricInterpretation = new(0x0028, 0x0004);
+    public static readonly DicomTag PlanarConfiguration = new(0x0028, 0x0006);
+    public static readonly DicomTag NumberOfFrames = new(0x0028, 0x0008);
+    public static readonly DicomTag Rows = new(0x0028, 0x0010);
+    public static readonly DicomTag Columns = new(0x0028, 0x0011);
+    public static readonly DicomTag BitsAllocated = new(0x0028, 0x0100);
+    public static readonly DicomTag BitsStored = new(0x0028, 0x0101);
+    public static readonly DicomTag HighBit = new(0x0028, 0x0102);
+    public static readonly DicomTag PixelRepresentation = new(0x0028, 0x0103);
+    public static readonly DicomTag LossyImageCompression = new(0x0028, 0x2110);
+    public static readonly DicomTag LossyImageCompressionRatio = new(0x0028, 0x2112);
+    public static readonly DicomTag LossyImageCompressionMethod = new(0x0028, 0x2114);
+    public static readonly DicomTag DerivationDescription = new(0x0008, 0x2111);
 }

@@ -48,4 +48,14 @@ public interface IPixelCodec
     /// <see cref="FrameInfo.PlanarConfiguration"/>) into the bitstream of <paramref name="syntax"/>.
     /// </summary>
     byte[] Encode(ReadOnlySpan<byte> native, DicomTransferSyntax syntax, FrameInfo info, EncodeOptions options);
+
+    /// <summary>
+    /// The Photometric Interpretation that <see cref="Encode"/> output carries (PS3.5 8.2: e.g. YBR_FULL_422 for
+    /// colour JPEG baseline, YBR_RCT or YBR_ICT for colour JPEG 2000); the input's when the codec keeps it.
+    /// </summary>
+    string EncodedPhotometricInterpretation(DicomTransferSyntax syntax, FrameInfo info)
+    {
+        ArgumentNullException.ThrowIfNull(info);
+        return info.PhotometricInterpretation;
+    }
 }

@@ -1,0 +1,39 @@
+namespace Gateway.Dicom.Imaging;
+
+/// <summary>The pixel codecs available, by transfer syntax.</summary>
+public sealed class DicomCodecRegistry
+{
+    private readonly Dictionary<string, IPixelCodec> _byUid = new(StringComparer.Ordinal);
+
+    public DicomCodecRegistry(IEnumerable<IPixelCodec> codecs)
+    {
+        ArgumentNullException.ThrowIfNull(codecs);
+        foreach (var codec in codecs)
+        {
+            foreach (var syntax in codec.TransferSyntaxes)
+            {
+                _byUid.TryAdd(syntax.Uid, codec);
+            }
+        }
+    }
+
+    /// <summary>Every codec this library ships.</summary>
+    public static DicomCodecRegistry Default { get; } = new(
+    [
+        new Codecs.EncapsulatedUncompressedCodec(),
+    ]);
+
+    public IEnumerable<DicomTransferSyntax> DecodableSyntaxes => _byUid.Keys.Select(DicomTransferSyntax.FromUid);
+
+    public bool CanDecode(DicomTransferSyntax syntax) => !syntax.IsEncapsulated || _byUid.ContainsKey(syntax.Uid);
+
+    /// <summary>The codec for an encapsulated syntax.</summary>
+    /// <exception cref="DicomCodecException">No codec handles <paramref name="syntax"/>.</exception>
+    public IPixelCodec Get(DicomTransferSyntax syntax)
+    {
+        ArgumentNullException.ThrowIfNull(syntax);
+        return _byUid.TryGetValue(syntax.Uid, out var codec)
+            ? codec
+            : throw new DicomCodecException($"No codec for transfer syntax {syntax}.");
+    }
+}
