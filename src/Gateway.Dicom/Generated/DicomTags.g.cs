@@ -33,4 +33,11 @@ public static partial class DicomTags
     public static readonly DicomTag LossyImageCompressionRatio = new(0x0028, 0x2112);
     public static readonly DicomTag LossyImageCompressionMethod = new(0x0028, 0x2114);
     public static readonly DicomTag DerivationDescription = new(0x0008, 0x2111);
+    public static readonly DicomTag RescaleIntercept = new(0x0028, 0x1052);
+    public static readonly DicomTag RescaleSlope = new(0x0028, 0x1053);
+    public static readonly DicomTag RescaleType = new(0x0028, 0x1054);
+    public static readonly DicomTag ModalityLUTSequence = new(0x0028, 0x3000);
+    public static readonly DicomTag LUTDescriptor = new(0x0028, 0x3002);
+    public static readonly DicomTag ModalityLUTType = new(0x0028, 0x3004);
+    public static readonly DicomTag LUTData = new(0x0028, 0x3006);
 }
