@@ -9,8 +9,12 @@ namespace Gateway.Dicom.Text;
 /// </summary>
 internal static class CodePages
 {
+    /// <summary>Undecodable bytes become U+FFFD (DecoderFallback.ReplacementFallback would give '?').</summary>
+    public static DecoderFallback ReplacementFallback { get; } = new DecoderReplacementFallback("\uFFFD");
+
+    /// <summary>The code page, throwing on characters it cannot encode and replacing bytes it cannot decode with U+FFFD.</summary>
     public static Encoding Get(int codePage) =>
-        CodePagesEncodingProvider.Instance.GetEncoding(codePage, EncoderFallback.ExceptionFallback, DecoderFallback.ReplacementFallback)
+        CodePagesEncodingProvider.Instance.GetEncoding(codePage, EncoderFallback.ExceptionFallback, ReplacementFallback)
         ?? throw new InvalidOperationException($"Code page {codePage} is not available from System.Text.Encoding.CodePages.");
 
     /// <summary>The single character that <paramref name="bytes"/> decode to, or U+FFFD when the code page does not define them.</summary>

@@ -63,7 +63,7 @@ internal sealed class DefinedTerm
         Extension("ISO 2022 IR 159", GraphicSets.JisX0212, null),
         Extension("ISO 2022 IR 149", null, GraphicSets.KsX1001),
         Extension("ISO 2022 IR 58", null, GraphicSets.Gb2312),
-        new("ISO_IR 192", null, null, false, Encoding.GetEncoding(65001, EncoderFallback.ExceptionFallback, DecoderFallback.ReplacementFallback)),
+        new("ISO_IR 192", null, null, false, Encoding.GetEncoding(65001, EncoderFallback.ExceptionFallback, CodePages.ReplacementFallback)),
         new("GB18030", null, null, false, CodePages.Get(54936)),
         new("GBK", null, null, false, CodePages.Get(936)),
     ];
