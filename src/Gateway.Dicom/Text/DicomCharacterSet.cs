@@ -30,8 +30,8 @@ public sealed class DicomCharacterSet
 
     private DicomCharacterSet(IReadOnlyList<string> terms, IReadOnlyList<string> ignoredTerms, Iso2022Repertoire? repertoire, Encoding? standalone)
     {
-        Terms = terms;
-        IgnoredTerms = ignoredTerms;
+        Terms = terms.ToArray().AsReadOnly();
+        IgnoredTerms = ignoredTerms.ToArray().AsReadOnly();
         this.repertoire = repertoire;
         this.standalone = standalone;
     }

@@ -63,6 +63,7 @@ public sealed class StandardExampleTests
     public static TheoryData<string[], string, string, byte[]> Examples => new()
     {
         { ["", "ISO 2022 IR 87"], "PN", JapaneseName, ExampleH31 },
+        { ["ISO 2022 IR 6", "ISO 2022 IR 87"], "PN", JapaneseName, ExampleH31 },
         { ["ISO 2022 IR 13", "ISO 2022 IR 87"], "PN", JapaneseKatakanaName, ExampleH32 },
         { ["", "ISO 2022 IR 149"], "PN", "Hong^Gildong=洪^吉洞=홍^길동", ExampleI21 },
         { ["ISO_IR 192"], "LT", ExampleJ2Text, ExampleJ21 },
