@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Independent oracle for Gateway.Dicom.Text.DicomCharacterSet, built on Debian's python3-pydicom.
 
-Two sub-commands, each printing one JSON document on stdout:
+Three sub-commands, each printing one JSON document on stdout:
 
   elements FILE...  every character-set-dependent text element (SH, LO, ST, LT, PN, UC, UT) of each
                     file, sequences included: its path, VR, the (0008,0005) terms that apply to it
@@ -29,6 +29,7 @@ from pydicom.charset import convert_encodings, decode_bytes, python_encoding
 from pydicom.dataelem import DataElement_from_raw, RawDataElement
 from pydicom.dataset import Dataset
 from pydicom.multival import MultiValue
+from pydicom.tag import Tag
 from pydicom.valuerep import TEXT_VR_DELIMS
 
 CHARACTER_SET_DEPENDENT_VRS = {"SH", "LO", "ST", "LT", "PN", "UC", "UT"}
@@ -112,7 +113,7 @@ def decode_values(requests: list[dict[str, Any]]) -> dict[str, Any]:
     for request in requests:
         raw_bytes = bytes.fromhex(request["hex"])
         # A private tag: the VR given here, not a dictionary entry, drives the conversion.
-        raw = RawDataElement(pydicom.tag.Tag(0x0009, 0x1010), request["vr"], len(raw_bytes), raw_bytes, 0, False, True)
+        raw = RawDataElement(Tag(0x0009, 0x1010), request["vr"], len(raw_bytes), raw_bytes, 0, False, True)
         element = DataElement_from_raw(raw, convert_encodings(request["terms"] or None))
         results.append(as_strings(element.value))
     return {"pydicom": pydicom.__version__, "values": results}
