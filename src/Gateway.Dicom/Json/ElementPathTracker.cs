@@ -28,6 +28,23 @@ internal sealed class ElementPathTracker
         return new DicomElementPath(tags, [.. _items]);
     }
 
+    /// <summary>"00081140[0]": the item being read, or "the top-level data set".</summary>
+    public string DescribeLocation()
+    {
+        if (_sequences.Count == 0)
+        {
+            return "the top-level data set";
+        }
+
+        var text = new System.Text.StringBuilder();
+        for (var i = 0; i < _sequences.Count; i++)
+        {
+            text.Append(i > 0 ? "." : string.Empty).Append(_sequences[i].ToHexString()).Append('[').Append(_items[i]).Append(']');
+        }
+
+        return text.ToString();
+    }
+
     /// <summary>"00081140[0].00100010": how error messages name an attribute.</summary>
     public string Describe(DicomTag tag)
     {
