@@ -449,8 +449,9 @@ internal sealed class DicomJsonParser(DicomJsonReaderOptions options)
     }
 
     /// <summary>
-    /// A value given as bytes. Top-level Pixel Data in OB or OW is encapsulated when the transfer syntax says so,
-    /// or, with no transfer syntax known, when the bytes are exactly a run of PS3.5 A.4 items.
+    /// A value given as bytes. Pixel Data in OB or OW is never encapsulated in a native transfer syntax; top-level
+    /// Pixel Data is in an encapsulated one; otherwise (no transfer syntax known, or an icon image in an item, which
+    /// may go either way) it is taken as encapsulated when the bytes are exactly a run of PS3.5 A.4 items.
     /// </summary>
     internal DicomElement BinaryElement(DicomTag tag, DicomVR vr, ReadOnlyMemory<byte> bytes, bool topLevel)
     {
@@ -459,14 +460,14 @@ internal sealed class DicomJsonParser(DicomJsonReaderOptions options)
             throw Error(tag, "a sequence is given as a Value array of items, not as bytes.");
         }
 
-        if (topLevel && tag == DicomTags.PixelData && (vr == DicomVR.OB || vr == DicomVR.OW) && _encapsulated != false)
+        if (tag == DicomTags.PixelData && (vr == DicomVR.OB || vr == DicomVR.OW) && _encapsulated != false)
         {
             if (EncapsulatedValueField.TryDecode(tag, vr, bytes, out var fragments))
             {
                 return fragments;
             }
 
-            if (_encapsulated == true)
+            if (_encapsulated == true && topLevel)
             {
                 throw Error(tag, "the transfer syntax is encapsulated, but the pixel data are not a run of items (PS3.5 A.4).");
             }

@@ -205,6 +205,24 @@ public class DicomJsonReaderTests
     }
 
     [Fact]
+    public void Icon_pixel_data_in_an_item_is_encapsulated_when_its_bytes_are_items_even_in_an_encapsulated_syntax()
+    {
+        var items = Convert.ToBase64String([0xFE, 0xFF, 0x00, 0xE0, 0, 0, 0, 0, 0xFE, 0xFF, 0x00, 0xE0, 2, 0, 0, 0, 0xFF, 0xD9]);
+        var json = $$"""
+            {
+              "00880200": { "vr": "SQ", "Value": [
+                { "7FE00010": { "vr": "OB", "InlineBinary": "{{items}}" } },
+                { "7FE00010": { "vr": "OB", "InlineBinary": "AAECAw==" } } ] }
+            }
+            """;
+
+        var icons = DicomJsonReader.Read(json, new DicomJsonReaderOptions { TransferSyntax = DicomTransferSyntax.JpegBaseline }).GetSequence(new DicomTag(0x0088, 0x0200))!;
+
+        Assert.IsType<DicomFragmentSequence>(icons.Items[0][DicomTags.PixelData]);
+        Assert.Equal([0, 1, 2, 3], ValueBytes(icons.Items[1], 0x7FE00010));
+    }
+
+    [Fact]
     public void Members_may_come_in_any_order_and_lowercase_tag_keys_are_accepted()
     {
         var dataset = DicomJsonReader.Read("""{ "0008103e": { "Value": [ "Series" ], "vr": "LO", "x-extension": 1 }, "00080060": { "vr": "CS", "Value": [ "MR" ] } }""");
