@@ -25,8 +25,17 @@ internal sealed class DicomJsonParser(DicomJsonReaderOptions options)
             throw new DicomJsonException($"A DICOM JSON data set must be a JSON object, not {Describe(json.ValueKind)}.");
         }
 
-        _encapsulated = EncapsulatedPixelData(json);
-        return ReadDataset(json, null, topLevel: true);
+        try
+        {
+            _encapsulated = EncapsulatedPixelData(json);
+            return ReadDataset(json, null, topLevel: true);
+        }
+        catch (InvalidOperationException exception)
+        {
+            // Every typed access checks the JSON kind first, so this can only be System.Text.Json refusing to unescape
+            // a key with an unpaired surrogate (valid JSON, but not text); values go through StringOf.
+            throw new DicomJsonException($"In {_path.DescribeLocation()}: a key holds an unpaired surrogate escape, which is not text.", exception);
+        }
     }
 
     /// <summary>For resolving bulk data after reading: the options' transfer syntax, else the data set's (0002,0010).</summary>
@@ -48,7 +57,7 @@ internal sealed class DicomJsonParser(DicomJsonReaderOptions options)
             && attribute.TryGetProperty("Value", out var value) && value.ValueKind == JsonValueKind.Array && value.GetArrayLength() == 1
             && value[0].ValueKind == JsonValueKind.String)
         {
-            syntax = DicomTransferSyntax.FromUid(value[0].GetString()!.Trim());
+            syntax = DicomTransferSyntax.FromUid(StringOf(DicomTags.TransferSyntaxUID, value[0]).Trim());
         }
 
         return syntax is { IsKnown: true } ? syntax.IsEncapsulated : null;
@@ -147,7 +156,7 @@ internal sealed class DicomJsonParser(DicomJsonReaderOptions options)
             throw Error(tag, $"\"vr\" must be a string, not {Describe(json.ValueKind)}.");
         }
 
-        var code = json.GetString();
+        var code = StringOf(tag, json);
         return DicomVR.TryParse(code, out var vr) ? vr : throw Error(tag, $"\"{code}\" is not a DICOM value representation.");
     }
 
@@ -232,9 +241,9 @@ internal sealed class DicomJsonParser(DicomJsonReaderOptions options)
             case JsonValueKind.Null:
                 return string.Empty;
             case JsonValueKind.String when vr == DicomVR.DS || vr == DicomVR.IS:
-                return value.GetString()!.Trim(); // PS3.18 table F.2.3-1 note: DS and IS may be strings.
+                return StringOf(tag, value).Trim(); // PS3.18 table F.2.3-1 note: DS and IS may be strings.
             case JsonValueKind.String:
-                return value.GetString()!;
+                return StringOf(tag, value);
             case JsonValueKind.Number when vr == DicomVR.IS:
                 return DecimalText.IntegerStringFromJson(value.GetRawText())
                     ?? throw Error(tag, $"IS values are integers; {value.GetRawText()} is not.");
@@ -270,7 +279,7 @@ internal sealed class DicomJsonParser(DicomJsonReaderOptions options)
         }
 
         return group.ValueKind == JsonValueKind.String
-            ? group.GetString()!
+            ? StringOf(tag, group)
             : throw Error(tag, $"the PN component group \"{name}\" must be a string, not {Describe(group.ValueKind)}.");
     }
 
@@ -299,7 +308,7 @@ internal sealed class DicomJsonParser(DicomJsonReaderOptions options)
     {
         if (vr == DicomVR.AT)
         {
-            if (value.ValueKind != JsonValueKind.String || value.GetString() is not { Length: 8 } text
+            if (value.ValueKind != JsonValueKind.String || StringOf(tag, value) is not { Length: 8 } text
                 || !uint.TryParse(text, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var tagValue))
             {
                 throw Error(tag, $"AT values are tags written as eight hexadecimal digits, not {value.GetRawText()}.");
@@ -355,7 +364,7 @@ internal sealed class DicomJsonParser(DicomJsonReaderOptions options)
         }
 
         // SV may be a string to keep precision beyond 2^53 (PS3.18 table F.2.3-1); 1.0 or 1e3 are integers too.
-        if (IntegerText(vr, value) is { } text && decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed)
+        if (IntegerText(tag, vr, value) is { } text && decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed)
             && decimal.Truncate(parsed) == parsed && parsed >= long.MinValue && parsed <= long.MaxValue)
         {
             return (long)parsed;
@@ -371,7 +380,7 @@ internal sealed class DicomJsonParser(DicomJsonReaderOptions options)
             return number;
         }
 
-        if (IntegerText(vr, value) is { } text && decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed)
+        if (IntegerText(tag, vr, value) is { } text && decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed)
             && decimal.Truncate(parsed) == parsed && parsed >= ulong.MinValue && parsed <= ulong.MaxValue)
         {
             return (ulong)parsed;
@@ -380,10 +389,10 @@ internal sealed class DicomJsonParser(DicomJsonReaderOptions options)
         throw Error(tag, $"{vr} values are integers from 0 to {ulong.MaxValue}, not {value.GetRawText()}.");
     }
 
-    private static string? IntegerText(DicomVR vr, JsonElement value) => value.ValueKind switch
+    private string? IntegerText(DicomTag tag, DicomVR vr, JsonElement value) => value.ValueKind switch
     {
         JsonValueKind.Number => value.GetRawText(),
-        JsonValueKind.String when vr == DicomVR.SV || vr == DicomVR.UV => value.GetString()!.Trim(),
+        JsonValueKind.String when vr == DicomVR.SV || vr == DicomVR.UV => StringOf(tag, value).Trim(),
         _ => null,
     };
 
@@ -404,7 +413,7 @@ internal sealed class DicomJsonParser(DicomJsonReaderOptions options)
         else if (value.ValueKind == JsonValueKind.String)
         {
             // DicomJsonWriter writes non-finite values as these strings, since JSON numbers cannot be.
-            switch (value.GetString())
+            switch (StringOf(tag, value))
             {
                 case "NaN": return double.NaN;
                 case "Infinity": return double.PositiveInfinity;
@@ -485,8 +494,21 @@ internal sealed class DicomJsonParser(DicomJsonReaderOptions options)
         }
 
         return json.ValueKind == JsonValueKind.String
-            ? json.GetString()!
+            ? StringOf(tag, json)
             : throw Error(tag, $"\"{name}\" must be a string, not {Describe(json.ValueKind)}.");
+    }
+
+    /// <summary>A JSON string's text; an escaped unpaired surrogate (valid JSON, but not text) is a DICOM JSON error.</summary>
+    private string StringOf(DicomTag tag, JsonElement json)
+    {
+        try
+        {
+            return json.GetString()!;
+        }
+        catch (InvalidOperationException exception)
+        {
+            throw new DicomJsonException($"{_path.Describe(tag)}: a string holds an unpaired surrogate escape, which is not text.", exception);
+        }
     }
 
     private DicomJsonException Error(DicomTag tag, string problem) => new($"{_path.Describe(tag)}: {problem}");

@@ -75,6 +75,33 @@ public class DicomJsonMalformedInputTests
         Assert.Equal(1, DicomJsonReader.Read(json, new DicomJsonReaderOptions { MaxSequenceDepth = 10 }).Count);
     }
 
+    [Theory]
+    [InlineData("{ \"00100010\": { \"vr\": \"PN\", \"Value\": [ { \"Alphabetic\": \"\\uD800\" } ] } }")]
+    [InlineData("{ \"00080060\": { \"vr\": \"CS\", \"Value\": [ \"\\uDC00x\" ] } }")]
+    [InlineData("{ \"0008\\uD8000060\": { \"vr\": \"CS\" } }")]
+    [InlineData("{ \"00080060\": { \"vr\": \"\\uD800\" } }")]
+    public void Strings_with_lone_surrogates_are_refused_as_DICOM_JSON_errors(string json) =>
+        Assert.Throws<DicomJsonException>(() => DicomJsonReader.Read(json));
+
+    [Fact]
+    public void Random_corruptions_of_valid_JSON_fail_only_as_DicomJsonException()
+    {
+        var original = System.Text.Encoding.UTF8.GetBytes(Ps318Example.Json);
+        byte[] replacements = "{}[],:\"0123456789aAzZ-+.eE nul\\\u00ff"u8.ToArray();
+        var random = new Random(20240229);
+        for (var trial = 0; trial < 3000; trial++)
+        {
+            var corrupted = (byte[])original.Clone();
+            for (var edits = random.Next(1, 4); edits > 0; edits--)
+            {
+                corrupted[random.Next(corrupted.Length)] = replacements[random.Next(replacements.Length)];
+            }
+
+            var exception = Record.Exception(() => DicomJsonReader.Read(corrupted));
+            Assert.True(exception is null or DicomJsonException, $"Trial {trial}: {exception}");
+        }
+    }
+
     [Fact]
     public void Every_truncation_of_valid_JSON_fails_as_a_DicomException_and_nothing_else()
     {
