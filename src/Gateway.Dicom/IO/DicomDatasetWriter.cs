@@ -46,6 +46,8 @@ internal sealed class DicomDatasetWriter(Stream output, DicomEncoding encoding)
             case DicomFragmentSequence fragments:
                 WriteFragments(fragments);
                 break;
+            default:
+                throw new DicomException($"Element {element.Tag} is a {element.GetType().Name}, which has no value to encode (an unresolved bulk data reference?).");
         }
     }
 
@@ -176,7 +178,7 @@ internal sealed class DicomDatasetWriter(Stream output, DicomEncoding encoding)
 
                 return total;
             default:
-                return 0;
+                throw new DicomException($"Element {element.Tag} is a {element.GetType().Name}, which has no value to encode (an unresolved bulk data reference?).");
         }
     }
 
