@@ -28,6 +28,7 @@ import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NoReturn
 
 DEFAULT_DICOM_DIC = Path("/usr/share/libdcmtk17/dicom.dic")
 DEFAULT_PRIVATE_DIC = Path("/usr/share/libdcmtk17/private.dic")
@@ -166,7 +167,7 @@ class UidEntry:
     keyword: str
 
 
-def fail(path: Path, line_number: int, message: str) -> None:
+def fail(path: Path, line_number: int, message: str) -> NoReturn:
     raise SystemExit(f"{path}:{line_number}: {message}")
 
 
