@@ -8,6 +8,8 @@ namespace Gateway.Dicom;
 /// </summary>
 public static class DicomDictionary
 {
+    private static readonly DicomValueMultiplicity One = new(1, 1, 1, "1");
+
     /// <summary>
     /// The entry for a tag: a standard element, a repeating-group element such as (6002,3000), a group
     /// length (gggg,0000) or a private creator (gggg,0010-00FF). Private data elements need their creator:
@@ -54,10 +56,10 @@ public static class DicomDictionary
     /// The VR to assume for an element read in Implicit VR Little Endian: the dictionary's default VR.
     /// Group lengths are UL, private creators LO, and unknown elements (including private elements of an
     /// unknown creator, and the item/delimitation tags, which have no VR) UN.
-    /// Where PS3.6 allows several VRs the default is, following PS3.5 annex A.1:
+    /// Where PS3.6 allows several VRs the default is:
     /// "US or SS" -> US (the reader should switch to SS when Pixel Representation (0028,0103) is 1);
-    /// "OB or OW" (Pixel Data, Overlay Data, Waveform Data, ...) -> OW;
-    /// "US or OW" (LUT Data) -> OW (US only for a one-entry LUT, see PS3.3 C.11.1.1.1);
+    /// "OB or OW" (Pixel Data, Overlay Data, Waveform Data, ...) -> OW, as PS3.5 annex A.1 requires;
+    /// "US or OW" (LUT Data) -> OW (16-bit words either way in little endian; a reader may refine it from LUT Descriptor);
     /// DICOMDIR offsets ("up" in DCMTK) -> UL.
     /// </summary>
     public static DicomVR ImplicitVR(DicomTag tag, string? privateCreator)
@@ -75,8 +77,6 @@ public static class DicomDictionary
         var entry = Lookup(tag, privateCreator);
         return entry is { VRs.Count: > 0 } ? entry.VRs[0] : DicomVR.UN;
     }
-
-    private static readonly DicomValueMultiplicity One = new(1, 1, 1, "1");
 
     private static DicomDictionaryEntry RuleEntry(DicomTag tag, DicomVR vr, string keyword, bool isRetired) =>
         new(tag, uint.MaxValue, keyword, [vr], One, isRetired, privateCreator: null);
