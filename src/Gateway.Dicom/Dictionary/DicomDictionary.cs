@@ -1,28 +1,69 @@
 namespace Gateway.Dicom;
 
-// Placeholder until the dictionary branch lands (that file replaces this one).
+/// <summary>
+/// The DICOM data dictionary: standard data elements (PS3.6, from DCMTK's dicom.dic), repeating groups,
+/// and private elements of known creators (DCMTK's private.dic). The tables are generated constants
+/// (see tools/dictgen); nothing is loaded or built before the first lookup, and each entry is built
+/// once, when first asked for.
+/// </summary>
 public static class DicomDictionary
 {
-    private static readonly Dictionary<uint, DicomVR> Known = new()
-    {
-        [0x00080005] = DicomVR.CS, [0x00080016] = DicomVR.UI, [0x00080018] = DicomVR.UI, [0x00080060] = DicomVR.CS,
-        [0x00100010] = DicomVR.PN, [0x00100020] = DicomVR.LO, [0x0020000D] = DicomVR.UI, [0x0020000E] = DicomVR.UI,
-        [0x00280002] = DicomVR.US, [0x00280004] = DicomVR.CS, [0x00280006] = DicomVR.US, [0x00280008] = DicomVR.IS,
-        [0x00280010] = DicomVR.US, [0x00280011] = DicomVR.US, [0x00280100] = DicomVR.US, [0x00280101] = DicomVR.US,
-        [0x00280102] = DicomVR.US, [0x00280103] = DicomVR.US, [0x7FE00010] = DicomVR.OW, [0x00082112] = DicomVR.SQ,
-        [0x00081140] = DicomVR.SQ, [0x00081150] = DicomVR.UI, [0x00081155] = DicomVR.UI, [0x00082111] = DicomVR.ST,
-        [0x00282110] = DicomVR.CS, [0x00282112] = DicomVR.DS, [0x00282114] = DicomVR.CS,
-    };
+    private static readonly DicomValueMultiplicity One = new(1, 1, 1, "1");
 
-    public static DicomDictionaryEntry? Lookup(DicomTag tag, string? privateCreator = null)
+    /// <summary>
+    /// The entry for a tag: a standard element, a repeating-group element such as (6002,3000), a group
+    /// length (gggg,0000) or a private creator (gggg,0010-00FF). Private data elements need their creator:
+    /// use <see cref="Lookup(DicomTag, string?)"/>. Null when the tag is unknown.
+    /// </summary>
+    public static DicomDictionaryEntry? Lookup(DicomTag tag) => Lookup(tag, privateCreator: null);
+
+    /// <summary>
+    /// As <see cref="Lookup(DicomTag)"/>, and for a private data element (gggg,bbee) the entry that the
+    /// private creator of block bb defines; pass the creator's value (padding is ignored).
+    /// </summary>
+    public static DicomDictionaryEntry? Lookup(DicomTag tag, string? privateCreator)
     {
-        _ = privateCreator;
-        return Known.ContainsKey(tag.Value) ? new DicomDictionaryEntry(tag.ToHexString()) : null;
+        if (tag.IsPrivate)
+        {
+            if (tag.IsGroupLength)
+            {
+                return RuleEntry(tag, DicomVR.UL, "PrivateGroupLength", isRetired: true);
+            }
+
+            if (tag.IsPrivateCreator)
+            {
+                return RuleEntry(tag, DicomVR.LO, "PrivateCreator", isRetired: false);
+            }
+
+            return privateCreator is null ? null : PrivateDictionary.Find(tag, privateCreator);
+        }
+
+        return StandardDictionary.Find(tag)
+            ?? (tag.IsGroupLength ? RuleEntry(tag, DicomVR.UL, "GenericGroupLength", isRetired: true) : null);
     }
 
+    /// <summary>
+    /// The tag of a standard keyword (case-sensitive, as PS3.6 spells it, e.g. "PatientName"). A repeating
+    /// group keyword gives the lowest tag of its family, e.g. "OverlayData" gives (6000,3000).
+    /// </summary>
+    public static bool TryGetTag(string keyword, out DicomTag tag)
+    {
+        ArgumentNullException.ThrowIfNull(keyword);
+        return StandardDictionary.TryGetTag(keyword, out tag);
+    }
+
+    /// <summary>
+    /// The VR to assume for an element read in Implicit VR Little Endian: the dictionary's default VR.
+    /// Group lengths are UL, private creators LO, and unknown elements (including private elements of an
+    /// unknown creator, and the item/delimitation tags, which have no VR) UN.
+    /// Where PS3.6 allows several VRs the default is:
+    /// "US or SS" -> US (the reader should switch to SS when Pixel Representation (0028,0103) is 1);
+    /// "OB or OW" (Pixel Data, Overlay Data, Waveform Data, ...) -> OW, as PS3.5 annex A.1 requires;
+    /// "US or OW" (LUT Data) -> OW (16-bit words either way in little endian; a reader may refine it from LUT Descriptor);
+    /// DICOMDIR offsets ("up" in DCMTK) -> UL.
+    /// </summary>
     public static DicomVR ImplicitVR(DicomTag tag, string? privateCreator)
     {
-        _ = privateCreator;
         if (tag.IsGroupLength)
         {
             return DicomVR.UL;
@@ -33,8 +74,10 @@ public static class DicomDictionary
             return DicomVR.LO;
         }
 
-        return Known.TryGetValue(tag.Value, out var vr) ? vr : DicomVR.UN;
+        var entry = Lookup(tag, privateCreator);
+        return entry is { VRs.Count: > 0 } ? entry.VRs[0] : DicomVR.UN;
     }
-}
 
-public sealed record DicomDictionaryEntry(string Keyword);
+    private static DicomDictionaryEntry RuleEntry(DicomTag tag, DicomVR vr, string keyword, bool isRetired) =>
+        new(tag, uint.MaxValue, keyword, [vr], One, isRetired, privateCreator: null);
+}
