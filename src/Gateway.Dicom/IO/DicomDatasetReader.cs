@@ -305,7 +305,16 @@ internal sealed class DicomDatasetReader(DicomReadOptions options, List<string> 
             creator = target.GetString(new DicomTag(tag.Group, (ushort)(tag.Element >> 8)));
         }
 
-        return DicomDictionary.ImplicitVR(tag, creator);
+        var vr = DicomDictionary.ImplicitVR(tag, creator);
+
+        // "US or SS" elements (pixel values, LUT descriptors) follow Pixel Representation (PS3.6 note on xs).
+        if (vr == DicomVR.US && target.GetValueOrDefault(DicomTags.PixelRepresentation, 0) == 1
+            && DicomDictionary.Lookup(tag, creator)?.VRs.Contains(DicomVR.SS) == true)
+        {
+            return DicomVR.SS;
+        }
+
+        return vr;
     }
 
     private static bool IsUpperAsciiLetter(byte value) => value is >= (byte)'A' and <= (byte)'Z';
