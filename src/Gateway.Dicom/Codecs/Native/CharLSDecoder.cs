@@ -14,7 +14,7 @@ internal static unsafe class CharLSDecoder
             throw new DicomCodecException("CharLS: charls_jpegls_decoder_create failed");
         }
 
-        var output = new byte[info.NativeFrameLength];
+        var output = GC.AllocateUninitializedArray<byte>(checked((int)info.NativeFrameLength)); // every byte is written below
         int colourTransformation;
         fixed (byte* source = encoded)
         {

@@ -8,7 +8,7 @@ internal static unsafe class OpenJpegDecoder
     public static DecodedFrame Decode(ReadOnlySpan<byte> encoded, FrameInfo info, int threads)
     {
         var format = J2kCodestream.DetectFormat(encoded);
-        var output = new byte[info.NativeFrameLength];
+        var output = GC.AllocateUninitializedArray<byte>(checked((int)info.NativeFrameLength)); // every byte is written below
         fixed (byte* data = encoded)
         {
             var state = new OpenJpegReadState { Data = data, Length = encoded.Length };
@@ -78,6 +78,7 @@ internal static unsafe class OpenJpegDecoder
     private static void StoreComponents(OpjImage* image, FrameInfo info, Span<byte> output)
     {
         var pixels = info.PixelCount;
+        Span<int> bits = stackalloc int[info.SamplesPerPixel];
         for (var c = 0; c < info.SamplesPerPixel; c++)
         {
             var component = image->Components[c];
@@ -86,14 +87,20 @@ internal static unsafe class OpenJpegDecoder
                 throw new DicomCodecException($"OpenJPEG decoded no samples for component {c}.");
             }
 
-            var bits = info.BitsStored;
-            if (info.IsSigned && component.Signed == 0)
-            {
-                bits = Math.Min(bits, (int)component.Precision);
-            }
-
-            SampleLayout.StoreComponent(
-                new ReadOnlySpan<int>(component.Data, pixels), output, c, info.SamplesPerPixel, info.BytesPerSample, bits, info.IsSigned);
+            bits[c] = info.IsSigned && component.Signed == 0 ? Math.Min(info.BitsStored, (int)component.Precision) : info.BitsStored;
         }
+
+        if (info.SamplesPerPixel == 3)
+        {
+            SampleLayout.StoreThreeComponents(
+                Samples(image, 0, pixels), Samples(image, 1, pixels), Samples(image, 2, pixels), output, info.BytesPerSample,
+                bits[0], bits[1], bits[2], info.IsSigned);
+            return;
+        }
+
+        SampleLayout.StoreSingleComponent(Samples(image, 0, pixels), output, info.BytesPerSample, bits[0], info.IsSigned);
     }
+
+    private static ReadOnlySpan<int> Samples(OpjImage* image, int component, int pixels) =>
+        new(image->Components[component].Data, pixels);
 }

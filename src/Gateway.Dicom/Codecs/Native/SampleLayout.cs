@@ -12,36 +12,49 @@ namespace Gateway.Dicom.Codecs.Native;
 /// </summary>
 internal static class SampleLayout
 {
-    /// <summary>Writes one decoded component (row-major int samples) into an interleaved frame, normalising each sample.</summary>
-    public static void StoreComponent(
-        ReadOnlySpan<int> source, Span<byte> frame, int component, int samplesPerPixel, int bytesPerSample, int bits, bool signed)
+    /// <summary>Writes the samples of a single-component frame (row-major ints) as native samples, normalising each.</summary>
+    public static void StoreSingleComponent(ReadOnlySpan<int> source, Span<byte> frame, int bytesPerSample, int bits, bool signed)
     {
         if (bytesPerSample == 2)
         {
-            var destination = MemoryMarshal.Cast<byte, ushort>(frame);
-            if (samplesPerPixel == 1)
-            {
-                StoreUInt16(source, destination, bits, signed);
-                return;
-            }
-
-            for (int i = 0, o = component; i < source.Length; i++, o += samplesPerPixel)
-            {
-                destination[o] = (ushort)Normalize(source[i], bits, signed);
-            }
+            StoreUInt16(source, MemoryMarshal.Cast<byte, ushort>(frame), bits, signed);
         }
         else
         {
-            if (samplesPerPixel == 1)
+            StoreByte(source, frame, bits, signed);
+        }
+    }
+
+    /// <summary>
+    /// Writes three decoded components (row-major int samples) into an interleaved frame in one pass, normalising
+    /// each sample to its component's bit count.
+    /// </summary>
+    public static void StoreThreeComponents(
+        ReadOnlySpan<int> first, ReadOnlySpan<int> second, ReadOnlySpan<int> third, Span<byte> frame, int bytesPerSample,
+        int firstBits, int secondBits, int thirdBits, bool signed)
+    {
+        var count = first.Length;
+        second = second[..count];
+        third = third[..count];
+        if (bytesPerSample == 2)
+        {
+            var destination = MemoryMarshal.Cast<byte, ushort>(frame)[..(3 * count)];
+            for (int i = 0, o = 0; i < count; i++, o += 3)
             {
-                StoreByte(source, frame, bits, signed);
-                return;
+                destination[o] = (ushort)Normalize(first[i], firstBits, signed);
+                destination[o + 1] = (ushort)Normalize(second[i], secondBits, signed);
+                destination[o + 2] = (ushort)Normalize(third[i], thirdBits, signed);
             }
 
-            for (int i = 0, o = component; i < source.Length; i++, o += samplesPerPixel)
-            {
-                frame[o] = (byte)Normalize(source[i], bits, signed);
-            }
+            return;
+        }
+
+        frame = frame[..(3 * count)];
+        for (int i = 0, o = 0; i < count; i++, o += 3)
+        {
+            frame[o] = (byte)Normalize(first[i], firstBits, signed);
+            frame[o + 1] = (byte)Normalize(second[i], secondBits, signed);
+            frame[o + 2] = (byte)Normalize(third[i], thirdBits, signed);
         }
     }
 
@@ -128,6 +141,22 @@ internal static class SampleLayout
     public static void PlanarToInterleaved(ReadOnlySpan<byte> planar, Span<byte> interleaved, int samplesPerPixel, int bytesPerSample)
     {
         var planeLength = planar.Length / samplesPerPixel;
+        if (samplesPerPixel == 3 && bytesPerSample == 1)
+        {
+            var r = planar[..planeLength];
+            var g = planar.Slice(planeLength, planeLength);
+            var b = planar.Slice(2 * planeLength, planeLength);
+            interleaved = interleaved[..(3 * planeLength)];
+            for (int i = 0, o = 0; i < planeLength; i++, o += 3)
+            {
+                interleaved[o] = r[i];
+                interleaved[o + 1] = g[i];
+                interleaved[o + 2] = b[i];
+            }
+
+            return;
+        }
+
         if (bytesPerSample == 2)
         {
             var source = MemoryMarshal.Cast<byte, ushort>(planar);

@@ -40,7 +40,7 @@ internal static unsafe class TurboJpegDecoder
             throw new DicomCodecException("libjpeg-turbo: tjInitDecompress failed");
         }
 
-        var output = new byte[info.NativeFrameLength];
+        var output = GC.AllocateUninitializedArray<byte>(checked((int)info.NativeFrameLength)); // every byte is written below
         fixed (byte* source = encoded)
         fixed (byte* destination = output)
         {

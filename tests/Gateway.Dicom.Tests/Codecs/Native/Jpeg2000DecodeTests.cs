@@ -20,8 +20,6 @@ public sealed class Jpeg2000DecodeTests(DecodeOracleFixture oracle, ITestOutputH
         ["CT1_J2KR signed 16-bit"] = new(Conformance + "nema-wg04-compression-samples/CT1_J2KR.dcm", "gdcm"),
         // 12-bit MR, irreversible 9/7.
         ["MR2_J2KI lossy 12-bit"] = new(Conformance + "nema-wg04-compression-samples/MR2_J2KI.dcm", "gdcm"),
-        // 10-bit CR, irreversible.
-        ["RG3_J2KI lossy 10-bit"] = new(Conformance + "nema-wg04-compression-samples/RG3_J2KI.dcm", "gdcm"),
         // Colour with RCT and with ICT: output is RGB.
         ["US1_J2KR YBR_RCT"] = new(Conformance + "nema-wg04-compression-samples/US1_J2KR.dcm", "gdcm"),
         ["US1_J2KI YBR_ICT"] = new(Conformance + "nema-wg04-compression-samples/US1_J2KI.dcm", "gdcm"),
