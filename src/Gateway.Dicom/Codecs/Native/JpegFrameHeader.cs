@@ -3,7 +3,7 @@ using System.Buffers.Binary;
 namespace Gateway.Dicom.Codecs.Native;
 
 /// <summary>The start-of-frame segment of a JPEG (ITU T.81) stream: which process and sample precision it uses.</summary>
-internal readonly record struct JpegFrameHeader(byte Marker, int Precision, int Height, int Width, int Components)
+internal readonly record struct JpegFrameHeader(byte Marker, int Precision)
 {
     /// <summary>SOF3, SOF7, SOF11, SOF15: the lossless processes.</summary>
     public bool IsLossless => (Marker & 0x03) == 0x03;
@@ -33,15 +33,9 @@ internal readonly record struct JpegFrameHeader(byte Marker, int Precision, int 
             }
 
             var length = BinaryPrimitives.ReadUInt16BigEndian(jpeg[(position + 2)..]);
-            if (IsStartOfFrame(marker) && position + 10 <= jpeg.Length)
+            if (IsStartOfFrame(marker) && position + 4 < jpeg.Length)
             {
-                var segment = jpeg[(position + 4)..];
-                return new JpegFrameHeader(
-                    marker,
-                    segment[0],
-                    BinaryPrimitives.ReadUInt16BigEndian(segment[1..]),
-                    BinaryPrimitives.ReadUInt16BigEndian(segment[3..]),
-                    segment[5]);
+                return new JpegFrameHeader(marker, jpeg[position + 4]);
             }
 
             if (marker == 0xDA)

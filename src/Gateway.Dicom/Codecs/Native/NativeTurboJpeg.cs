@@ -5,7 +5,6 @@ namespace Gateway.Dicom.Codecs.Native;
 /// <summary>P/Invoke declarations for the TurboJPEG API of libjpeg-turbo 2.1 (Debian libturbojpeg0, libturbojpeg.so.0).</summary>
 internal static unsafe partial class NativeTurboJpeg
 {
-    public const int Subsampling444 = 0;
     public const int Subsampling422 = 1;
     public const int SubsamplingGray = 3;
 
