@@ -8,7 +8,8 @@ namespace Gateway.Dicom.Tests.Codecs.Native;
 /// decoder), OpenJPH's ojph_expand for HTJ2K (GDCM 3.0.21 cannot decode HTJ2K), and the uncompressed twins of
 /// lossless files (known answers).
 /// </summary>
-public sealed class Jpeg2000DecodeTests(DecodeOracleFixture oracle, ITestOutputHelper output) : IClassFixture<DecodeOracleFixture>
+[Collection(NativeCodecCollection.Name)]
+public sealed class Jpeg2000DecodeTests(NativeCodecOracle oracle, ITestOutputHelper output)
 {
     private const string Conformance = "dicom-conformance/";
 
@@ -61,7 +62,7 @@ public sealed class Jpeg2000DecodeTests(DecodeOracleFixture oracle, ITestOutputH
     [MemberData(nameof(CaseNames))]
     public void Decode_MatchesIndependentDecoderSampleForSample(string name)
     {
-        var sample = oracle.Get(Cases, name);
+        var sample = oracle.Decode(nameof(Jpeg2000DecodeTests), name);
         var codec = new Jpeg2000Codec();
         foreach (var (frame, index) in sample.Frames.Select((f, i) => (f, i)))
         {
@@ -82,7 +83,7 @@ public sealed class Jpeg2000DecodeTests(DecodeOracleFixture oracle, ITestOutputH
     [Fact]
     public void Decode_TruncatedCodestream_ThrowsCodecExceptionWithOpenJpegsReason()
     {
-        var sample = oracle.Get(Cases, Truncated);
+        var sample = oracle.Decode(nameof(Jpeg2000DecodeTests), Truncated);
         var error = Assert.Throws<DicomCodecException>(
             () => new Jpeg2000Codec().Decode(sample.Frames[0].Encoded, sample.Syntax, sample.Info));
         Assert.Contains("OpenJPEG", error.Message, StringComparison.Ordinal);

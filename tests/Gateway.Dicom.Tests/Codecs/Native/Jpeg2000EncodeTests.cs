@@ -5,7 +5,8 @@ using Gateway.Dicom.Imaging;
 namespace Gateway.Dicom.Tests.Codecs.Native;
 
 /// <summary>Jpeg2000Codec.Encode, checked by decoding its codestreams with pydicom + GDCM.</summary>
-public sealed class Jpeg2000EncodeTests(RoundTripFixture roundTrips, ITestOutputHelper output) : IClassFixture<RoundTripFixture>
+[Collection(NativeCodecCollection.Name)]
+public sealed class Jpeg2000EncodeTests(NativeCodecOracle oracle, ITestOutputHelper output)
 {
     private static readonly EncodeOptions Ratio10 = new() { Jpeg2000Ratio = 10 };
     private static readonly EncodeOptions Ratio20 = new() { Jpeg2000Ratio = 20 };
@@ -64,6 +65,5 @@ public sealed class Jpeg2000EncodeTests(RoundTripFixture roundTrips, ITestOutput
         Assert.Equal(trip.Info.SamplesPerPixel == 3 ? "YBR_ICT" : trip.Info.PhotometricInterpretation, trip.EncodedPhotometric);
     }
 
-    private RoundTrip Get(string name) =>
-        roundTrips.Get(Cases, name, new Jpeg2000Codec(), Jpeg2000Codec.EncodedPhotometricInterpretation);
+    private RoundTrip Get(string name) => oracle.RoundTrip(nameof(Jpeg2000EncodeTests), name);
 }

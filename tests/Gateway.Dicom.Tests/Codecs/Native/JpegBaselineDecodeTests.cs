@@ -9,7 +9,8 @@ namespace Gateway.Dicom.Tests.Codecs.Native;
 /// pixels in YCbCr and pass a JFIF/YCbCr stream labelled RGB through unconverted, which is wrong for
 /// fo-dicom/GH195.dcm.)
 /// </summary>
-public sealed class JpegBaselineDecodeTests(DecodeOracleFixture oracle, ITestOutputHelper output) : IClassFixture<DecodeOracleFixture>
+[Collection(NativeCodecCollection.Name)]
+public sealed class JpegBaselineDecodeTests(NativeCodecOracle oracle, ITestOutputHelper output)
 {
     private const string Conformance = "dicom-conformance/";
     private const string TwelveBit = "CTImage 12-bit extended";
@@ -35,7 +36,7 @@ public sealed class JpegBaselineDecodeTests(DecodeOracleFixture oracle, ITestOut
     [MemberData(nameof(CaseNames))]
     public void Decode_MatchesIjgDecoderSampleForSample(string name)
     {
-        var sample = oracle.Get(Cases, name);
+        var sample = oracle.Decode(nameof(JpegBaselineDecodeTests), name);
         var codec = new JpegBaselineCodec();
         foreach (var (frame, index) in sample.Frames.Select((f, i) => (f, i)))
         {
@@ -51,7 +52,7 @@ public sealed class JpegBaselineDecodeTests(DecodeOracleFixture oracle, ITestOut
     [Fact]
     public void Decode_TwelveBitJpeg_ThrowsCodecExceptionSayingLibjpegTurboCannot()
     {
-        var sample = oracle.Get(Cases, TwelveBit);
+        var sample = oracle.Decode(nameof(JpegBaselineDecodeTests), TwelveBit);
         var error = Assert.Throws<DicomCodecException>(
             () => new JpegBaselineCodec().Decode(sample.Frames[0].Encoded, sample.Syntax, sample.Info));
         Assert.Contains("12-bit", error.Message, StringComparison.Ordinal);
@@ -61,7 +62,7 @@ public sealed class JpegBaselineDecodeTests(DecodeOracleFixture oracle, ITestOut
     [Fact]
     public void Decode_FrameInfoOfAnotherSize_ThrowsCodecExceptionNamingBothSizes()
     {
-        var sample = oracle.Get(Cases, "CTImage baseline grey");
+        var sample = oracle.Decode(nameof(JpegBaselineDecodeTests), "CTImage baseline grey");
         var wrong = sample.Info with { Rows = 256, Columns = 256 };
         var error = Assert.Throws<DicomCodecException>(
             () => new JpegBaselineCodec().Decode(sample.Frames[0].Encoded, sample.Syntax, wrong));

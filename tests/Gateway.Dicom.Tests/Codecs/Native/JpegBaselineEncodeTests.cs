@@ -5,7 +5,8 @@ using Gateway.Dicom.Imaging;
 namespace Gateway.Dicom.Tests.Codecs.Native;
 
 /// <summary>JpegBaselineCodec.Encode, checked by decoding its streams with DCMTK's dcmdjpeg (IJG 6b).</summary>
-public sealed class JpegBaselineEncodeTests(RoundTripFixture roundTrips, ITestOutputHelper output) : IClassFixture<RoundTripFixture>
+[Collection(NativeCodecCollection.Name)]
+public sealed class JpegBaselineEncodeTests(NativeCodecOracle oracle, ITestOutputHelper output)
 {
     private static readonly EncodeOptions Quality90 = new() { JpegQuality = 90 };
     private static readonly EncodeOptions Quality75 = new() { JpegQuality = 75 };
@@ -78,6 +79,5 @@ public sealed class JpegBaselineEncodeTests(RoundTripFixture roundTrips, ITestOu
         return (jpeg[position + 1], jpeg[position + 4], sampling);
     }
 
-    private RoundTrip Get(string name) =>
-        roundTrips.Get(Cases, name, new JpegBaselineCodec(), JpegBaselineCodec.EncodedPhotometricInterpretation);
+    private RoundTrip Get(string name) => oracle.RoundTrip(nameof(JpegBaselineEncodeTests), name);
 }

@@ -5,7 +5,8 @@ using Gateway.Dicom.Imaging;
 namespace Gateway.Dicom.Tests.Codecs.Native;
 
 /// <summary>JpegLsCodec.Encode, checked by decoding its streams with DCMTK's dcmdjpls (CharLS 1.x fork).</summary>
-public sealed class JpegLsEncodeTests(RoundTripFixture roundTrips, ITestOutputHelper output) : IClassFixture<RoundTripFixture>
+[Collection(NativeCodecCollection.Name)]
+public sealed class JpegLsEncodeTests(NativeCodecOracle oracle, ITestOutputHelper output)
 {
     private static readonly EncodeOptions Near2 = new() { JpegLSNear = 2 };
     private static readonly EncodeOptions Near3 = new() { JpegLSNear = 3 };
@@ -50,6 +51,5 @@ public sealed class JpegLsEncodeTests(RoundTripFixture roundTrips, ITestOutputHe
         Assert.InRange(maxError, 1, near);
     }
 
-    private RoundTrip Get(string name) =>
-        roundTrips.Get(Cases, name, new JpegLsCodec(), JpegLsCodec.EncodedPhotometricInterpretation);
+    private RoundTrip Get(string name) => oracle.RoundTrip(nameof(JpegLsEncodeTests), name);
 }
