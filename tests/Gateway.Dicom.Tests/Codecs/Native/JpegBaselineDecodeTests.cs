@@ -25,6 +25,9 @@ public sealed class JpegBaselineDecodeTests(NativeCodecOracle oracle, ITestOutpu
         ["DCMTK-encoded YBR_FULL_422"] = new(Conformance + "pylibjpeg-data/SC_rgb_dcmtk_+eb+cy+np.dcm", "dcmdjpeg"),
         ["extended 8-bit YBR_FULL 4:4:4"] = new(Conformance + "pylibjpeg-data/JPEGExtended_3s_1f_u_08_08.dcm", "dcmdjpeg"),
         ["GH195 header RGB over JFIF YCbCr 4:2:0"] = new(Conformance + "fo-dicom/GH195.dcm", "dcmdjpeg"),
+        // DCMTK's RGB JPEG (dcmcjpeg +cr): Adobe APP14 with transform 0 and component ids 'R','G','B', no colour transform.
+        ["RGB JPEG with Adobe transform 0 (dcmcjpeg +cr)"] = new(
+            Conformance + "nema-wg04-compression-samples/US1_UNCR.dcm", "dcmdjpeg", Convert: ["dcmcjpeg", "+eb", "+cr"]),
         [TwelveBit] = new(
             Conformance + "cornerstone-CTImage-all-transfer-syntaxes/CTImage.dcm_JPEGProcess2_4TransferSyntax_1.2.840.10008.1.2.4.51.dcm", "none"),
         ["multiframe.dcm YBR_FULL_422 (GDCM 3.0.21 fails on it)"] = new(Conformance + "fo-dicom/multiframe.dcm", "dcmdjpeg", Frames: 2),

@@ -14,7 +14,12 @@ namespace Gateway.Dicom.Tests.Codecs.Native;
 /// The largest sample difference accepted: 0 (bit-exact) except where two implementations of the irreversible
 /// 9/7 wavelet and ICT round differently, which Part 1 does not forbid.
 /// </param>
-public sealed record DecodeCase(string File, string Oracle, int Frames = 1, string? Reference = null, int Tolerance = 0);
+/// <param name="Convert">
+/// A DCMTK command (with options) that first converts <paramref name="File"/> into the file under test, run as
+/// command + [file, converted]; for streams no file in shared/data has.
+/// </param>
+public sealed record DecodeCase(
+    string File, string Oracle, int Frames = 1, string? Reference = null, int Tolerance = 0, string[]? Convert = null);
 
 /// <summary>
 /// The first frame of the uncompressed file <paramref name="Source"/> (under shared/data), encoded by the codec
@@ -133,6 +138,11 @@ public sealed class NativeCodecOracle : IDisposable
             if (d.Case.Reference is not null)
             {
                 job["reference"] = Path.Combine(root, d.Case.Reference);
+            }
+
+            if (d.Case.Convert is not null)
+            {
+                job["convert"] = new JsonArray([.. d.Case.Convert.Select(a => (JsonNode)a)]);
             }
 
             return job;

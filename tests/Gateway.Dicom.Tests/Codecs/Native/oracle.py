@@ -4,10 +4,11 @@
 Usage: oracle.py JOBS.json   -> prints a JSON list with one result per job.
 
 Each job is a JSON object with "kind":
-  "extract": {"file", "oracle", "frames", "out", ["reference"]}
+  "extract": {"file", "oracle", "frames", "out", ["reference"], ["convert"]}
       Splits the first `frames` frames out of an encapsulated DICOM file (pydicom's
       generate_pixel_data_frame), writes frame<k>.bin, and decodes each with `oracle`
-      into frame<k>.raw.
+      into frame<k>.raw. With "convert" (a command such as ["dcmcjpeg", "+eb", "+cr"]),
+      the file is first converted by `convert + [file, converted]` and that is used.
   "native":  {"file", "frames", "out"}
       Writes the native (uncompressed) frames of a DICOM file as frame<k>.raw.
   "decode":  {"frame", "info", "syntax", "oracle", "out"}
@@ -183,7 +184,11 @@ def write(path, data):
 
 
 def run_extract(job, work):
-    ds = pydicom.dcmread(job["file"], force=True)
+    path = job["file"]
+    if job.get("convert"):
+        path = os.path.join(work, "converted.dcm")
+        subprocess.run([*job["convert"], job["file"], path], check=True, capture_output=True)
+    ds = pydicom.dcmread(path, force=True)
     info = frame_info(ds)
     syntax = str(ds.file_meta.TransferSyntaxUID)
     frames = frames_of(ds, job["frames"])
