@@ -18,6 +18,7 @@ namespace Gateway.Dicom.Codecs;
 /// component transform and must then be labelled YBR_RCT (lossless) or YBR_ICT (lossy), which is what
 /// PS3.5 section 8.2.4 requires and what GDCM and DCMTK write; see <see cref="EncodedPhotometricInterpretation"/>.
 /// </para>
+/// <para>Instances hold no per-frame state and may be shared between threads.</para>
 /// </summary>
 public sealed class Jpeg2000Codec : IPixelCodec
 {

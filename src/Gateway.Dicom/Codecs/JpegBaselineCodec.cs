@@ -18,6 +18,7 @@ namespace Gateway.Dicom.Codecs;
 /// Encoding: MONOCHROME1/2 as a single component; RGB as YCbCr with 4:2:2 subsampling, to be labelled
 /// YBR_FULL_422 (see <see cref="EncodedPhotometricInterpretation"/>); quality <see cref="EncodeOptions.JpegQuality"/>.
 /// </para>
+/// <para>Instances hold no per-frame state and may be shared between threads.</para>
 /// </summary>
 public sealed class JpegBaselineCodec : IPixelCodec
 {

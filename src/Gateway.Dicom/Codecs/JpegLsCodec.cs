@@ -14,6 +14,7 @@ namespace Gateway.Dicom.Codecs;
 /// Encoding writes P = Bits Stored, colour sample-interleaved (ILV 2) with no colour transformation (the
 /// Photometric Interpretation is unchanged), NEAR 0 for .80 and <see cref="EncodeOptions.JpegLSNear"/> for .81.
 /// </para>
+/// <para>Instances hold no per-frame state and may be shared between threads.</para>
 /// </summary>
 public sealed class JpegLsCodec : IPixelCodec
 {

@@ -6,7 +6,9 @@ namespace Gateway.Dicom.Codecs.Native;
 /// <summary>
 /// Encodes one frame as JPEG-LS with CharLS: P = Bits Stored, colour sample-interleaved (ILV 2), no colour
 /// transformation. Signed samples are stored as their Bits Stored-bit two's complement pattern, the usual DICOM
-/// practice (JPEG-LS itself knows only unsigned samples).
+/// practice (JPEG-LS itself knows only unsigned samples). NEAR bounds the error of that unsigned pattern, so with
+/// NEAR &gt; 0 a signed sample within NEAR of the largest positive value may come back as a large negative one;
+/// signed data that reaches the top of its range is better kept lossless.
 /// </summary>
 internal static unsafe class CharLSEncoder
 {
