@@ -22,6 +22,12 @@ public sealed class EncapsulatedUncompressedCodec : IPixelCodec
         return new DecodedFrame(FrameLayout.ToInterleaved(encoded[..length], info), info.PhotometricInterpretation);
     }
 
+    public string EncodedPhotometricInterpretation(DicomTransferSyntax syntax, FrameInfo info)
+    {
+        ArgumentNullException.ThrowIfNull(info);
+        return info.PhotometricInterpretation;
+    }
+
     public byte[] Encode(ReadOnlySpan<byte> native, DicomTransferSyntax syntax, FrameInfo info, EncodeOptions options) =>
         native.ToArray();
 }

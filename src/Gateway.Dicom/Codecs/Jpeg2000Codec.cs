@@ -71,7 +71,7 @@ public sealed class Jpeg2000Codec : IPixelCodec
     }
 
     /// <summary>The Photometric Interpretation that <see cref="Encode"/>'s output must be labelled with.</summary>
-    public static string EncodedPhotometricInterpretation(DicomTransferSyntax syntax, FrameInfo info)
+    public string EncodedPhotometricInterpretation(DicomTransferSyntax syntax, FrameInfo info)
     {
         ArgumentNullException.ThrowIfNull(syntax);
         ArgumentNullException.ThrowIfNull(info);

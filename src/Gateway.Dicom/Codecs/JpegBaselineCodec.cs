@@ -43,7 +43,7 @@ public sealed class JpegBaselineCodec : IPixelCodec
     }
 
     /// <summary>The Photometric Interpretation that <see cref="Encode"/>'s output must be labelled with.</summary>
-    public static string EncodedPhotometricInterpretation(DicomTransferSyntax syntax, FrameInfo info)
+    public string EncodedPhotometricInterpretation(DicomTransferSyntax syntax, FrameInfo info)
     {
         ArgumentNullException.ThrowIfNull(syntax);
         ArgumentNullException.ThrowIfNull(info);

@@ -46,7 +46,7 @@ public sealed class JpegLsCodec : IPixelCodec
     }
 
     /// <summary>The Photometric Interpretation that <see cref="Encode"/>'s output must be labelled with: unchanged.</summary>
-    public static string EncodedPhotometricInterpretation(DicomTransferSyntax syntax, FrameInfo info)
+    public string EncodedPhotometricInterpretation(DicomTransferSyntax syntax, FrameInfo info)
     {
         ArgumentNullException.ThrowIfNull(syntax);
         ArgumentNullException.ThrowIfNull(info);

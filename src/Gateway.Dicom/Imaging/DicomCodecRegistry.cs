@@ -20,6 +20,9 @@ public sealed class DicomCodecRegistry
     /// <summary>Every codec this library ships.</summary>
     public static DicomCodecRegistry Default { get; } = new(
     [
+        new Codecs.Jpeg2000Codec(),
+        new Codecs.JpegLsCodec(),
+        new Codecs.JpegBaselineCodec(),
         new Codecs.EncapsulatedUncompressedCodec(),
     ]);
 

@@ -53,9 +53,5 @@ public interface IPixelCodec
     /// The Photometric Interpretation that <see cref="Encode"/> output carries (PS3.5 8.2: e.g. YBR_FULL_422 for
     /// colour JPEG baseline, YBR_RCT or YBR_ICT for colour JPEG 2000); the input's when the codec keeps it.
     /// </summary>
-    string EncodedPhotometricInterpretation(DicomTransferSyntax syntax, FrameInfo info)
-    {
-        ArgumentNullException.ThrowIfNull(info);
-        return info.PhotometricInterpretation;
-    }
+    string EncodedPhotometricInterpretation(DicomTransferSyntax syntax, FrameInfo info);
 }

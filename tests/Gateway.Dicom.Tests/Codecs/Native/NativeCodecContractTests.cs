@@ -50,8 +50,8 @@ public sealed class NativeCodecContractTests
         Assert.True(codec.CanEncode(DicomTransferSyntax.Jpeg2000, Rgb8));
         Assert.False(codec.CanEncode(DicomTransferSyntax.HtJpeg2000Lossless, Grey16));
         Assert.False(codec.CanEncode(DicomTransferSyntax.Jpeg2000, Grey16 with { PhotometricInterpretation = "PALETTE COLOR" }));
-        Assert.Equal("YBR_RCT", Jpeg2000Codec.EncodedPhotometricInterpretation(DicomTransferSyntax.Jpeg2000Lossless, Rgb8));
-        Assert.Equal("YBR_ICT", Jpeg2000Codec.EncodedPhotometricInterpretation(DicomTransferSyntax.Jpeg2000, Rgb8));
+        Assert.Equal("YBR_RCT", new Jpeg2000Codec().EncodedPhotometricInterpretation(DicomTransferSyntax.Jpeg2000Lossless, Rgb8));
+        Assert.Equal("YBR_ICT", new Jpeg2000Codec().EncodedPhotometricInterpretation(DicomTransferSyntax.Jpeg2000, Rgb8));
         Assert.Contains(DicomTransferSyntax.HtJpeg2000, codec.TransferSyntaxes);
     }
 
@@ -63,7 +63,7 @@ public sealed class NativeCodecContractTests
         Assert.False(codec.CanEncode(DicomTransferSyntax.JpegBaseline, Grey16));
         Assert.False(codec.CanEncode(DicomTransferSyntax.JpegBaseline, Rgb8 with { PhotometricInterpretation = "YBR_FULL" }));
         Assert.False(codec.CanEncode(DicomTransferSyntax.JpegExtended, Rgb8));
-        Assert.Equal("YBR_FULL_422", JpegBaselineCodec.EncodedPhotometricInterpretation(DicomTransferSyntax.JpegBaseline, Rgb8));
+        Assert.Equal("YBR_FULL_422", new JpegBaselineCodec().EncodedPhotometricInterpretation(DicomTransferSyntax.JpegBaseline, Rgb8));
     }
 
     [Fact]

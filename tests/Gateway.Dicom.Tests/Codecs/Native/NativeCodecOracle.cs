@@ -61,9 +61,9 @@ public sealed class NativeCodecOracle : IDisposable
 
     private static readonly Dictionary<string, EncodeSuite> EncodeSuites = new(StringComparer.Ordinal)
     {
-        [nameof(Jpeg2000EncodeTests)] = new(Jpeg2000EncodeTests.Cases, new Jpeg2000Codec(), Jpeg2000Codec.EncodedPhotometricInterpretation),
-        [nameof(JpegLsEncodeTests)] = new(JpegLsEncodeTests.Cases, new JpegLsCodec(), JpegLsCodec.EncodedPhotometricInterpretation),
-        [nameof(JpegBaselineEncodeTests)] = new(JpegBaselineEncodeTests.Cases, new JpegBaselineCodec(), JpegBaselineCodec.EncodedPhotometricInterpretation),
+        [nameof(Jpeg2000EncodeTests)] = new(Jpeg2000EncodeTests.Cases, new Jpeg2000Codec(), new Jpeg2000Codec().EncodedPhotometricInterpretation),
+        [nameof(JpegLsEncodeTests)] = new(JpegLsEncodeTests.Cases, new JpegLsCodec(), new JpegLsCodec().EncodedPhotometricInterpretation),
+        [nameof(JpegBaselineEncodeTests)] = new(JpegBaselineEncodeTests.Cases, new JpegBaselineCodec(), new JpegBaselineCodec().EncodedPhotometricInterpretation),
     };
 
     private readonly PythonOracle _oracle = new();
