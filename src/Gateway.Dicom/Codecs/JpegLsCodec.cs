@@ -7,8 +7,8 @@ namespace Gateway.Dicom.Codecs;
 /// JPEG-LS lossless (.80) and near-lossless (.81) through CharLS 2.x (Debian libcharls2).
 /// <para>
 /// Decoding handles every interleave mode (none, line, sample) and 2-16 bit samples; the output is
-/// pixel-interleaved. JPEG-LS samples are unsigned, so for signed frames the Bits Stored-bit pattern is
-/// sign-extended, as the DecodedFrame layout asks.
+/// pixel-interleaved. JPEG-LS samples are unsigned, so signed frames come back as their Bits Stored-bit
+/// two's complement patterns, not sign-extended (as DCMTK and GDCM return them).
 /// </para>
 /// <para>
 /// Encoding writes P = Bits Stored, colour sample-interleaved (ILV 2) with no colour transformation (the

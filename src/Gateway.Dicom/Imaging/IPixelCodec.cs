@@ -3,8 +3,10 @@ namespace Gateway.Dicom.Imaging;
 /// <summary>The result of decoding one compressed frame.</summary>
 /// <param name="Data">
 /// Native pixel data: samples little endian in BitsAllocated containers, colour samples interleaved
-/// (Planar Configuration 0). Unsigned samples have zero high bits; signed samples are sign-extended
-/// from BitsStored to the container.
+/// (Planar Configuration 0), each the BitsStored-bit pattern the bitstream carries with zero high bits;
+/// only bitstreams that carry signed values themselves (JPEG 2000 signed components, JPEG lossless
+/// differences of signed data as decoded by IJG) give sign-extended samples. This is what DCMTK and
+/// GDCM return, so stored values compare byte for byte.
 /// </param>
 /// <param name="PhotometricInterpretation">
 /// The photometric interpretation of <paramref name="Data"/>: a codec that applies a colour transform

@@ -46,9 +46,10 @@ internal static unsafe class CharLSDecoder
                 DecodeAndConvert(decoder, size, sampleBytes, planar, info, output);
             }
 
-            if (info.IsSigned || frame.BitsPerSample > info.BitsStored)
+            if (frame.BitsPerSample > info.BitsStored)
             {
-                SampleLayout.NormalizeInPlace(output, info.BytesPerSample, info.BitsStored, info.IsSigned);
+                // JPEG-LS samples are unsigned bit patterns; keep them as such (DCMTK and GDCM do the same).
+                SampleLayout.NormalizeInPlace(output, info.BytesPerSample, info.BitsStored, signed: false);
             }
         }
 

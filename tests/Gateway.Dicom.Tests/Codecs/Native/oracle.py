@@ -22,8 +22,9 @@ colour-space guess says YCbCr, the libjpeg rule), "dcmdjpls" (DCMTK's CharLS 1.x
 uncompressed file: a known answer), "none" (only split the frames).
 
 Every oracle's pixels are written in the layout of Gateway's DecodedFrame: little endian,
-samples interleaved, unsigned samples masked to BitsStored, signed ones sign-extended from
-BitsStored. That only reinterprets each decoder's bit pattern; it decodes nothing.
+samples interleaved, unsigned samples masked to BitsStored, signed ones as the decoder gives them
+(DCMTK and GDCM sign-extend JPEG 2000's signed components and return JPEG-LS's unsigned patterns).
+That only reinterprets each decoder's container; it decodes nothing.
 """
 
 import copy
@@ -59,9 +60,9 @@ def frame_info(ds):
 def to_native(pixels, info):
     """Pixels (rows, cols[, samples]) -> bytes in the DecodedFrame layout."""
     bits = info["bitsStored"]
-    values = np.asarray(pixels).astype(np.int64) & ((1 << bits) - 1)
-    if info["signed"]:
-        values = np.where(values >= (1 << (bits - 1)), values - (1 << bits), values)
+    values = np.asarray(pixels).astype(np.int64)
+    if not info["signed"]:
+        values &= (1 << bits) - 1
     size = 1 if info["bitsAllocated"] <= 8 else 2
     dtype = {(1, False): "<u1", (1, True): "<i1", (2, False): "<u2", (2, True): "<i2"}[(size, info["signed"])]
     return values.astype(dtype).tobytes()
