@@ -67,7 +67,8 @@ public sealed class DicomFile
         DicomDataset dataset;
         if (syntax.IsDeflated)
         {
-            var inflated = new DicomInput(DeflateDetection.Open(input.RemainingStream()));
+            using var inflatedStream = DeflateDetection.Open(input.RemainingStream(), options.MaxInflatedLength);
+            var inflated = new DicomInput(inflatedStream);
             dataset = reader.ReadTopLevel(inflated, TransferSyntaxDetector.Confirm(syntax, inflated.Peek(8), warnings));
         }
         else
