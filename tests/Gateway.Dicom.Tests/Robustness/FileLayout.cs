@@ -54,7 +54,7 @@ internal sealed class FileLayout
             : 0;
         var meta = new List<LayoutEntry>();
         var datasetOffset = LayoutScanner.Scan(file, metaOffset, true, false, meta, onlyGroup: 0x0002);
-        var uid = meta.FirstOrDefault(entry => entry.Element == 0x0010 && entry.End <= file.Length) is { } ts
+        var uid = meta.FirstOrDefault(entry => entry.Element == 0x0010 && entry.Length != LayoutEntry.UndefinedLength && entry.End <= file.Length) is { } ts
             ? Encoding.ASCII.GetString(file, ts.ValueOffset, (int)ts.Length).TrimEnd('\0', ' ')
             : null;
         var explicitVR = uid switch

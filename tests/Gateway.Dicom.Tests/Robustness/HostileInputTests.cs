@@ -153,6 +153,29 @@ public class HostileInputTests
         Assert.Contains(file.Warnings, warning => warning.Contains("sequence delimitation item", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void A_meta_element_stranded_in_the_data_set_does_not_override_the_syntax_of_a_saved_copy()
+    {
+        // A data set element inside the meta group ends it early: the Transfer Syntax UID after it (claiming big
+        // endian) lands in the data set, and the data set is detected as explicit little endian.
+        var file = new DicomBytes(true, false).Raw(new byte[128]).Raw("DICM"u8)
+            .ElementHeader(0x0002, 0x0001, "OB", 2).Raw([0, 1])
+            .Text(0x0008, 0x0005, "CS", "ISO_IR 100")
+            .Text(0x0002, 0x0010, "UI", "1.2.840.10008.1.2.2\0")
+            .Text(0x0010, 0x0010, "PN", "DOE^JANE").ToArray();
+        var parsed = DicomFile.Read(new MemoryStream(file));
+        Assert.Equal(DicomTransferSyntax.ExplicitVRLittleEndian, parsed.TransferSyntax);
+
+        using var saved = new MemoryStream();
+        parsed.Save(saved);
+        saved.Position = 0;
+        var reread = DicomFile.Read(saved);
+
+        Assert.Equal(DicomTransferSyntax.ExplicitVRLittleEndian, reread.TransferSyntax);
+        Assert.Equal("DOE^JANE", reread.Dataset.GetString(new DicomTag(0x0010, 0x0010)));
+        Assert.Equal("ISO_IR 100", reread.Dataset.GetString(new DicomTag(0x0008, 0x0005)));
+    }
+
     private static Stream Open(byte[] input, bool seekable) =>
         seekable ? new MemoryStream(input, writable: false) : new TrickleStream(input, input.Length);
 }

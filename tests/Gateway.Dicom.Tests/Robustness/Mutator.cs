@@ -50,7 +50,7 @@ internal sealed class Mutator(Random random)
             var kind = layout.Deflated && random.Next(4) == 0 ? MutationKind.DeflateCorruption : AllKinds[random.Next(AllKinds.Length)];
             var applicable = kind switch
             {
-                MutationKind.SwapTransferSyntax => layout.FindMeta(0x0010) is { End: > 0 } ts && ts.End <= layout.File.Length,
+                MutationKind.SwapTransferSyntax => layout.FindMeta(0x0010) is { End: > 0 } ts && ts.Length != LayoutEntry.UndefinedLength && ts.End <= layout.File.Length,
                 MutationKind.MetaGroupLengthLie => layout.FindMeta(0x0000) is { Length: 4 },
                 MutationKind.DeflateCorruption => layout.Deflated && layout.DatasetOffset < layout.File.Length,
                 _ => true,
