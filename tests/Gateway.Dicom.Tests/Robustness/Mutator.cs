@@ -51,7 +51,7 @@ internal sealed class Mutator(Random random)
             var applicable = kind switch
             {
                 MutationKind.SwapTransferSyntax => layout.FindMeta(0x0010) is { End: > 0 } ts && ts.Length != LayoutEntry.UndefinedLength && ts.End <= layout.File.Length,
-                MutationKind.MetaGroupLengthLie => layout.FindMeta(0x0000) is { Length: 4 },
+                MutationKind.MetaGroupLengthLie => layout.FindMeta(0x0000) is { Length: 4 } groupLength && groupLength.ValueOffset + 4 <= layout.File.Length,
                 MutationKind.DeflateCorruption => layout.Deflated && layout.DatasetOffset < layout.File.Length,
                 _ => true,
             };
@@ -254,7 +254,7 @@ internal sealed class Mutator(Random random)
         }
 
         var entry = Pick(targets);
-        var whole = entry.Kind == EntryKind.Fragment && random.Next(2) == 0 && entry.End <= data.Length;
+        var whole = entry.Kind == EntryKind.Fragment && random.Next(2) == 0 && entry.End > entry.Offset && entry.End <= data.Length;
         var count = whole ? (int)(entry.End - entry.Offset) : 8;
         return (Splice(data, entry.Offset, count, []), $"removed {(whole ? "whole" : "header of")} {entry}");
     }
@@ -382,7 +382,7 @@ internal sealed class Mutator(Random random)
 
         var element = new DicomBytes(true, false).ElementHeader(0x0002, 0x0010, "UI", (uint)value.Length).Raw(value).ToArray();
         var mutated = Splice(layout.File, entry.Offset, (int)(entry.End - entry.Offset), element);
-        var fixGroupLength = random.Next(2) == 0 && layout.FindMeta(0x0000) is { Length: 4 };
+        var fixGroupLength = random.Next(2) == 0 && layout.FindMeta(0x0000) is { Length: 4 } lengthEntry && lengthEntry.ValueOffset + 4 <= entry.Offset;
         if (fixGroupLength)
         {
             var groupLength = layout.FindMeta(0x0000)!;
