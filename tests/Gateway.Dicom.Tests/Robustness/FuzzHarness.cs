@@ -3,19 +3,21 @@ using System.Text.RegularExpressions;
 
 namespace Gateway.Dicom.Tests.Robustness;
 
-/// <summary>What became of one input: a category to count, and a failure when a rule was broken.</summary>
-internal sealed record CaseOutcome(string Category, string? Failure = null);
+/// <summary>What became of one input: a category to count, a failure when a rule was broken, and the most bytes one read allocated.</summary>
+internal sealed record CaseOutcome(string Category, string? Failure = null, long MostAllocated = 0);
 
 /// <summary>
 /// Runs one mutated input through the reader (from a MemoryStream, and for some inputs also from a
-/// non-seekable trickling stream), and when it parses, through every string accessor, Save and a second Read
+/// non-seekable trickling stream or with StopBeforePixelData), and when it parses, through every string accessor, Save and a second Read
 /// that must give back what was saved.
 /// </summary>
 internal static partial class FuzzHarness
 {
     public const string Parsed = "parsed, saved and read back";
 
-    public static CaseOutcome Examine(FuzzCase fuzzCase, bool alsoNonSeekable)
+    private static readonly DicomReadOptions StopBeforePixelData = new() { StopBeforePixelData = true };
+
+    public static CaseOutcome Examine(FuzzCase fuzzCase, bool alsoNonSeekable, bool alsoStopBeforePixelData)
     {
         ArgumentNullException.ThrowIfNull(fuzzCase);
         var input = fuzzCase.Input;
@@ -30,9 +32,15 @@ internal static partial class FuzzHarness
             return Failed(difference);
         }
 
-        return attempt.File is null
+        if (alsoStopBeforePixelData && CompareStopBeforePixelData(fuzzCase, attempt) is string stopped)
+        {
+            return Failed(stopped);
+        }
+
+        var outcome = attempt.File is null
             ? new CaseOutcome("rejected: " + Category(attempt.Error!.Message))
             : ExerciseParsed(attempt.File);
+        return outcome with { MostAllocated = attempt.Allocated };
     }
 
     /// <summary>A message with offsets, tags, VRs and quoted values blanked, so messages of one kind count together.</summary>
@@ -69,6 +77,20 @@ internal static partial class FuzzHarness
         }
 
         return null;
+    }
+
+    /// <summary>Reading only up to the pixel data reads a prefix of what a full read reads: where that parses, so must this.</summary>
+    private static string? CompareStopBeforePixelData(FuzzCase fuzzCase, ReadAttempt full)
+    {
+        var stopped = ReadAttempt.Run(new MemoryStream(fuzzCase.Input, writable: false), StopBeforePixelData);
+        if (stopped.Problem(fuzzCase.Input.Length) is string problem)
+        {
+            return "Read with StopBeforePixelData " + problem;
+        }
+
+        return full.File is not null && stopped.File is null
+            ? $"a full read parsed it but a read stopping before the pixel data rejected it ({stopped.Error!.Message})"
+            : null;
     }
 
     private static CaseOutcome ExerciseParsed(DicomFile file)

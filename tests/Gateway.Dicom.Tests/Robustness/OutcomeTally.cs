@@ -11,6 +11,8 @@ internal sealed class OutcomeTally
     private readonly List<string> _failures = [];
     private TimeSpan _slowest;
     private string _slowestKey = "";
+    private long _leastHeadroom = long.MaxValue;
+    private string _leastHeadroomCase = "";
 
     public int Total { get; private set; }
 
@@ -26,6 +28,12 @@ internal sealed class OutcomeTally
         if (elapsed > _slowest)
         {
             (_slowest, _slowestKey) = (elapsed, fuzzCase.ReplayKey);
+        }
+
+        var headroom = ReadAttempt.AllocationLimit(fuzzCase.Input.Length) - outcome.MostAllocated;
+        if (headroom < _leastHeadroom)
+        {
+            (_leastHeadroom, _leastHeadroomCase) = (headroom, $"{outcome.MostAllocated:N0} bytes for a {fuzzCase.Input.Length:N0}-byte input [{fuzzCase.ReplayKey}]");
         }
 
         Increment(_outcomes, outcome.Category);
@@ -46,6 +54,7 @@ internal sealed class OutcomeTally
         ArgumentNullException.ThrowIfNull(write);
         write($"{Total} inputs: {ParsedCount} parsed, {Total - ParsedCount - _failures.Count} rejected with a DicomException, {_failures.Count} failures.");
         write(string.Create(CultureInfo.InvariantCulture, $"Slowest input (all reads, text access and Save): {_slowest.TotalMilliseconds:F0} ms [{_slowestKey}]"));
+        write($"Closest to the allocation limit (64 x input + 8 MiB): {_leastHeadroomCase}");
         write("Mutations applied, by kind:");
         foreach (var (kind, count) in _mutationKinds.OrderByDescending(pair => pair.Value))
         {
