@@ -67,7 +67,8 @@ public sealed class DicomFile
         DicomDataset dataset;
         if (syntax.IsDeflated)
         {
-            var inflated = new DicomInput(DeflateDetection.Open(input.RemainingStream()));
+            using var inflatedStream = DeflateDetection.Open(input.RemainingStream(), options.MaxInflatedLength);
+            var inflated = new DicomInput(inflatedStream);
             dataset = reader.ReadTopLevel(inflated, TransferSyntaxDetector.Confirm(syntax, inflated.Peek(8), warnings));
         }
         else
@@ -100,6 +101,7 @@ public sealed class DicomFile
     /// Writes preamble, File Meta Information (regenerated: group length, version, SOP class and instance from
     /// the data set, transfer syntax, this implementation's UID and version) and the data set in
     /// <see cref="TransferSyntax"/>. Pixel data must already be in that syntax's form; transcoding is separate.
+    /// Group 0002 elements in the data set are not written: PS3.10 reserves that group for the meta information.
     /// </summary>
     public void Save(Stream stream)
     {
@@ -108,6 +110,12 @@ public sealed class DicomFile
         {
             throw new DicomException($"Cannot write a data set in unknown transfer syntax {TransferSyntax.Uid}.");
         }
+
+        // Such elements (left by a damaged meta group the reader could not finish) would be read back as part of the
+        // meta group written before them, where a stale Transfer Syntax UID would override the real one.
+        var dataset = Dataset.Any(element => element.Tag.Group == 0x0002)
+            ? new DicomDataset(Dataset.Where(element => element.Tag.Group != 0x0002))
+            : Dataset;
 
         var buffered = new BufferedStream(stream, 64 * 1024);
         buffered.Write(Preamble ?? new byte[128]);
@@ -119,12 +127,12 @@ public sealed class DicomFile
             buffered.Flush();
             using var deflate = new DeflateStream(stream, CompressionLevel.Optimal, leaveOpen: true);
             var deflateBuffer = new BufferedStream(deflate, 64 * 1024);
-            new DicomDatasetWriter(deflateBuffer, DicomEncoding.Of(TransferSyntax)).WriteDataset(Dataset);
+            new DicomDatasetWriter(deflateBuffer, DicomEncoding.Of(TransferSyntax)).WriteDataset(dataset);
             deflateBuffer.Flush();
         }
         else
         {
-            new DicomDatasetWriter(buffered, DicomEncoding.Of(TransferSyntax)).WriteDataset(Dataset);
+            new DicomDatasetWriter(buffered, DicomEncoding.Of(TransferSyntax)).WriteDataset(dataset);
         }
 
         buffered.Flush();

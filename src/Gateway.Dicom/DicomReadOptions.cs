@@ -10,4 +10,10 @@ public sealed record DicomReadOptions
 
     /// <summary>Deepest sequence nesting accepted; deeper input is rejected as malformed.</summary>
     public int MaxSequenceDepth { get; init; } = 64;
+
+    /// <summary>
+    /// Most bytes a deflated data set may inflate to; more is rejected as malformed. Deflate reaches ratios near
+    /// 1000:1, so without a limit a 2 MB file could make the reader allocate gigabytes.
+    /// </summary>
+    public long MaxInflatedLength { get; init; } = 1L << 30;
 }

@@ -32,12 +32,13 @@ internal sealed class DicomDatasetReader(DicomReadOptions options, List<string> 
     public DicomDataset ReadMetaGroup(DicomInput input)
     {
         var meta = new DicomDataset();
+        var order = new OrderGuard();
         while (input.Ensure(8) && System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(input.Peek(2)) == 0x0002)
         {
             var start = input.Position;
             var tag = new DicomTag(input.ReadUInt16(false), input.ReadUInt16(false));
             var (vr, length, encoding) = ReadVRAndLength(input, DicomEncoding.ExplicitLittleEndian, tag, meta, start);
-            meta.AppendOrdered(ReadValue(input, encoding, tag, vr, length, meta, 0, start));
+            order.Append(meta, ReadValue(input, encoding, tag, vr, length, meta, 0, start), start);
         }
 
         return meta;
@@ -45,6 +46,7 @@ internal sealed class DicomDatasetReader(DicomReadOptions options, List<string> 
 
     private void ReadElements(DicomInput input, DicomEncoding encoding, DicomDataset target, Scope scope, long end, int depth)
     {
+        var order = new OrderGuard();
         while (true)
         {
             if (scope == Scope.DefinedLengthItem)
@@ -98,7 +100,7 @@ internal sealed class DicomDatasetReader(DicomReadOptions options, List<string> 
 
             var (vr, length, elementEncoding) = ReadVRAndLength(input, encoding, tag, target, start);
             var element = ReadValue(input, elementEncoding, tag, vr, length, target, depth, start);
-            target.AppendOrdered(element);
+            order.Append(target, element, start);
         }
     }
 
@@ -221,6 +223,14 @@ internal sealed class DicomDatasetReader(DicomReadOptions options, List<string> 
             {
                 if (definedLength)
                 {
+                    if (input.Position != end)
+                    {
+                        // Length and delimiter disagree, so one of them lies. Accepting the delimiter would make the
+                        // outcome depend on whether the stream's length is known (only then is a length past the end
+                        // caught first): a file taken from the network could then fail to open from disk.
+                        throw new DicomParseException($"Sequence {tag} at offset {start} declares a length of {length} bytes, ending at offset {end}, but a sequence delimitation item ends it at offset {input.Position}.");
+                    }
+
                     warnings.Add($"Sequence {tag} of defined length contains a sequence delimitation item at offset {itemStart}.");
                 }
 
@@ -318,4 +328,33 @@ internal sealed class DicomDatasetReader(DicomReadOptions options, List<string> 
     }
 
     private static bool IsUpperAsciiLetter(byte value) => value is >= (byte)'A' and <= (byte)'Z';
+
+    /// <summary>
+    /// Appends the elements of one data set as they are read. Elements out of ascending tag order are tolerated, but
+    /// each costs an insertion that moves the elements after it, so a file of descending tags would take quadratic
+    /// time (a 1 MB file about 8 s): past <see cref="MaxOutOfOrderElements"/> of them the data set is rejected.
+    /// </summary>
+    private struct OrderGuard
+    {
+        /// <summary>None of the real files in the test corpus has a single one.</summary>
+        public const int MaxOutOfOrderElements = 256;
+
+        private DicomTag? _highest;
+        private int _outOfOrder;
+
+        public void Append(DicomDataset target, DicomElement element, long start)
+        {
+            if (_highest is DicomTag highest && element.Tag <= highest && ++_outOfOrder > MaxOutOfOrderElements)
+            {
+                throw new DicomParseException($"Element {element.Tag} at offset {start} is the {_outOfOrder}th element of its data set out of ascending tag order; more than {MaxOutOfOrderElements} are not accepted.");
+            }
+
+            if (_highest is null || element.Tag > _highest)
+            {
+                _highest = element.Tag;
+            }
+
+            target.AppendOrdered(element);
+        }
+    }
 }
