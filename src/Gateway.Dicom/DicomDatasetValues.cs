@@ -135,7 +135,9 @@ public sealed partial class DicomDataset
     public T[] GetValues<T>(DicomTag tag)
         where T : INumber<T>
     {
-        var count = GetValueCount(tag);
+        var count = GetElement(tag) is DicomValueElement { VR.Kind: VRKind.Bulk, VR.UnitSize: > 1 } words
+            ? words.Length / words.VR.UnitSize
+            : GetValueCount(tag);
         var result = new List<T>(count);
         for (var i = 0; i < count; i++)
         {

@@ -140,7 +140,7 @@ internal sealed class DicomInput
     {
         if (Remaining is long remaining && length > remaining)
         {
-            throw new DicomParseException($"{what} declares a length of {length} bytes at offset {Position}, but only {remaining} bytes remain.");
+            throw new DicomParseException($"Skipping {what} needs {length} bytes at offset {Position}, but only {remaining} bytes remain.");
         }
 
         var buffered = _count - _position;
