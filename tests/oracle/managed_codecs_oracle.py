@@ -16,6 +16,10 @@ Run with Debian's /usr/bin/python3 (python3-pydicom, python3-gdcm, python3-numpy
                         OUT/NAME.ORACLE.raw as decoded by every oracle that can decode that syntax
                         (DCMTK and pydicom; raw inflate for Deflated Image Frame Compression; pydicom's
                         RLE segment decoder for 1-bit RLE), and OUT/verify.json naming them.
+  encode OUT LIST.json  Like verify, but the frames in LIST.json are native and each item names a DCMTK
+                        encoder ("tool": dcmcjpeg or dcmcrle) and its "args". Writes the frames DCMTK
+                        produced (OUT/NAME.fN.bin), their decodings (OUT/NAME.decoded.ORACLE.raw) and
+                        OUT/encode.json.
 """
 import json
 import os
@@ -77,6 +81,34 @@ def native_pixels(ds, geo):
     return normalise(ds.pixel_array, geo)
 
 
+def gdcm_pixels(path, geo):
+    """pydicom's pixel_array (GDCM for JPEG) in a forked child: GDCM aborts the process on some inputs."""
+    with tempfile.NamedTemporaryFile(delete=False) as tmp:
+        result = tmp.name
+    try:
+        pid = os.fork()
+        if pid == 0:
+            status = 1
+            try:
+                data = native_pixels(pydicom.dcmread(path), geo)
+                with open(result, "wb") as f:
+                    f.write(data)
+                status = 0
+            except Exception as e:  # reported through the result file
+                with open(result, "w") as f:
+                    f.write(str(e)[:200])
+            finally:
+                os._exit(status)
+        _, status = os.waitpid(pid, 0)
+        with open(result, "rb") as f:
+            content = f.read()
+        if os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0:
+            return content, None
+        return None, content.decode(errors="replace") or f"the decoder aborted (wait status {status})"
+    finally:
+        os.unlink(result)
+
+
 def frames_of(ds, geo):
     return list(generate_pixel_data_frame(ds.PixelData, geo["frames"]))
 
@@ -91,10 +123,11 @@ def extract(out, specs):
             with open(os.path.join(out, f"{name}.f{i}.bin"), "wb") as f:
                 f.write(frame)
         oracles = {}
-        try:
-            oracles["gdcm"] = native_pixels(ds, geo)
-        except Exception as e:  # the oracle cannot decode this file; record why
-            geo.setdefault("oracleErrors", {})["gdcm"] = str(e)[:200]
+        data, error = gdcm_pixels(path, geo)
+        if error is None:
+            oracles["gdcm"] = data
+        else:
+            geo.setdefault("oracleErrors", {})["gdcm"] = error
         tool = DCMTK_TOOL.get(geo["syntax"])
         if tool:
             with tempfile.TemporaryDirectory() as tmp:
@@ -114,11 +147,12 @@ def extract(out, specs):
             json.dump(geo, f)
 
 
-def wrap(geo, frames, target):
+def wrap(geo, frames, target, native=False):
+    """A minimal DICOM file holding frames (encapsulated) or one native pixel data blob (native=True)."""
     meta = FileMetaDataset()
     meta.MediaStorageSOPClassUID = "1.2.840.10008.5.1.4.1.1.7"
     meta.MediaStorageSOPInstanceUID = generate_uid()
-    meta.TransferSyntaxUID = geo["syntax"]
+    meta.TransferSyntaxUID = ExplicitVRLittleEndian if native else geo["syntax"]
     ds = Dataset()
     ds.file_meta = meta
     ds.SOPClassUID = meta.MediaStorageSOPClassUID
@@ -134,9 +168,13 @@ def wrap(geo, frames, target):
     ds.PixelRepresentation = 1 if geo["signed"] else 0
     if len(frames) > 1:
         ds.NumberOfFrames = len(frames)
-    ds.PixelData = encapsulate(frames)
-    ds["PixelData"].is_undefined_length = True
-    ds["PixelData"].VR = "OB"
+    if native:
+        ds.PixelData = b"".join(frames)
+        ds["PixelData"].VR = "OB" if geo["bitsAllocated"] <= 8 else "OW"
+    else:
+        ds.PixelData = encapsulate(frames)
+        ds["PixelData"].is_undefined_length = True
+        ds["PixelData"].VR = "OB"
     ds.is_little_endian, ds.is_implicit_VR = True, False
     ds.save_as(target, write_like_original=False)
 
@@ -165,10 +203,11 @@ def verify_one(out, geo):
     else:
         wrapped = os.path.join(out, f"{name}.dcm")
         wrap(geo, frames, wrapped)
-        try:
-            results["gdcm"] = native_pixels(pydicom.dcmread(wrapped), geo)
-        except Exception as e:
-            errors["gdcm"] = str(e)[:200]
+        data, error = gdcm_pixels(wrapped, geo)
+        if error is None:
+            results["gdcm"] = data
+        else:
+            errors["gdcm"] = error
         tool = DCMTK_TOOL.get(geo["syntax"])
         if tool:
             target = os.path.join(out, f"{name}.dcmtk.dcm")
@@ -181,6 +220,36 @@ def verify_one(out, geo):
         with open(os.path.join(out, f"{name}.{oracle}.raw"), "wb") as f:
             f.write(data)
     return {"oracles": sorted(results), "errors": errors}
+
+
+def encode_with_dcmtk(out, spec_path):
+    """Each item: native frames plus "tool" and "args" (dcmcjpeg or dcmcrle options). Writes NAME.fN.bin
+    (the frames that tool produced) and NAME.ORACLE.raw (DCMTK's and GDCM's decoding of them)."""
+    with open(spec_path) as f:
+        items = json.load(f)
+    report = {}
+    for item in items:
+        name = item["name"]
+        frames = []
+        for path in item["frames"]:
+            with open(path, "rb") as f:
+                frames.append(f.read())
+        source = os.path.join(out, f"{name}.native.dcm")
+        encoded = os.path.join(out, f"{name}.encoded.dcm")
+        wrap(item, frames, source, native=True)
+        run = subprocess.run([item["tool"], *item["args"], source, encoded], capture_output=True, text=True)
+        if run.returncode != 0:
+            raise RuntimeError(f"{name}: {item['tool']} failed: {run.stderr.strip()[:300]}")
+        ds = pydicom.dcmread(encoded)
+        item["syntax"] = str(ds.file_meta.TransferSyntaxUID)
+        for i, frame in enumerate(frames_of(ds, item | {"frames": len(frames)})):
+            with open(os.path.join(out, f"{name}.f{i}.bin"), "wb") as f:
+                f.write(frame)
+        item["name"] = name + ".decoded"
+        item["frames"] = [os.path.join(out, f"{name}.f{i}.bin") for i in range(len(frames))]
+        report[name] = verify_one(out, item) | {"syntax": item["syntax"]}
+    with open(os.path.join(out, "encode.json"), "w") as f:
+        json.dump(report, f)
 
 
 def verify(out, spec_path):
@@ -196,5 +265,7 @@ if __name__ == "__main__":
         extract(sys.argv[2], sys.argv[3:])
     elif len(sys.argv) == 4 and sys.argv[1] == "verify":
         verify(sys.argv[2], sys.argv[3])
+    elif len(sys.argv) == 4 and sys.argv[1] == "encode":
+        encode_with_dcmtk(sys.argv[2], sys.argv[3])
     else:
         sys.exit(__doc__)

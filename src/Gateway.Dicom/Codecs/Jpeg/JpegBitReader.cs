@@ -7,13 +7,16 @@ namespace Gateway.Dicom.Codecs.Jpeg;
 /// Reads the entropy-coded segment of a JPEG scan most significant bit first, removing the stuffed
 /// zero after each 0xFF (T.81 F.1.2.3). It never reads past a marker: once it meets one (or the end
 /// of the data) it feeds zero bits, and reports truncation when a caller consumes any of them.
+/// Hot loops keep the bit window (<see cref="Buffer"/>, <see cref="Count"/>) in locals, refill it with
+/// <see cref="Fill"/> and hand it back with <see cref="Restore"/>.
 /// </summary>
 internal ref struct JpegBitReader
 {
+    /// <summary>The fewest bits <see cref="Fill"/> leaves in the window.</summary>
+    public const int MinimumAfterFill = 57;
+
     private readonly ReadOnlySpan<byte> data;
     private int position;
-    private ulong buffer;
-    private int count;
     private int paddingBits;
 
     public JpegBitReader(ReadOnlySpan<byte> data, int position)
@@ -22,46 +25,58 @@ internal ref struct JpegBitReader
         this.position = position;
     }
 
+    /// <summary>The bit window: the next <see cref="Count"/> bits, most significant first.</summary>
+    public ulong Buffer { readonly get; private set; }
+
+    public int Count { readonly get; private set; }
+
     /// <summary>The offset of the first byte not yet loaded: the marker that stopped the reader, or a byte inside the segment.</summary>
     public readonly int Position => position;
 
-    /// <summary>Makes sure at least 32 bits (real or zero padding) are buffered.</summary>
+    /// <summary>Stores the bit window a hot loop worked on.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void EnsureBits()
+    public void Restore(ulong buffer, int count)
     {
-        if (count < 32)
+        Buffer = buffer;
+        Count = count;
+    }
+
+    /// <summary>Tops the window up to at least <see cref="MinimumAfterFill"/> bits (zeros after a marker or the end).</summary>
+    public (ulong Buffer, int Count) Fill(ulong buffer, int count)
+    {
+        if (paddingBits > count)
         {
-            Fill();
+            ThrowOverrun();
         }
-    }
 
-    /// <summary>The next <paramref name="bits"/> bits (1-32) without consuming them.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public readonly int Peek(int bits) => (int)(buffer >> (64 - bits));
+        while (count <= 56)
+        {
+            if (paddingBits == 0 && position + 8 <= data.Length)
+            {
+                var word = BinaryPrimitives.ReadUInt64BigEndian(data[position..]);
+                if (!HasByteFF(word))
+                {
+                    var take = (64 - count) >> 3;
+                    var kept = take == 8 ? word : word & ~(ulong.MaxValue >> (take * 8));
+                    buffer |= kept >> count;
+                    position += take;
+                    return (buffer, count + (take * 8));
+                }
+            }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Skip(int bits)
-    {
-        buffer <<= bits;
-        count -= bits;
-    }
+            buffer |= (ulong)NextByte() << (56 - count);
+            count += 8;
+        }
 
-    /// <summary>Reads 1-16 bits; the caller has called <see cref="EnsureBits"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public int Read(int bits)
-    {
-        var value = (int)(buffer >> (64 - bits));
-        buffer <<= bits;
-        count -= bits;
-        return value;
+        return (buffer, count);
     }
 
     /// <summary>Throws when decoding consumed bits that the segment does not hold.</summary>
     public readonly void ThrowIfOverrun()
     {
-        if (paddingBits > count)
+        if (paddingBits > Count)
         {
-            throw new DicomCodecException("Truncated JPEG data: the entropy-coded segment ends before the last sample.");
+            ThrowOverrun();
         }
     }
 
@@ -72,7 +87,7 @@ internal ref struct JpegBitReader
     public void Restart()
     {
         ThrowIfOverrun();
-        if (count - paddingBits >= 8)
+        if (Count - paddingBits >= 8)
         {
             throw new DicomCodecException("Corrupt JPEG data: extra bytes before a restart marker.");
         }
@@ -89,61 +104,35 @@ internal ref struct JpegBitReader
         }
 
         position = next + 1;
-        buffer = 0;
-        count = 0;
         paddingBits = 0;
+        Restore(0, 0);
     }
 
-    private void Fill()
+    private byte NextByte()
     {
-        ThrowIfOverrun();
-        while (count <= 56)
+        if (paddingBits == 0 && position < data.Length)
         {
-            if (paddingBits == 0 && position + 8 <= data.Length)
+            var value = data[position];
+            if (value != JpegMarker.Prefix)
             {
-                var word = BinaryPrimitives.ReadUInt64BigEndian(data[position..]);
-                if (!HasByteFF(word))
-                {
-                    var take = (64 - count) >> 3;
-                    var kept = take == 8 ? word : word & ~(ulong.MaxValue >> (take * 8));
-                    buffer |= kept >> count;
-                    count += take * 8;
-                    position += take;
-                    return;
-                }
+                position++;
+                return value;
             }
 
-            LoadByte();
-        }
-    }
-
-    private void LoadByte()
-    {
-        int value;
-        if (paddingBits > 0 || position >= data.Length)
-        {
-            value = 0;
-            paddingBits += 8;
-        }
-        else if (data[position] != JpegMarker.Prefix)
-        {
-            value = data[position++];
-        }
-        else if (position + 1 < data.Length && data[position + 1] == 0)
-        {
-            value = JpegMarker.Prefix;
-            position += 2;
-        }
-        else
-        {
-            // A marker (or fill bytes before one): stop here and pad with zeros.
-            value = 0;
-            paddingBits += 8;
+            if (position + 1 < data.Length && data[position + 1] == 0)
+            {
+                position += 2;
+                return value;
+            }
         }
 
-        buffer |= (ulong)value << (56 - count);
-        count += 8;
+        // A marker, fill bytes before one, or the end of the data: stay here and pad with zeros.
+        paddingBits += 8;
+        return 0;
     }
+
+    private static void ThrowOverrun() =>
+        throw new DicomCodecException("Truncated JPEG data: the entropy-coded segment ends before the last sample.");
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool HasByteFF(ulong word)

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 using Gateway.Dicom.Imaging;
 
 namespace Gateway.Dicom.Codecs.Jpeg;
@@ -225,32 +226,41 @@ internal sealed class JpegLosslessDecoder
 
     private byte[] Pack()
     {
+        var output = new byte[info.NativeFrameLength];
         var samples = planes.Length;
         var pixels = info.PixelCount;
-        var output = new byte[info.NativeFrameLength];
-        var stored = info.BitsStored;
-        var shift = 32 - stored;
-        var mask = (1 << stored) - 1;
         for (var c = 0; c < samples; c++)
         {
-            var plane = planes[c];
-            var pointTransform = pointTransforms[c];
-            for (var i = 0; i < pixels; i++)
+            var plane = planes.AsSpan()[c].AsSpan(0, pixels);
+            var shift = pointTransforms[c];
+            if (info.BitsAllocated == 8)
             {
-                var value = plane[i] << pointTransform;
-                value = info.IsSigned ? (value << shift) >> shift : value & mask;
-                var sample = (i * samples) + c;
-                if (info.BitsAllocated == 8)
+                var bytes = output.AsSpan();
+                for (var i = 0; i < plane.Length; i++)
                 {
-                    output[sample] = (byte)value;
+                    bytes[(i * samples) + c] = (byte)Normalize(plane[i] << shift);
                 }
-                else
+            }
+            else
+            {
+                var words = MemoryMarshal.Cast<byte, ushort>(output.AsSpan());
+                for (var i = 0; i < plane.Length; i++)
                 {
-                    BinaryPrimitives.WriteUInt16LittleEndian(output.AsSpan(sample * 2), (ushort)value);
+                    words[(i * samples) + c] = (ushort)Normalize(plane[i] << shift);
                 }
             }
         }
 
+        if (info.BitsAllocated == 16 && !BitConverter.IsLittleEndian)
+        {
+            var words = MemoryMarshal.Cast<byte, ushort>(output.AsSpan());
+            BinaryPrimitives.ReverseEndianness(words, words);
+        }
+
         return output;
     }
+
+    /// <summary>Clears the bits above BitsStored, or copies the sign bit into them for signed samples.</summary>
+    private int Normalize(int value) =>
+        info.IsSigned ? (value << (32 - info.BitsStored)) >> (32 - info.BitsStored) : value & ((1 << info.BitsStored) - 1);
 }

@@ -1,8 +1,11 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
 namespace Gateway.Dicom.Codecs.Jpeg;
 
 /// <summary>
 /// Decodes lossless-JPEG differences (T.81 H.1.2.2: a Huffman-coded category SSSS followed by SSSS
-/// extra bits) with one table look-up for the common case. The look-up on the next
+/// extra bits) from a bit window with one table look-up in the common case. The look-up on the next
 /// <see cref="LookupBits"/> bits yields either the whole difference (code and extra bits both fit)
 /// or the code length and category; longer codes fall back to the canonical-code search of T.81 F.2.2.3.
 /// </summary>
@@ -10,12 +13,14 @@ internal sealed class LosslessHuffmanDecoder
 {
     public const int LookupBits = 12;
 
-    // Entry layout: bits 0-4 bits to consume; bit 5 set when the entry is the whole difference,
-    // then bits 8-31 hold the difference (signed); otherwise bits 8-12 hold the category. 0: code longer than LookupBits.
-    private const int Resolved = 0x20;
+    // A decoded difference is returned packed as (difference << 8) | bits consumed. Look-up entries use the same
+    // packing when complete; Partial marks "code length in bits 0-4, category in bits 8-12, extra bits follow";
+    // LongCode marks a code longer than LookupBits.
+    private const int Partial = 0x40;
+    private const int LongCode = 0x80;
 
     private readonly int[] lookup = new int[1 << LookupBits];
-    private readonly int[] maxCode = new int[JpegHuffmanTable.MaxCodeLength + 2];
+    private readonly int[] maxCode = new int[JpegHuffmanTable.MaxCodeLength + 1];
     private readonly int[] valueOffset = new int[JpegHuffmanTable.MaxCodeLength + 1];
     private readonly byte[] symbols;
 
@@ -39,18 +44,12 @@ internal sealed class LosslessHuffmanDecoder
         for (var length = 1; length <= JpegHuffmanTable.MaxCodeLength; length++)
         {
             var count = table.Counts[length - 1];
-            if (count == 0)
-            {
-                maxCode[length] = -1;
-                continue;
-            }
-
-            valueOffset[length] = index - codes[index];
-            maxCode[length] = codes[index + count - 1];
+            maxCode[length] = count == 0 ? -1 : codes[index + count - 1];
+            valueOffset[length] = count == 0 ? 0 : index - codes[index];
             index += count;
         }
 
-        maxCode[JpegHuffmanTable.MaxCodeLength + 1] = int.MaxValue;
+        lookup.AsSpan().Fill(LongCode);
         for (var i = 0; i < symbols.Length; i++)
         {
             if (lengths[i] <= LookupBits)
@@ -60,57 +59,64 @@ internal sealed class LosslessHuffmanDecoder
         }
     }
 
-    /// <summary>Reads one difference. The reader must hold at least 32 bits.</summary>
-    public int DecodeDifference(ref JpegBitReader reader)
+    /// <summary>
+    /// Decodes the difference at the top of <paramref name="window"/>, which must hold at least 32 valid bits.
+    /// Returns <c>(difference &lt;&lt; 8) | bits consumed</c>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public int Decode(ulong window)
     {
-        var entry = lookup[reader.Peek(LookupBits)];
-        if ((entry & Resolved) != 0)
-        {
-            reader.Skip(entry & 0x1F);
-            return entry >> 8;
-        }
+        var entry = Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(lookup), (nint)(window >> (64 - LookupBits)));
+        return (entry & (Partial | LongCode)) == 0 ? entry : DecodeSlow(window, entry);
+    }
 
+    /// <summary>T.81 F.12: extra bits with a leading 0 stand for a negative difference.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int Extend(int bits, int category) =>
+        bits < 1 << (category - 1) ? bits - (1 << category) + 1 : bits;
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private int DecodeSlow(ulong window, int entry)
+    {
+        int length;
         int category;
-        if (entry != 0)
+        if ((entry & Partial) != 0)
         {
-            reader.Skip(entry & 0x1F);
+            length = entry & 0x1F;
             category = entry >> 8;
         }
         else
         {
-            category = DecodeLongCode(ref reader);
+            (length, category) = DecodeLongCode(window);
+        }
+
+        if (category == 0)
+        {
+            return length;
         }
 
         if (category == 16)
         {
-            return 32768;
+            return (32768 << 8) | length;
         }
 
-        return category == 0 ? 0 : Extend(reader.Read(category), category);
+        var extra = (int)((window << length) >> (64 - category));
+        return (Extend(extra, category) << 8) | (length + category);
     }
 
-    /// <summary>T.81 F.12: extra bits with a leading 0 stand for a negative difference.</summary>
-    public static int Extend(int bits, int category) =>
-        bits < 1 << (category - 1) ? bits - (1 << category) + 1 : bits;
-
-    private int DecodeLongCode(ref JpegBitReader reader)
+    private (int Length, int Category) DecodeLongCode(ulong window)
     {
-        var code = reader.Peek(JpegHuffmanTable.MaxCodeLength);
-        var length = LookupBits + 1;
-        var candidate = code >> (JpegHuffmanTable.MaxCodeLength - length);
-        while (candidate > maxCode[length])
+        var code = (int)(window >> (64 - JpegHuffmanTable.MaxCodeLength));
+        for (var length = LookupBits + 1; length <= JpegHuffmanTable.MaxCodeLength; length++)
         {
-            length++;
-            if (length > JpegHuffmanTable.MaxCodeLength)
+            var candidate = code >> (JpegHuffmanTable.MaxCodeLength - length);
+            if (candidate <= maxCode[length])
             {
-                throw new DicomCodecException("Corrupt JPEG data: a bit sequence matches no Huffman code.");
+                return (length, symbols[valueOffset[length] + candidate]);
             }
-
-            candidate = code >> (JpegHuffmanTable.MaxCodeLength - length);
         }
 
-        reader.Skip(length);
-        return symbols[valueOffset[length] + candidate];
+        throw new DicomCodecException("Corrupt JPEG data: a bit sequence matches no Huffman code.");
     }
 
     private void FillLookup(int code, int length, int category)
@@ -120,18 +126,22 @@ internal sealed class LosslessHuffmanDecoder
         for (var suffix = 0; suffix < 1 << freeBits; suffix++)
         {
             int entry;
-            if (category == 0 || category == 16)
+            if (category == 0)
             {
-                entry = ((category == 0 ? 0 : 32768) << 8) | Resolved | length;
+                entry = length;
+            }
+            else if (category == 16)
+            {
+                entry = (32768 << 8) | length;
             }
             else if (category <= freeBits)
             {
                 var extra = (suffix >> (freeBits - category)) & ((1 << category) - 1);
-                entry = (Extend(extra, category) << 8) | Resolved | (length + category);
+                entry = (Extend(extra, category) << 8) | (length + category);
             }
             else
             {
-                entry = (category << 8) | length;
+                entry = (category << 8) | Partial | length;
             }
 
             lookup[first | suffix] = entry;

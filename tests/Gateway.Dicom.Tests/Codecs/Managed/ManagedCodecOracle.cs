@@ -86,52 +86,81 @@ internal static class ManagedCodecOracle
     }
 
     /// <summary>Has the oracles decode frame sets our encoders produced; returns, per set, what each oracle decoded.</summary>
-    public static IReadOnlyDictionary<string, IReadOnlyDictionary<string, byte[]>> Verify(IEnumerable<EncodedFrames> sets)
+    public static IReadOnlyDictionary<string, OracleDecodings> Verify(IEnumerable<EncodedFrames> sets)
     {
         ArgumentNullException.ThrowIfNull(sets);
-        var folder = Directory.CreateTempSubdirectory("gateway-managed-codecs-verify-").FullName;
+        return RunBatch("verify", "verify.json", sets.Select(set => (set.Name, set.Info, set.Frames, new JsonObject { ["syntax"] = set.Syntax.Uid })), ReadDecoded);
+    }
+
+    /// <summary>Has a DCMTK encoder (dcmcjpeg, dcmcrle) compress native frames; returns its frames and the oracles' decoding of them.</summary>
+    public static IReadOnlyDictionary<string, DcmtkEncoded> EncodeWithDcmtk(IEnumerable<DcmtkEncodeRequest> requests)
+    {
+        ArgumentNullException.ThrowIfNull(requests);
+        return RunBatch(
+            "encode",
+            "encode.json",
+            requests.Select(r => (r.Name, r.Info, r.NativeFrames, new JsonObject { ["tool"] = r.Tool, ["args"] = new JsonArray(r.Arguments.Select(a => (JsonNode)a!).ToArray()) })),
+            (folder, name, entry) =>
+            {
+                var frames = new List<byte[]>();
+                for (var i = 0; File.Exists(Path.Combine(folder, $"{name}.f{i}.bin")); i++)
+                {
+                    frames.Add(File.ReadAllBytes(Path.Combine(folder, $"{name}.f{i}.bin")));
+                }
+
+                return new DcmtkEncoded(DicomTransferSyntax.FromUid((string)entry["syntax"]!), frames, ReadDecoded(folder, name + ".decoded", entry));
+            });
+    }
+
+    private static Dictionary<string, T> RunBatch<T>(
+        string mode,
+        string reportName,
+        IEnumerable<(string Name, FrameInfo Info, IReadOnlyList<byte[]> Frames, JsonObject Extra)> sets,
+        Func<string, string, JsonNode, T> read)
+    {
+        var folder = Directory.CreateTempSubdirectory("gateway-managed-codecs-" + mode + "-").FullName;
         try
         {
             var items = new JsonArray();
-            foreach (var set in sets)
+            foreach (var (name, info, frames, extra) in sets)
             {
                 var paths = new JsonArray();
-                for (var i = 0; i < set.Frames.Count; i++)
+                for (var i = 0; i < frames.Count; i++)
                 {
-                    var path = Path.Combine(folder, $"{set.Name}.in{i}.bin");
-                    File.WriteAllBytes(path, set.Frames[i]);
+                    var path = Path.Combine(folder, $"{name}.in{i}.bin");
+                    File.WriteAllBytes(path, frames[i]);
                     paths.Add(path);
                 }
 
-                var item = ToJson(set.Info);
-                item["name"] = set.Name;
-                item["syntax"] = set.Syntax.Uid;
+                var item = ToJson(info);
+                item["name"] = name;
                 item["frames"] = paths;
+                foreach (var (key, value) in extra)
+                {
+                    item[key] = value?.DeepClone();
+                }
+
                 items.Add(item);
             }
 
             var list = Path.Combine(folder, "list.json");
             File.WriteAllText(list, items.ToJsonString());
-            RunScript("verify", folder, list);
-            var report = JsonNode.Parse(File.ReadAllText(Path.Combine(folder, "verify.json")))!.AsObject();
-            var results = new Dictionary<string, IReadOnlyDictionary<string, byte[]>>(StringComparer.Ordinal);
-            foreach (var (name, entry) in report)
-            {
-                var errors = entry!["errors"]!.ToJsonString();
-                var decoded = entry["oracles"]!.AsArray()
-                    .Select(o => (string)o!)
-                    .ToDictionary(o => o, o => File.ReadAllBytes(Path.Combine(folder, $"{name}.{o}.raw")), StringComparer.Ordinal);
-                Assert.True(errors == "{}", $"{name}: an oracle failed to decode our output: {errors}");
-                results[name] = decoded;
-            }
-
-            return results;
+            RunScript(mode, folder, list);
+            var report = JsonNode.Parse(File.ReadAllText(Path.Combine(folder, reportName)))!.AsObject();
+            return report.ToDictionary(e => e.Key, e => read(folder, e.Key, e.Value!), StringComparer.Ordinal);
         }
         finally
         {
             Directory.Delete(folder, recursive: true);
         }
     }
+
+    private static OracleDecodings ReadDecoded(string folder, string name, JsonNode entry) => new(
+        name,
+        entry["oracles"]!.AsArray()
+            .Select(o => (string)o!)
+            .ToDictionary(o => o, o => File.ReadAllBytes(Path.Combine(folder, $"{name}.{o}.raw")), StringComparer.Ordinal),
+        entry["errors"]!.AsObject().ToDictionary(e => e.Key, e => (string)e.Value!, StringComparer.Ordinal));
 
     private static string Conformance(string path) => "dicom-conformance/" + path;
 
@@ -231,5 +260,25 @@ internal sealed record OracleFile(
     }
 }
 
-/// <summary>Frames one of our encoders produced, for the oracles to decode.</summary>
+/// <summary>Frames one of our encoders (or a test) produced, for the oracles to decode.</summary>
 internal sealed record EncodedFrames(string Name, DicomTransferSyntax Syntax, FrameInfo Info, IReadOnlyList<byte[]> Frames);
+
+/// <summary>Native frames for a DCMTK encoder to compress; <see cref="Tool"/> is dcmcjpeg or dcmcrle.</summary>
+internal sealed record DcmtkEncodeRequest(string Name, FrameInfo Info, IReadOnlyList<byte[]> NativeFrames, string Tool, IReadOnlyList<string> Arguments);
+
+/// <summary>What a DCMTK encoder produced, and what DCMTK's decoder and pydicom+GDCM decode it to.</summary>
+internal sealed record DcmtkEncoded(DicomTransferSyntax Syntax, IReadOnlyList<byte[]> Frames, OracleDecodings Oracles);
+
+/// <summary>What each oracle decoded a frame set to (all frames concatenated), and why the others could not.</summary>
+internal sealed record OracleDecodings(string Name, IReadOnlyDictionary<string, byte[]> Decoded, IReadOnlyDictionary<string, string> Errors)
+{
+    /// <summary>The decodings of <paramref name="oracles"/>; fails the test when one of them could not decode.</summary>
+    public IEnumerable<(string Oracle, byte[] Data)> Require(params string[] oracles)
+    {
+        foreach (var oracle in oracles)
+        {
+            Assert.True(Decoded.ContainsKey(oracle), $"{Name}: {oracle} could not decode it: {Errors.GetValueOrDefault(oracle, "no result")}");
+            yield return (oracle, Decoded[oracle]);
+        }
+    }
+}
