@@ -8,8 +8,8 @@ Run with Debian's /usr/bin/python3 (python3-pydicom, python3-gdcm, python3-numpy
                         its fragments concatenated) and one NAME.ORACLE.raw per oracle that could decode
                         it (all frames, each in the layout of Gateway's DecodedFrame: little endian,
                         colour interleaved, unsigned samples with the bits above BitsStored zero,
-                        signed ones sign-extended). Oracles: "gdcm" (pydicom's pixel_array, GDCM or
-                        pydicom's RLE handler), "dcmtk" (dcmdjpeg / dcmdrle, then the native result),
+                        signed ones sign-extended). Oracles: "pydicom" (pydicom's pixel_array: GDCM for
+                        JPEG, pydicom's own handler for RLE), "dcmtk" (dcmdjpeg / dcmdrle, then the native result),
                         "reference" (the pixel data of a second, uncompressed file).
   verify OUT LIST.json  LIST.json is a list of frame sets our encoders produced, each {"name", "syntax",
                         "rows", ..., "frames": [paths]}. Wraps each set in a DICOM file and writes
@@ -81,7 +81,7 @@ def native_pixels(ds, geo):
     return normalise(ds.pixel_array, geo)
 
 
-def gdcm_pixels(path, geo):
+def pydicom_pixels(path, geo):
     """pydicom's pixel_array (GDCM for JPEG) in a forked child: GDCM aborts the process on some inputs."""
     with tempfile.NamedTemporaryFile(delete=False) as tmp:
         result = tmp.name
@@ -123,11 +123,11 @@ def extract(out, specs):
             with open(os.path.join(out, f"{name}.f{i}.bin"), "wb") as f:
                 f.write(frame)
         oracles = {}
-        data, error = gdcm_pixels(path, geo)
+        data, error = pydicom_pixels(path, geo)
         if error is None:
-            oracles["gdcm"] = data
+            oracles["pydicom"] = data
         else:
-            geo.setdefault("oracleErrors", {})["gdcm"] = error
+            geo.setdefault("oracleErrors", {})["pydicom"] = error
         tool = DCMTK_TOOL.get(geo["syntax"])
         if tool:
             with tempfile.TemporaryDirectory() as tmp:
@@ -203,11 +203,11 @@ def verify_one(out, geo):
     else:
         wrapped = os.path.join(out, f"{name}.dcm")
         wrap(geo, frames, wrapped)
-        data, error = gdcm_pixels(wrapped, geo)
+        data, error = pydicom_pixels(wrapped, geo)
         if error is None:
-            results["gdcm"] = data
+            results["pydicom"] = data
         else:
-            errors["gdcm"] = error
+            errors["pydicom"] = error
         tool = DCMTK_TOOL.get(geo["syntax"])
         if tool:
             target = os.path.join(out, f"{name}.dcmtk.dcm")

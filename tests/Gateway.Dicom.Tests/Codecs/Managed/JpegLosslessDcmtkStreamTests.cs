@@ -46,7 +46,7 @@ public class JpegLosslessDcmtkStreamTests
 
         // GDCM 3.0.21 aborts (an assertion on BitsAllocated == BitsStored) on lossless JPEG of fewer than 8 bits
         // in 8-bit samples; DCMTK is the oracle there.
-        var oracles = streamCase.Info.BitsStored < 8 ? new[] { "dcmtk" } : ["dcmtk", "gdcm"];
+        var oracles = streamCase.Info.BitsStored < 8 ? new[] { "dcmtk" } : ["dcmtk", "pydicom"];
         foreach (var (oracle, expected) in encoded.Oracles.Require(oracles))
         {
             AssertBytes.Equal(expected, decoded.Data, $"{name} vs {oracle}");
