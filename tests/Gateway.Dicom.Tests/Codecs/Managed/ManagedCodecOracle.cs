@@ -92,6 +92,38 @@ internal static class ManagedCodecOracle
         return RunBatch("verify", "verify.json", sets.Select(set => (set.Name, set.Info, set.Frames, new JsonObject { ["syntax"] = set.Syntax.Uid })), ReadDecoded);
     }
 
+    /// <summary>
+    /// Like <see cref="Verify"/> for single frames: frames of the same syntax and geometry travel together as
+    /// one multi-frame file (one decoder run each), and each frame's decodings come back under its own name.
+    /// </summary>
+    public static IReadOnlyDictionary<string, OracleDecodings> VerifyFrames(IEnumerable<EncodedFrame> frames)
+    {
+        ArgumentNullException.ThrowIfNull(frames);
+        var groups = frames.GroupBy(f => (f.Syntax, f.Info)).Select((group, index) => (Name: $"group{index}", Frames: group.ToList())).ToList();
+        var decoded = Verify(groups.Select(g => new EncodedFrames(g.Name, g.Frames[0].Syntax, g.Frames[0].Info, g.Frames.Select(f => f.Data).ToList())));
+        var results = new Dictionary<string, OracleDecodings>(StringComparer.Ordinal);
+        foreach (var (name, members) in groups)
+        {
+            var group = decoded[name];
+            for (var i = 0; i < members.Count; i++)
+            {
+                var length = (int)members[i].Info.NativeFrameLength;
+                var slices = group.Decoded
+                    .Where(d => d.Value.Length == length * members.Count)
+                    .ToDictionary(d => d.Key, d => d.Value.AsSpan(i * length, length).ToArray(), StringComparer.Ordinal);
+                var errors = group.Errors.ToDictionary(StringComparer.Ordinal);
+                foreach (var (oracle, data) in group.Decoded.Where(d => d.Value.Length != length * members.Count))
+                {
+                    errors[oracle] = $"decoded {data.Length} bytes for {members.Count} frames of {length}";
+                }
+
+                results[members[i].Name] = new OracleDecodings(members[i].Name, slices, errors);
+            }
+        }
+
+        return results;
+    }
+
     /// <summary>Has a DCMTK encoder (dcmcjpeg, dcmcrle) compress native frames; returns its frames and the oracles' decoding of them.</summary>
     public static IReadOnlyDictionary<string, DcmtkEncoded> EncodeWithDcmtk(IEnumerable<DcmtkEncodeRequest> requests)
     {
@@ -262,6 +294,9 @@ internal sealed record OracleFile(
 
 /// <summary>Frames one of our encoders (or a test) produced, for the oracles to decode.</summary>
 internal sealed record EncodedFrames(string Name, DicomTransferSyntax Syntax, FrameInfo Info, IReadOnlyList<byte[]> Frames);
+
+/// <summary>One frame one of our encoders produced.</summary>
+internal sealed record EncodedFrame(string Name, DicomTransferSyntax Syntax, FrameInfo Info, byte[] Data);
 
 /// <summary>Native frames for a DCMTK encoder to compress; <see cref="Tool"/> is dcmcjpeg or dcmcrle.</summary>
 internal sealed record DcmtkEncodeRequest(string Name, FrameInfo Info, IReadOnlyList<byte[]> NativeFrames, string Tool, IReadOnlyList<string> Arguments);

@@ -40,7 +40,7 @@ public class RleCorruptDataTests
     {
         var codec = new RleCodec();
         var random = new Random(11);
-        for (var trial = 0; trial < 2000; trial++)
+        for (var trial = 0; trial < 1000; trial++)
         {
             var damaged = (byte[])Encoded.Clone();
             damaged[random.Next(damaged.Length)] = (byte)random.Next(256);

@@ -21,7 +21,7 @@ public class RleEncodeTests
     ];
 
     private static readonly Lazy<IReadOnlyDictionary<string, OracleDecodings>> Decoded = new(() =>
-        ManagedCodecOracle.Verify(Cases.Select(c => new EncodedFrames(c.Name, DicomTransferSyntax.RleLossless, c.Info, [Encode(c.Name, c.Info)]))));
+        ManagedCodecOracle.VerifyFrames(Cases.Select(c => new EncodedFrame(c.Name, DicomTransferSyntax.RleLossless, c.Info, Encode(c.Name, c.Info)))));
 
     public static TheoryData<string> CaseNames() => new(Cases.Select(c => c.Name));
 
