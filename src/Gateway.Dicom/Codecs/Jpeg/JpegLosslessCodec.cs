@@ -7,6 +7,22 @@ namespace Gateway.Dicom.Codecs.Jpeg;
 /// in managed code. Decodes every predictor, point transform, 2-16 bit precision, 1-4 components and restart
 /// intervals; encodes 1 or 3 samples of 1-16 bits with optimised Huffman tables.
 /// </summary>
+/// <remarks>
+/// <para>
+/// Decoding follows T.81 exactly, which is also what DCMTK's dcmdjpeg (without workaround options) and
+/// pydicom+GDCM do; every JPEG lossless file in shared/data decodes bit-exact with both. Reconstruction is
+/// modulo 2^16 and predictor 6 is computed without overflow: pylibjpeg-data's JPEGLossless_1s_1f_i_16_16_bad.dcm
+/// was written by an encoder that overflowed in predictor 6, and decodes here, as in DCMTK and GDCM, to the
+/// scrambled values its stream describes (dcmdjpeg +w6 undoes that encoder bug; this codec does not).
+/// Category 16 (a difference of 32768) carries no extra bits (NEMA NM1_JPLL). Fill bytes before markers,
+/// a stuffed byte just before EOI, bytes after EOI, tables before the frame header and a missing EOI are accepted.
+/// </para>
+/// <para>
+/// Decoded samples are masked to BitsStored (or sign-extended from it) after the point transform; a stream
+/// whose precision exceeds BitsStored (16-bit precision for 12-bit data is common) is accepted.
+/// Encoded streams are not padded to even length: the fragment writer pads.
+/// </para>
+/// </remarks>
 public sealed class JpegLosslessCodec : IPixelCodec
 {
     public IReadOnlyList<DicomTransferSyntax> TransferSyntaxes { get; } =
