@@ -224,7 +224,9 @@ def verify_one(out, geo):
 
 def encode_with_dcmtk(out, spec_path):
     """Each item: native frames plus "tool" and "args" (dcmcjpeg or dcmcrle options). Writes NAME.fN.bin
-    (the frames that tool produced) and NAME.ORACLE.raw (DCMTK's and GDCM's decoding of them)."""
+    (the frames that tool produced) and NAME.decoded.ORACLE.raw (DCMTK's and pydicom's decoding of them);
+    encode.json gives, per item, the oracles and the encoded file's geometry (the encoder may change the
+    photometric interpretation or BitsStored)."""
     with open(spec_path) as f:
         items = json.load(f)
     report = {}
@@ -241,13 +243,14 @@ def encode_with_dcmtk(out, spec_path):
         if run.returncode != 0:
             raise RuntimeError(f"{name}: {item['tool']} failed: {run.stderr.strip()[:300]}")
         ds = pydicom.dcmread(encoded)
-        item["syntax"] = str(ds.file_meta.TransferSyntaxUID)
-        for i, frame in enumerate(frames_of(ds, item | {"frames": len(frames)})):
+        encoded_geometry = geometry(ds)
+        for i, frame in enumerate(frames_of(ds, encoded_geometry)):
             with open(os.path.join(out, f"{name}.f{i}.bin"), "wb") as f:
                 f.write(frame)
-        item["name"] = name + ".decoded"
-        item["frames"] = [os.path.join(out, f"{name}.f{i}.bin") for i in range(len(frames))]
-        report[name] = verify_one(out, item) | {"syntax": item["syntax"]}
+        report[name] = verify_one(out, encoded_geometry | {
+            "name": name + ".decoded",
+            "frames": [os.path.join(out, f"{name}.f{i}.bin") for i in range(len(frames))],
+        }) | {"geometry": encoded_geometry}
     with open(os.path.join(out, "encode.json"), "w") as f:
         json.dump(report, f)
 

@@ -41,6 +41,42 @@ internal ref struct JpegBitReader
         Count = count;
     }
 
+    /// <summary>Makes sure the window holds at least <paramref name="bits"/> bits (at most 57).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Ensure(int bits)
+    {
+        if (Count < bits)
+        {
+            (Buffer, Count) = Fill(Buffer, Count);
+        }
+    }
+
+    /// <summary>The next <paramref name="bits"/> bits (1-32) without consuming them; call <see cref="Ensure"/> first.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public readonly int PeekBits(int bits) => (int)(Buffer >> (64 - bits));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void SkipBits(int bits)
+    {
+        Buffer <<= bits;
+        Count -= bits;
+    }
+
+    /// <summary>Reads 0-16 bits.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public int ReadBits(int bits)
+    {
+        if (bits == 0)
+        {
+            return 0;
+        }
+
+        Ensure(bits);
+        var value = PeekBits(bits);
+        SkipBits(bits);
+        return value;
+    }
+
     /// <summary>Tops the window up to at least <see cref="MinimumAfterFill"/> bits (zeros after a marker or the end).</summary>
     public (ulong Buffer, int Count) Fill(ulong buffer, int count)
     {

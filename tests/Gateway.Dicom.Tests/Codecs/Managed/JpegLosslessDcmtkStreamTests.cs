@@ -42,7 +42,7 @@ public class JpegLosslessDcmtkStreamTests
         var streamCase = Cases.Single(c => c.Name == name);
         var encoded = Encoded.Value[name];
         Assert.Contains(encoded.Syntax, new JpegLosslessCodec().TransferSyntaxes);
-        var decoded = new JpegLosslessCodec().Decode(encoded.Frames[0], encoded.Syntax, streamCase.Info);
+        var decoded = new JpegLosslessCodec().Decode(encoded.Frames[0], encoded.Syntax, encoded.Info);
 
         // GDCM 3.0.21 aborts (an assertion on BitsAllocated == BitsStored) on lossless JPEG of fewer than 8 bits
         // in 8-bit samples; DCMTK is the oracle there.

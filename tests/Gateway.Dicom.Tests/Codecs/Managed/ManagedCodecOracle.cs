@@ -54,6 +54,18 @@ internal static class ManagedCodecOracle
         Conformance("pylibjpeg-data/SC_rgb_rle_32bit_2frame.dcm"),
     ];
 
+    /// <summary>Every JPEG DCT file in shared/data that libturbojpeg 2.1 cannot decode (12-bit, progressive), and the 8-bit .4.51 ones.</summary>
+    public static IReadOnlyList<string> JpegDctFiles { get; } =
+    [
+        Conformance("cornerstone-CTImage-all-transfer-syntaxes/CTImage.dcm_JPEGProcess2_4TransferSyntax_1.2.840.10008.1.2.4.51.dcm"),
+        Conformance("cornerstone-CTImage-all-transfer-syntaxes/CT0012.fragmented_no_bot_jpeg_baseline.51.dcm"),
+        Conformance("cornerstone-CTImage-all-transfer-syntaxes/CTImage.dcm_JPEGProcess6_8TransferSyntax_1.2.840.10008.1.2.4.53.dcm"),
+        Conformance("cornerstone-CTImage-all-transfer-syntaxes/CTImage.dcm_JPEGProcess10_12TransferSyntax_1.2.840.10008.1.2.4.55.dcm"),
+        Conformance("nema-wg04-compression-samples/RG2_JPLY.dcm"),
+        Conformance("fo-dicom/GH195.dcm"),
+        Conformance("pylibjpeg-data/JPEGExtended_3s_1f_u_08_08.dcm"),
+    ];
+
     /// <summary>Every Deflated Image Frame Compression file in shared/data.</summary>
     public static IReadOnlyList<string> DeflatedImageFrameFiles { get; } = [Conformance("pydicom-data/liver_deflate.dcm")];
 
@@ -140,7 +152,8 @@ internal static class ManagedCodecOracle
                     frames.Add(File.ReadAllBytes(Path.Combine(folder, $"{name}.f{i}.bin")));
                 }
 
-                return new DcmtkEncoded(DicomTransferSyntax.FromUid((string)entry["syntax"]!), frames, ReadDecoded(folder, name + ".decoded", entry));
+                var geometry = entry["geometry"]!;
+                return new DcmtkEncoded(DicomTransferSyntax.FromUid((string)geometry["syntax"]!), ToFrameInfo(geometry), frames, ReadDecoded(folder, name + ".decoded", entry));
             });
     }
 
@@ -220,7 +233,7 @@ internal static class ManagedCodecOracle
     private static string Extract()
     {
         var root = TestData.SharedData!;
-        var specs = JpegLosslessFiles.Concat(RleFiles).Concat(DeflatedImageFrameFiles)
+        var specs = JpegLosslessFiles.Concat(RleFiles).Concat(DeflatedImageFrameFiles).Concat(JpegDctFiles)
             .Where(f => File.Exists(Path.Combine(root, f)))
             .Select(f => Path.Combine(root, f) + (References.TryGetValue(f, out var reference) ? "=" + Path.Combine(root, reference) : string.Empty))
             .ToList();
@@ -236,6 +249,11 @@ internal static class ManagedCodecOracle
         if (File.Exists(done))
         {
             return folder;
+        }
+
+        foreach (var stale in Directory.EnumerateDirectories(Path.GetTempPath(), "gateway-managed-codecs-oracle-*").Where(d => d != folder && !d.Contains(".tmp-", StringComparison.Ordinal)))
+        {
+            Directory.Delete(stale, recursive: true);
         }
 
         var staging = folder + ".tmp-" + Environment.ProcessId;
@@ -301,8 +319,8 @@ internal sealed record EncodedFrame(string Name, DicomTransferSyntax Syntax, Fra
 /// <summary>Native frames for a DCMTK encoder to compress; <see cref="Tool"/> is dcmcjpeg or dcmcrle.</summary>
 internal sealed record DcmtkEncodeRequest(string Name, FrameInfo Info, IReadOnlyList<byte[]> NativeFrames, string Tool, IReadOnlyList<string> Arguments);
 
-/// <summary>What a DCMTK encoder produced, and what DCMTK's decoder and pydicom+GDCM decode it to.</summary>
-internal sealed record DcmtkEncoded(DicomTransferSyntax Syntax, IReadOnlyList<byte[]> Frames, OracleDecodings Oracles);
+/// <summary>What a DCMTK encoder produced (with the geometry it wrote, which may differ from the input's), and what DCMTK's decoder and pydicom decode it to.</summary>
+internal sealed record DcmtkEncoded(DicomTransferSyntax Syntax, FrameInfo Info, IReadOnlyList<byte[]> Frames, OracleDecodings Oracles);
 
 /// <summary>What each oracle decoded a frame set to (all frames concatenated), and why the others could not.</summary>
 internal sealed record OracleDecodings(string Name, IReadOnlyDictionary<string, byte[]> Decoded, IReadOnlyDictionary<string, string> Errors)
