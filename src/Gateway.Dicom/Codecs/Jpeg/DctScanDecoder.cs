@@ -104,7 +104,7 @@ internal sealed class DctScanDecoder
             throw new DicomCodecException($"Corrupt JPEG data: DC category {category}.");
         }
 
-        var difference = category == 0 ? 0 : LosslessHuffmanDecoder.Extend(reader.ReadBits(category), category);
+        var difference = category == 0 ? 0 : JpegHuffmanTable.Extend(reader.ReadBits(category), category);
         var component = scan.Components[k];
         component.DcPredictor += difference;
         return component.DcPredictor;
@@ -123,7 +123,7 @@ internal sealed class DctScanDecoder
             if (size != 0)
             {
                 i += run;
-                block[order[i]] = (short)LosslessHuffmanDecoder.Extend(reader.ReadBits(size), size);
+                block[order[i]] = (short)JpegHuffmanTable.Extend(reader.ReadBits(size), size);
             }
             else if (run == 15)
             {
@@ -156,7 +156,7 @@ internal sealed class DctScanDecoder
             if (size != 0)
             {
                 i += run;
-                block[order[i]] = (short)(LosslessHuffmanDecoder.Extend(reader.ReadBits(size), size) << scan.SuccessiveLow);
+                block[order[i]] = (short)(JpegHuffmanTable.Extend(reader.ReadBits(size), size) << scan.SuccessiveLow);
             }
             else if (run == 15)
             {

@@ -12,9 +12,6 @@ namespace Gateway.Dicom.Codecs.Jpeg;
 /// </summary>
 internal ref struct JpegBitReader
 {
-    /// <summary>The fewest bits <see cref="Fill"/> leaves in the window.</summary>
-    public const int MinimumAfterFill = 57;
-
     private readonly ReadOnlySpan<byte> data;
     private int position;
     private int paddingBits;
@@ -77,7 +74,7 @@ internal ref struct JpegBitReader
         return value;
     }
 
-    /// <summary>Tops the window up to at least <see cref="MinimumAfterFill"/> bits (zeros after a marker or the end).</summary>
+    /// <summary>Tops the window up to at least 57 bits (zeros after a marker or the end).</summary>
     public (ulong Buffer, int Count) Fill(ulong buffer, int count)
     {
         if (paddingBits > count)

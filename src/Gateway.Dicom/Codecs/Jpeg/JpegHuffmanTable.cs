@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Gateway.Dicom.Codecs.Jpeg;
 
 /// <summary>
@@ -47,6 +49,14 @@ internal sealed class JpegHuffmanTable
 
     /// <summary>The symbols in order of increasing code.</summary>
     public ReadOnlySpan<byte> Symbols => symbols;
+
+    /// <summary>
+    /// T.81 F.12 (EXTEND): the value of <paramref name="bits"/>, the extra bits that follow a magnitude
+    /// category; a leading 0 bit stands for a negative value.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int Extend(int bits, int category) =>
+        bits < 1 << (category - 1) ? bits - (1 << category) + 1 : bits;
 
     /// <summary>Bytes this table occupies in a DHT segment after the class/id byte.</summary>
     public int EncodedLength => MaxCodeLength + symbols.Length;

@@ -17,7 +17,6 @@ internal static class JpegMarker
     public const byte Eoi = 0xD9;
     public const byte Sos = 0xDA;
     public const byte Dqt = 0xDB;
-    public const byte Dnl = 0xDC;
     public const byte Dri = 0xDD;
     public const byte App0 = 0xE0;
     public const byte Com = 0xFE;

@@ -70,11 +70,6 @@ internal sealed class LosslessHuffmanDecoder
         return (entry & (Partial | LongCode)) == 0 ? entry : DecodeSlow(window, entry);
     }
 
-    /// <summary>T.81 F.12: extra bits with a leading 0 stand for a negative difference.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static int Extend(int bits, int category) =>
-        bits < 1 << (category - 1) ? bits - (1 << category) + 1 : bits;
-
     [MethodImpl(MethodImplOptions.NoInlining)]
     private int DecodeSlow(ulong window, int entry)
     {
@@ -101,7 +96,7 @@ internal sealed class LosslessHuffmanDecoder
         }
 
         var extra = (int)((window << length) >> (64 - category));
-        return (Extend(extra, category) << 8) | (length + category);
+        return (JpegHuffmanTable.Extend(extra, category) << 8) | (length + category);
     }
 
     private (int Length, int Category) DecodeLongCode(ulong window)
@@ -137,7 +132,7 @@ internal sealed class LosslessHuffmanDecoder
             else if (category <= freeBits)
             {
                 var extra = (suffix >> (freeBits - category)) & ((1 << category) - 1);
-                entry = (Extend(extra, category) << 8) | (length + category);
+                entry = (JpegHuffmanTable.Extend(extra, category) << 8) | (length + category);
             }
             else
             {
