@@ -17,12 +17,17 @@ public sealed class DicomCodecRegistry
         }
     }
 
-    /// <summary>Every codec this library ships.</summary>
+    /// <summary>Every codec this library ships; where two handle a syntax, the first listed wins.</summary>
     public static DicomCodecRegistry Default { get; } = new(
     [
-        new Codecs.Jpeg2000Codec(),
-        new Codecs.JpegLsCodec(),
+        new Codecs.JpegExtendedCodec(),
         new Codecs.JpegBaselineCodec(),
+        new Codecs.Jpeg.JpegDctCodec(),
+        new Codecs.Jpeg.JpegLosslessCodec(),
+        new Codecs.JpegLsCodec(),
+        new Codecs.Jpeg2000Codec(),
+        new Codecs.Rle.RleCodec(),
+        new Codecs.Deflate.DeflatedImageFrameCodec(),
         new Codecs.EncapsulatedUncompressedCodec(),
     ]);
 

@@ -129,4 +129,11 @@ public sealed class DeflatedImageFrameCodec : IPixelCodec
 
         return info.NativeFrameLength > Array.MaxLength ? "the frame is too large" : null;
     }
+
+    /// <summary>The Photometric Interpretation is unchanged by this codec.</summary>
+    public string EncodedPhotometricInterpretation(DicomTransferSyntax syntax, FrameInfo info)
+    {
+        ArgumentNullException.ThrowIfNull(info);
+        return info.PhotometricInterpretation;
+    }
 }

@@ -38,4 +38,11 @@ public sealed class JpegDctCodec : IPixelCodec
 
     public byte[] Encode(ReadOnlySpan<byte> native, DicomTransferSyntax syntax, FrameInfo info, EncodeOptions options) =>
         throw new DicomCodecException($"{nameof(JpegDctCodec)} only decodes; it cannot encode {syntax}.");
+
+    /// <summary>The Photometric Interpretation is unchanged by this codec.</summary>
+    public string EncodedPhotometricInterpretation(DicomTransferSyntax syntax, FrameInfo info)
+    {
+        ArgumentNullException.ThrowIfNull(info);
+        return info.PhotometricInterpretation;
+    }
 }

@@ -108,4 +108,11 @@ public sealed class JpegLosslessCodec : IPixelCodec
 
         return null;
     }
+
+    /// <summary>The Photometric Interpretation is unchanged by this codec.</summary>
+    public string EncodedPhotometricInterpretation(DicomTransferSyntax syntax, FrameInfo info)
+    {
+        ArgumentNullException.ThrowIfNull(info);
+        return info.PhotometricInterpretation;
+    }
 }

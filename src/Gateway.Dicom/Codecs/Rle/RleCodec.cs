@@ -207,4 +207,11 @@ public sealed class RleCodec : IPixelCodec
 
         return null;
     }
+
+    /// <summary>The Photometric Interpretation is unchanged by this codec.</summary>
+    public string EncodedPhotometricInterpretation(DicomTransferSyntax syntax, FrameInfo info)
+    {
+        ArgumentNullException.ThrowIfNull(info);
+        return info.PhotometricInterpretation;
+    }
 }
