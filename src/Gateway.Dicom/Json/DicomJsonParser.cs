@@ -286,8 +286,15 @@ internal sealed class DicomJsonParser(DicomJsonReaderOptions options)
     private static byte[] EncodeText(DicomTag tag, DicomVR vr, string text, DicomDataset target)
     {
         // Specific Character Set itself is in the default repertoire; everything else uses the data set's.
-        var bytes = tag == DicomTags.SpecificCharacterSet ? Encoding.ASCII.GetBytes(text) : target.CharacterSet.Encode(text, vr);
-        return DicomDataset.PadToEven(bytes, vr.Padding);
+        try
+        {
+            var bytes = tag == DicomTags.SpecificCharacterSet ? Encoding.ASCII.GetBytes(text) : target.CharacterSet.Encode(text, vr);
+            return DicomDataset.PadToEven(bytes, vr.Padding);
+        }
+        catch (DicomException exception) when (exception is not DicomJsonException)
+        {
+            throw new DicomJsonException($"{tag.ToHexString()}: {exception.Message}", exception);
+        }
     }
 
     private byte[] ReadNumbers(DicomTag tag, DicomVR vr, JsonElement json)
