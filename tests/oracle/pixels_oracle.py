@@ -32,6 +32,64 @@ DCMTK_DECOMPRESSORS = {
 }
 
 
+# Files whose pixels the oracle takes from an uncompressed twin holding the same pixel data (a known answer):
+# 1-bit SEG frames that neither GDCM nor DCMTK decode from RLE or Deflated Image Frame Compression.
+REFERENCE_TWINS = {"liver_rle.dcm": "liver.dcm", "liver_deflate.dcm": "liver.dcm"}
+
+# Files whose header and bitstream disagree, decoded by DCMTK with an explicit option, and why:
+# GH195.dcm says RGB, but its JPEG stream is JFIF YCbCr 4:2:0. GDCM and dcmdjpeg's default (+cp) trust the
+# header and return YCbCr labelled RGB (visibly wrong colours); libjpeg's own rule (dcmdjpeg +cg) converts.
+DCMTK_OPTIONS = {"GH195.dcm": ["+cg"]}
+
+# High-Throughput JPEG 2000: neither GDCM 3.0.21 nor DCMTK 3.6.7 decodes it. Lossless codestreams are
+# checked against OpenJPH's ojph_expand (an independent implementation); lossy ones against OpenJPEG's
+# opj_decompress, since two 9/7 wavelet implementations legitimately round differently by 1.
+HTJ2K_EXPANDERS = {
+    "1.2.840.10008.1.2.4.201": "ojph_expand", "1.2.840.10008.1.2.4.202": "ojph_expand",
+    "1.2.840.10008.1.2.4.203": "opj_decompress",
+}
+
+
+def read_pnm(path):
+    """Samples of a binary PGM/PPM (P5/P6) as bytes, little endian when 16-bit."""
+    with open(path, "rb") as handle:
+        data = handle.read()
+    fields, position = [], 0
+    while len(fields) < 4:
+        while data[position:position + 1].isspace():
+            position += 1
+        if data[position:position + 1] == b"#":
+            position = data.index(b"\n", position) + 1
+            continue
+        end = position
+        while not data[end:end + 1].isspace():
+            end += 1
+        fields.append(data[position:end])
+        position = end
+    position += 1
+    maxval = int(fields[3])
+    samples = np.frombuffer(data[position:], dtype=">u2" if maxval > 255 else "u1")
+    return samples.astype(samples.dtype.newbyteorder("<")).tobytes()
+
+
+def decode_htj2k(ds, syntax):
+    from pydicom.encaps import generate_pixel_data_frame
+    tool = HTJ2K_EXPANDERS[syntax]
+    frames = int(getattr(ds, "NumberOfFrames", 1) or 1)
+    out = []
+    with tempfile.TemporaryDirectory() as folder:
+        for index, frame in enumerate(generate_pixel_data_frame(ds.PixelData, frames)):
+            source = os.path.join(folder, f"{index}.j2c")
+            target = os.path.join(folder, f"{index}." + ("ppm" if ds.SamplesPerPixel == 3 else "pgm"))
+            with open(source, "wb") as handle:
+                handle.write(frame)
+            done = subprocess.run([tool, "-i", source, "-o", target], capture_output=True, text=True)
+            if done.returncode != 0:
+                raise RuntimeError(f"{tool}: {done.stderr.strip() or done.stdout.strip()}")
+            out.append(read_pnm(target))
+    return b"".join(out), tool
+
+
 def stored_values(ds):
     arr = ds.pixel_array
     photometric = str(ds.get("PhotometricInterpretation", "")).strip()
@@ -44,9 +102,10 @@ def stored_values(ds):
 def decode_with_dcmtk(path, syntax):
     """DCMTK's decompressor for compressed syntaxes, `dcmconv +te` (to explicit little endian) otherwise."""
     tool = DCMTK_DECOMPRESSORS.get(syntax, "dcmconv")
+    options = DCMTK_OPTIONS.get(os.path.basename(path), [])
     with tempfile.TemporaryDirectory() as folder:
         out = os.path.join(folder, "plain.dcm")
-        arguments = [tool, path, out] if tool != "dcmconv" else [tool, "+te", path, out]
+        arguments = [tool, *options, path, out] if tool != "dcmconv" else [tool, "+te", path, out]
         done = subprocess.run(arguments, capture_output=True, text=True)
         if done.returncode != 0:
             raise RuntimeError(f"{tool}: {done.stderr.strip() or done.stdout.strip()}")
@@ -76,10 +135,17 @@ def main():
                 ds.file_meta.TransferSyntaxUID = pydicom.uid.ImplicitVRLittleEndian if ds.is_implicit_VR \
                     else pydicom.uid.ExplicitVRLittleEndian if ds.is_little_endian else pydicom.uid.ExplicitVRBigEndian
             syntax = str(ds.file_meta.TransferSyntaxUID)
+            name = os.path.basename(path)
             try:
-                if syntax == BIG_ENDIAN:
-                    raise RuntimeError("big endian: converted by DCMTK first")
-                data, decoder = stored_values(ds), "pydicom+gdcm"
+                if name in REFERENCE_TWINS:
+                    twin = os.path.join(os.path.dirname(path), REFERENCE_TWINS[name])
+                    data, decoder = stored_values(pydicom.dcmread(twin)), f"uncompressed twin {REFERENCE_TWINS[name]}"
+                elif syntax in HTJ2K_EXPANDERS:
+                    data, decoder = decode_htj2k(ds, syntax)
+                elif syntax == BIG_ENDIAN or name in DCMTK_OPTIONS:
+                    raise RuntimeError("decoded by DCMTK (see BIG_ENDIAN and DCMTK_OPTIONS)")
+                else:
+                    data, decoder = stored_values(ds), "pydicom+gdcm"
             except Exception as first:  # noqa: BLE001 - any decoder failure falls back to DCMTK
                 try:
                     data, decoder = decode_with_dcmtk(path, syntax)

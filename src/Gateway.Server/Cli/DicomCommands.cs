@@ -48,9 +48,8 @@ internal static class DicomCommands
         {
             var dicom = DicomFile.Open(result.GetRequiredValue(file).FullName);
             var pixelData = DicomPixelData.Create(dicom.Dataset, dicom.TransferSyntax);
-            using var stream = File.Create(result.GetRequiredValue(output).FullName);
-            StoredPixelValues.Write(pixelData, stream, DicomCodecRegistry.Default);
-            Console.Error.WriteLine($"{pixelData.NumberOfFrames} frame(s) of {pixelData.Info.Rows} x {pixelData.Info.Columns}, {pixelData.Info.SamplesPerPixel} sample(s), {pixelData.Info.BitsAllocated} bits allocated, {stream.Length} bytes written.");
+            var length = WriteAtomically(result.GetRequiredValue(output).FullName, stream => StoredPixelValues.Write(pixelData, stream, DicomCodecRegistry.Default));
+            Console.Error.WriteLine($"{pixelData.NumberOfFrames} frame(s) of {pixelData.Info.Rows} x {pixelData.Info.Columns}, {pixelData.Info.SamplesPerPixel} sample(s), {pixelData.Info.BitsAllocated} bits allocated, {length} bytes written.");
         }));
         return command;
     }
@@ -86,11 +85,33 @@ internal static class DicomCommands
             var transcoder = new DicomTranscoder(DicomCodecRegistry.Default, options);
             var dicom = DicomFile.Open(result.GetRequiredValue(file).FullName);
             var transcoded = transcoder.Transcode(dicom, target);
-            transcoded.Save(result.GetRequiredValue(output).FullName);
+            WriteAtomically(result.GetRequiredValue(output).FullName, transcoded.Save);
             var summary = transcoder.LastCompressionRatio is double achieved ? $" (lossy, ratio {achieved:0.##}:1)" : string.Empty;
             Console.Error.WriteLine($"{dicom.TransferSyntax.Name} -> {target.Name}{summary}");
         }));
         return command;
+    }
+
+    /// <summary>Writes through a temporary file renamed into place, so a failure leaves no partial output.</summary>
+    private static long WriteAtomically(string path, Action<Stream> write)
+    {
+        var temporary = path + ".partial";
+        try
+        {
+            long length;
+            using (var stream = File.Create(temporary))
+            {
+                write(stream);
+                length = stream.Length;
+            }
+
+            File.Move(temporary, path, overwrite: true);
+            return length;
+        }
+        finally
+        {
+            File.Delete(temporary);
+        }
     }
 
     /// <summary>Runs a tool action; DICOM and I/O problems become a one-line message and exit code 1.</summary>

@@ -12,6 +12,17 @@ public class PixelOracleTests(ITestOutputHelper output)
 {
     private static readonly JsonSerializerOptions JsonOptions = new() { PropertyNameCaseInsensitive = true };
 
+    /// <summary>
+    /// Damaged pixel data that we refuse with a message naming the damage, where GDCM returns something anyway.
+    /// </summary>
+    private static readonly Dictionary<string, string> DeliberateRefusals = new(StringComparer.Ordinal)
+    {
+        // The J2K codestream is cut short (xray/dicom has the repaired 966_fixed); GDCM returns a partial image.
+        ["dicom-conformance/pylibjpeg-data/966.dcm"] = "Stream too short",
+        // Frame 14 is a 55 x 240 JPEG inside a 240 x 240 image; GDCM warns "dimension mismatch" and returns zeros.
+        ["dicom-conformance/fo-dicom/multiframe.dcm"] = "The JPEG frame is 55 x 240 but the frame should be 240 x 240",
+    };
+
     [Fact]
     public void Stored_values_equal_the_oracle_for_every_transfer_syntax_we_decode()
     {
@@ -47,6 +58,10 @@ public class PixelOracleTests(ITestOutputHelper output)
                         failures.Add($"{name} ({syntax.Name}): {Mismatch(ours, reference)} vs {expected.Decoder}");
                     }
                 }
+                else if (ours is null && DeliberateRefusals.TryGetValue(name, out var damage) && ourError!.Contains(damage, StringComparison.Ordinal))
+                {
+                    output.WriteLine($"refused as documented: {name}: {ourError}");
+                }
                 else if (ours is null && expected.Ok && claimed)
                 {
                     failures.Add($"{name} ({syntax.Name}): we failed ({ourError}) where {expected.Decoder} decodes it");
@@ -70,7 +85,7 @@ public class PixelOracleTests(ITestOutputHelper output)
                 output.WriteLine($"byte-identical to the oracle: {count,4} file(s) in {name}");
             }
 
-            unverified.ForEach(line => output.WriteLine("unverified: " + line));
+            failures.AddRange(unverified.Select(line => "unverified: " + line));
             failures.ForEach(line => output.WriteLine("FAILED: " + line));
             Assert.Empty(failures);
             Assert.NotEmpty(matched);
