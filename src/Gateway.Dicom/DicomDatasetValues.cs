@@ -152,6 +152,12 @@ public sealed partial class DicomDataset
 
     public DicomSequence? GetSequence(DicomTag tag) => GetElement(tag) as DicomSequence;
 
+    /// <summary>The Private Creator that reserves the block of a private element (gggg,xxee): the value of (gggg,00xx).</summary>
+    public string? GetPrivateCreator(DicomTag tag) =>
+        tag.IsPrivate && !tag.IsPrivateCreator && (tag.Element >> 8) >= 0x10
+            ? GetString(new DicomTag(tag.Group, (ushort)(tag.Element >> 8)))
+            : null;
+
     /// <summary>Sets a text element, encoding with this data set's character set; the VR defaults to the dictionary's.</summary>
     public void SetString(DicomTag tag, DicomVR vr, string value)
     {

@@ -92,11 +92,7 @@ public static class DicomTextDump
 
     private static string Keyword(DicomDataset dataset, DicomTag tag)
     {
-        string? creator = null;
-        if (tag.IsPrivate && !tag.IsPrivateCreator && (tag.Element >> 8) >= 0x10)
-        {
-            creator = dataset.GetString(new DicomTag(tag.Group, (ushort)(tag.Element >> 8)));
-        }
+        var creator = dataset.GetPrivateCreator(tag);
 
         return DicomDictionary.Lookup(tag, creator)?.Keyword ?? (tag.IsPrivateCreator ? "PrivateCreator" : tag.IsPrivate ? "Private" : "Unknown");
     }

@@ -16,6 +16,16 @@ from pydicom.pixel_data_handlers.util import apply_modality_lut
 pydicom.config.pixel_data_handlers = [numpy_handler, rle_handler, gdcm_handler]
 
 
+def confined(arr, ds):
+    """Stored values confined to Bits Stored, sign-extended when signed (PS3.5 8.1.1). pydicom 2.3 leaves bits
+    above High Bit as read, so a signed 12-bit 0x0FFF would reach the LUT as 4095 rather than -1."""
+    bits = int(ds.BitsStored)
+    values = arr.astype(np.int64) & ((1 << bits) - 1)
+    if int(ds.PixelRepresentation) == 1:
+        values = np.where(values >= (1 << (bits - 1)), values - (1 << bits), values)
+    return values
+
+
 def main():
     out_dir, files = sys.argv[1], sys.argv[2:]
     for index, path in enumerate(files):
@@ -25,7 +35,7 @@ def main():
             arr = ds.pixel_array
             if getattr(ds, "NumberOfFrames", 1) not in (None, 1, "1") and int(ds.NumberOfFrames) > 1:
                 arr = arr[0]
-            values = np.asarray(apply_modality_lut(arr, ds), dtype="<f8")
+            values = np.asarray(apply_modality_lut(confined(arr, ds), ds), dtype="<f8")
             values.tofile(os.path.join(out_dir, f"{index}.f64"))
             record.update(ok=True, count=int(values.size))
         except Exception as error:  # noqa: BLE001 - reported per file

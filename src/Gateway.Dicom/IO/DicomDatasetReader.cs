@@ -309,11 +309,7 @@ internal sealed class DicomDatasetReader(DicomReadOptions options, List<string> 
 
     private static DicomVR ImplicitVR(DicomTag tag, DicomDataset target)
     {
-        string? creator = null;
-        if (tag.IsPrivate && !tag.IsPrivateCreator && (tag.Element >> 8) >= 0x10)
-        {
-            creator = target.GetString(new DicomTag(tag.Group, (ushort)(tag.Element >> 8)));
-        }
+        var creator = target.GetPrivateCreator(tag);
 
         var vr = DicomDictionary.ImplicitVR(tag, creator);
 

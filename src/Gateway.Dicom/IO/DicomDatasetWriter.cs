@@ -17,7 +17,7 @@ internal sealed class DicomDatasetWriter(Stream output, DicomEncoding encoding)
     {
         foreach (var element in dataset)
         {
-            WriteElement(element);
+            WriteElement(element, dataset);
         }
     }
 
@@ -27,13 +27,13 @@ internal sealed class DicomDatasetWriter(Stream output, DicomEncoding encoding)
         long total = 0;
         foreach (var element in dataset)
         {
-            total += ElementLength(element);
+            total += ElementLength(element, dataset);
         }
 
         return total;
     }
 
-    private void WriteElement(DicomElement element)
+    private void WriteElement(DicomElement element, DicomDataset owner)
     {
         switch (element)
         {
@@ -41,7 +41,7 @@ internal sealed class DicomDatasetWriter(Stream output, DicomEncoding encoding)
                 WriteValue(value);
                 break;
             case DicomSequence sequence:
-                WriteSequence(sequence);
+                WriteSequence(sequence, UndefinedLengthFor(sequence, owner));
                 break;
             case DicomFragmentSequence fragments:
                 WriteFragments(fragments);
@@ -82,9 +82,9 @@ internal sealed class DicomDatasetWriter(Stream output, DicomEncoding encoding)
         }
     }
 
-    private void WriteSequence(DicomSequence sequence)
+    private void WriteSequence(DicomSequence sequence, bool undefinedLength)
     {
-        WriteHeader(sequence.Tag, DicomVR.SQ, sequence.UndefinedLength ? UndefinedLength : checked((uint)SequenceValueLength(sequence)));
+        WriteHeader(sequence.Tag, DicomVR.SQ, undefinedLength ? UndefinedLength : checked((uint)SequenceValueLength(sequence)));
         foreach (var item in sequence.Items)
         {
             WriteDelimiter(DicomTag.Item, sequence.ItemsUndefinedLength ? UndefinedLength : checked((uint)DatasetLength(item)));
@@ -95,7 +95,7 @@ internal sealed class DicomDatasetWriter(Stream output, DicomEncoding encoding)
             }
         }
 
-        if (sequence.UndefinedLength)
+        if (undefinedLength)
         {
             WriteDelimiter(DicomTag.SequenceDelimitationItem, 0);
         }
@@ -160,7 +160,7 @@ internal sealed class DicomDatasetWriter(Stream output, DicomEncoding encoding)
         output.Write(header);
     }
 
-    private long ElementLength(DicomElement element)
+    private long ElementLength(DicomElement element, DicomDataset owner)
     {
         switch (element)
         {
@@ -168,7 +168,7 @@ internal sealed class DicomDatasetWriter(Stream output, DicomEncoding encoding)
                 var vr = EffectiveVR(value);
                 return HeaderLength(vr) + value.Length + (value.Length & 1);
             case DicomSequence sequence:
-                return HeaderLength(DicomVR.SQ) + SequenceValueLength(sequence) + (sequence.UndefinedLength ? 8 : 0);
+                return HeaderLength(DicomVR.SQ) + SequenceValueLength(sequence) + (UndefinedLengthFor(sequence, owner) ? 8 : 0);
             case DicomFragmentSequence fragments:
                 var total = HeaderLength(fragments.VR) + 8 + fragments.BasicOffsetTable.Length + (fragments.BasicOffsetTable.Length & 1) + 8;
                 foreach (var fragment in fragments.Fragments)
@@ -192,6 +192,23 @@ internal sealed class DicomDatasetWriter(Stream output, DicomEncoding encoding)
         }
 
         return total;
+    }
+
+    /// <summary>
+    /// A sequence keeps the length form it was read with, except that in implicit VR a sequence the dictionary
+    /// cannot name (an unknown private one) gets an undefined length: that is how readers recognise it as one.
+    /// </summary>
+    private bool UndefinedLengthFor(DicomSequence sequence, DicomDataset owner)
+    {
+        if (sequence.UndefinedLength || encoding.ExplicitVR)
+        {
+            return sequence.UndefinedLength;
+        }
+
+        var tag = sequence.Tag;
+        var creator = owner.GetPrivateCreator(tag);
+
+        return DicomDictionary.ImplicitVR(tag, creator) != DicomVR.SQ;
     }
 
     private int HeaderLength(DicomVR vr) => !encoding.ExplicitVR ? 8 : vr.HasLongExplicitLength ? 12 : 8;
