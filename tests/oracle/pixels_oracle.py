@@ -41,6 +41,11 @@ REFERENCE_TWINS = {"liver_rle.dcm": "liver.dcm", "liver_deflate.dcm": "liver.dcm
 # header and return YCbCr labelled RGB (visibly wrong colours); libjpeg's own rule (dcmdjpeg +cg) converts.
 DCMTK_OPTIONS = {"GH195.dcm": ["+cg"]}
 
+# Colour DCT JPEG (YBR_FULL_422/YBR_FULL): GDCM returns the YCbCr samples and pydicom's floating-point
+# conversion is off by one in places, while the JPEG decoder's own integer conversion (IJG, in DCMTK's
+# dcmdjpeg, and libjpeg-turbo) is what the bitstream defines; such frames go to DCMTK.
+DCT_JPEG = {"1.2.840.10008.1.2.4.50", "1.2.840.10008.1.2.4.51", "1.2.840.10008.1.2.4.53", "1.2.840.10008.1.2.4.55"}
+
 # High-Throughput JPEG 2000: neither GDCM 3.0.21 nor DCMTK 3.6.7 decodes it. Lossless codestreams are
 # checked against OpenJPH's ojph_expand (an independent implementation); lossy ones against OpenJPEG's
 # opj_decompress, since two 9/7 wavelet implementations legitimately round differently by 1.
@@ -142,7 +147,8 @@ def main():
                     data, decoder = stored_values(pydicom.dcmread(twin)), f"uncompressed twin {REFERENCE_TWINS[name]}"
                 elif syntax in HTJ2K_EXPANDERS:
                     data, decoder = decode_htj2k(ds, syntax)
-                elif syntax == BIG_ENDIAN or name in DCMTK_OPTIONS:
+                elif syntax == BIG_ENDIAN or name in DCMTK_OPTIONS or (
+                        syntax in DCT_JPEG and str(ds.get("PhotometricInterpretation", "")).startswith("YBR")):
                     raise RuntimeError("decoded by DCMTK (see BIG_ENDIAN and DCMTK_OPTIONS)")
                 else:
                     data, decoder = stored_values(ds), "pydicom+gdcm"

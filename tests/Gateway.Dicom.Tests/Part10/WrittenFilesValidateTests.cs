@@ -45,22 +45,22 @@ public class WrittenFilesValidateTests(ITestOutputHelper output)
                 new DicomFile(original.Dataset, target, original.FileMetaInformation).Save(ours);
                 Interlocked.Increment(ref written);
 
-                var inputWarnings = DcmdumpProblems(entry.path);
-                var newWarnings = DcmdumpProblems(ours).Except(inputWarnings).ToList();
+                var inputWarnings = DicomValidators.DcmdumpProblems(entry.path);
+                var newWarnings = DicomValidators.DcmdumpProblems(ours).Except(inputWarnings).ToList();
                 if (newWarnings.Count > 0)
                 {
                     failures.Add($"{name}: dcmdump: {string.Join(" | ", newWarnings)}");
                 }
 
-                var inputErrors = DciodvfyErrors(entry.path);
+                var inputErrors = DicomValidators.DciodvfyErrors(entry.path);
                 if (original.TransferSyntax.IsDeflated)
                 {
                     var inflated = Path.Combine(scratch.FullName, $"{entry.index}.inflated.dcm");
                     ExternalTool.Run("dcmconv", ["+te", entry.path, inflated], "dcmtk");
-                    inputErrors.UnionWith(DciodvfyErrors(inflated));
+                    inputErrors.UnionWith(DicomValidators.DciodvfyErrors(inflated));
                 }
 
-                var newErrors = DciodvfyErrors(ours).Where(error => !Explained(error, inputErrors)).ToList();
+                var newErrors = DicomValidators.DciodvfyErrors(ours).Where(error => !DicomValidators.Explained(error, inputErrors)).ToList();
                 if (newErrors.Count > 0)
                 {
                     failures.Add($"{name}: dciodvfy: {string.Join(" | ", newErrors)}");
@@ -81,31 +81,4 @@ public class WrittenFilesValidateTests(ITestOutputHelper output)
         Assert.True(written > 300, $"only {written} files were written");
         Assert.Empty(failures);
     }
-
-    private static bool Explained(string error, HashSet<string> inputErrors)
-    {
-        if (inputErrors.Contains(error))
-        {
-            return true;
-        }
-
-        var value = System.Text.RegularExpressions.Regex.Match(error, "<[^>]*>|\"[^\"]*\"").Value;
-        return error.Contains("(0x0002,", StringComparison.Ordinal) && value.Length > 2
-            && inputErrors.Any(line => line.Contains(value, StringComparison.Ordinal) || line.Contains("(0x0002,", StringComparison.Ordinal) && line.Split(" - ")[1] == error.Split(" - ")[1]);
-    }
-
-    private static HashSet<string> DcmdumpProblems(string path)
-    {
-        var (_, _, error) = ExternalTool.Run("dcmdump", ["-q", path], "dcmtk");
-        return Lines(error, line => line.StartsWith("W:", StringComparison.Ordinal) || line.StartsWith("E:", StringComparison.Ordinal));
-    }
-
-    private static HashSet<string> DciodvfyErrors(string path)
-    {
-        var (_, stdout, stderr) = ExternalTool.Run("dciodvfy", [path], "dicom3tools");
-        return Lines(stdout + "\n" + stderr, line => line.StartsWith("Error", StringComparison.Ordinal));
-    }
-
-    private static HashSet<string> Lines(string text, Func<string, bool> keep) =>
-        text.Split('\n').Select(line => line.Trim()).Where(keep).ToHashSet(StringComparer.Ordinal);
 }
