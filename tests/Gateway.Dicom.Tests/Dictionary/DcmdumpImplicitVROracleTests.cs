@@ -34,7 +34,7 @@ public partial class DcmdumpImplicitVROracleTests
     public async Task Implicit_VR_of_every_element_agrees_with_DCMTK(string relativePath, int privateElementsResolved)
     {
         var path = TestData.RequireSharedData(relativePath);
-        var dump = await ExternalTool.RunAsync(ExternalTool.Dcmdump, "dcmtk", "-q", "+L", path);
+        var dump = ExternalTool.RunChecked("dcmdump", ["-q", "+L", path], "dcmtk");
 
         var creators = new Dictionary<(int Depth, ushort Group, int Block), string>();
         var failures = new List<string>();

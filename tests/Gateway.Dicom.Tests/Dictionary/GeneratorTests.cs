@@ -23,8 +23,8 @@ public partial class GeneratorTests
         var second = Directory.CreateTempSubdirectory("dictgen-");
         try
         {
-            await RunGeneratorAsync(first.FullName);
-            await RunGeneratorAsync(second.FullName);
+            RunGenerator(first.FullName);
+            RunGenerator(second.FullName);
 
             var committed = Directory.GetFiles(GeneratedFolder, "*.cs").Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
             var generated = Directory.GetFiles(first.FullName).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
@@ -48,13 +48,11 @@ public partial class GeneratorTests
         }
     }
 
-    private static async Task RunGeneratorAsync(string output) =>
-        await ExternalTool.RunAsync(
+    private static void RunGenerator(string output) =>
+        ExternalTool.RunChecked(
             ExternalTool.DebianPython,
-            "python3",
-            Path.Combine(TestData.RepositoryRoot, "tools", "dictgen", "gen_dictionary.py"),
-            "--output",
-            output);
+            [Path.Combine(TestData.RepositoryRoot, "tools", "dictgen", "gen_dictionary.py"), "--output", output],
+            "python3");
 
     /// <summary>
     /// Skips (with the reason) where the inputs are missing or are other versions than the ones the committed

@@ -30,7 +30,7 @@ public class PydicomOracleTests
 
     private static async Task<string[][]> LoadAsync()
     {
-        var output = await ExternalTool.RunAsync(ExternalTool.DebianPython, "python3-pydicom", "-c", Script);
+        var output = ExternalTool.RunChecked(ExternalTool.DebianPython, ["-c", Script], "python3-pydicom");
         return output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => line.Split('\t')).ToArray();
     }
 

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Gateway.Dicom.Json;
@@ -76,24 +75,7 @@ public class PydicomJsonOracleTests(ITestOutputHelper output)
     private static string RunOracle(string[] paths)
     {
         var script = Path.Combine(TestData.RepositoryRoot, "tests", "oracle", "pydicom_json.py");
-        Assert.True(File.Exists(Python), $"{Python} is missing: install Debian's python3 and python3-pydicom (apt-get install python3-pydicom).");
-        var start = new ProcessStartInfo(Python) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(script);
-        start.ArgumentList.Add("--bulk-threshold-base64");
-        start.ArgumentList.Add(ThresholdBase64.ToString(CultureInfo.InvariantCulture));
-        foreach (var path in paths)
-        {
-            start.ArgumentList.Add(path);
-        }
-
-        using var process = Process.Start(start)!;
-        var standardError = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
-        var json = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        Assert.True(
-            process.ExitCode == 0,
-            $"The pydicom oracle failed (exit {process.ExitCode}); it needs Debian's python3-pydicom (apt-get install python3-pydicom):\n{standardError.Result}");
-        return json;
+        return ExternalTool.RunChecked(Python, [script, "--bulk-threshold-base64", ThresholdBase64.ToString(CultureInfo.InvariantCulture), .. paths], "python3-pydicom");
     }
 
     private static int CountAttributes(JsonElement dataset)

@@ -11,8 +11,8 @@ internal static class DcmtkCharsetOracle
         var converted = Path.Combine(Path.GetTempPath(), $"charset-{Guid.NewGuid():N}.dcm");
         try
         {
-            ExternalTool.Run("/usr/bin/dcmconv", ["+U8", file, converted], AptPackage);
-            var dump = ExternalTool.Run("/usr/bin/dcmdump", ["+L", converted], AptPackage);
+            ExternalTool.RunChecked("dcmconv", ["+U8", file, converted], AptPackage);
+            var dump = ExternalTool.RunChecked("dcmdump", ["+L", converted], AptPackage);
             var values = new Dictionary<string, string>(StringComparer.Ordinal);
             foreach (var line in dump.Split('\n'))
             {

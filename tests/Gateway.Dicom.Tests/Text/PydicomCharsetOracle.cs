@@ -33,7 +33,7 @@ internal static class PydicomCharsetOracle
 
     private static T Run<T>(string[] arguments, string? standardInput = null)
     {
-        var output = ExternalTool.Run(Python, [Script, .. arguments], AptPackages, standardInput);
+        var output = ExternalTool.RunChecked(Python, [Script, .. arguments], AptPackages, standardInput);
         return JsonSerializer.Deserialize<T>(output) ?? throw new InvalidOperationException("charset_oracle.py printed no JSON.");
     }
 

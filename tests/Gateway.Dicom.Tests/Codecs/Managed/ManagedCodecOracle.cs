@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -274,24 +273,8 @@ internal static class ManagedCodecOracle
 
     private static string ScriptPath => Path.Combine(TestData.RepositoryRoot, "tests", "oracle", "managed_codecs_oracle.py");
 
-    private static void RunScript(params string[] arguments)
-    {
-        Assert.True(File.Exists(Python), $"{Python} is missing; install the Debian packages {AptPackages}.");
-        var start = new ProcessStartInfo(Python) { RedirectStandardError = true, RedirectStandardOutput = true };
-        start.ArgumentList.Add(ScriptPath);
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        _ = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        Assert.True(
-            process.ExitCode == 0,
-            $"The oracle script failed (exit {process.ExitCode}); it needs the Debian packages {AptPackages}.\n{stderr.Result}");
-    }
+    private static void RunScript(params string[] arguments) =>
+        ExternalTool.RunChecked(Python, [ScriptPath, .. arguments], AptPackages);
 }
 
 /// <summary>A shared test file: its frames as the codec receives them and each oracle's decoding of all of them.</summary>

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Gateway.Dicom.Imaging;
@@ -53,27 +52,7 @@ internal sealed class PythonOracle : IDisposable
         var jobFile = Path.Combine(NewFolder("jobs"), "jobs.json");
         File.WriteAllText(jobFile, new JsonArray([.. jobs.Select(j => (JsonNode)j.DeepClone())]).ToJsonString());
 
-        var start = new ProcessStartInfo(Python)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(ScriptPath);
-        start.ArgumentList.Add(jobFile);
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start " + Python);
-        var stderr = process.StandardError.ReadToEndAsync();
-        var stdout = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0)
-        {
-            var error = stderr.Result;
-            var hint = error.Contains("ModuleNotFoundError", StringComparison.Ordinal)
-                ? " Install the Debian packages python3-pydicom, python3-numpy and python3-gdcm."
-                : string.Empty;
-            Assert.Fail($"oracle.py failed (exit {process.ExitCode}).{hint}\n{error}");
-        }
-
+        var stdout = ExternalTool.RunChecked(Python, [ScriptPath, jobFile], "python3-pydicom python3-numpy python3-gdcm");
         using var document = JsonDocument.Parse(stdout);
         return [.. document.RootElement.EnumerateArray().Select(Parse)];
     }
