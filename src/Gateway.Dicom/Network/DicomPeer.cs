@@ -1,0 +1,4 @@
+namespace Gateway.Dicom.Network;
+
+/// <summary>A known DICOM node: its AE title and where it listens (for C-MOVE destinations and calling-AE checks).</summary>
+public sealed record DicomPeer(string AETitle, string Host, int Port);

@@ -1,0 +1,349 @@
+using System.Net;
+using System.Net.Security;
+using System.Net.Sockets;
+using Gateway.Dicom.Network.Pdu;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Gateway.Dicom.Network;
+
+/// <summary>
+/// A DICOM server (association acceptor): listens, checks AE titles, negotiates presentation contexts with a
+/// provider created for each association, and serves any number of associations at once.
+/// </summary>
+public sealed partial class DicomServer : IAsyncDisposable
+{
+    private readonly DicomServerOptions _options;
+    private readonly Func<AssociationRequest, IDicomServiceProvider> _providerFactory;
+    private readonly ILogger _logger;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly HashSet<Task> _connections = [];
+    private TcpListener? _listener;
+    private Task? _acceptLoop;
+    private int _active;
+
+    public DicomServer(DicomServerOptions options, Func<AssociationRequest, IDicomServiceProvider> providerFactory, ILogger<DicomServer>? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(providerFactory);
+        _options = options;
+        _providerFactory = providerFactory;
+        _logger = logger ?? (ILogger)NullLogger.Instance;
+    }
+
+    /// <summary>The port listened on (the one the system chose when the options said 0).</summary>
+    public int Port => (_listener?.LocalEndpoint as IPEndPoint)?.Port ?? _options.Port;
+
+    public int ActiveAssociations => Volatile.Read(ref _active);
+
+    public void Start()
+    {
+        if (_listener is not null)
+        {
+            throw new InvalidOperationException("The server is already started.");
+        }
+
+        _listener = new TcpListener(_options.BindAddress, _options.Port);
+        _listener.Start(backlog: 128);
+        Log.Listening(_logger, _options.AETitle, _options.BindAddress, Port, _options.Tls is not null);
+        _acceptLoop = Task.Run(AcceptLoopAsync);
+    }
+
+    /// <summary>Stops listening and aborts the associations still open.</summary>
+    public async Task StopAsync()
+    {
+        if (_listener is null)
+        {
+            return;
+        }
+
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        _listener.Stop();
+        if (_acceptLoop is not null)
+        {
+            await _acceptLoop.ConfigureAwait(false);
+        }
+
+        Task[] connections;
+        lock (_connections)
+        {
+            connections = [.. _connections];
+        }
+
+        await Task.WhenAll(connections).ConfigureAwait(false);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync().ConfigureAwait(false);
+        _stopping.Dispose();
+    }
+
+    private async Task AcceptLoopAsync()
+    {
+        while (!_stopping.IsCancellationRequested)
+        {
+            TcpClient client;
+            try
+            {
+                client = await _listener!.AcceptTcpClientAsync(_stopping.Token).ConfigureAwait(false);
+            }
+            catch (Exception exception) when (exception is OperationCanceledException or ObjectDisposedException or SocketException)
+            {
+                return;
+            }
+
+            var connection = Task.Run(() => ServeAsync(client));
+            lock (_connections)
+            {
+                _connections.Add(connection);
+            }
+
+            _ = connection.ContinueWith(
+                finished =>
+                {
+                    lock (_connections)
+                    {
+                        _connections.Remove(finished);
+                    }
+                },
+                CancellationToken.None,
+                TaskContinuationOptions.ExecuteSynchronously,
+                TaskScheduler.Default);
+        }
+    }
+
+    private async Task ServeAsync(TcpClient client)
+    {
+        var remote = client.Client.RemoteEndPoint as IPEndPoint;
+        client.NoDelay = true;
+        using (client)
+        {
+            Interlocked.Increment(ref _active);
+            try
+            {
+                var stream = await OpenStreamAsync(client).ConfigureAwait(false);
+                var channel = new PduChannel(stream);
+                var association = await NegotiateAsync(channel, remote).ConfigureAwait(false);
+                if (association is null)
+                {
+                    await channel.DisposeAsync().ConfigureAwait(false);
+                    return;
+                }
+
+                await RunAsync(association.Value.Association, association.Value.Provider, remote).ConfigureAwait(false);
+            }
+            catch (Exception exception) when (exception is IOException or SocketException or DicomException or OperationCanceledException or System.Security.Authentication.AuthenticationException)
+            {
+                Log.ConnectionFailed(_logger, remote, exception.Message);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _active);
+            }
+        }
+    }
+
+    private async Task<Stream> OpenStreamAsync(TcpClient client)
+    {
+        Stream stream = client.GetStream();
+        if (_options.Tls is not { } tls)
+        {
+            return stream;
+        }
+
+        var secure = new SslStream(stream, leaveInnerStreamOpen: false);
+        using var handshake = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
+        handshake.CancelAfter(_options.Association.ArtimTimeout);
+        await secure.AuthenticateAsServerAsync(
+            new SslServerAuthenticationOptions
+            {
+                ServerCertificate = tls.Certificate,
+                ClientCertificateRequired = tls.RequireClientCertificate,
+                EnabledSslProtocols = DicomTls.Protocols,
+                CipherSuitesPolicy = DicomTls.CipherSuites,
+                RemoteCertificateValidationCallback = (_, certificate, chain, errors) =>
+                    DicomTls.Validate(certificate, chain, errors, tls.TrustedCertificates, tls.RequireClientCertificate),
+            },
+            handshake.Token).ConfigureAwait(false);
+        return secure;
+    }
+
+    /// <summary>Reads the A-ASSOCIATE-RQ within ARTIM, applies the AE title rules, and accepts or rejects.</summary>
+    private async Task<(DicomAssociation Association, IDicomServiceProvider Provider)?> NegotiateAsync(PduChannel channel, IPEndPoint? remote)
+    {
+        using var artim = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
+        artim.CancelAfter(_options.Association.ArtimTimeout);
+        ReceivedPdu? received;
+        try
+        {
+            received = await channel.ReadAsync(DicomNetworkDefaults.MaxIncomingPduLength, artim.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!_stopping.IsCancellationRequested)
+        {
+            Log.ArtimExpired(_logger, remote);
+            return null;
+        }
+        catch (DicomProtocolException exception)
+        {
+            await TryWriteAsync(channel, AssociationPduCodec.EncodeAbort(AbortSource.ServiceProvider, exception.Reason)).ConfigureAwait(false);
+            throw;
+        }
+
+        if (received is not { } pdu)
+        {
+            return null;
+        }
+
+        AssociationRequest request;
+        using (pdu)
+        {
+            if (pdu.Type != PduType.AssociateRequest)
+            {
+                await TryWriteAsync(channel, AssociationPduCodec.EncodeAbort(AbortSource.ServiceProvider, AbortReason.UnexpectedPdu)).ConfigureAwait(false);
+                throw new DicomProtocolException($"Expected A-ASSOCIATE-RQ, received {pdu.Type}.", AbortReason.UnexpectedPdu);
+            }
+
+            try
+            {
+                request = AssociationPduCodec.DecodeRequest(pdu.Body);
+            }
+            catch (DicomAssociationRejectedException rejected)
+            {
+                await RejectAsync(channel, remote, "?", rejected.Rejection).ConfigureAwait(false);
+                return null;
+            }
+            catch (DicomProtocolException exception)
+            {
+                await TryWriteAsync(channel, AssociationPduCodec.EncodeAbort(AbortSource.ServiceProvider, exception.Reason)).ConfigureAwait(false);
+                throw;
+            }
+        }
+
+        request.RemoteEndPoint = remote;
+        if (Rejection(request, remote) is { } rejection)
+        {
+            await RejectAsync(channel, remote, request.CallingAE, rejection).ConfigureAwait(false);
+            return null;
+        }
+
+        var provider = _providerFactory(request);
+        var accept = ContextNegotiator.Negotiate(request, provider, _options.Association.MaxPduLength);
+        await channel.WriteAsync(AssociationPduCodec.EncodeAccept(accept), _stopping.Token).ConfigureAwait(false);
+        var acceptedCount = accept.PresentationContexts.Count(context => context.IsAccepted);
+        Log.Accepted(_logger, request.CallingAE, remote, acceptedCount, accept.PresentationContexts.Count);
+        return (new DicomAssociation(channel, request, accept, isRequestor: false, _options.Association), provider);
+    }
+
+    private AssociationRejection? Rejection(AssociationRequest request, IPEndPoint? remote)
+    {
+        if (request.ApplicationContextName != AssociationRequest.DicomApplicationContext)
+        {
+            return AssociationRejection.ApplicationContextNotSupported;
+        }
+
+        if (!string.Equals(request.CalledAE, _options.AETitle.Trim(), StringComparison.Ordinal))
+        {
+            return AssociationRejection.CalledAENotRecognized;
+        }
+
+        if (_options.RestrictCallingAETitles && !IsKnownCaller(request.CallingAE, remote))
+        {
+            return AssociationRejection.CallingAENotRecognized;
+        }
+
+        return ActiveAssociations > _options.MaxAssociations ? AssociationRejection.LocalLimitExceeded : null;
+    }
+
+    private bool IsKnownCaller(string callingAE, IPEndPoint? remote) =>
+        _options.KnownPeers.Any(peer => peer.AETitle == callingAE && (remote is null || HostMatches(peer.Host, remote.Address)));
+
+    private static bool HostMatches(string host, IPAddress address)
+    {
+        if (IPAddress.TryParse(host, out var configured))
+        {
+            return configured.Equals(address) || (address.IsIPv4MappedToIPv6 && configured.Equals(address.MapToIPv4()));
+        }
+
+        try
+        {
+            return Dns.GetHostAddresses(host).Any(candidate => candidate.Equals(address) || (address.IsIPv4MappedToIPv6 && candidate.Equals(address.MapToIPv4())));
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+
+    private async Task RejectAsync(PduChannel channel, IPEndPoint? remote, string callingAE, AssociationRejection rejection)
+    {
+        Log.Rejected(_logger, callingAE, remote, rejection);
+        await TryWriteAsync(channel, AssociationPduCodec.EncodeReject(rejection)).ConfigureAwait(false);
+    }
+
+    private async Task RunAsync(DicomAssociation association, IDicomServiceProvider provider, IPEndPoint? remote)
+    {
+        await using (provider.ConfigureAwait(false))
+        {
+            var info = new AssociationInfo(association.CallingAE, association.CalledAE, remote);
+            var dispatcher = new DicomServiceDispatcher(provider, info, _options, _logger);
+            association.Start(dispatcher.HandleAsync);
+            using (_stopping.Token.Register(() => _ = association.AbortAsync()))
+            {
+                try
+                {
+                    await association.Completion.ConfigureAwait(false);
+                }
+                finally
+                {
+                    await association.DisposeAsync().ConfigureAwait(false);
+                }
+            }
+
+            if (association.Failure is { } failure)
+            {
+                Log.AssociationFailed(_logger, association.CallingAE, remote, failure.Message);
+            }
+            else
+            {
+                Log.Released(_logger, association.CallingAE, remote);
+            }
+        }
+    }
+
+    private static async Task TryWriteAsync(PduChannel channel, byte[] pdu)
+    {
+        try
+        {
+            await channel.WriteAsync(pdu, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is IOException or ObjectDisposedException or TimeoutException)
+        {
+            // The peer is gone; there is no one left to tell.
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 3000, Level = LogLevel.Information, Message = "DICOM server {AETitle} listening on {Address}:{Port} (TLS {Tls})")]
+        public static partial void Listening(ILogger logger, string aeTitle, IPAddress address, int port, bool tls);
+
+        [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Association from {CallingAE} at {Remote} accepted ({Accepted} of {Proposed} presentation contexts)")]
+        public static partial void Accepted(ILogger logger, string callingAE, IPEndPoint? remote, int accepted, int proposed);
+
+        [LoggerMessage(EventId = 3002, Level = LogLevel.Warning, Message = "Association from {CallingAE} at {Remote} rejected: {Reason}")]
+        public static partial void Rejected(ILogger logger, string callingAE, IPEndPoint? remote, AssociationRejection reason);
+
+        [LoggerMessage(EventId = 3003, Level = LogLevel.Information, Message = "Association from {CallingAE} at {Remote} released")]
+        public static partial void Released(ILogger logger, string callingAE, IPEndPoint? remote);
+
+        [LoggerMessage(EventId = 3004, Level = LogLevel.Warning, Message = "Association from {CallingAE} at {Remote} ended abnormally: {Reason}")]
+        public static partial void AssociationFailed(ILogger logger, string callingAE, IPEndPoint? remote, string reason);
+
+        [LoggerMessage(EventId = 3005, Level = LogLevel.Warning, Message = "Connection from {Remote} failed: {Reason}")]
+        public static partial void ConnectionFailed(ILogger logger, IPEndPoint? remote, string reason);
+
+        [LoggerMessage(EventId = 3006, Level = LogLevel.Warning, Message = "No A-ASSOCIATE-RQ from {Remote} within the ARTIM timeout; connection closed")]
+        public static partial void ArtimExpired(ILogger logger, IPEndPoint? remote);
+    }
+}

@@ -1,0 +1,29 @@
+using System.Net;
+
+namespace Gateway.Dicom.Network;
+
+/// <summary>How a DICOM server listens and whom it lets in.</summary>
+public sealed record DicomServerOptions
+{
+    /// <summary>The AE title callers must address (Called AE Title); others are rejected with reason 7.</summary>
+    public string AETitle { get; init; } = "GATEWAY";
+
+    public IPAddress BindAddress { get; init; } = IPAddress.Loopback;
+
+    /// <summary>The port to listen on; 0 picks a free one (see <see cref="DicomServer.Port"/>).</summary>
+    public int Port { get; init; } = 11112;
+
+    /// <summary>Nodes this server knows: C-MOVE destinations, and the callers allowed when <see cref="RestrictCallingAETitles"/> is set.</summary>
+    public IReadOnlyList<DicomPeer> KnownPeers { get; init; } = [];
+
+    /// <summary>Accept only calling AE titles in <see cref="KnownPeers"/>, connecting from that peer's host (reason 3 otherwise).</summary>
+    public bool RestrictCallingAETitles { get; init; }
+
+    /// <summary>Associations served at once; more are rejected as transient (local limit exceeded).</summary>
+    public int MaxAssociations { get; init; } = 64;
+
+    public DicomAssociationOptions Association { get; init; } = DicomAssociationOptions.Default;
+
+    /// <summary>DICOM TLS (BCP 195): when set, every connection must complete a TLS handshake first.</summary>
+    public DicomTlsServerOptions? Tls { get; init; }
+}
