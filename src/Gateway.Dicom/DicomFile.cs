@@ -118,10 +118,7 @@ public sealed class DicomFile
             : Dataset;
 
         var buffered = new BufferedStream(stream, 64 * 1024);
-        buffered.Write(Preamble ?? new byte[128]);
-        buffered.Write("DICM"u8);
-        var meta = CreateFileMetaInformation();
-        new DicomDatasetWriter(buffered, DicomEncoding.ExplicitLittleEndian).WriteDataset(meta);
+        SaveFileMetaInformation(buffered);
         if (TransferSyntax.IsDeflated)
         {
             buffered.Flush();
@@ -136,6 +133,18 @@ public sealed class DicomFile
         }
 
         buffered.Flush();
+    }
+
+    /// <summary>
+    /// Writes the preamble, "DICM" and the File Meta Information group: everything of the file before the data
+    /// set (for writers that append a data set already encoded in <see cref="TransferSyntax"/>).
+    /// </summary>
+    public void SaveFileMetaInformation(Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        stream.Write(Preamble ?? new byte[128]);
+        stream.Write("DICM"u8);
+        new DicomDatasetWriter(stream, DicomEncoding.ExplicitLittleEndian).WriteDataset(CreateFileMetaInformation());
     }
 
     /// <summary>The File Meta Information group as <see cref="Save(Stream)"/> writes it.</summary>

@@ -7,12 +7,21 @@ namespace Gateway.Server.Cli;
 /// <summary>`gateway dicom ...`: tools for looking at and converting DICOM files.</summary>
 internal static class DicomCommands
 {
-    public static Command Create() => new("dicom", "Inspect and convert DICOM files.")
+    public static Command Create()
     {
-        DumpCommand(),
-        PixelsCommand(),
-        TranscodeCommand(),
-    };
+        var command = new Command("dicom", "Inspect and convert DICOM files; talk to DICOM nodes.")
+        {
+            DumpCommand(),
+            PixelsCommand(),
+            TranscodeCommand(),
+        };
+        foreach (var network in NetworkCommands.Create())
+        {
+            command.Add(network);
+        }
+
+        return command;
+    }
 
     private static Command DumpCommand()
     {
