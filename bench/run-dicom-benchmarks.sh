@@ -85,7 +85,7 @@ if ((quick)); then
   header_runs=2 header_iterations=3 decode_rounds=1 decode_iterations=2 lossless_iterations=2 cli_iterations=2
   warmup_seconds=0
 else
-  header_runs=5 header_iterations=20 decode_rounds=3 decode_iterations=7 lossless_iterations=15 cli_iterations=5
+  header_runs=5 header_iterations=20 decode_rounds=5 decode_iterations=7 lossless_iterations=15 cli_iterations=9
   warmup_seconds=1
 fi
 
