@@ -3,10 +3,11 @@ using System.Globalization;
 namespace Gateway.Bench;
 
 /// <summary>
-/// The options shared by the subcommands: <c>--warmup N --warmup-seconds S --iterations N --threads N --out DIR</c>
+/// The options shared by the subcommands: <c>--warmup N --warmup-seconds S --iterations N --threads N --out DIR --paired-with LIB</c>
 /// and input paths.
 /// </summary>
-internal sealed record BenchArguments(int Warmup, TimeSpan WarmupTime, int Iterations, int Threads, string? OutputFolder, IReadOnlyList<string> Paths)
+internal sealed record BenchArguments(
+    int Warmup, TimeSpan WarmupTime, int Iterations, int Threads, string? OutputFolder, string? PairedLibrary, IReadOnlyList<string> Paths)
 {
     public static BenchArguments Parse(IReadOnlyList<string> args)
     {
@@ -16,6 +17,7 @@ internal sealed record BenchArguments(int Warmup, TimeSpan WarmupTime, int Itera
         var iterations = 20;
         var threads = 0;
         string? output = null;
+        string? paired = null;
         var paths = new List<string>();
         for (var i = 0; i < args.Count; i++)
         {
@@ -36,13 +38,16 @@ internal sealed record BenchArguments(int Warmup, TimeSpan WarmupTime, int Itera
                 case "--out":
                     output = Value(args, ++i);
                     break;
+                case "--paired-with":
+                    paired = Value(args, ++i);
+                    break;
                 default:
                     paths.Add(args[i]);
                     break;
             }
         }
 
-        return new BenchArguments(warmup, TimeSpan.FromSeconds(warmupSeconds), iterations, threads, output, ExpandPaths(paths));
+        return new BenchArguments(warmup, TimeSpan.FromSeconds(warmupSeconds), iterations, threads, output, paired, ExpandPaths(paths));
     }
 
     /// <summary>Files as given, folders replaced by the files under them (sorted, so every run sees the same order).</summary>

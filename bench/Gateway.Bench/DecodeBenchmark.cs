@@ -18,6 +18,12 @@ internal static class DecodeBenchmark
             throw new ArgumentException($"{family.Name}: give the DICOM files whose frames to decode.");
         }
 
+        if (arguments.PairedLibrary is { } library)
+        {
+            PairedDecodeBenchmark.Run(family, arguments, library);
+            return;
+        }
+
         var registry = family.Registry(arguments.Threads);
         var invariant = CultureInfo.InvariantCulture;
         Console.WriteLine("case\tsyntax\tgeometry\tframes\tencoded_bytes\tdecoded_bytes\titerations\tmedian_ms\tmin_ms\tdecoded_MB_per_s_median");

@@ -5,14 +5,13 @@ namespace Gateway.Bench;
 /// <summary>The times of the measured iterations of one benchmark case, in milliseconds.</summary>
 internal sealed record Measurement(IReadOnlyList<double> Milliseconds)
 {
-    public double Median
+    public double Median => MedianOf(Milliseconds);
+
+    public static double MedianOf(IEnumerable<double> values)
     {
-        get
-        {
-            var sorted = Milliseconds.Order().ToArray();
-            var middle = sorted.Length / 2;
-            return sorted.Length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-        }
+        var sorted = values.Order().ToArray();
+        var middle = sorted.Length / 2;
+        return sorted.Length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
     }
 
     public double Min => Milliseconds.Min();

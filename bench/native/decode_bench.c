@@ -13,7 +13,8 @@
  *   CharLS:   decoder, source buffer, read header, destination size, allocate the destination, decode to it,
  *             free it, destroy the decoder.
  * Warm-up as gateway-bench (at least N runs and at least S seconds), then N timed iterations; prints the median
- * and minimum in milliseconds, tab-separated. --threads N calls opj_codec_set_threads (default: none, which is
+ * and minimum in milliseconds, tab-separated. The same file built as a shared library (-DDECODE_BENCH_LIBRARY
+ * -shared -fPIC) exports decode_bench_j2k_once and decode_bench_jls_once for gateway-bench --paired-with. --threads N calls opj_codec_set_threads (default: none, which is
  * OpenJPEG's default of one thread unless OPJ_NUM_THREADS is set).
  */
 #define _POSIX_C_SOURCE 200809L
@@ -26,6 +27,10 @@
 
 #include <charls/charls.h>
 #include <openjpeg.h>
+
+/* Built with -DDECODE_BENCH_LIBRARY -shared, the two per-frame functions are all there is: gateway-bench loads
+ * them to alternate native and managed decodes in one process (--paired-with). */
+#define EXPORT __attribute__((visibility("default")))
 
 typedef struct {
     const unsigned char *data;
@@ -45,37 +50,6 @@ static double now_ms(void)
     struct timespec t;
     clock_gettime(CLOCK_MONOTONIC, &t);
     return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
-}
-
-static int compare_doubles(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-static double median(double *values, int count)
-{
-    qsort(values, count, sizeof *values, compare_doubles);
-    return count % 2 ? values[count / 2] : (values[count / 2 - 1] + values[count / 2]) / 2;
-}
-
-static unsigned char *read_file(const char *path, size_t *length)
-{
-    FILE *file = fopen(path, "rb");
-    if (!file) {
-        fprintf(stderr, "decode_bench: cannot open %s: %s\n", path, strerror(errno));
-        exit(1);
-    }
-    fseek(file, 0, SEEK_END);
-    *length = (size_t)ftell(file);
-    fseek(file, 0, SEEK_SET);
-    unsigned char *data = malloc(*length);
-    if (!data || fread(data, 1, *length, file) != *length) {
-        fprintf(stderr, "decode_bench: cannot read %s\n", path);
-        exit(1);
-    }
-    fclose(file);
-    return data;
 }
 
 /* ---- OpenJPEG ------------------------------------------------------------------------------------------ */
@@ -185,7 +159,7 @@ static size_t native_length(const opj_image_t *image)
 }
 
 /* One frame: decode, then pack into a fresh native buffer. *decode_ms gets the time of the decode alone. */
-static int j2k_once(const unsigned char *data, size_t length, int threads, double *decode_ms, size_t *decoded_bytes)
+EXPORT int decode_bench_j2k_once(const unsigned char *data, size_t length, int threads, double *decode_ms, size_t *decoded_bytes)
 {
     double start = now_ms();
     opj_image_t *image = opj_decode_once(data, length, threads);
@@ -203,7 +177,7 @@ static int j2k_once(const unsigned char *data, size_t length, int threads, doubl
 /* ---- CharLS -------------------------------------------------------------------------------------------- */
 
 /* One frame: decoder, header, destination size, a fresh destination buffer, decode. */
-static int jls_once(const unsigned char *data, size_t length, int threads, double *decode_ms, size_t *decoded_bytes)
+EXPORT int decode_bench_jls_once(const unsigned char *data, size_t length, int threads, double *decode_ms, size_t *decoded_bytes)
 {
     (void)threads;
     double start = now_ms();
@@ -228,6 +202,39 @@ static int jls_once(const unsigned char *data, size_t length, int threads, doubl
     *decode_ms = now_ms() - start;
     *decoded_bytes = size;
     return 0;
+}
+
+#ifndef DECODE_BENCH_LIBRARY
+
+static int compare_doubles(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static double median(double *values, int count)
+{
+    qsort(values, count, sizeof *values, compare_doubles);
+    return count % 2 ? values[count / 2] : (values[count / 2 - 1] + values[count / 2]) / 2;
+}
+
+static unsigned char *read_file(const char *path, size_t *length)
+{
+    FILE *file = fopen(path, "rb");
+    if (!file) {
+        fprintf(stderr, "decode_bench: cannot open %s: %s\n", path, strerror(errno));
+        exit(1);
+    }
+    fseek(file, 0, SEEK_END);
+    *length = (size_t)ftell(file);
+    fseek(file, 0, SEEK_SET);
+    unsigned char *data = malloc(*length);
+    if (!data || fread(data, 1, *length, file) != *length) {
+        fprintf(stderr, "decode_bench: cannot read %s\n", path);
+        exit(1);
+    }
+    fclose(file);
+    return data;
 }
 
 typedef int (*decode_once)(const unsigned char *, size_t, int, double *, size_t *);
@@ -309,7 +316,7 @@ int main(int argc, char **argv)
     for (int f = first; f < argc; f++) {
         size_t length, decoded = 0;
         unsigned char *data = read_file(argv[f], &length);
-        int failed = measure(j2k ? j2k_once : jls_once, data, length, &o, total, decode_only, &decoded);
+        int failed = measure(j2k ? decode_bench_j2k_once : decode_bench_jls_once, data, length, &o, total, decode_only, &decoded);
         free(data);
         if (failed) {
             fprintf(stderr, "decode_bench: decoding %s failed\n", argv[f]);
@@ -330,3 +337,5 @@ int main(int argc, char **argv)
     free(decode_only);
     return 0;
 }
+
+#endif /* DECODE_BENCH_LIBRARY */
