@@ -26,9 +26,11 @@ def read_rows(path: Path) -> list[dict[str, str]]:
 
 
 def display(case: str) -> str:
-    """Shorter names for cornerstone's one-CT-in-every-syntax files."""
+    """Shorter names for cornerstone's one-CT-in-every-syntax files, clearer ones for dcm_qa_ts's numbered files."""
     if case.startswith("CTImage.dcm_"):
         return "cornerstone CT ." + case.rsplit(".", 1)[-1]
+    if case.isdigit():
+        return f"dcm_qa_ts MR {case}"
     return case.replace("pylibjpeg-data__", "").replace("nema-wg04__", "").replace("fo-dicom__", "")
 
 
