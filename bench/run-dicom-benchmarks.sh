@@ -11,7 +11,7 @@
 # Environment: SHARED_DATA (default ../shared/data), BENCH_NICE (default -19 as root: ours and the references
 # run at the same raised priority so that other work on the machine disturbs them less; 0 to switch off).
 #
-# While measuring, the project's training processes (medvae_trainer) are paused with SIGSTOP and resumed with
+# While measuring, the project's training processes (`python3 -m medvae_trainer train`) are paused with SIGSTOP and resumed with
 # SIGCONT on exit, whatever the exit. Needs root for apt-get when the -dev packages are missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -92,6 +92,22 @@ else
   lossless_iterations=15 cli_iterations=9 warmup_seconds=1
 fi
 
+# Whatever happens from here on, the trainers are resumed and the scratch folder removed.
+trainers=
+sampler=
+scratch=
+cleanup() {
+  [[ -n $sampler ]] && kill "$sampler" 2>/dev/null
+  if [[ -n $trainers ]]; then
+    # shellcheck disable=SC2086
+    kill -CONT $trainers 2>/dev/null || true
+    echo "Resumed training processes: $trainers" >&2
+  fi
+  [[ -n $scratch ]] && rm -rf "$scratch"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
 # Codestreams for the native tools, extracted once by our reader (the same bytes our codecs decode).
 scratch=$(mktemp -d "$([[ -d /dev/shm ]] && echo /dev/shm || echo /tmp)/gateway-bench.XXXXXX")
 "$bench" extract --out "$scratch/codestreams" "${j2k_files[@]}" "${jls_files[@]}" >&2
@@ -101,19 +117,7 @@ codestream() { # case name -> codestream path
 case_name() { local name=${1##*/}; echo "${name%.dcm}"; }
 
 # ---- measuring conditions: trainers paused, same priority for ours and the references ------------------------
-trainers=$(pgrep -f 'python3 -m medvae_trainer' || true)
-sampler=
-cleanup() {
-  [[ -n $sampler ]] && kill "$sampler" 2>/dev/null
-  if [[ -n $trainers ]]; then
-    # shellcheck disable=SC2086
-    kill -CONT $trainers 2>/dev/null || true
-    echo "Resumed training processes: $trainers" >&2
-  fi
-  rm -rf "$scratch"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+trainers=$(pgrep -f 'python3 -m medvae_trainer train' || true)
 if [[ -n $trainers ]]; then
   # shellcheck disable=SC2086
   kill -STOP $trainers
