@@ -159,8 +159,7 @@ internal sealed class DicomDatasetReader(DicomReadOptions options, List<string> 
             return ReadSequence(input, encoding, tag, length, target, depth, start);
         }
 
-        var what = $"Element {tag} VR {vr} at offset {start}";
-        var value = input.ReadBytes(length, what);
+        var value = input.ReadBytes(length, (tag, vr, start), static element => $"Element {element.tag} VR {element.vr} at offset {element.start}");
         if (encoding.BigEndian && vr.UnitSize > 1)
         {
             ByteSwap.InPlace(value, vr.UnitSize);

@@ -100,23 +100,30 @@ internal sealed class DicomInput
     }
 
     /// <summary>Reads exactly <paramref name="length"/> bytes, or throws naming <paramref name="what"/>.</summary>
-    public byte[] ReadBytes(long length, string what)
+    public byte[] ReadBytes(long length, string what) => ReadBytes(length, what, static what => what);
+
+    /// <summary>
+    /// Reads exactly <paramref name="length"/> bytes, or throws naming what <paramref name="describe"/> makes of
+    /// <paramref name="state"/>. The name is built only for an error: formatting it for every element read cost a
+    /// fifth of the time of parsing a header.
+    /// </summary>
+    public byte[] ReadBytes<TState>(long length, TState state, Func<TState, string> describe)
     {
         if (length > Array.MaxLength)
         {
-            throw new DicomParseException($"{what} declares a length of {length} bytes at offset {Position}, more than this reader can hold.");
+            throw new DicomParseException($"{describe(state)} declares a length of {length} bytes at offset {Position}, more than this reader can hold.");
         }
 
         if (Remaining is long remaining && length > remaining)
         {
-            throw new DicomParseException($"{what} declares a length of {length} bytes at offset {Position}, but only {remaining} bytes remain.");
+            throw new DicomParseException($"{describe(state)} declares a length of {length} bytes at offset {Position}, but only {remaining} bytes remain.");
         }
 
         var size = (int)length;
         if (Remaining is not null || size <= ChunkSize)
         {
             var value = GC.AllocateUninitializedArray<byte>(size);
-            Fill(value, what, length);
+            Fill(value, state, describe, length);
             return value;
         }
 
@@ -127,7 +134,7 @@ internal sealed class DicomInput
         while (left > 0)
         {
             var part = Math.Min(left, chunk.Length);
-            Fill(chunk.AsSpan(0, part), what, length);
+            Fill(chunk.AsSpan(0, part), state, describe, length);
             collected.Write(chunk, 0, part);
             left -= part;
         }
@@ -182,7 +189,7 @@ internal sealed class DicomInput
         }
     }
 
-    private void Fill(Span<byte> destination, string what, long declared)
+    private void Fill<TState>(Span<byte> destination, TState state, Func<TState, string> describe, long declared)
     {
         var buffered = Math.Min(_count - _position, destination.Length);
         _buffer.AsSpan(_position, buffered).CopyTo(destination);
@@ -193,7 +200,7 @@ internal sealed class DicomInput
             var read = _stream.Read(destination[filled..]);
             if (read == 0)
             {
-                throw new DicomParseException($"{what} declares a length of {declared} bytes, but the data ends at offset {Position + filled}.");
+                throw new DicomParseException($"{describe(state)} declares a length of {declared} bytes, but the data ends at offset {Position + filled}.");
             }
 
             filled += read;
