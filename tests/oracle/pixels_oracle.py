@@ -117,6 +117,27 @@ def decode_with_dcmtk(path, syntax):
         return stored_values(pydicom.dcmread(out)), tool
 
 
+def decode(path, ds, syntax, name):
+    """The first oracle that decodes the file, in the order the rules above give; errors of all that failed."""
+    if name in REFERENCE_TWINS:
+        twin = os.path.join(os.path.dirname(path), REFERENCE_TWINS[name])
+        return stored_values(pydicom.dcmread(twin)), f"uncompressed twin {REFERENCE_TWINS[name]}"
+    if syntax in HTJ2K_EXPANDERS:
+        return decode_htj2k(ds, syntax)
+    dcmtk_first = syntax == BIG_ENDIAN or name in DCMTK_OPTIONS or (
+        syntax in DCT_JPEG and str(ds.get("PhotometricInterpretation", "")).startswith("YBR"))
+    attempts = [("dcmtk", lambda: decode_with_dcmtk(path, syntax)), ("pydicom", lambda: (stored_values(ds), "pydicom+gdcm"))]
+    if not dcmtk_first:
+        attempts.reverse()
+    errors = []
+    for label, attempt in attempts:
+        try:
+            return attempt()
+        except Exception as error:  # noqa: BLE001 - the next oracle may decode it
+            errors.append(f"{label}: {error}")
+    raise RuntimeError("; ".join(errors))
+
+
 def write(out_dir, index, data):
     with open(os.path.join(out_dir, f"{index}.raw"), "wb") as handle:
         handle.write(data)
@@ -141,22 +162,7 @@ def main():
                     else pydicom.uid.ExplicitVRLittleEndian if ds.is_little_endian else pydicom.uid.ExplicitVRBigEndian
             syntax = str(ds.file_meta.TransferSyntaxUID)
             name = os.path.basename(path)
-            try:
-                if name in REFERENCE_TWINS:
-                    twin = os.path.join(os.path.dirname(path), REFERENCE_TWINS[name])
-                    data, decoder = stored_values(pydicom.dcmread(twin)), f"uncompressed twin {REFERENCE_TWINS[name]}"
-                elif syntax in HTJ2K_EXPANDERS:
-                    data, decoder = decode_htj2k(ds, syntax)
-                elif syntax == BIG_ENDIAN or name in DCMTK_OPTIONS or (
-                        syntax in DCT_JPEG and str(ds.get("PhotometricInterpretation", "")).startswith("YBR")):
-                    raise RuntimeError("decoded by DCMTK (see BIG_ENDIAN and DCMTK_OPTIONS)")
-                else:
-                    data, decoder = stored_values(ds), "pydicom+gdcm"
-            except Exception as first:  # noqa: BLE001 - any decoder failure falls back to DCMTK
-                try:
-                    data, decoder = decode_with_dcmtk(path, syntax)
-                except Exception as second:  # noqa: BLE001
-                    raise RuntimeError(f"pydicom: {first}; dcmtk: {second}") from second
+            data, decoder = decode(path, ds, syntax, name)
             write(out_dir, index, data)
             record.update(ok=True, decoder=decoder, bytes=len(data))
         except Exception as error:  # noqa: BLE001 - reported per file
