@@ -1,9 +1,11 @@
+using Xunit;
+
 using System.Diagnostics;
 
-namespace Gateway.Dicom.Tests;
+namespace Gateway.Testing;
 
 /// <summary>Runs the independent tools the tests compare against (DCMTK, pydicom, dicom3tools, OpenJPEG tools).</summary>
-internal static class ExternalTool
+public static class ExternalTool
 {
     /// <summary>Debian's interpreter: the python3 first on PATH may be a build without Debian's packages.</summary>
     public const string DebianPython = "/usr/bin/python3";

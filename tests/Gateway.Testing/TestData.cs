@@ -1,11 +1,13 @@
-namespace Gateway.Dicom.Tests;
+using Xunit;
+
+namespace Gateway.Testing;
 
 /// <summary>
 /// Locates the real images in ../shared/data beside the repository (or GATEWAY_SHARED_DATA).
 /// Tests that need them call <see cref="RequireSharedData"/>, which skips the test with a clear
 /// message on a machine that does not have them.
 /// </summary>
-internal static class TestData
+public static class TestData
 {
     private static readonly Lazy<string?> SharedDataRoot = new(FindSharedData);
 

@@ -1,0 +1,120 @@
+namespace Gateway.Core.Archive;
+
+/// <summary>Where an instance is in its life (DESIGN.md: two-phase writes).</summary>
+public enum InstanceState
+{
+    /// <summary>Row written, original not yet durable: invisible to queries and removed by start-up recovery.</summary>
+    Receiving,
+
+    /// <summary>The original is durable and indexed.</summary>
+    Stored,
+
+    /// <summary>A verified replacement (lossless or latent) serves the instance.</summary>
+    Compressed,
+}
+
+/// <summary>What an object holds for its instance.</summary>
+public enum StorageKind
+{
+    Original,
+    Lossless,
+    Latent,
+}
+
+/// <summary>What to do when an instance arrives whose SOP Instance UID is stored already with different content.</summary>
+public enum DuplicatePolicy
+{
+    /// <summary>Keep what is stored and refuse the newcomer (C-STORE 0xA900-class failure, STOW 409 with 0x0111).</summary>
+    Reject,
+
+    /// <summary>Store the newcomer and retire the old object.</summary>
+    Replace,
+}
+
+/// <summary>The attributes an instance is indexed and queried by, read from its header.</summary>
+public sealed record InstanceAttributes
+{
+    public required string SopInstanceUid { get; init; }
+
+    public required string SopClassUid { get; init; }
+
+    public required string StudyInstanceUid { get; init; }
+
+    public required string SeriesInstanceUid { get; init; }
+
+    public string PatientId { get; init; } = string.Empty;
+
+    public string IssuerOfPatientId { get; init; } = string.Empty;
+
+    public string? PatientName { get; init; }
+
+    public string? PatientBirthDate { get; init; }
+
+    public string? PatientSex { get; init; }
+
+    public string? StudyDate { get; init; }
+
+    public string? StudyTime { get; init; }
+
+    public string? AccessionNumber { get; init; }
+
+    public string? StudyId { get; init; }
+
+    public string? StudyDescription { get; init; }
+
+    public string? ReferringPhysicianName { get; init; }
+
+    public string? Modality { get; init; }
+
+    public int? SeriesNumber { get; init; }
+
+    public string? SeriesDescription { get; init; }
+
+    public string? BodyPartExamined { get; init; }
+
+    public string? SeriesDate { get; init; }
+
+    public string? SeriesTime { get; init; }
+
+    public int? InstanceNumber { get; init; }
+
+    public int? Rows { get; init; }
+
+    public int? Columns { get; init; }
+
+    public int? NumberOfFrames { get; init; }
+}
+
+/// <summary>An instance about to be stored: its attributes, its header as DICOM JSON, and its content's identity.</summary>
+public sealed record NewInstance(
+    InstanceAttributes Attributes,
+    string TransferSyntaxUid,
+    string HeaderJson,
+    string ContentSha256,
+    long OriginalPixelBytes,
+    string? CallingAE);
+
+/// <summary>The outcome of storing one instance.</summary>
+public enum IngestOutcome
+{
+    /// <summary>Stored as new (or as a replacement, under <see cref="DuplicatePolicy.Replace"/>).</summary>
+    Stored,
+
+    /// <summary>The identical instance is stored already: a success that changes nothing.</summary>
+    AlreadyStored,
+
+    /// <summary>A different instance with the same SOP Instance UID is stored and the policy is to reject.</summary>
+    Conflict,
+
+    /// <summary>The same SOP Instance UID is being received on another connection right now.</summary>
+    Busy,
+
+    /// <summary>Not a valid instance: not DICOM, or missing an identifying UID.</summary>
+    Invalid,
+}
+
+/// <summary>What the ingest service answers: the outcome, the identity of the instance and a readable reason.</summary>
+public sealed record IngestResult(IngestOutcome Outcome, string? SopClassUid, string? SopInstanceUid, string? StudyInstanceUid, string Message)
+{
+    public bool Succeeded => Outcome is IngestOutcome.Stored or IngestOutcome.AlreadyStored;
+}

@@ -1,0 +1,210 @@
+using System.Security.Cryptography;
+using Gateway.Core.Storage;
+using Gateway.Dicom;
+using Gateway.Dicom.Json;
+using Microsoft.Extensions.Logging;
+
+namespace Gateway.Core.Archive;
+
+/// <summary>
+/// Receives instances into the archive (DESIGN.md, "the flow of one instance"): the data set is spooled to a
+/// local file while its SHA-256 is computed, its header is read and validated, a receiving row is inserted,
+/// the original object is written durably, and one transaction makes the instance visible and enqueues its
+/// jobs. Only then is the sender answered. Duplicates are settled by content hash and the duplicate policy.
+/// </summary>
+public sealed partial class IngestService(IArchiveIndex index, IObjectStore objects, IngestOptions options, ILogger<IngestService> logger)
+{
+    /// <summary>A data set received by C-STORE: its bytes in <paramref name="transferSyntax"/>, without a file meta group.</summary>
+    public async Task<IngestResult> StoreDataSetAsync(
+        Stream dataSet, string sopClassUid, string sopInstanceUid, DicomTransferSyntax transferSyntax, string? callingAE, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(dataSet);
+        ArgumentNullException.ThrowIfNull(transferSyntax);
+        var spool = await Spool.FromDataSetAsync(options.SpoolDirectory, dataSet, sopClassUid, sopInstanceUid, transferSyntax, callingAE, cancellationToken).ConfigureAwait(false);
+        await using (spool.ConfigureAwait(false))
+        {
+            return await StoreSpooledAsync(spool, sopInstanceUid, null, callingAE, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// A Part 10 file (a STOW-RS part). When <paramref name="expectedStudyInstanceUid"/> is given (STOW to
+    /// /studies/{study}) an instance of another study is refused.
+    /// </summary>
+    public async Task<IngestResult> StoreFileAsync(Stream file, string? expectedStudyInstanceUid, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        var spool = await Spool.FromFileAsync(options.SpoolDirectory, file, cancellationToken).ConfigureAwait(false);
+        await using (spool.ConfigureAwait(false))
+        {
+            return await StoreSpooledAsync(spool, null, expectedStudyInstanceUid, null, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Removes what a crash left: receiving rows and the objects they were writing; and the spool.</summary>
+    public async Task<int> RecoverAsync(CancellationToken cancellationToken)
+    {
+        Spool.Clear(options.SpoolDirectory);
+        var abandoned = await index.ListAbandonedReceivesAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var receive in abandoned)
+        {
+            if (receive.PendingObjectKey is { } key && !await index.IsReferencedAsync(key, cancellationToken).ConfigureAwait(false))
+            {
+                await objects.DeleteAsync(key, cancellationToken).ConfigureAwait(false);
+            }
+
+            await index.AbandonReceiveAsync(receive.InstanceId, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (abandoned.Count > 0)
+        {
+            Log.Recovered(logger, abandoned.Count);
+        }
+
+        return abandoned.Count;
+    }
+
+    private async Task<IngestResult> StoreSpooledAsync(Spool spool, string? announcedSopInstanceUid, string? expectedStudyInstanceUid, string? callingAE, CancellationToken cancellationToken)
+    {
+        DicomFile header;
+        InstanceAttributes attributes;
+        try
+        {
+            header = spool.ReadHeader();
+            attributes = InstanceAttributesReader.Read(header.Dataset);
+        }
+        catch (DicomException exception)
+        {
+            return new IngestResult(IngestOutcome.Invalid, null, announcedSopInstanceUid, null, exception.Message);
+        }
+
+        if (announcedSopInstanceUid is not null && announcedSopInstanceUid != attributes.SopInstanceUid)
+        {
+            return Invalid(attributes, $"The data set's SOP Instance UID {attributes.SopInstanceUid} differs from the one the command announced ({announcedSopInstanceUid}).");
+        }
+
+        if (expectedStudyInstanceUid is not null && expectedStudyInstanceUid != attributes.StudyInstanceUid)
+        {
+            return Invalid(attributes, $"The instance belongs to study {attributes.StudyInstanceUid}, not to {expectedStudyInstanceUid} named in the request.");
+        }
+
+        var instance = new NewInstance(
+            attributes,
+            header.TransferSyntax.Uid,
+            HeaderJson(header),
+            spool.Sha256,
+            InstanceAttributesReader.NativePixelBytes(header.Dataset),
+            callingAE ?? header.FileMetaInformation.GetString(DicomTags.SourceApplicationEntityTitle));
+        var key = NewObjectKey(attributes.SopInstanceUid);
+        var ticket = await index.BeginReceiveAsync(instance, key, cancellationToken).ConfigureAwait(false);
+        if (ticket.Existing is { } existing)
+        {
+            return await SettleDuplicateAsync(existing, instance, spool, cancellationToken).ConfigureAwait(false);
+        }
+
+        var instanceId = ticket.InstanceId!.Value;
+        try
+        {
+            var stored = await PutAsync(key, spool, cancellationToken).ConfigureAwait(false);
+            await index.CompleteReceiveAsync(instanceId, instance, stored, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            // Undo phase 1 whatever happened; a crash instead of this is what start-up recovery is for.
+            await objects.DeleteAsync(key, CancellationToken.None).ConfigureAwait(false);
+            await index.AbandonReceiveAsync(instanceId, CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
+
+        Log.Stored(logger, attributes.SopInstanceUid, attributes.StudyInstanceUid, spool.Length);
+        return new IngestResult(IngestOutcome.Stored, attributes.SopClassUid, attributes.SopInstanceUid, attributes.StudyInstanceUid, "Stored.");
+    }
+
+    private async Task<IngestResult> SettleDuplicateAsync(ExistingInstance existing, NewInstance instance, Spool spool, CancellationToken cancellationToken)
+    {
+        var attributes = instance.Attributes;
+        if (existing.State == InstanceState.Receiving)
+        {
+            return new IngestResult(IngestOutcome.Busy, attributes.SopClassUid, attributes.SopInstanceUid, attributes.StudyInstanceUid, "The same instance is being received on another connection; try again.");
+        }
+
+        if (existing.ContentSha256 == instance.ContentSha256)
+        {
+            Log.AlreadyStored(logger, attributes.SopInstanceUid);
+            return new IngestResult(IngestOutcome.AlreadyStored, attributes.SopClassUid, attributes.SopInstanceUid, attributes.StudyInstanceUid, "The identical instance is stored already.");
+        }
+
+        if (options.DuplicatePolicy == DuplicatePolicy.Reject)
+        {
+            Log.Conflict(logger, attributes.SopInstanceUid);
+            return new IngestResult(IngestOutcome.Conflict, attributes.SopClassUid, attributes.SopInstanceUid, attributes.StudyInstanceUid, "A different instance with this SOP Instance UID is stored already.");
+        }
+
+        var key = NewObjectKey(attributes.SopInstanceUid);
+        var stored = await PutAsync(key, spool, cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<string> retired;
+        try
+        {
+            retired = await index.ReplaceAsync(existing.Id, instance, stored, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch
+        {
+            await objects.DeleteAsync(key, CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
+
+        foreach (var old in retired)
+        {
+            await objects.DeleteAsync(old, CancellationToken.None).ConfigureAwait(false);
+        }
+
+        Log.Replaced(logger, attributes.SopInstanceUid);
+        return new IngestResult(IngestOutcome.Stored, attributes.SopClassUid, attributes.SopInstanceUid, attributes.StudyInstanceUid, "Stored, replacing the earlier instance with this SOP Instance UID.");
+    }
+
+    private async Task<StoredObject> PutAsync(string key, Spool spool, CancellationToken cancellationToken)
+    {
+        await using var content = spool.OpenRead();
+        var stored = await objects.PutAsync(key, content, cancellationToken).ConfigureAwait(false);
+        if (stored.Sha256 != spool.Sha256)
+        {
+            throw new IOException($"Object {key} was stored with SHA-256 {stored.Sha256}, but the received data has {spool.Sha256}.");
+        }
+
+        return stored;
+    }
+
+    private string HeaderJson(DicomFile file)
+    {
+        var policy = new DicomBulkDataPolicy((path, _) => "bulkdata/" + path, options.BulkDataThreshold);
+        return DicomJsonWriter.Serialize(file.Dataset, new DicomJsonWriterOptions { BulkData = policy });
+    }
+
+    /// <summary>A fresh key per object, so a replacement never overwrites what a reader may be streaming.</summary>
+    private static string NewObjectKey(string sopInstanceUid)
+    {
+        var safe = new string(sopInstanceUid.Select(character => char.IsAsciiDigit(character) || character == '.' ? character : '_').ToArray());
+        return $"{safe}.{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6))}.dcm";
+    }
+
+    private static IngestResult Invalid(InstanceAttributes attributes, string message) =>
+        new(IngestOutcome.Invalid, attributes.SopClassUid, attributes.SopInstanceUid, attributes.StudyInstanceUid, message);
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 1000, Level = LogLevel.Information, Message = "Stored {SopInstanceUid} of study {StudyInstanceUid} ({Bytes} bytes)")]
+        public static partial void Stored(ILogger logger, string sopInstanceUid, string studyInstanceUid, long bytes);
+
+        [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "{SopInstanceUid} is stored already with identical content")]
+        public static partial void AlreadyStored(ILogger logger, string sopInstanceUid);
+
+        [LoggerMessage(EventId = 1002, Level = LogLevel.Warning, Message = "Refused {SopInstanceUid}: a different instance with this UID is stored")]
+        public static partial void Conflict(ILogger logger, string sopInstanceUid);
+
+        [LoggerMessage(EventId = 1003, Level = LogLevel.Warning, Message = "Replaced {SopInstanceUid} with a different instance (duplicate policy Replace)")]
+        public static partial void Replaced(ILogger logger, string sopInstanceUid);
+
+        [LoggerMessage(EventId = 1004, Level = LogLevel.Warning, Message = "Start-up recovery removed {Count} instances left half-received by a crash")]
+        public static partial void Recovered(ILogger logger, int count);
+    }
+}

@@ -1,0 +1,168 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace Gateway.Infrastructure.Postgres;
+
+/// <summary>
+/// A private PostgreSQL cluster in a folder of the gateway's, initialised, started and stopped by the gateway
+/// itself. It listens on a Unix socket only (no TCP port), readable by its owner alone; as root it runs as the
+/// `postgres` user, since PostgreSQL refuses to run as root.
+/// </summary>
+public sealed partial class EmbeddedPostgres : IAsyncDisposable
+{
+    private const string Database = "gateway";
+    private const int SocketPathLimit = 100;
+
+    private readonly string _dataDirectory;
+    private readonly ILogger _logger;
+    private readonly string _binaries;
+    private readonly string _socketDirectory;
+    private bool _started;
+
+    public EmbeddedPostgres(string dataDirectory, ILogger logger)
+    {
+        ArgumentNullException.ThrowIfNull(dataDirectory);
+        ArgumentNullException.ThrowIfNull(logger);
+        _dataDirectory = Path.GetFullPath(dataDirectory);
+        _logger = logger;
+        _binaries = FindBinaries();
+        _socketDirectory = _dataDirectory.Length + 20 < SocketPathLimit
+            ? _dataDirectory
+            : Path.Combine(Path.GetTempPath(), "gwpg-" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(_dataDirectory)))[..12].ToLowerInvariant());
+    }
+
+    /// <summary>Connection string for the gateway's database in this cluster.</summary>
+    public string ConnectionString => ConnectionStringFor(Database);
+
+    public string ConnectionStringFor(string database) => new NpgsqlConnectionStringBuilder
+    {
+        Host = _socketDirectory,
+        Username = RunAsPostgres ? "postgres" : Environment.UserName,
+        Database = database,
+        Pooling = true,
+        MaxPoolSize = 50,
+    }.ConnectionString;
+
+    private static bool RunAsPostgres => Environment.UserName == "root";
+
+    /// <summary>Initialises the cluster on first use, starts it, and creates the gateway's database.</summary>
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(_dataDirectory);
+        Directory.CreateDirectory(_socketDirectory);
+        if (RunAsPostgres)
+        {
+            await RunAsync("chown", ["-R", "postgres:postgres", _dataDirectory, _socketDirectory], cancellationToken).ConfigureAwait(false);
+        }
+
+        if (!File.Exists(Path.Combine(_dataDirectory, "PG_VERSION")))
+        {
+            Log.Initialising(_logger, _dataDirectory);
+            await RunPostgresToolAsync("initdb", ["-D", _dataDirectory, "-U", RunAsPostgres ? "postgres" : Environment.UserName, "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"], cancellationToken).ConfigureAwait(false);
+        }
+
+        var options = $"-c listen_addresses='' -c unix_socket_directories='{_socketDirectory}' -c unix_socket_permissions=0700 -c max_connections=200 -c fsync=on";
+        await RunPostgresToolAsync("pg_ctl", ["-D", _dataDirectory, "-l", Path.Combine(_dataDirectory, "postgres.log"), "-w", "-t", "60", "-o", options, "start"], cancellationToken).ConfigureAwait(false);
+        _started = true;
+        Log.Started(_logger, _dataDirectory, _socketDirectory);
+        await CreateDatabaseAsync(Database, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Creates a database in the cluster unless it exists (tests use one per fixture).</summary>
+    public async Task CreateDatabaseAsync(string name, CancellationToken cancellationToken)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionStringFor("postgres"));
+        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var exists = new NpgsqlCommand("select 1 from pg_database where datname = @name", connection);
+        exists.Parameters.AddWithValue("name", name);
+        if (await exists.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is null)
+        {
+            await using var create = new NpgsqlCommand($"create database \"{name.Replace("\"", "\"\"", StringComparison.Ordinal)}\"", connection);
+            await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Stops the cluster (fast shutdown: open transactions roll back, data is safe).</summary>
+    public async Task StopAsync()
+    {
+        if (!_started)
+        {
+            return;
+        }
+
+        _started = false;
+        NpgsqlConnection.ClearAllPools();
+        await RunPostgresToolAsync("pg_ctl", ["-D", _dataDirectory, "-m", "fast", "-w", "stop"], CancellationToken.None).ConfigureAwait(false);
+        Log.Stopped(_logger, _dataDirectory);
+    }
+
+    public async ValueTask DisposeAsync() => await StopAsync().ConfigureAwait(false);
+
+    private static string FindBinaries()
+    {
+        var configured = Environment.GetEnvironmentVariable("GATEWAY_PG_BIN");
+        if (!string.IsNullOrEmpty(configured))
+        {
+            return configured;
+        }
+
+        const string Root = "/usr/lib/postgresql";
+        var newest = Directory.Exists(Root)
+            ? Directory.GetDirectories(Root)
+                .Select(folder => (Folder: folder, Version: int.TryParse(Path.GetFileName(folder), out var version) ? version : 0))
+                .Where(candidate => File.Exists(Path.Combine(candidate.Folder, "bin", "pg_ctl")))
+                .OrderByDescending(candidate => candidate.Version)
+                .Select(candidate => Path.Combine(candidate.Folder, "bin"))
+                .FirstOrDefault()
+            : null;
+        return newest ?? throw new InvalidOperationException(
+            "PostgreSQL server binaries were not found under /usr/lib/postgresql (apt-get install postgresql), and GATEWAY_PG_BIN is not set; or pass --postgres to use an existing server.");
+    }
+
+    private Task RunPostgresToolAsync(string tool, IReadOnlyList<string> arguments, CancellationToken cancellationToken)
+    {
+        var program = Path.Combine(_binaries, tool);
+        return RunAsPostgres
+            ? RunAsync("runuser", ["-u", "postgres", "--", program, .. arguments], cancellationToken)
+            : RunAsync(program, arguments, cancellationToken);
+    }
+
+    private static async Task RunAsync(string program, IReadOnlyList<string> arguments, CancellationToken cancellationToken)
+    {
+        var start = new ProcessStartInfo(program)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = "/",
+        };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {program}.");
+        var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
+        var error = process.StandardError.ReadToEndAsync(cancellationToken);
+        await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{Path.GetFileName(program)} {string.Join(' ', arguments)} failed ({process.ExitCode}): {(await error.ConfigureAwait(false)).Trim()} {(await output.ConfigureAwait(false)).Trim()}");
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 2000, Level = LogLevel.Information, Message = "Initialising the embedded PostgreSQL cluster in {Directory}")]
+        public static partial void Initialising(ILogger logger, string directory);
+
+        [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Embedded PostgreSQL started ({Directory}, socket in {Socket})")]
+        public static partial void Started(ILogger logger, string directory, string socket);
+
+        [LoggerMessage(EventId = 2002, Level = LogLevel.Information, Message = "Embedded PostgreSQL in {Directory} stopped")]
+        public static partial void Stopped(ILogger logger, string directory);
+    }
+}

@@ -1,0 +1,298 @@
+using Gateway.Core.Archive;
+using Gateway.Core.Storage;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Gateway.Infrastructure.Postgres;
+
+/// <summary>The archive index on PostgreSQL: the storage side of the two-phase write (see <see cref="IArchiveIndex"/>).</summary>
+public sealed class PostgresArchiveIndex(NpgsqlDataSource dataSource, string nodeName) : IArchiveIndex
+{
+    /// <summary>The channel NOTIFY wakes queue workers on.</summary>
+    public const string JobsChannel = "gateway_jobs";
+
+    public async Task<ReceiveTicket> BeginReceiveAsync(NewInstance instance, string objectKey, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        var attributes = instance.Attributes;
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            await using (var insert = new NpgsqlCommand(
+                """
+                insert into instances (sop_instance_uid, sop_class_uid, study_instance_uid, series_instance_uid, instance_number,
+                    state, transfer_syntax_uid, rows, columns, number_of_frames, header, content_sha256, original_bytes,
+                    calling_ae, pending_object_key, receiving_node)
+                values (@sop, @class, @study, @series, @number, 'receiving', @syntax, @rows, @columns, @frames, @header,
+                    @sha, @bytes, @ae, @key, @node)
+                on conflict (sop_instance_uid) do nothing
+                returning id
+                """,
+                connection))
+            {
+                insert.Parameters.AddWithValue("sop", attributes.SopInstanceUid);
+                insert.Parameters.AddWithValue("class", attributes.SopClassUid);
+                insert.Parameters.AddWithValue("study", attributes.StudyInstanceUid);
+                insert.Parameters.AddWithValue("series", attributes.SeriesInstanceUid);
+                insert.Parameters.AddWithValue("number", (object?)attributes.InstanceNumber ?? DBNull.Value);
+                insert.Parameters.AddWithValue("syntax", instance.TransferSyntaxUid);
+                insert.Parameters.AddWithValue("rows", (object?)attributes.Rows ?? DBNull.Value);
+                insert.Parameters.AddWithValue("columns", (object?)attributes.Columns ?? DBNull.Value);
+                insert.Parameters.AddWithValue("frames", (object?)attributes.NumberOfFrames ?? DBNull.Value);
+                insert.Parameters.Add(new NpgsqlParameter("header", NpgsqlDbType.Jsonb) { Value = instance.HeaderJson });
+                insert.Parameters.AddWithValue("sha", instance.ContentSha256);
+                insert.Parameters.AddWithValue("bytes", instance.OriginalPixelBytes);
+                insert.Parameters.AddWithValue("ae", (object?)instance.CallingAE ?? DBNull.Value);
+                insert.Parameters.AddWithValue("key", objectKey);
+                insert.Parameters.AddWithValue("node", nodeName);
+                if (await insert.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long id)
+                {
+                    return new ReceiveTicket(id, null);
+                }
+            }
+
+            await using var existing = new NpgsqlCommand("select id, state, content_sha256 from instances where sop_instance_uid = @sop", connection);
+            existing.Parameters.AddWithValue("sop", attributes.SopInstanceUid);
+            await using var reader = await existing.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                return new ReceiveTicket(null, new ExistingInstance(reader.GetInt64(0), ParseState(reader.GetString(1)), reader.GetString(2)));
+            }
+
+            // The conflicting row went away between the two statements (an abandoned receive): try again.
+        }
+
+        throw new InvalidOperationException($"Could not insert or find instance {attributes.SopInstanceUid}.");
+    }
+
+    public async Task CompleteReceiveAsync(long instanceId, NewInstance instance, StoredObject original, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        ArgumentNullException.ThrowIfNull(original);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var seriesId = await UpsertHierarchyAsync(connection, transaction, instance.Attributes, cancellationToken).ConfigureAwait(false);
+        await ExecuteAsync(
+            connection,
+            transaction,
+            """
+            update instances set series_fk = @series, state = 'stored', pending_object_key = null, receiving_node = null, updated_at = now()
+            where id = @id and state = 'receiving'
+            """,
+            cancellationToken,
+            ("series", seriesId),
+            ("id", instanceId)).ConfigureAwait(false);
+        await InsertOriginalAndJobAsync(connection, transaction, instanceId, instance, original, cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task AbandonReceiveAsync(long instanceId, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await ExecuteAsync(connection, null, "delete from instances where id = @id and state = 'receiving'", cancellationToken, ("id", instanceId)).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyList<string>> ReplaceAsync(long instanceId, NewInstance instance, StoredObject original, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        ArgumentNullException.ThrowIfNull(original);
+        var attributes = instance.Attributes;
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var seriesId = await UpsertHierarchyAsync(connection, transaction, attributes, cancellationToken).ConfigureAwait(false);
+        await using (var update = new NpgsqlCommand(
+            """
+            update instances set series_fk = @series, sop_class_uid = @class, study_instance_uid = @study,
+                series_instance_uid = @seriesUid, instance_number = @number, state = 'stored', transfer_syntax_uid = @syntax,
+                rows = @rows, columns = @columns, number_of_frames = @frames, header = @header, content_sha256 = @sha,
+                original_bytes = @bytes, calling_ae = @ae, updated_at = now()
+            where id = @id
+            """,
+            connection,
+            transaction))
+        {
+            update.Parameters.AddWithValue("series", seriesId);
+            update.Parameters.AddWithValue("class", attributes.SopClassUid);
+            update.Parameters.AddWithValue("study", attributes.StudyInstanceUid);
+            update.Parameters.AddWithValue("seriesUid", attributes.SeriesInstanceUid);
+            update.Parameters.AddWithValue("number", (object?)attributes.InstanceNumber ?? DBNull.Value);
+            update.Parameters.AddWithValue("syntax", instance.TransferSyntaxUid);
+            update.Parameters.AddWithValue("rows", (object?)attributes.Rows ?? DBNull.Value);
+            update.Parameters.AddWithValue("columns", (object?)attributes.Columns ?? DBNull.Value);
+            update.Parameters.AddWithValue("frames", (object?)attributes.NumberOfFrames ?? DBNull.Value);
+            update.Parameters.Add(new NpgsqlParameter("header", NpgsqlDbType.Jsonb) { Value = instance.HeaderJson });
+            update.Parameters.AddWithValue("sha", instance.ContentSha256);
+            update.Parameters.AddWithValue("bytes", instance.OriginalPixelBytes);
+            update.Parameters.AddWithValue("ae", (object?)instance.CallingAE ?? DBNull.Value);
+            update.Parameters.AddWithValue("id", instanceId);
+            await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        var retired = new List<string>();
+        await using (var delete = new NpgsqlCommand("delete from objects where instance_fk = @id returning object_key", connection, transaction))
+        {
+            delete.Parameters.AddWithValue("id", instanceId);
+            await using var reader = await delete.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                retired.Add(reader.GetString(0));
+            }
+        }
+
+        await ExecuteAsync(connection, transaction, "delete from jobs where instance_fk = @id and state in ('queued', 'failed')", cancellationToken, ("id", instanceId)).ConfigureAwait(false);
+        await InsertOriginalAndJobAsync(connection, transaction, instanceId, instance, original, cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return retired;
+    }
+
+    public async Task<IReadOnlyList<AbandonedReceive>> ListAbandonedReceivesAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var select = new NpgsqlCommand(
+            """
+            select id, pending_object_key from instances
+            where state = 'receiving' and (receiving_node = @node or received_at < now() - interval '1 hour')
+            """,
+            connection);
+        select.Parameters.AddWithValue("node", nodeName);
+        await using var reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var abandoned = new List<AbandonedReceive>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            abandoned.Add(new AbandonedReceive(reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetString(1)));
+        }
+
+        return abandoned;
+    }
+
+    public async Task<bool> IsReferencedAsync(string objectKey, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var select = new NpgsqlCommand("select exists (select 1 from objects where object_key = @key)", connection);
+        select.Parameters.AddWithValue("key", objectKey);
+        return (bool)(await select.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+    }
+
+    private static async Task InsertOriginalAndJobAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long instanceId, NewInstance instance, StoredObject original, CancellationToken cancellationToken)
+    {
+        await ExecuteAsync(
+            connection,
+            transaction,
+            """
+            insert into objects (instance_fk, kind, object_key, codec, size_bytes, sha256)
+            values (@id, 'original', @key, @codec, @size, @sha)
+            """,
+            cancellationToken,
+            ("id", instanceId),
+            ("key", original.Key),
+            ("codec", instance.TransferSyntaxUid),
+            ("size", original.Size),
+            ("sha", original.Sha256)).ConfigureAwait(false);
+        await ExecuteAsync(connection, transaction, "insert into jobs (kind, instance_fk) values ('verify', @id)", cancellationToken, ("id", instanceId)).ConfigureAwait(false);
+        await ExecuteAsync(connection, transaction, $"notify {JobsChannel}", cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Inserts or updates patient, study and series (the latest non-empty values win); returns the series id.</summary>
+    private static async Task<long> UpsertHierarchyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, InstanceAttributes attributes, CancellationToken cancellationToken)
+    {
+        var patientId = await ScalarAsync(
+            connection,
+            transaction,
+            """
+            insert into patients (patient_id, issuer, patient_name, birth_date, sex) values (@id, @issuer, @name, @birth, @sex)
+            on conflict (patient_id, issuer) do update set
+                patient_name = coalesce(excluded.patient_name, patients.patient_name),
+                birth_date = coalesce(excluded.birth_date, patients.birth_date),
+                sex = coalesce(excluded.sex, patients.sex)
+            returning id
+            """,
+            cancellationToken,
+            ("id", attributes.PatientId),
+            ("issuer", attributes.IssuerOfPatientId),
+            ("name", attributes.PatientName),
+            ("birth", attributes.PatientBirthDate),
+            ("sex", attributes.PatientSex)).ConfigureAwait(false);
+        var studyId = await ScalarAsync(
+            connection,
+            transaction,
+            """
+            insert into studies (patient_fk, study_instance_uid, study_date, study_time, accession_number, study_id, study_description, referring_physician_name)
+            values (@patient, @uid, @date, @time, @accession, @studyId, @description, @referring)
+            on conflict (study_instance_uid) do update set
+                patient_fk = excluded.patient_fk,
+                study_date = coalesce(excluded.study_date, studies.study_date),
+                study_time = coalesce(excluded.study_time, studies.study_time),
+                accession_number = coalesce(excluded.accession_number, studies.accession_number),
+                study_id = coalesce(excluded.study_id, studies.study_id),
+                study_description = coalesce(excluded.study_description, studies.study_description),
+                referring_physician_name = coalesce(excluded.referring_physician_name, studies.referring_physician_name),
+                updated_at = now()
+            returning id
+            """,
+            cancellationToken,
+            ("patient", patientId),
+            ("uid", attributes.StudyInstanceUid),
+            ("date", attributes.StudyDate),
+            ("time", attributes.StudyTime),
+            ("accession", attributes.AccessionNumber),
+            ("studyId", attributes.StudyId),
+            ("description", attributes.StudyDescription),
+            ("referring", attributes.ReferringPhysicianName)).ConfigureAwait(false);
+        return await ScalarAsync(
+            connection,
+            transaction,
+            """
+            insert into series (study_fk, series_instance_uid, modality, series_number, series_description, body_part_examined, series_date, series_time)
+            values (@study, @uid, @modality, @number, @description, @bodyPart, @date, @time)
+            on conflict (series_instance_uid) do update set
+                study_fk = excluded.study_fk,
+                modality = coalesce(excluded.modality, series.modality),
+                series_number = coalesce(excluded.series_number, series.series_number),
+                series_description = coalesce(excluded.series_description, series.series_description),
+                body_part_examined = coalesce(excluded.body_part_examined, series.body_part_examined),
+                series_date = coalesce(excluded.series_date, series.series_date),
+                series_time = coalesce(excluded.series_time, series.series_time)
+            returning id
+            """,
+            cancellationToken,
+            ("study", studyId),
+            ("uid", attributes.SeriesInstanceUid),
+            ("modality", attributes.Modality),
+            ("number", attributes.SeriesNumber),
+            ("description", attributes.SeriesDescription),
+            ("bodyPart", attributes.BodyPartExamined),
+            ("date", attributes.SeriesDate),
+            ("time", attributes.SeriesTime)).ConfigureAwait(false);
+    }
+
+    private static async Task<long> ScalarAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
+    {
+        await using var command = Command(connection, transaction, sql, parameters);
+        return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+    }
+
+    private static async Task ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
+    {
+        await using var command = Command(connection, transaction, sql, parameters);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static NpgsqlCommand Command(NpgsqlConnection connection, NpgsqlTransaction? transaction, string sql, (string Name, object? Value)[] parameters)
+    {
+        var command = new NpgsqlCommand(sql, connection, transaction);
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        }
+
+        return command;
+    }
+
+    private static InstanceState ParseState(string state) => state switch
+    {
+        "receiving" => InstanceState.Receiving,
+        "stored" => InstanceState.Stored,
+        "compressed" => InstanceState.Compressed,
+        _ => throw new InvalidOperationException($"Unknown instance state '{state}'."),
+    };
+}

@@ -1,0 +1,120 @@
+using System.Security.Cryptography;
+using Gateway.Core.Storage;
+
+namespace Gateway.Infrastructure.Storage;
+
+/// <summary>
+/// Objects as files under a root folder (two levels of hashed sub-folders). A put writes a temporary file,
+/// flushes it to disk, renames it into place and flushes the folder, so an object is either whole or absent.
+/// </summary>
+public sealed class FileSystemObjectStore : IObjectStore
+{
+    private const string TemporaryFolder = ".tmp";
+    private readonly string _root;
+
+    public FileSystemObjectStore(string root)
+    {
+        ArgumentNullException.ThrowIfNull(root);
+        _root = Path.GetFullPath(root);
+        Directory.CreateDirectory(Path.Combine(_root, TemporaryFolder));
+    }
+
+    public async Task<StoredObject> PutAsync(string key, Stream content, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        var path = PathOf(key);
+        var temporary = Path.Combine(_root, TemporaryFolder, Guid.NewGuid().ToString("N"));
+        try
+        {
+            long size;
+            byte[] hash;
+            await using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous))
+            {
+                using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+                var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(1 << 16);
+                try
+                {
+                    int read;
+                    while ((read = await content.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+                    {
+                        sha.AppendData(buffer, 0, read);
+                        await file.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+                    }
+                }
+                finally
+                {
+                    System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+                }
+
+                file.Flush(flushToDisk: true);
+                size = file.Length;
+                hash = sha.GetHashAndReset();
+            }
+
+            var folder = Path.GetDirectoryName(path)!;
+            Directory.CreateDirectory(folder);
+            File.Move(temporary, path, overwrite: true);
+            FlushDirectory(folder);
+            return new StoredObject(key, size, Convert.ToHexStringLower(hash));
+        }
+        finally
+        {
+            File.Delete(temporary);
+        }
+    }
+
+    public Task<Stream> OpenReadAsync(string key, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return Task.FromResult<Stream>(new FileStream(PathOf(key), FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan));
+        }
+        catch (Exception exception) when (exception is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new ObjectNotFoundException(key);
+        }
+    }
+
+    public async Task<Stream> OpenRangeAsync(string key, long offset, long length, CancellationToken cancellationToken)
+    {
+        var stream = await OpenReadAsync(key, cancellationToken).ConfigureAwait(false);
+        stream.Seek(offset, SeekOrigin.Begin);
+        return new BoundedReadStream(stream, length);
+    }
+
+    public Task DeleteAsync(string key, CancellationToken cancellationToken)
+    {
+        File.Delete(PathOf(key));
+        return Task.CompletedTask;
+    }
+
+    public Task<bool> ExistsAsync(string key, CancellationToken cancellationToken) => Task.FromResult(File.Exists(PathOf(key)));
+
+    /// <summary>Keys of every object (for the orphan sweep), without the temporary folder.</summary>
+    public IEnumerable<string> EnumerateKeys() =>
+        Directory.EnumerateFiles(_root, "*", SearchOption.AllDirectories)
+            .Where(path => !path.StartsWith(Path.Combine(_root, TemporaryFolder), StringComparison.Ordinal))
+            .Select(Path.GetFileName)
+            .OfType<string>();
+
+    private string PathOf(string key)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(key);
+        if (key.Any(character => !(char.IsAsciiLetterOrDigit(character) || character is '-' or '_' or '.')) || key.StartsWith('.'))
+        {
+            throw new ArgumentException($"Object key '{key}' may hold only letters, digits, '-', '_' and '.'.", nameof(key));
+        }
+
+        var digest = Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(key)));
+        return Path.Combine(_root, digest[..2], digest[2..4], key);
+    }
+
+    /// <summary>Makes a rename durable: fsync of the folder that holds the new name.</summary>
+    private static void FlushDirectory(string folder)
+    {
+        if (OperatingSystem.IsLinux())
+        {
+            NativeFileSync.FlushDirectory(folder);
+        }
+    }
+}
