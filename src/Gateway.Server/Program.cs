@@ -3,6 +3,7 @@ using Gateway.Server.Cli;
 
 var root = new RootCommand("MedVAE Gateway: a DICOM storage-compression gateway.")
 {
+    ServeCommand.Create(),
     DicomCommands.Create(),
 };
 

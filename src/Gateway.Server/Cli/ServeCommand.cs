@@ -1,0 +1,42 @@
+using System.CommandLine;
+using Gateway.Server.Hosting;
+
+namespace Gateway.Server.Cli;
+
+/// <summary>`gateway serve`: the archive with its DICOM and HTTP listeners, on the embedded defaults unless told otherwise.</summary>
+internal static class ServeCommand
+{
+    public static Command Create()
+    {
+        var data = new Option<string?>("--data") { Description = "Data folder (default ./data): embedded PostgreSQL, objects, spool." };
+        var http = new Option<string?>("--http") { Description = "HTTP listen address HOST:PORT (default 127.0.0.1:8080)." };
+        var dicomPort = new Option<int?>("--dicom-port") { Description = "DICOM port (default 11112)." };
+        var aeTitle = new Option<string?>("--ae") { Description = "DICOM AE title (default GATEWAY)." };
+        var postgres = new Option<string?>("--postgres") { Description = "Use this PostgreSQL (Npgsql connection string) instead of the embedded one." };
+        var command = new Command("serve", "Run the gateway: DICOM C-STORE/Q/R, DICOMweb, dashboard (Ctrl-C stops it).")
+        {
+            data, http, dicomPort, aeTitle, postgres,
+        };
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            var overrides = new Dictionary<string, string?>();
+            Add(overrides, "DataDirectory", result.GetValue(data));
+            Add(overrides, "Http", result.GetValue(http));
+            Add(overrides, "DicomPort", result.GetValue(dicomPort)?.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            Add(overrides, "AETitle", result.GetValue(aeTitle));
+            Add(overrides, "Postgres", result.GetValue(postgres));
+            await using var app = GatewayHost.Build(overrides);
+            await app.RunAsync(cancellationToken);
+            return 0;
+        });
+        return command;
+    }
+
+    private static void Add(Dictionary<string, string?> overrides, string key, string? value)
+    {
+        if (value is not null)
+        {
+            overrides[$"{GatewayOptions.SectionName}:{key}"] = value;
+        }
+    }
+}

@@ -1,0 +1,47 @@
+using System.Net;
+using Gateway.Core.Archive;
+using Gateway.Dicom.Network;
+using Gateway.Server.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Gateway.Server.Dimse;
+
+/// <summary>Runs the DICOM server (port 11112, AE GATEWAY by default) for as long as the gateway runs.</summary>
+public sealed class DicomListener(IOptions<GatewayOptions> options, IngestService ingest, ILogger<DicomServer> logger) : IHostedService, IAsyncDisposable
+{
+    private DicomServer? _server;
+
+    public int Port => _server?.Port ?? options.Value.DicomPort;
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        var serverOptions = new DicomServerOptions
+        {
+            AETitle = settings.AETitle,
+            Port = settings.DicomPort,
+            BindAddress = IPAddress.Parse(settings.DicomBindAddress),
+            KnownPeers = PeerList.Parse(settings.Peers),
+            RestrictCallingAETitles = settings.RestrictCallingAETitles,
+        };
+        _server = new DicomServer(serverOptions, _ => new GatewayDicomProvider(ingest), logger);
+        _server.Start();
+        return Task.CompletedTask;
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_server is not null)
+        {
+            await _server.StopAsync().ConfigureAwait(false);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_server is not null)
+        {
+            await _server.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+}

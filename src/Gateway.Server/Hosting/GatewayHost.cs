@@ -1,0 +1,35 @@
+namespace Gateway.Server.Hosting;
+
+/// <summary>Builds the gateway's web host: configuration (appsettings, GATEWAY__* variables, flags), services, endpoints.</summary>
+public static class GatewayHost
+{
+    /// <param name="overrides">Settings given as command-line flags, as "Gateway:Key" pairs; they win over the rest.</param>
+    public static WebApplication Build(IReadOnlyDictionary<string, string?> overrides, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        builder.Configuration.AddInMemoryCollection(overrides);
+        if (string.Equals(builder.Configuration["Gateway:LogFormat"], "json", StringComparison.OrdinalIgnoreCase))
+        {
+            builder.Logging.ClearProviders();
+            builder.Logging.AddJsonConsole();
+        }
+        else
+        {
+            builder.Logging.ClearProviders();
+            builder.Logging.AddSimpleConsole(console =>
+            {
+                console.SingleLine = true;
+                console.TimestampFormat = "HH:mm:ss.fff ";
+            });
+        }
+
+        var http = builder.Configuration["Gateway:Http"] ?? "127.0.0.1:8080";
+        builder.WebHost.UseUrls(http.Contains("://", StringComparison.Ordinal) ? http : "http://" + http);
+        builder.Services.AddGateway();
+        configure?.Invoke(builder);
+
+        var app = builder.Build();
+        app.MapHealth();
+        return app;
+    }
+}

@@ -1,0 +1,36 @@
+using Gateway.Core.Archive;
+using Gateway.Core.Storage;
+using Gateway.Infrastructure.Postgres;
+using Gateway.Infrastructure.Storage;
+using Gateway.Server.Dimse;
+using Microsoft.Extensions.Options;
+
+namespace Gateway.Server.Hosting;
+
+/// <summary>Registers the archive: PostgreSQL, object store, ingest, and the hosted services that run them.</summary>
+public static class GatewayServices
+{
+    public static IServiceCollection AddGateway(this IServiceCollection services)
+    {
+        services.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<DatabaseHost>();
+        services.AddSingleton(provider => provider.GetRequiredService<DatabaseHost>().DataSource);
+        services.AddSingleton<MigrationRunner>();
+        services.AddSingleton<IObjectStore>(provider => new FileSystemObjectStore(Settings(provider).ObjectsDirectory));
+        services.AddSingleton<IArchiveIndex>(provider => new PostgresArchiveIndex(provider.GetRequiredService<DatabaseHost>().DataSource, Settings(provider).NodeName));
+        services.AddSingleton(provider => new IngestOptions
+        {
+            SpoolDirectory = Settings(provider).SpoolDirectory,
+            DuplicatePolicy = Settings(provider).DuplicatePolicy,
+        });
+        services.AddSingleton<IngestService>();
+
+        // Hosted services start in this order and stop in the reverse one: the archive before the listeners.
+        services.AddHostedService<ArchiveStartup>();
+        services.AddSingleton<DicomListener>();
+        services.AddHostedService(provider => provider.GetRequiredService<DicomListener>());
+        return services;
+    }
+
+    private static GatewayOptions Settings(IServiceProvider provider) => provider.GetRequiredService<IOptions<GatewayOptions>>().Value;
+}
