@@ -70,7 +70,8 @@ public sealed class DicomQueryMatcher
         return AddKeys(record, response);
     }
 
-    private static bool IsKey(DicomTag tag) =>
+    /// <summary>Whether an element of an identifier is a key (rather than Specific Character Set, the level, a group length or a private creator).</summary>
+    internal static bool IsKey(DicomTag tag) =>
         tag != DicomTags.SpecificCharacterSet
         && tag != DicomTags.QueryRetrieveLevel
         && !tag.IsGroupLength

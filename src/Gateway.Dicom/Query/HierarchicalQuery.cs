@@ -126,7 +126,7 @@ public static class HierarchicalQuery
     private static DicomDataset WithoutLowerLevelKeys(DicomDataset identifier, DicomQueryLevel level)
     {
         var result = identifier.Clone();
-        foreach (var element in identifier.Where(element => element.Tag.Group > 0x0002 && DicomQueryLevels.LevelOf(element.Tag) > level))
+        foreach (var element in identifier.Where(element => DicomQueryMatcher.IsKey(element.Tag) && DicomQueryLevels.LevelOf(element.Tag) > level))
         {
             result.Add(element is DicomSequence ? new DicomSequence(element.Tag) : new DicomValueElement(element.Tag, element.VR, ReadOnlyMemory<byte>.Empty));
         }

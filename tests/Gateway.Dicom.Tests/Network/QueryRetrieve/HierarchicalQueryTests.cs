@@ -110,6 +110,22 @@ public class HierarchicalQueryTests
         Assert.Equal("S2", Assert.Single(Find(QueryRetrieveModel.PatientRoot, "STUDY", identifier)).GetString(DicomTags.StudyInstanceUID));
     }
 
+    [Fact]
+    public void The_identifier_character_set_applies_to_its_keys_at_every_level()
+    {
+        var latin1 = Dataset(
+            (DicomTags.SpecificCharacterSet, DicomVR.CS, "ISO_IR 100"),
+            (DicomTags.PatientName, DicomVR.PN, "Buc^Jérôme"),
+            (DicomTags.StudyInstanceUID, DicomVR.UI, "S9"));
+        var identifier = Dataset(
+            (DicomTags.SpecificCharacterSet, DicomVR.CS, "ISO_IR 192"),
+            (DicomTags.PatientName, DicomVR.PN, "Buc^Jérôme"),
+            (DicomTags.StudyInstanceUID, DicomVR.UI, string.Empty));
+        var response = Assert.Single(HierarchicalQuery.Find([latin1], header => header, QueryRetrieveModel.StudyRoot, "STUDY", identifier));
+        Assert.Equal("ISO_IR 100", response.GetString(DicomTags.SpecificCharacterSet));
+        Assert.Equal("Buc^Jérôme", response.GetString(DicomTags.PatientName));
+    }
+
     [Theory]
     [InlineData("FOO")]
     [InlineData("study")]
