@@ -9,6 +9,15 @@ internal sealed record ScuResult(int ExitCode, ushort? FinalStatus, int PendingR
 {
     /// <summary>The responses of a C-FIND (findscu -Xs): per response, element keyword to value as DCMTK wrote it (text in UTF-8).</summary>
     public IReadOnlyList<IReadOnlyDictionary<string, string>> Responses { get; init; } = [];
+
+    /// <summary>Fails with the end of the tool's log unless the final status is <paramref name="expected"/>.</summary>
+    public void AssertFinalStatus(ushort expected)
+    {
+        if (FinalStatus != expected)
+        {
+            Assert.Fail($"Expected final status {expected:X4}, got {(FinalStatus is { } status ? status.ToString("X4", System.Globalization.CultureInfo.InvariantCulture) : "none")}; the log ends:\n{Log[^Math.Min(4000, Log.Length)..]}");
+        }
+    }
 }
 
 /// <summary>Runs findscu, movescu and getscu in debug mode against a server and reads what they report.</summary>

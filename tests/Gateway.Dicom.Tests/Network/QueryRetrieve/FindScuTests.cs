@@ -28,7 +28,7 @@ public class FindScuTests(QueryRetrieveFixture fixture)
             "ModalitiesInStudy", "NumberOfStudyRelatedSeries", "NumberOfStudyRelatedInstances",
         ]);
 
-        Assert.Equal(Success, result.FinalStatus);
+        result.AssertFinalStatus(Success);
         var expected = Instances.GroupBy(instance => instance.StudyInstanceUID).ToDictionary(
             study => study.Key,
             study => string.Join('|',
@@ -54,7 +54,7 @@ public class FindScuTests(QueryRetrieveFixture fixture)
         // "?" is one character, "*" any run; person names match regardless of case (our documented choice).
         var pattern = new Regex("^A0.2", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
         var expected = Instances.Where(instance => pattern.IsMatch(instance.PatientName)).Select(instance => instance.StudyInstanceUID).Distinct().Order(StringComparer.Ordinal);
-        Assert.Equal(Success, result.FinalStatus);
+        result.AssertFinalStatus(Success);
         Assert.Equal(6, expected.Count());
         Assert.Equal(expected, result.Responses.Select(response => response["StudyInstanceUID"]).Order(StringComparer.Ordinal));
     }
@@ -72,7 +72,7 @@ public class FindScuTests(QueryRetrieveFixture fixture)
         var expected = Instances
             .Where(instance => instance.StudyDate.Length == 8 && string.CompareOrdinal(instance.StudyDate, from) >= 0 && string.CompareOrdinal(instance.StudyDate, to) <= 0)
             .Select(instance => instance.StudyInstanceUID).Distinct().Order(StringComparer.Ordinal).ToList();
-        Assert.Equal(Success, result.FinalStatus);
+        result.AssertFinalStatus(Success);
         Assert.NotEmpty(expected);
         Assert.Equal(expected, result.Responses.Select(response => response["StudyInstanceUID"]).Order(StringComparer.Ordinal));
     }
@@ -83,7 +83,7 @@ public class FindScuTests(QueryRetrieveFixture fixture)
         var wanted = new[] { MrStudy, MultiSyntaxStudy, Instances[0].StudyInstanceUID }.Distinct().Order(StringComparer.Ordinal).ToList();
         var result = DcmtkScu.Find(fixture.Archive, StudyRoot, ["QueryRetrieveLevel=STUDY", "StudyInstanceUID=" + string.Join('\\', wanted)]);
 
-        Assert.Equal(Success, result.FinalStatus);
+        result.AssertFinalStatus(Success);
         Assert.Equal(wanted, result.Responses.Select(response => response["StudyInstanceUID"]).Order(StringComparer.Ordinal));
     }
 
@@ -97,7 +97,7 @@ public class FindScuTests(QueryRetrieveFixture fixture)
 
             var expected = Instances.Where(instance => instance.StudyInstanceUID == study).GroupBy(instance => instance.SeriesInstanceUID)
                 .Select(series => $"{series.Key}|{series.First().Modality}|{series.First().SeriesNumber}|{series.Count()}").Order(StringComparer.Ordinal);
-            Assert.Equal(Success, result.FinalStatus);
+            result.AssertFinalStatus(Success);
             Assert.Equal(expected, result.Responses
                 .Select(response => $"{response["SeriesInstanceUID"]}|{response["Modality"]}|{response["SeriesNumber"]}|{response["NumberOfSeriesRelatedInstances"]}")
                 .Order(StringComparer.Ordinal));
@@ -114,7 +114,7 @@ public class FindScuTests(QueryRetrieveFixture fixture)
 
         var expected = Instances.Where(instance => instance.SeriesInstanceUID == series)
             .Select(instance => $"{instance.SOPInstanceUID}|{instance.InstanceNumber}|{instance.SOPClassUID}").Order(StringComparer.Ordinal).ToList();
-        Assert.Equal(Success, result.FinalStatus);
+        result.AssertFinalStatus(Success);
         Assert.Equal(192, expected.Count);
         Assert.Equal(expected, result.Responses.Select(response => $"{response["SOPInstanceUID"]}|{response["InstanceNumber"]}|{response["SOPClassUID"]}").Order(StringComparer.Ordinal));
     }
@@ -135,7 +135,7 @@ public class FindScuTests(QueryRetrieveFixture fixture)
             patient.Select(instance => instance.StudyInstanceUID).Distinct().Count(),
             patient.Select(instance => instance.SeriesInstanceUID).Distinct().Count(),
             patient.Count())).Order(StringComparer.Ordinal).ToList();
-        Assert.Equal(Success, result.FinalStatus);
+        result.AssertFinalStatus(Success);
         Assert.Contains(expected, line => line.Contains("Buc^Jérôme", StringComparison.Ordinal));
         Assert.Equal(expected, result.Responses.Select(response => string.Join('|',
             response["PatientID"], NameWithoutEmptyTail(response["PatientName"]), response["NumberOfPatientRelatedStudies"],
@@ -148,7 +148,7 @@ public class FindScuTests(QueryRetrieveFixture fixture)
         var patient = Instances[0].PatientID;
         var result = DcmtkScu.Find(fixture.Archive, PatientRoot, ["QueryRetrieveLevel=STUDY", "PatientID=" + patient, "StudyInstanceUID"]);
 
-        Assert.Equal(Success, result.FinalStatus);
+        result.AssertFinalStatus(Success);
         Assert.Equal(
             Instances.Where(instance => instance.PatientID == patient).Select(instance => instance.StudyInstanceUID).Distinct().Order(StringComparer.Ordinal),
             result.Responses.Select(response => response["StudyInstanceUID"]).Order(StringComparer.Ordinal));
@@ -163,7 +163,7 @@ public class FindScuTests(QueryRetrieveFixture fixture)
 
         // The response as it came over the wire (findscu -X), read by pydicom.
         var stored = Assert.Single(Instances, instance => instance.File.EndsWith("chrFren.dcm", StringComparison.Ordinal));
-        Assert.Equal(Success, result.FinalStatus);
+        result.AssertFinalStatus(Success);
         var response = Assert.Single(QrOracle.Headers(Directory.GetFiles(folder, "rsp*.dcm")));
         Assert.Equal(stored.StudyInstanceUID, response.StudyInstanceUID);
         Assert.Equal("ISO_IR 100", response.SpecificCharacterSet);

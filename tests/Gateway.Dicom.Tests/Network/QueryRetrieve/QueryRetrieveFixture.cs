@@ -16,14 +16,17 @@ public sealed class QueryRetrieveCollection : ICollectionFixture<QueryRetrieveFi
 /// one MR slice in 9 transfer syntaxes (one study, one series) and a few files with other character sets and
 /// compressed syntaxes, stored over the network with our client; <see cref="Instances"/> is what pydicom reads
 /// from those files, for the tests' expectations.</item>
-/// <item>QRBIG: one series of <see cref="BigSeriesSize"/> small synthetic instances written to the folder before the
-/// archive starts (so indexed at start-up), for cancelling a C-FIND that has more matches than can be sent before
-/// the C-CANCEL arrives.</item>
+/// <item>QRBIG: one series of <see cref="BigSeriesSize"/> synthetic instances without pixel data written to the
+/// folder before the archive starts (so indexed at start-up), for cancelling a C-FIND. Each holds an Image Comments
+/// of <see cref="BigCommentLength"/> characters: requested as a return key it makes the responses together larger
+/// than the socket buffers of both sides, so the server cannot finish before findscu has read two responses and
+/// sent its C-CANCEL, however the two processes are scheduled.</item>
 /// </list>
 /// </summary>
 public sealed class QueryRetrieveFixture : IAsyncLifetime
 {
     public const int BigSeriesSize = 2000;
+    public const int BigCommentLength = 8000;
     public const string BigStudyUid = "2.25.1000000000000000000000000001";
     public const string BigSeriesUid = "2.25.1000000000000000000000000002";
 
@@ -106,6 +109,7 @@ public sealed class QueryRetrieveFixture : IAsyncLifetime
 
     private static void WriteBigSeries(string folder)
     {
+        var comment = new string('c', BigCommentLength);
         for (var i = 1; i <= BigSeriesSize; i++)
         {
             var dataset = new DicomDataset();
@@ -117,6 +121,7 @@ public sealed class QueryRetrieveFixture : IAsyncLifetime
             dataset.SetString(DicomTags.PatientName, DicomVR.PN, "BIG^SERIES");
             dataset.SetString(DicomTags.Modality, DicomVR.CS, "OT");
             dataset.SetString(DicomTags.InstanceNumber, DicomVR.IS, i.ToString(CultureInfo.InvariantCulture));
+            dataset.SetString(DicomTags.ImageComments, DicomVR.LT, comment);
             new DicomFile(dataset, DicomTransferSyntax.ExplicitVRLittleEndian).Save(Path.Combine(folder, $"{i}.dcm"));
         }
     }
