@@ -89,7 +89,10 @@ public sealed class DicomAssociation : IAsyncDisposable
 
     public ushort NextMessageId() => (ushort)(Interlocked.Increment(ref _nextMessageId) & 0xFFFF);
 
-    /// <summary>Sends one message: the command set, then the data set written by <paramref name="writeDataSet"/>.</summary>
+    /// <summary>
+    /// Sends one message: the command set, then the data set written by <paramref name="writeDataSet"/>.
+    /// <paramref name="cancellationToken"/> can stop it only before its first fragment is sent.
+    /// </summary>
     public async Task SendAsync(DicomMessage message, Func<Stream, CancellationToken, Task>? writeDataSet, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
@@ -102,14 +105,18 @@ public sealed class DicomAssociation : IAsyncDisposable
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _lifetime.Token);
         using (await _channel.LockAsync(linked.Token).ConfigureAwait(false))
         {
+            // Once its first fragment is out a message must be finished, whatever becomes of the operation (a
+            // C-CANCEL, say): the peer would take the next message's command for the rest of this one's data set.
+            // Only the end of the association stops it now.
+            var whole = _lifetime.Token;
             var commandWriter = new PDataWriter(_channel, message.PresentationContextId, command: true, PeerMaxPduLength);
-            await commandWriter.WriteAsync(command, linked.Token).ConfigureAwait(false);
-            await commandWriter.CompleteAsync(linked.Token).ConfigureAwait(false);
+            await commandWriter.WriteAsync(command, whole).ConfigureAwait(false);
+            await commandWriter.CompleteAsync(whole).ConfigureAwait(false);
             if (writeDataSet is not null)
             {
                 var dataWriter = new PDataWriter(_channel, message.PresentationContextId, command: false, PeerMaxPduLength);
-                await writeDataSet(dataWriter, linked.Token).ConfigureAwait(false);
-                await dataWriter.CompleteAsync(linked.Token).ConfigureAwait(false);
+                await writeDataSet(dataWriter, whole).ConfigureAwait(false);
+                await dataWriter.CompleteAsync(whole).ConfigureAwait(false);
             }
         }
     }

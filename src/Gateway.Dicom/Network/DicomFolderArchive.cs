@@ -6,10 +6,14 @@ namespace Gateway.Dicom.Network;
 /// A minimal archive on a folder, for tools and tests: each received instance becomes a Part 10 file named by its
 /// SOP Instance UID. The data set is copied as it arrives (no re-encoding) into a temporary file that is flushed
 /// to disk and renamed into place only when complete, so an interrupted transfer leaves nothing behind.
+/// The headers of the instances (read at start-up and on each store) are kept in memory for queries.
 /// </summary>
 public sealed class DicomFolderArchive
 {
     private const string IncomingFolder = ".incoming";
+
+    private readonly Dictionary<string, FolderArchiveInstance> _index = new(StringComparer.Ordinal);
+    private readonly Lock _indexLock = new();
 
     public DicomFolderArchive(string folder, bool flushToDisk = true)
     {
@@ -21,12 +25,29 @@ public sealed class DicomFolderArchive
         {
             File.Delete(leftover);
         }
+
+        foreach (var path in Directory.EnumerateFiles(Folder, "*.dcm"))
+        {
+            IndexExisting(path);
+        }
     }
 
     public string Folder { get; }
 
     /// <summary>Whether each file is flushed to stable storage (fsync) before the sender is told Success.</summary>
     public bool FlushToDisk { get; }
+
+    /// <summary>The instances in the folder, a snapshot safe to enumerate while others are stored.</summary>
+    public IReadOnlyList<FolderArchiveInstance> Instances
+    {
+        get
+        {
+            lock (_indexLock)
+            {
+                return [.. _index.Values];
+            }
+        }
+    }
 
     /// <summary>Raised after an instance has been stored, with the request and the file's path.</summary>
     public event Action<StoreRequest, string>? Stored;
@@ -44,7 +65,10 @@ public sealed class DicomFolderArchive
         return Path.Combine(Folder, safe + ".dcm");
     }
 
-    /// <summary>Writes one instance: File Meta Information for it, then its data set bytes as received.</summary>
+    /// <summary>
+    /// Writes one instance: File Meta Information for it, then its data set bytes as received. A data set whose
+    /// header does not parse is refused (Cannot Understand) and not kept.
+    /// </summary>
     public async Task<StoreResult> StoreAsync(StoreRequest request, Stream dataSet, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -62,8 +86,20 @@ public sealed class DicomFolderArchive
                 }
             }
 
-            File.Move(temporary, PathOf(request.SopInstanceUid), overwrite: true);
-            Stored?.Invoke(request, PathOf(request.SopInstanceUid));
+            var path = PathOf(request.SopInstanceUid);
+            FolderArchiveInstance? instance;
+            try
+            {
+                instance = FolderArchiveInstance.Read(temporary, path);
+            }
+            catch (DicomException exception)
+            {
+                return new StoreResult(DicomStatus.CannotUnderstand, exception.Message);
+            }
+
+            File.Move(temporary, path, overwrite: true);
+            SetIndexEntry(path, instance);
+            Stored?.Invoke(request, path);
             return StoreResult.Success;
         }
         finally
@@ -72,6 +108,32 @@ public sealed class DicomFolderArchive
         }
     }
 
+    private void IndexExisting(string path)
+    {
+        try
+        {
+            SetIndexEntry(path, FolderArchiveInstance.Read(path, path));
+        }
+        catch (Exception exception) when (exception is DicomException or IOException or UnauthorizedAccessException)
+        {
+            // A file that cannot be read is left alone: it is not an instance of this archive.
+        }
+    }
+
+    private void SetIndexEntry(string path, FolderArchiveInstance? instance)
+    {
+        lock (_indexLock)
+        {
+            if (instance is null)
+            {
+                _index.Remove(path);
+            }
+            else
+            {
+                _index[path] = instance;
+            }
+        }
+    }
 
     private static byte[] FileHeader(StoreRequest request)
     {

@@ -82,7 +82,7 @@ internal sealed partial class RetrieveOperation(
                     break;
                 }
 
-                await SendAsync(target, instance, cancellationToken).ConfigureAwait(false);
+                await SendAsync(target, instance).ConfigureAwait(false);
                 if (_remaining > 0)
                 {
                     await PendingAsync().ConfigureAwait(false);
@@ -113,14 +113,20 @@ internal sealed partial class RetrieveOperation(
         }
     }
 
-    private async Task SendAsync(DicomAssociation target, IRetrievableInstance instance, CancellationToken cancellationToken)
+    /// <summary>
+    /// One C-STORE sub-operation. It is not cancelled once begun: a C-CANCEL of the C-MOVE or C-GET takes effect
+    /// between sub-operations (C-STORE itself has no cancel, so cancelling it would send the destination a
+    /// C-CANCEL it cannot act on and leave this operation waiting for a response). The end of either association
+    /// still ends it.
+    /// </summary>
+    private async Task SendAsync(DicomAssociation target, IRetrievableInstance instance)
     {
         _remaining--;
         try
         {
-            var file = await instance.OpenAsync(cancellationToken).ConfigureAwait(false);
+            var file = await instance.OpenAsync(CancellationToken.None).ConfigureAwait(false);
             var originator = IsMove ? (info.CallingAE, request.Message.MessageId) : ((string, ushort)?)null;
-            var status = await DicomStoreSender.SendAsync(target, file, originator, cancellationToken).ConfigureAwait(false);
+            var status = await DicomStoreSender.SendAsync(target, file, originator, CancellationToken.None).ConfigureAwait(false);
             switch (status.Category)
             {
                 case DicomStatusCategory.Success:

@@ -55,18 +55,31 @@ internal static class NetworkCommands
         var output = new Option<DirectoryInfo>("--out") { Description = "Folder for received instances.", Required = true };
         var bind = new Option<string>("--bind") { Description = "Address to listen on.", DefaultValueFactory = _ => "127.0.0.1" };
         var noFsync = new Option<bool>("--no-fsync") { Description = "Do not flush each file to disk before answering Success." };
-        var command = new Command("scp", "Receive C-STORE and answer C-ECHO, writing instances to a folder (until Ctrl-C).") { port, aeTitle, output, bind, noFsync };
+        var peers = new Option<DicomPeer[]>("--peer")
+        {
+            Description = "A C-MOVE destination, as AE=host:port (repeatable).",
+            CustomParser = ParsePeers,
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var command = new Command(
+            "scp",
+            "Receive C-STORE, answer C-ECHO, C-FIND, C-MOVE and C-GET (patient and study root) over the instances in a folder (until Ctrl-C).")
+        {
+            port, aeTitle, output, bind, noFsync, peers,
+        };
         command.SetAction(async (result, cancellationToken) => await RunAsync(async () =>
         {
             using var loggerFactory = LoggerFactory.Create(builder => builder.AddSimpleConsole(console => console.SingleLine = true));
             var archive = new DicomFolderArchive(result.GetRequiredValue(output).FullName, flushToDisk: !result.GetValue(noFsync));
+            var destinations = result.GetValue(peers) ?? [];
             var options = new DicomServerOptions
             {
                 AETitle = result.GetRequiredValue(aeTitle),
                 Port = result.GetValue(port),
                 BindAddress = System.Net.IPAddress.Parse(result.GetRequiredValue(bind)),
+                KnownPeers = destinations,
             };
-            await using var server = new DicomServer(options, _ => new FolderArchiveProvider(archive), loggerFactory.CreateLogger<DicomServer>());
+            await using var server = new DicomServer(options, _ => new FolderArchiveProvider(archive, destinations), loggerFactory.CreateLogger<DicomServer>());
             server.Start();
             try
             {
@@ -88,6 +101,26 @@ internal static class NetworkCommands
         new Argument<int>("PORT") { Description = "Its DICOM port." },
         new Option<string>("--aet") { Description = "Our (calling) AE title.", DefaultValueFactory = _ => "GATEWAY" },
         new Option<string>("--aec") { Description = "Its (called) AE title.", DefaultValueFactory = _ => "ANY-SCP" });
+
+    /// <summary>Parses each "AE=host:port" (the host may be an IPv6 address in brackets).</summary>
+    private static DicomPeer[] ParsePeers(System.CommandLine.Parsing.ArgumentResult result)
+    {
+        var peers = new List<DicomPeer>();
+        foreach (var text in result.Tokens.Select(token => token.Value))
+        {
+            var equals = text.IndexOf('=', StringComparison.Ordinal);
+            var colon = text.LastIndexOf(':');
+            if (equals <= 0 || colon <= equals + 1 || !int.TryParse(text.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
+            {
+                result.AddError($"'{text}' is not a peer; write AE=host:port, e.g. STORESCP=127.0.0.1:11113.");
+                continue;
+            }
+
+            peers.Add(new DicomPeer(text[..equals], text[(equals + 1)..colon].Trim('[', ']'), port));
+        }
+
+        return [.. peers];
+    }
 
     private static DicomClient Client(ParseResult result, Argument<string> host, Argument<int> port, Option<string> calling, Option<string> called) =>
         new(result.GetRequiredValue(host), result.GetValue(port), result.GetRequiredValue(called), new DicomClientOptions { CallingAE = result.GetRequiredValue(calling) });
