@@ -124,7 +124,7 @@ public sealed class DicomAssociation : IAsyncDisposable
         }
 
         var syntax = DicomTransferSyntax.FromUid(_contexts[message.PresentationContextId].AcceptedTransferSyntax!);
-        var bytes = DicomDatasetSerializer.Serialize(dataSet, syntax);
+        var bytes = DimseDataSet.Encode(dataSet, syntax);
         return SendAsync(message, (stream, token) => stream.WriteAsync(bytes, token).AsTask(), cancellationToken);
     }
 

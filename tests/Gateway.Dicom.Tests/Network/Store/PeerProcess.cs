@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using System.Net.Sockets;
+using System.Globalization;
 using System.Text;
 
 namespace Gateway.Dicom.Tests.Network;
@@ -10,6 +10,8 @@ namespace Gateway.Dicom.Tests.Network;
 /// </summary>
 internal sealed class PeerProcess : IDisposable
 {
+    private static readonly string[] SocketTables = ["/proc/net/tcp", "/proc/net/tcp6"];
+
     private readonly Process _process;
     private readonly StringBuilder _output = new();
 
@@ -113,10 +115,14 @@ internal sealed class PeerProcess : IDisposable
         return _process.ExitCode;
     }
 
-    /// <summary>Waits until the peer accepts TCP connections on <paramref name="port"/> (or fails if it exits first).</summary>
+    /// <summary>
+    /// Waits until something listens on TCP <paramref name="port"/> (read from /proc/net/tcp, so no probe connection
+    /// disturbs the peer), or fails if the peer exits first.
+    /// </summary>
     public async Task WaitForPortAsync(int port, TimeSpan? timeout = null)
     {
         var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
+        var suffix = ":" + port.ToString("X4", CultureInfo.InvariantCulture);
         while (true)
         {
             if (_process.HasExited)
@@ -124,22 +130,18 @@ internal sealed class PeerProcess : IDisposable
                 Assert.Fail($"{CommandLine} exited with {_process.ExitCode} before listening on {port}:\n{Output}");
             }
 
-            using (var probe = new TcpClient())
+            // Columns: sl local_address rem_address st ...; state 0A is LISTEN.
+            var listening = SocketTables
+                .Where(File.Exists)
+                .SelectMany(File.ReadLines)
+                .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+                .Any(fields => fields.Length > 3 && fields[1].EndsWith(suffix, StringComparison.Ordinal) && fields[3] == "0A");
+            if (listening)
             {
-                try
-                {
-                    await probe.ConnectAsync("127.0.0.1", port);
-                    return;
-                }
-                catch (SocketException) when (DateTime.UtcNow < deadline)
-                {
-                }
-                catch (SocketException)
-                {
-                    Assert.Fail($"{CommandLine} did not listen on {port} in time:\n{Output}");
-                }
+                return;
             }
 
+            Assert.True(DateTime.UtcNow < deadline, $"{CommandLine} did not listen on {port} in time:\n{Output}");
             await Task.Delay(50);
         }
     }
