@@ -1,4 +1,5 @@
 using Gateway.Dicom.Network;
+using Microsoft.Extensions.Logging;
 
 namespace Gateway.Dicom.Tests.Network;
 
@@ -20,13 +21,14 @@ internal sealed class ArchiveServer : IAsyncDisposable
     public string AETitle { get; private init; } = string.Empty;
 
     /// <summary>Starts a server; <paramref name="configure"/> may change the options (Port stays 0).</summary>
-    public static ArchiveServer Start(string aeTitle, Func<DicomServerOptions, DicomServerOptions>? configure = null, bool flushToDisk = true)
+    public static ArchiveServer Start(
+        string aeTitle, Func<DicomServerOptions, DicomServerOptions>? configure = null, bool flushToDisk = true, ILogger<DicomServer>? logger = null)
     {
         var folder = Directory.CreateTempSubdirectory("gateway-net-store-").FullName;
         var archive = new DicomFolderArchive(folder, flushToDisk);
         var options = new DicomServerOptions { AETitle = aeTitle, Port = 0 };
         options = (configure?.Invoke(options) ?? options) with { Port = 0 };
-        var server = new DicomServer(options, _ => new FolderArchiveProvider(archive));
+        var server = new DicomServer(options, _ => new FolderArchiveProvider(archive), logger);
         server.Start();
         return new ArchiveServer(server, archive) { AETitle = aeTitle };
     }
