@@ -46,6 +46,14 @@ public sealed class DicomAssociation : IAsyncDisposable
 
     public IEnumerable<PresentationContext> AcceptedContexts => _contexts.Values;
 
+    /// <summary>
+    /// Largest PDU body read from the peer: what this side announced (at least 16 KB, for peers that round up), or
+    /// the guard against forged lengths when it announced 0, which means no limit (PS3.8 D.1).
+    /// </summary>
+    private int IncomingPduLimit => _options.MaxPduLength == 0
+        ? DicomNetworkDefaults.MaxIncomingPduLength
+        : (int)Math.Min(DicomNetworkDefaults.MaxIncomingPduLength, Math.Max(_options.MaxPduLength, 16384) + 6L);
+
     /// <summary>Largest PDU the peer accepts (0: no limit).</summary>
     public uint PeerMaxPduLength => _isRequestor ? Accept.MaxPduLength : Request.MaxPduLength;
 
@@ -131,7 +139,7 @@ public sealed class DicomAssociation : IAsyncDisposable
         }
 
         var syntax = DicomTransferSyntax.FromUid(_contexts[message.PresentationContextId].AcceptedTransferSyntax!);
-        var bytes = DicomDatasetSerializer.Serialize(dataSet, syntax);
+        var bytes = DimseDataSet.Encode(dataSet, syntax);
         return SendAsync(message, (stream, token) => stream.WriteAsync(bytes, token).AsTask(), cancellationToken);
     }
 
@@ -274,7 +282,7 @@ public sealed class DicomAssociation : IAsyncDisposable
                 ReceivedPdu? received;
                 try
                 {
-                    received = await _channel.ReadAsync((int)Math.Min(DicomNetworkDefaults.MaxIncomingPduLength, Math.Max(_options.MaxPduLength, 16384) + 6L), idle.Token).ConfigureAwait(false);
+                    received = await _channel.ReadAsync(IncomingPduLimit, idle.Token).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException) when (!_lifetime.IsCancellationRequested)
                 {

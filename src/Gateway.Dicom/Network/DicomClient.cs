@@ -148,7 +148,7 @@ public sealed class DicomClient(string host, int port, string calledAE, DicomCli
         {
             var context = association.FindContext(sopClass) ?? throw new DicomNetworkException($"{calledAE} does not accept {sopClass}.");
             var find = new DicomMessage(DicomMessage.RequestCommand(DicomCommandField.CFindRequest, sopClass, association.NextMessageId(), hasDataSet: true), context.Id);
-            var body = IO.DicomDatasetSerializer.Serialize(identifier, DicomTransferSyntax.FromUid(context.AcceptedTransferSyntax!));
+            var body = DimseDataSet.Encode(identifier, DicomTransferSyntax.FromUid(context.AcceptedTransferSyntax!));
             await foreach (var response in association.RequestAsync(find, (stream, token) => stream.WriteAsync(body, token).AsTask(), cancellationToken).ConfigureAwait(false))
             {
                 if (response.Status.IsPending && response.Dataset is not null)

@@ -16,9 +16,9 @@ public static class DicomStoreSender
         ArgumentNullException.ThrowIfNull(instances);
         foreach (var group in instances.Distinct().GroupBy(instance => instance.SopClassUid))
         {
-            // The instance's own syntax where it is compressed, each alone, so the acceptor can take it or leave it;
-            // and the uncompressed syntaxes every acceptor knows, for transcoding.
-            foreach (var syntax in group.Select(instance => instance.TransferSyntaxUid).Where(IsCompressed).Distinct())
+            // The instance's own syntax where it is not one of the two every acceptor knows (compressed, deflated,
+            // big endian), each alone, so the acceptor can take it or leave it; and those two, for transcoding.
+            foreach (var syntax in group.Select(instance => instance.TransferSyntaxUid).Where(IsSpecial).Distinct())
             {
                 request.AddPresentationContext(group.Key, syntax);
             }
@@ -38,8 +38,8 @@ public static class DicomStoreSender
         ArgumentNullException.ThrowIfNull(file);
         var sopClass = file.Dataset.GetString(DicomTags.SOPClassUID) ?? throw new DicomException("The instance has no SOP Class UID.");
         var sopInstance = file.Dataset.GetString(DicomTags.SOPInstanceUID) ?? throw new DicomException("The instance has no SOP Instance UID.");
-        var context = association.FindContext(sopClass, file.TransferSyntax.Uid)
-            ?? throw new DicomNetworkException($"The peer accepted no presentation context for {sopClass}.");
+        var context = ChooseContext(association, sopClass, file.TransferSyntax)
+            ?? throw new DicomNetworkException($"The peer accepted no presentation context for {sopClass} that can carry {file.TransferSyntax.Name} without loss.");
         var target = DicomTransferSyntax.FromUid(context.AcceptedTransferSyntax!);
         var dataset = target.Uid == file.TransferSyntax.Uid ? file.Dataset : new DicomTranscoder().Transcode(file, target).Dataset;
 
@@ -51,7 +51,7 @@ public static class DicomStoreSender
             command.SetValues(DicomTags.MoveOriginatorMessageID, DicomVR.US, messageId);
         }
 
-        var body = DicomDatasetSerializer.Serialize(new DicomDataset(dataset.Where(element => element.Tag.Group != 0x0002)), target);
+        var body = DimseDataSet.Encode(new DicomDataset(dataset.Where(element => element.Tag.Group != 0x0002)), target);
         var request = new DicomMessage(command, context.Id);
         await foreach (var response in association.RequestAsync(request, (stream, token) => stream.WriteAsync(body, token).AsTask(), cancellationToken).ConfigureAwait(false))
         {
@@ -64,5 +64,24 @@ public static class DicomStoreSender
         throw new DicomNetworkException($"No final response to the C-STORE of {sopInstance}.");
     }
 
-    private static bool IsCompressed(string uid) => DicomTransferSyntax.FromUid(uid).IsEncapsulated;
+    /// <summary>
+    /// The context to send an instance on: one in the instance's own syntax, else an uncompressed one (little endian first), else a
+    /// lossless compression; a lossy one only for an instance that is lossy already, so that transcoding never
+    /// throws away what the instance holds.
+    /// </summary>
+    private static PresentationContext? ChooseContext(DicomAssociation association, string sopClass, DicomTransferSyntax syntax)
+    {
+        var candidates = association.AcceptedContexts.Where(context => context.AbstractSyntax == sopClass).OrderBy(context => context.Id).ToList();
+        return candidates.FirstOrDefault(context => context.AcceptedTransferSyntax == syntax.Uid)
+            ?? candidates.FirstOrDefault(context => context.AcceptedTransferSyntax == DicomTransferSyntax.ExplicitVRLittleEndian.Uid)
+            ?? candidates.FirstOrDefault(context => context.AcceptedTransferSyntax == DicomTransferSyntax.ImplicitVRLittleEndian.Uid)
+            ?? candidates.FirstOrDefault(context => !AcceptedSyntax(context).IsEncapsulated)
+            ?? candidates.FirstOrDefault(context => !AcceptedSyntax(context).IsLossy)
+            ?? (syntax.IsLossy ? candidates.FirstOrDefault() : null);
+    }
+
+    private static DicomTransferSyntax AcceptedSyntax(PresentationContext context) => DicomTransferSyntax.FromUid(context.AcceptedTransferSyntax!);
+
+    private static bool IsSpecial(string uid) =>
+        uid != DicomTransferSyntax.ExplicitVRLittleEndian.Uid && uid != DicomTransferSyntax.ImplicitVRLittleEndian.Uid;
 }
