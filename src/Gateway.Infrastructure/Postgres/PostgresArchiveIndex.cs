@@ -56,7 +56,7 @@ public sealed class PostgresArchiveIndex(NpgsqlDataSource dataSource, string nod
             await using var reader = await existing.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                return new ReceiveTicket(null, new ExistingInstance(reader.GetInt64(0), ParseState(reader.GetString(1)), reader.GetString(2)));
+                return new ReceiveTicket(null, new ExistingInstance(reader.GetInt64(0), PostgresStates.Parse(reader.GetString(1)), reader.GetString(2)));
             }
 
             // The conflicting row went away between the two statements (an abandoned receive): try again.
@@ -287,12 +287,4 @@ public sealed class PostgresArchiveIndex(NpgsqlDataSource dataSource, string nod
 
         return command;
     }
-
-    private static InstanceState ParseState(string state) => state switch
-    {
-        "receiving" => InstanceState.Receiving,
-        "stored" => InstanceState.Stored,
-        "compressed" => InstanceState.Compressed,
-        _ => throw new InvalidOperationException($"Unknown instance state '{state}'."),
-    };
 }

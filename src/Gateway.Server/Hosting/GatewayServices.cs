@@ -18,6 +18,7 @@ public static class GatewayServices
         services.AddSingleton<MigrationRunner>();
         services.AddSingleton<IObjectStore>(provider => new FileSystemObjectStore(Settings(provider).ObjectsDirectory));
         services.AddSingleton<IArchiveIndex>(provider => new PostgresArchiveIndex(provider.GetRequiredService<DatabaseHost>().DataSource, Settings(provider).NodeName));
+        services.AddSingleton<IArchiveReader>(provider => new PostgresArchiveReader(provider.GetRequiredService<DatabaseHost>().DataSource));
         services.AddSingleton(provider => new IngestOptions
         {
             SpoolDirectory = Settings(provider).SpoolDirectory,

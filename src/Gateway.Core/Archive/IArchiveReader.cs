@@ -1,0 +1,41 @@
+namespace Gateway.Core.Archive;
+
+/// <summary>What a retrieve asks for: a study, a series of it, or one instance of that series.</summary>
+public sealed record RetrieveScope(string StudyInstanceUid, string? SeriesInstanceUid = null, string? SopInstanceUid = null);
+
+/// <summary>An object that holds (a form of) an instance, as the index records it.</summary>
+public sealed record ArchivedObject(StorageKind Kind, string Key, string Codec, long Size, string Sha256, string? ModelId);
+
+/// <summary>A stored instance, as retrieval needs it: identity, stored transfer syntax, geometry and its objects.</summary>
+public sealed record ArchivedInstance(
+    long Id,
+    string StudyInstanceUid,
+    string SeriesInstanceUid,
+    string SopInstanceUid,
+    string SopClassUid,
+    string TransferSyntaxUid,
+    InstanceState State,
+    int? Rows,
+    int? Columns,
+    int? NumberOfFrames,
+    IReadOnlyList<ArchivedObject> Objects)
+{
+    /// <summary>The object to serve the instance from: the original while it exists, then the lossless copy, then the latent.</summary>
+    public ArchivedObject? Serving =>
+        Objects.FirstOrDefault(o => o.Kind == StorageKind.Original)
+        ?? Objects.FirstOrDefault(o => o.Kind == StorageKind.Lossless)
+        ?? Objects.FirstOrDefault(o => o.Kind == StorageKind.Latent);
+}
+
+/// <summary>
+/// The archive index, read side for retrieval (WADO, C-MOVE, C-GET): finds the visible instances of a scope and
+/// their headers. Instances still being received are never returned.
+/// </summary>
+public interface IArchiveReader
+{
+    /// <summary>The instances in <paramref name="scope"/>, by series then Instance Number; empty when none match.</summary>
+    Task<IReadOnlyList<ArchivedInstance>> LocateAsync(RetrieveScope scope, CancellationToken cancellationToken);
+
+    /// <summary>The headers (DICOM JSON objects, bulk data as references) of the instances in <paramref name="scope"/>, in <see cref="LocateAsync"/>'s order.</summary>
+    Task<IReadOnlyList<string>> ReadHeadersAsync(RetrieveScope scope, CancellationToken cancellationToken);
+}
