@@ -25,11 +25,17 @@ public sealed class PostgresCluster : IAsyncLifetime
     /// <summary>A new database with the gateway's schema; its data source is the caller's to dispose.</summary>
     public async Task<NpgsqlDataSource> CreateDatabaseAsync(CancellationToken cancellationToken)
     {
-        var name = $"test_{Interlocked.Increment(ref _databases)}_{Guid.NewGuid().ToString("N")[..6]}";
-        await _server!.CreateDatabaseAsync(name, cancellationToken);
-        var dataSource = NpgsqlDataSource.Create(_server.ConnectionStringFor(name));
+        var dataSource = NpgsqlDataSource.Create(await CreateEmptyDatabaseAsync(cancellationToken));
         await new MigrationRunner(dataSource, NullLogger<MigrationRunner>.Instance).ApplyAsync(cancellationToken);
         return dataSource;
+    }
+
+    /// <summary>A new, empty database (no schema: the gateway migrates it at start-up); its connection string.</summary>
+    public async Task<string> CreateEmptyDatabaseAsync(CancellationToken cancellationToken)
+    {
+        var name = $"test_{Interlocked.Increment(ref _databases)}_{Guid.NewGuid().ToString("N")[..6]}";
+        await _server!.CreateDatabaseAsync(name, cancellationToken);
+        return _server.ConnectionStringFor(name);
     }
 
     public async ValueTask DisposeAsync()

@@ -17,6 +17,7 @@ public sealed partial class DicomServer : IAsyncDisposable
     private readonly Func<AssociationRequest, IDicomServiceProvider> _providerFactory;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stopping = new();
+    private int _disposed;
     private readonly HashSet<Task> _connections = [];
     private TcpListener? _listener;
     private Task? _acceptLoop;
@@ -75,6 +76,11 @@ public sealed partial class DicomServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         await StopAsync().ConfigureAwait(false);
         _stopping.Dispose();
     }

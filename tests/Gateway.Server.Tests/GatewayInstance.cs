@@ -1,0 +1,84 @@
+using Gateway.Server.Dimse;
+using Gateway.Server.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace Gateway.Server.Tests;
+
+/// <summary>
+/// A whole gateway (the same host `gateway serve` builds) running in the test process on 127.0.0.1 with free
+/// ports, a fresh database of the shared test cluster and its own data folder; disposing it stops it and removes
+/// the folder.
+/// </summary>
+public sealed class GatewayInstance : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private GatewayInstance(WebApplication app, string dataDirectory, string connectionString)
+    {
+        _app = app;
+        DataDirectory = dataDirectory;
+        ConnectionString = connectionString;
+        var addresses = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses;
+        BaseAddress = new Uri(addresses.First().TrimEnd('/') + "/");
+        DicomPort = app.Services.GetRequiredService<DicomListener>().Port;
+        Http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromMinutes(2) };
+    }
+
+    /// <summary>The HTTP root, e.g. http://127.0.0.1:41234/.</summary>
+    public Uri BaseAddress { get; }
+
+    public int DicomPort { get; }
+
+    public const string AETitle = "GATEWAY";
+
+    public string DataDirectory { get; }
+
+    public string ConnectionString { get; }
+
+    /// <summary>A client whose base address is <see cref="BaseAddress"/>.</summary>
+    public HttpClient Http { get; }
+
+    public IServiceProvider Services => _app.Services;
+
+    /// <summary>Starts a gateway; <paramref name="settings"/> are extra "Key" = value settings of the Gateway section.</summary>
+    public static async Task<GatewayInstance> StartAsync(PostgresCluster cluster, IReadOnlyDictionary<string, string?>? settings = null)
+    {
+        ArgumentNullException.ThrowIfNull(cluster);
+        var cancellationToken = TestContext.Current.CancellationToken;
+        var dataDirectory = Directory.CreateTempSubdirectory("gateway-").FullName;
+        var connectionString = await cluster.CreateEmptyDatabaseAsync(cancellationToken);
+        var overrides = new Dictionary<string, string?>
+        {
+            ["Gateway:DataDirectory"] = dataDirectory,
+            ["Gateway:Http"] = "127.0.0.1:0",
+            ["Gateway:DicomPort"] = "0",
+            ["Gateway:AETitle"] = AETitle,
+            ["Gateway:Postgres"] = connectionString,
+            ["Gateway:NodeName"] = "test-node",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            overrides["Gateway:" + key] = value;
+        }
+
+        var app = GatewayHost.Build(overrides);
+        await app.StartAsync(cancellationToken);
+        return new GatewayInstance(app, dataDirectory, connectionString);
+    }
+
+    /// <summary>A data source on the gateway's database, for checks of what it indexed.</summary>
+    public NpgsqlDataSource OpenDatabase() => NpgsqlDataSource.Create(ConnectionString);
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        await _app.StopAsync(CancellationToken.None);
+        await _app.DisposeAsync();
+        Directory.Delete(DataDirectory, recursive: true);
+    }
+}
