@@ -1,3 +1,6 @@
+using Gateway.Server.Admin;
+using Gateway.Server.DicomWeb.Stow;
+
 namespace Gateway.Server.Hosting;
 
 /// <summary>Builds the gateway's web host: configuration (appsettings, GATEWAY__* variables, flags), services, endpoints.</summary>
@@ -30,6 +33,9 @@ public static class GatewayHost
 
         var app = builder.Build();
         app.MapHealth();
+        app.MapStow();
+        app.MapStats();
+        app.MapMetrics();
         return app;
     }
 }

@@ -3,6 +3,7 @@ using Gateway.Core.Storage;
 using Gateway.Infrastructure.Postgres;
 using Gateway.Infrastructure.Storage;
 using Gateway.Server.Dimse;
+using Gateway.Server.Jobs;
 using Microsoft.Extensions.Options;
 
 namespace Gateway.Server.Hosting;
@@ -28,6 +29,10 @@ public static class GatewayServices
 
         // Hosted services start in this order and stop in the reverse one: the archive before the listeners.
         services.AddHostedService<ArchiveStartup>();
+
+        // Ingest operations: STOW-RS, the work queue and its workers, the start-up orphan sweep, statistics, metrics.
+        services.AddGatewayIngestOperations();
+
         services.AddSingleton<DicomListener>();
         services.AddHostedService(provider => provider.GetRequiredService<DicomListener>());
         return services;
