@@ -50,9 +50,10 @@ public sealed partial class JobRunner
         {
             try
             {
+                var pulse = signal.NextPulse;
                 if (!await RunNextAsync(workerId, stoppingToken).ConfigureAwait(false))
                 {
-                    await signal.WaitAsync(_options.PollInterval, stoppingToken).ConfigureAwait(false);
+                    await JobSignal.WaitAsync(pulse, _options.PollInterval, stoppingToken).ConfigureAwait(false);
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

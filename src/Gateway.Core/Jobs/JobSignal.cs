@@ -8,10 +8,13 @@ public sealed class JobSignal
     /// <summary>Wakes every worker waiting now.</summary>
     public void Pulse() => Interlocked.Exchange(ref _pulse, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
 
-    /// <summary>Waits for the next pulse or <paramref name="timeout"/>, whichever comes first.</summary>
-    public async Task WaitAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    /// <summary>Completes at the next pulse. Take it before looking for work, so a pulse during the look is not missed.</summary>
+    public Task NextPulse => Volatile.Read(ref _pulse).Task;
+
+    /// <summary>Waits for <paramref name="pulse"/> (a <see cref="NextPulse"/>) or <paramref name="timeout"/>, whichever comes first.</summary>
+    public static async Task WaitAsync(Task pulse, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var pulse = Volatile.Read(ref _pulse).Task;
+        ArgumentNullException.ThrowIfNull(pulse);
         try
         {
             await pulse.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
