@@ -84,7 +84,15 @@ public sealed class FileSystemObjectStore : IObjectStore
 
     public Task DeleteAsync(string key, CancellationToken cancellationToken)
     {
-        File.Delete(PathOf(key));
+        try
+        {
+            File.Delete(PathOf(key));
+        }
+        catch (DirectoryNotFoundException)
+        {
+            // Its folder was never created (a crash before the rename): the object does not exist.
+        }
+
         return Task.CompletedTask;
     }
 

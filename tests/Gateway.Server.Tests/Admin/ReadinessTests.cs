@@ -11,7 +11,8 @@ public sealed class ReadinessTests(PostgresCluster cluster)
     {
         var cancellationToken = TestContext.Current.CancellationToken;
         var direct = new NpgsqlConnectionStringBuilder(await cluster.CreateEmptyDatabaseAsync(cancellationToken));
-        await using var relay = new TcpRelay(direct.Port);
+        // The test cluster listens only on a Unix socket in the folder named by Host.
+        await using var relay = new TcpRelay(new System.Net.Sockets.UnixDomainSocketEndPoint(Path.Combine(direct.Host!, $".s.PGSQL.{direct.Port}")));
         relay.Start();
         var relayed = new NpgsqlConnectionStringBuilder(direct.ConnectionString) { Host = "127.0.0.1", Port = relay.Port, Timeout = 3 };
         await using var gateway = await GatewayInstance.StartAsync(cluster, new Dictionary<string, string?> { ["Postgres"] = relayed.ConnectionString });

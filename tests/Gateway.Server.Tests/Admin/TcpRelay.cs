@@ -4,18 +4,18 @@ using System.Net.Sockets;
 namespace Gateway.Server.Tests.Admin;
 
 /// <summary>
-/// A TCP relay on 127.0.0.1 to another port, which a test can cut (closing every connection and refusing new
+/// A TCP relay on 127.0.0.1 to another endpoint (PostgreSQL's Unix socket), which a test can cut (closing every connection and refusing new
 /// ones) and restore: PostgreSQL going away and coming back, as the gateway sees it.
 /// </summary>
 internal sealed class TcpRelay : IAsyncDisposable
 {
-    private readonly int _target;
-    private readonly List<TcpClient> _connections = [];
+    private readonly EndPoint _target;
+    private readonly List<IDisposable> _connections = [];
     private readonly Lock _lock = new();
     private TcpListener? _listener;
     private CancellationTokenSource _stop = new();
 
-    public TcpRelay(int target)
+    public TcpRelay(EndPoint target)
     {
         _target = target;
         var probe = new TcpListener(IPAddress.Loopback, 0);
@@ -70,10 +70,10 @@ internal sealed class TcpRelay : IAsyncDisposable
                 return;
             }
 
-            var server = new TcpClient();
+            var server = new Socket(_target.AddressFamily, SocketType.Stream, _target.AddressFamily == AddressFamily.Unix ? ProtocolType.Unspecified : ProtocolType.Tcp);
             try
             {
-                await server.ConnectAsync(IPAddress.Loopback, _target, cancellationToken);
+                await server.ConnectAsync(_target, cancellationToken);
             }
             catch (Exception exception) when (exception is OperationCanceledException or SocketException)
             {
@@ -88,8 +88,9 @@ internal sealed class TcpRelay : IAsyncDisposable
                 _connections.Add(server);
             }
 
-            _ = PumpAsync(client.GetStream(), server.GetStream(), cancellationToken);
-            _ = PumpAsync(server.GetStream(), client.GetStream(), cancellationToken);
+            var serverStream = new NetworkStream(server, ownsSocket: false);
+            _ = PumpAsync(client.GetStream(), serverStream, cancellationToken);
+            _ = PumpAsync(serverStream, client.GetStream(), cancellationToken);
         }
     }
 
