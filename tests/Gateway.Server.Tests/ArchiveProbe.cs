@@ -69,4 +69,29 @@ public sealed class ArchiveProbe(string connectionString, string dataDirectory)
         Assert.Equal(new FileInfo(original).Length, new FileInfo(stored).Length);
         Assert.Equal(expected, Sha256Of(stored));
     }
+
+    /// <summary>
+    /// For C-STORE, where the gateway writes its own File Meta Information: the instance is stored, its object's
+    /// SHA-256 is the one the index records, and the data set after the meta group is byte for byte the file's.
+    /// </summary>
+    public async Task AssertStoredDataSetIdenticalAsync(string sopInstanceUid, string original)
+    {
+        var found = await FindAsync(sopInstanceUid);
+        Assert.True(found is not null, $"{sopInstanceUid} ({original}) is not in the index.");
+        var (state, key, sha256) = found.Value;
+        Assert.Equal("stored", state);
+        var stored = ObjectPath(key!);
+        Assert.Equal(sha256, Sha256Of(stored));
+        Assert.True(
+            DataSetBytes(File.ReadAllBytes(original)).SequenceEqual(DataSetBytes(File.ReadAllBytes(stored))),
+            $"the data set stored for {sopInstanceUid} differs from {original}");
+    }
+
+    /// <summary>A Part 10 file's bytes after the preamble, "DICM" and the meta group (whose length (0002,0000) gives).</summary>
+    private static ReadOnlySpan<byte> DataSetBytes(byte[] file)
+    {
+        Assert.True(file.AsSpan(128, 4).SequenceEqual("DICM"u8), "a Part 10 file");
+        var groupLength = System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(file.AsSpan(140, 4));
+        return file.AsSpan(144 + (int)groupLength);
+    }
 }
