@@ -24,6 +24,7 @@ public sealed class StowBadInputTests(StowBadInputTests.Fixture fixture) : IClas
         "missing SOP Instance UID",
         "study UID in the URL differs from the instance",
         "oversized body",
+        "oversized chunked body",
         "application/json request",
         "type application/dicom+json",
         "unknown transfer syntax in the file meta",
@@ -41,7 +42,10 @@ public sealed class StowBadInputTests(StowBadInputTests.Fixture fixture) : IClas
         var probe = fixture.Probe;
         var before = await probe.CountAsync();
 
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(path, UriKind.Relative)) { Content = new ByteArrayContent(body) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(path, UriKind.Relative))
+        {
+            Content = kind.Contains("chunked", StringComparison.Ordinal) ? new StreamContent(new NoLengthStream(body)) : new ByteArrayContent(body),
+        };
         request.Content.Headers.TryAddWithoutValidation("Content-Type", contentType);
         request.Headers.ExpectContinue = true;
         using var response = await fixture.Gateway.Http.SendAsync(request, cancellationToken);
@@ -55,6 +59,12 @@ public sealed class StowBadInputTests(StowBadInputTests.Fixture fixture) : IClas
 
         Assert.Equal(before, await probe.CountAsync());
         await probe.AssertStoredBitExactAsync(fixture.StoredUid, fixture.StoredFile);
+    }
+
+    /// <summary>A body whose length HttpClient cannot know, so it is sent with chunked transfer encoding.</summary>
+    private sealed class NoLengthStream(byte[] content) : MemoryStream(content)
+    {
+        public override bool CanSeek => false;
     }
 
     /// <summary>The gateway (STOW bodies limited to 3 MiB), one instance stored through it, and the bad files, made with DCMTK or by patching bytes.</summary>
@@ -102,6 +112,7 @@ public sealed class StowBadInputTests(StowBadInputTests.Fixture fixture) : IClas
                 "missing boundary" => ("dicomweb/studies", "multipart/related; type=\"application/dicom\"", Part("application/dicom", valid), HttpStatusCode.BadRequest, null),
                 "missing SOP Instance UID" => ("dicomweb/studies", Dicom, Part("application/dicom", File.ReadAllBytes(Path.Combine(_folder, "no-uid.dcm"))), HttpStatusCode.Conflict, 0xC000),
                 "study UID in the URL differs from the instance" => ("dicomweb/studies/1.2.826.0.1.3680043.8.498.1", Dicom, Part("application/dicom", valid), HttpStatusCode.Conflict, 0xA900),
+                "oversized chunked body" => ("dicomweb/studies", Dicom, Part("application/dicom", new byte[MaxBody + 1024]), HttpStatusCode.RequestEntityTooLarge, null),
                 "oversized body" => ("dicomweb/studies", Dicom, Part("application/dicom", new byte[MaxBody + 1024]), HttpStatusCode.RequestEntityTooLarge, null),
                 "application/json request" => ("dicomweb/studies", "application/json", "{\"00080018\": garbage"u8.ToArray(), HttpStatusCode.UnsupportedMediaType, null),
                 "type application/dicom+json" => ("dicomweb/studies", $"multipart/related; type=\"application/dicom+json\"; boundary={MultipartBody.Boundary}", Part("application/dicom+json", "[{}]"u8.ToArray()), HttpStatusCode.UnsupportedMediaType, null),
