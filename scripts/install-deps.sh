@@ -6,8 +6,11 @@ set -euo pipefail
 packages=(
   # native codecs called through P/Invoke
   libopenjp2-7 libcharls2 libturbojpeg0
+  # the embedded database (initdb/postgres run as the postgres user)
+  postgresql
   # independent oracles and peers for the tests
-  dcmtk dicom3tools libgdcm-tools libopenjp2-tools libjpeg-turbo-progs
+  dcmtk dicom3tools libgdcm-tools libopenjp2-tools libjpeg-turbo-progs openjph-tools
+  orthanc orthanc-dicomweb
   python3-pydicom python3-gdcm python3-numpy
   # the trainer (PyTorch from Debian)
   python3-torch python3-pil python3-pytest python3-onnx
