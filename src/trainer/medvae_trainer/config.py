@@ -16,6 +16,9 @@ class ModelConfig:
 
     * ``norm="none"``: no normalisation inside ResNet blocks, so every output pixel depends only on a
       bounded neighbourhood of the input; tiles with enough overlap reproduce whole-image results.
+    * ``space_to_depth=k``: the encoder starts with a pixel unshuffle by k (``conv_in`` sees k*k
+      channels per input channel) and the decoder ends with a pixel shuffle by k (``conv_out`` emits
+      k*k channels per output channel), so all convolutions run at 1/k of the resolution.
     * ``residual_base=True``: the encoder adds its output to ``base_down`` (a strided convolution
       initialised as antialiased bicubic downsampling) and the decoder adds its output to ``base_up``
       (a convolution + pixel shuffle initialised as bicubic upsampling). The residual branches end in
@@ -39,10 +42,13 @@ class ModelConfig:
     residual_base: bool = False
     base_trainable: bool = True
     logvar_init: float = 0.0
+    space_to_depth: int = 1
 
     def __post_init__(self) -> None:
         if self.dims not in (2, 3):
             raise ValueError(f"dims must be 2 or 3, not {self.dims}")
+        if self.space_to_depth < 1:
+            raise ValueError("space_to_depth must be >= 1")
         if self.norm not in ("group", "none"):
             raise ValueError(f"norm must be 'group' or 'none', not {self.norm!r}")
         object.__setattr__(self, "ch_mult", tuple(int(m) for m in self.ch_mult))
@@ -50,7 +56,7 @@ class ModelConfig:
     @property
     def scale(self) -> int:
         """Downsampling factor per side (2 ** number of downsampling levels)."""
-        return 2 ** (len(self.ch_mult) - 1)
+        return 2 ** (len(self.ch_mult) - 1) * self.space_to_depth
 
     @property
     def factor(self) -> int:
@@ -107,18 +113,26 @@ PUBLISHED: dict[str, PublishedModel] = {
 }
 
 
-def compact_config(factor: int, ch: int = 16, ch_mult: tuple[int, ...] | None = None, num_res_blocks: int = 1) -> ModelConfig:
-    """Compact tile-exact residual-on-bicubic 2D model with one latent channel."""
-    levels = {16: (1, 2, 4), 64: (1, 2, 4, 4)}
-    if ch_mult is None:
-        if factor not in levels:
-            raise ValueError(f"no default levels for factor {factor}; pass ch_mult")
-        ch_mult = levels[factor]
+COMPACT = {
+    # factor: (ch, ch_mult, num_res_blocks, space_to_depth)
+    16: (64, (1,), 3, 4),
+    64: (128, (1,), 3, 8),
+}
+
+
+def compact_config(factor: int, ch: int | None = None, ch_mult: tuple[int, ...] | None = None,
+                   num_res_blocks: int | None = None, space_to_depth: int | None = None) -> ModelConfig:
+    """Compact, tile-exact, residual-on-bicubic 2D model with one latent channel.
+
+    Defaults (COMPACT): all convolutions at the latent resolution (pixel unshuffle / shuffle by the
+    full scale), which uses a CPU far better than full-resolution layers with few channels."""
+    d_ch, d_mult, d_blocks, d_s2d = COMPACT.get(factor, (None, None, None, None))
     cfg = ModelConfig(
         dims=2,
-        ch=ch,
-        ch_mult=ch_mult,
-        num_res_blocks=num_res_blocks,
+        ch=ch or d_ch or 64,
+        ch_mult=ch_mult or d_mult or (1,),
+        num_res_blocks=num_res_blocks if num_res_blocks is not None else (d_blocks or 3),
+        space_to_depth=space_to_depth or d_s2d or 1,
         mid_attn=False,
         norm="none",
         projection=False,
@@ -126,5 +140,5 @@ def compact_config(factor: int, ch: int = 16, ch_mult: tuple[int, ...] | None = 
         logvar_init=-12.0,
     )
     if cfg.factor != factor:
-        raise ValueError(f"ch_mult {ch_mult} gives factor {cfg.factor}, not {factor}")
+        raise ValueError(f"ch_mult {cfg.ch_mult} with space_to_depth {cfg.space_to_depth} gives factor {cfg.factor}, not {factor}")
     return cfg

@@ -131,7 +131,9 @@ class Mid(nn.Module):
 class Encoder(nn.Module):
     def __init__(self, cfg: ModelConfig, lora: bool = False) -> None:
         super().__init__()
-        self.conv_in = conv_nd(cfg.dims, cfg.in_channels, cfg.ch, 3, padding=1)
+        self.s2d = cfg.space_to_depth
+        self.dims = cfg.dims
+        self.conv_in = conv_nd(cfg.dims, cfg.in_channels * self.s2d**cfg.dims, cfg.ch, 3, padding=1)
         in_mult = (1,) + cfg.ch_mult
         self.down = nn.ModuleList()
         block_in = cfg.ch
@@ -150,6 +152,8 @@ class Encoder(nn.Module):
         self.conv_out = conv_nd(cfg.dims, block_in, 2 * cfg.z_channels, 3, padding=1)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if self.s2d > 1:
+            x = pixel_unshuffle_nd(x, self.s2d, self.dims)
         h = self.conv_in(x)
         for level in self.down:
             for block in level.block:
@@ -178,7 +182,9 @@ class Decoder(nn.Module):
             levels.insert(0, level)
         self.up = nn.ModuleList(levels)
         self.norm_out = make_norm(cfg, block_in)
-        self.conv_out = conv_nd(cfg.dims, block_in, cfg.out_ch, 3, padding=1)
+        self.s2d = cfg.space_to_depth
+        self.dims = cfg.dims
+        self.conv_out = conv_nd(cfg.dims, block_in, cfg.out_ch * self.s2d**cfg.dims, 3, padding=1)
 
     def forward(self, z: torch.Tensor) -> torch.Tensor:
         h = self.mid(self.conv_in(z))
@@ -187,7 +193,8 @@ class Decoder(nn.Module):
                 h = block(h)
             if hasattr(level, "upsample"):
                 h = level.upsample(h)
-        return self.conv_out(F.silu(self.norm_out(h)))
+        out = self.conv_out(F.silu(self.norm_out(h)))
+        return pixel_shuffle_nd(out, self.s2d, self.dims) if self.s2d > 1 else out
 
 
 def pixel_shuffle_nd(x: torch.Tensor, scale: int, dims: int) -> torch.Tensor:
@@ -198,6 +205,15 @@ def pixel_shuffle_nd(x: torch.Tensor, scale: int, dims: int) -> torch.Tensor:
     x = x.reshape(b, oc, scale, scale, scale, d, h, w)
     x = x.permute(0, 1, 5, 2, 6, 3, 7, 4)
     return x.reshape(b, oc, d * scale, h * scale, w * scale)
+
+
+def pixel_unshuffle_nd(x: torch.Tensor, scale: int, dims: int) -> torch.Tensor:
+    if dims == 2:
+        return F.pixel_unshuffle(x, scale)
+    b, c, d, h, w = x.shape
+    x = x.reshape(b, c, d // scale, scale, h // scale, scale, w // scale, scale)
+    x = x.permute(0, 1, 3, 5, 7, 2, 4, 6)
+    return x.reshape(b, c * scale**3, d // scale, h // scale, w // scale)
 
 
 class BaseDown(nn.Module):

@@ -32,11 +32,13 @@ class TrainConfig:
     ch: int | None = None
     ch_mult: str | None = None
     num_res_blocks: int | None = None
+    space_to_depth: int | None = None
     crop: int = 128
     batch: int = 8
     steps: int = 200_000
     lr: float = 5e-4
     lr_min_ratio: float = 0.05
+    base_lr_scale: float = 0.2
     warmup: int = 200
     betas: tuple[float, float] = (0.5, 0.9)
     l1_weight: float = 1.0
@@ -74,6 +76,8 @@ def model_config(tc: TrainConfig) -> ModelConfig:
         changes["ch_mult"] = tuple(int(v) for v in tc.ch_mult.split(","))
     if tc.num_res_blocks is not None:
         changes["num_res_blocks"] = tc.num_res_blocks
+    if tc.space_to_depth is not None:
+        changes["space_to_depth"] = tc.space_to_depth
     return cfg.replace(**changes) if changes else cfg
 
 
@@ -108,8 +112,12 @@ class Trainer:
         for p in self.ema.parameters():
             p.requires_grad_(False)
         self.disc = NLayerDiscriminator(self.cfg.out_ch, tc.disc_ndf).to(self.device)
-        self.opt = torch.optim.Adam([p for p in self.model.parameters() if p.requires_grad], lr=tc.lr,
-                                    betas=tc.betas)
+        base = [p for n, p in self.model.named_parameters() if n.startswith("base_") and p.requires_grad]
+        rest = [p for n, p in self.model.named_parameters() if not n.startswith("base_") and p.requires_grad]
+        groups = [{"params": rest, "lr_scale": 1.0}]
+        if base:
+            groups.append({"params": base, "lr_scale": tc.base_lr_scale})
+        self.opt = torch.optim.Adam(groups, lr=tc.lr, betas=tc.betas)
         self.opt_d = torch.optim.Adam(self.disc.parameters(), lr=tc.disc_lr or tc.lr, betas=tc.betas)
         self.step = 0
         self.seconds = 0.0
@@ -186,7 +194,7 @@ class Trainer:
     def train_step(self, x: torch.Tensor) -> dict[str, float]:
         tc = self.tc
         for group in self.opt.param_groups:
-            group["lr"] = lr_at(tc, self.step)
+            group["lr"] = lr_at(tc, self.step) * group["lr_scale"]
         rec, mean, logvar = self.model(x, sample=True)
         err = rec - x
         parts = {
