@@ -34,16 +34,22 @@ def merge_lora(state_dict: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
     return merged
 
 
-def load_published(path: str | Path, name: str) -> AutoencoderKL:
-    """A published MedVAE checkpoint (``{"state_dict": ...}``), LoRA merged, loaded with strict=True."""
-    if name not in PUBLISHED:
-        raise KeyError(f"unknown published model {name!r}; one of {sorted(PUBLISHED)}")
+def load_checkpoint(path: str | Path, cfg: ModelConfig) -> AutoencoderKL:
+    """A checkpoint in the published format (``{"state_dict": ...}``), LoRA merged, loaded into a
+    model of ``cfg`` with strict=True."""
     obj = torch.load(str(path), map_location="cpu")
     if not isinstance(obj, dict) or "state_dict" not in obj:
         raise ValueError(f"{path}: expected a dict with a 'state_dict' entry")
-    model = AutoencoderKL(PUBLISHED[name].config)
+    model = AutoencoderKL(cfg)
     model.load_state_dict(merge_lora(obj["state_dict"]), strict=True)
     return model.eval()
+
+
+def load_published(path: str | Path, name: str) -> AutoencoderKL:
+    """A published MedVAE checkpoint loaded into its configuration (see PUBLISHED)."""
+    if name not in PUBLISHED:
+        raise KeyError(f"unknown published model {name!r}; one of {sorted(PUBLISHED)}")
+    return load_checkpoint(path, PUBLISHED[name].config)
 
 
 def load_model(path: str | Path, weights: str = "ema", checkpoint: str | None = None) -> tuple[AutoencoderKL, dict]:

@@ -109,7 +109,10 @@ def _read_png(path: Path) -> list[np.ndarray]:
 def _read_dicom(path: Path) -> list[np.ndarray]:
     import pydicom
 
-    ds = pydicom.dcmread(str(path))
+    ds = pydicom.dcmread(str(path), force=True)  # force: ACR-NEMA style files without a preamble
+    if "TransferSyntaxUID" not in getattr(ds, "file_meta", {}):
+        ds.file_meta = getattr(ds, "file_meta", pydicom.dataset.FileMetaDataset())
+        ds.file_meta.TransferSyntaxUID = pydicom.uid.ImplicitVRLittleEndian
     arr = ds.pixel_array
     frames = int(getattr(ds, "NumberOfFrames", 1) or 1)
     spp = int(getattr(ds, "SamplesPerPixel", 1))

@@ -133,7 +133,7 @@ def run_eval(args: argparse.Namespace) -> None:
     print(format_table(result))
     print(f"mean PSNR {result['psnr']:.3f} dB vs bicubic {result['bicubic_psnr']:.3f} dB "
           f"(Pillow bicubic {result['bicubic_pil_psnr']:.3f}); gain {result['psnr_gain_db']:+.3f} dB; "
-          f"SSIM {result['ssim']:.4f} vs {result['bicubic_ssim']:.4f}")
+          f"SSIM {result['ssim']:.4f} vs {result['bicubic_ssim']:.4f}; MS-SSIM {result['msssim']} vs {result['bicubic_msssim']}")
     if args.json:
         Path(args.json).parent.mkdir(parents=True, exist_ok=True)
         Path(args.json).write_text(json.dumps(result, indent=1))

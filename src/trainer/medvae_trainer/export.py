@@ -155,11 +155,12 @@ def model_card(info: dict) -> str:
     lines += ["", "## Normalization", ""]
     lines += [f"- {k}: {v}" for k, v in info["normalization"].items()]
     if ev:
+        f = lambda v, d=2: "-" if v is None else f"{v:.{d}f}"  # noqa: E731
         lines += ["", "## Evaluation (eval split; never read by training)", "",
-                  f"Mean PSNR {ev['psnr']:.2f} dB vs bicubic {ev['bicubic_psnr']:.2f} dB "
-                  f"(gain {ev['psnr'] - ev['bicubic_psnr']:+.2f} dB; Pillow bicubic {ev['bicubic_pil_psnr']:.2f} dB), "
-                  f"SSIM {ev['ssim']:.4f} vs {ev['bicubic_ssim']:.4f}, MS-SSIM {ev['msssim']:.4f} vs "
-                  f"{ev['bicubic_msssim']:.4f}; latent {ev['latent_dtype']}.", "", format_table(ev)]
+                  f"Mean PSNR {f(ev['psnr'])} dB vs bicubic {f(ev['bicubic_psnr'])} dB "
+                  f"(gain {ev['psnr'] - ev['bicubic_psnr']:+.2f} dB; Pillow bicubic {f(ev['bicubic_pil_psnr'])} dB), "
+                  f"SSIM {f(ev['ssim'], 4)} vs {f(ev['bicubic_ssim'], 4)}, MS-SSIM {f(ev['msssim'], 4)} vs "
+                  f"{f(ev['bicubic_msssim'], 4)}; latent {ev['latent_dtype']}.", "", format_table(ev)]
     lines += ["", "## Files", ""]
     lines += [f"- `{name}`: {f['bytes']:,} bytes, sha256 `{f['sha256']}`" for name, f in info["files"].items()]
     return "\n".join(lines) + "\n"
