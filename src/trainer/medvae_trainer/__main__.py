@@ -36,7 +36,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--weights", default="ema", choices=("ema", "model"), help="run folders: which weights")
     p.add_argument("--checkpoint", help="run folders: a specific checkpoint file instead of last.pt")
     p.add_argument("--latent-dtype", default="float32", choices=("float32", "float16"))
-    p.add_argument("--limit", type=int, help="evaluate only the first N images")
+    p.add_argument("--limit", type=int, help="evaluate only the first N files")
+    p.add_argument("--stride", type=int, default=1, help="quick checks: every N-th file only")
+    p.add_argument("--max-side", type=int, help="quick checks: skip images larger than this")
     p.add_argument("--threads", type=int, default=2)
 
     p = sub.add_parser("export", help="write encoder.onnx, decoder.onnx, weights.pt and model.json")

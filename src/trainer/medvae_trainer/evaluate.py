@@ -74,13 +74,15 @@ def _means(rows: list[dict]) -> dict[str, float | None]:
 
 
 def evaluate(model: AutoencoderKL, data: str | Path, split: str = "eval", latent_dtype: torch.dtype = torch.float32,
-             limit: int | None = None, progress: bool = True) -> dict:
-    sources = discover(data, split, EvalSplit(Path(data)))
+             limit: int | None = None, progress: bool = True, stride: int = 1, max_side: int | None = None) -> dict:
+    sources = discover(data, split, EvalSplit(Path(data)))[::stride]
     if limit is not None:
         sources = sources[:limit]
     rows = []
     for i, s in enumerate(sources):
         for im in load_images(s.path, s.group, guard=None):
+            if max_side is not None and max(im.pixels.shape) > max_side:
+                continue
             t = time.perf_counter()
             r = {"image": im.name, "group": im.group, "height": int(im.pixels.shape[0]), "width": int(im.pixels.shape[1])}
             r.update(evaluate_image(model, im.unit(), latent_dtype))
@@ -127,7 +129,8 @@ def run_eval(args: argparse.Namespace) -> None:
     torch.set_num_threads(args.threads)
     model, meta = load_model(args.model, args.weights, args.checkpoint)
     dtype = torch.float16 if args.latent_dtype == "float16" else torch.float32
-    result = evaluate(model, args.data, args.split, dtype, args.limit)
+    result = evaluate(model, args.data, args.split, dtype, args.limit, stride=args.stride, max_side=args.max_side)
+    result["subset"] = {"stride": args.stride, "max_side": args.max_side, "limit": args.limit}
     result["model"] = str(args.model)
     result["model_step"] = meta.get("step", meta.get("training", {}).get("steps"))
     print(format_table(result))
