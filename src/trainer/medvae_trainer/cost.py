@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import statistics
 import time
 
@@ -41,21 +42,26 @@ def decoder_cost(model: AutoencoderKL, size: int = 512, threads: int = 2, repeat
     previous = torch.get_num_threads()
     torch.set_num_threads(threads)
     try:
-        times = []
+        times, cpu = [], []
         with torch.no_grad():
             model.decode(z)
             for _ in range(repeats):
-                t = time.perf_counter()
+                t, c = time.perf_counter(), time.process_time()
                 model.decode(z)
                 times.append(time.perf_counter() - t)
+                cpu.append(time.process_time() - c)
     finally:
         torch.set_num_threads(previous)
     return {
         "image": f"{size}x{size}",
         "decoder_gmacs": round(macs / 1e9, 3),
         "decoder_gflops": round(2 * macs / 1e9, 3),
-        "decoder_ms_pytorch_cpu": round(1000 * statistics.median(times), 1),
+        "decoder_ms_pytorch_cpu": round(1000 * min(times), 1),
+        "decoder_ms_pytorch_cpu_median": round(1000 * statistics.median(times), 1),
+        "decoder_cpu_seconds_per_image": round(statistics.median(cpu), 3),
         "threads": threads,
+        "repeats": repeats,
+        "load_average_1min": round(os.getloadavg()[0], 2),
         "torch": torch.__version__,
     }
 

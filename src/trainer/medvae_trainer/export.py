@@ -146,7 +146,9 @@ def model_card(info: dict) -> str:
         lines += [f"- per {cost['image']} image: {cost['decoder_gmacs']} GMAC = {cost['decoder_gflops']} GFLOPs "
                   f"(1 multiply-accumulate = 2 FLOPs; convolutions only)",
                   f"- PyTorch {cost['torch']} CPU, {cost['threads']} threads: {cost['decoder_ms_pytorch_cpu']} ms "
-                  f"(median; {cost.get('conditions', 'machine shared with other jobs')})", ""]
+                  f"(best of {cost.get('repeats', 5)}; median {cost.get('decoder_ms_pytorch_cpu_median')} ms; "
+                  f"{cost.get('decoder_cpu_seconds_per_image')} CPU-seconds per image; 1-minute load average "
+                  f"{cost.get('load_average_1min')} on this 2-core machine shared with other jobs)", ""]
     lines += ["## Training", ""]
     for k in ("steps", "hours", "images_seen", "command", "data", "git_commit"):
         if k in tr:
@@ -180,6 +182,10 @@ def run_export(args: argparse.Namespace) -> None:
     info_meta: dict = {"training": training, "cost": decoder_cost(model)}
     if args.eval_json:
         info_meta["evaluation"] = json.loads(Path(args.eval_json).read_text())
+    if args.notes:
+        info_meta["notes"] = Path(args.notes).read_text().strip()
+    if args.command:
+        training["command"] = args.command
     info = write_model_dir(model, out_dir, args.id, info_meta)
     (out_dir / "MODEL_CARD.md").write_text(model_card(info))
     print(json.dumps({k: info[k] for k in ("id", "f", "C", "files", "cost")}, indent=1))

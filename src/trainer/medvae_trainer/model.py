@@ -218,6 +218,9 @@ def pixel_unshuffle_nd(x: torch.Tensor, scale: int, dims: int) -> torch.Tensor:
 
 class BaseDown(nn.Module):
     """Strided convolution initialised as antialiased bicubic downsampling by ``scale`` per side.
+    The kernel feeding latent channel 0 is divided by its sum, so its DC gain stays exactly 1 while it
+    trains (without this, Adam's noisy steps on hundreds of taps made the gain drift and flat regions
+    came back too dark).
 
     Borders use replicate padding (antialiased resizers renormalise truncated kernels instead, so
     the first and last ``scale`` latent rows differ slightly from them at initialisation).
@@ -238,11 +241,15 @@ class BaseDown(nn.Module):
             self.conv.weight[0] = kernel / cfg.in_channels
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.conv(F.pad(x, (self.pad,) * (2 * self.dims), mode="replicate"))
+        w = self.conv.weight
+        w = torch.cat([w[:1] / w[:1].sum(), w[1:]], dim=0)  # latent channel 0 keeps a DC gain of exactly 1
+        conv = F.conv2d if self.dims == 2 else F.conv3d
+        return conv(F.pad(x, (self.pad,) * (2 * self.dims), mode="replicate"), w, stride=self.conv.stride)
 
 
 class BaseUp(nn.Module):
-    """Convolution + pixel shuffle initialised as bicubic upsampling (a=-0.75, half-pixel centres)."""
+    """Convolution + pixel shuffle initialised as bicubic upsampling (a=-0.75, half-pixel centres).
+    Each output phase's kernel on latent channel 0 is divided by its sum (DC gain exactly 1)."""
 
     def __init__(self, cfg: ModelConfig) -> None:
         super().__init__()
@@ -268,8 +275,11 @@ class BaseUp(nn.Module):
                                 )
 
     def forward(self, z: torch.Tensor) -> torch.Tensor:
-        y = self.conv(F.pad(z, (2,) * (2 * self.dims), mode="replicate"))
-        return pixel_shuffle_nd(y, self.scale, self.dims)
+        w = self.conv.weight
+        taps = tuple(range(2, w.dim()))
+        w = torch.cat([w[:, :1] / w[:, :1].sum(dim=taps, keepdim=True), w[:, 1:]], dim=1)  # DC gain 1 per phase
+        conv = F.conv2d if self.dims == 2 else F.conv3d
+        return pixel_shuffle_nd(conv(F.pad(z, (2,) * (2 * self.dims), mode="replicate"), w), self.scale, self.dims)
 
 
 def zero_module(m: nn.Module) -> None:

@@ -38,7 +38,7 @@ class TrainConfig:
     steps: int = 200_000
     lr: float = 5e-4
     lr_min_ratio: float = 0.05
-    base_lr_scale: float = 0.2
+    base_lr_scale: float = 0.1
     warmup: int = 200
     betas: tuple[float, float] = (0.5, 0.9)
     l1_weight: float = 1.0
@@ -171,6 +171,7 @@ class Trainer:
                    self.run / f"ema-step{self.step:07d}.pt")
 
     def _resume(self) -> None:
+        tc = self.tc
         path = self.run / "last.pt"
         if not path.is_file():
             meta = {"train_config": asdict(self.tc), "model_config": self.cfg.to_dict(), "git_commit": git_commit(),
@@ -184,6 +185,8 @@ class Trainer:
         self.ema.load_state_dict(state["ema"])
         self.disc.load_state_dict(state["disc"])
         self.opt.load_state_dict(state["opt"])
+        for group, scale in zip(self.opt.param_groups, (1.0, tc.base_lr_scale)):
+            group["lr_scale"] = scale  # the command line wins over the stored value
         self.opt_d.load_state_dict(state["opt_d"])
         self.sampler.set_state(state["sampler"])
         torch.set_rng_state(state["torch_rng"])

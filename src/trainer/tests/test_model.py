@@ -95,3 +95,13 @@ def test_compact_residual_3d_model_starts_as_trilinear_bicubic_roundtrip_shape()
     x = torch.full((1, 1, 16, 16, 16), 0.25)
     with torch.no_grad():
         assert torch.allclose(model.decode(model.encode(x)), x, atol=1e-5)  # bicubic keeps constants
+
+
+@pytest.mark.parametrize("factor", [16, 64])
+def test_base_path_keeps_flat_regions_exact_whatever_its_kernels(factor):
+    model = AutoencoderKL(compact_config(factor)).eval()
+    with torch.no_grad():
+        for conv in (model.base_down.conv, model.base_up.conv):
+            conv.weight.mul_(1 + 0.1 * torch.rand_like(conv.weight))  # drifted, no longer summing to 1
+        x = torch.full((1, 1, 128, 128), 0.8)
+        assert torch.allclose(model.decode(model.encode(x)), x, atol=1e-5)
