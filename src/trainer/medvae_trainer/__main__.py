@@ -48,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--weights", default="ema", choices=("ema", "model"))
     p.add_argument("--eval-json", help="evaluation results (from eval --json) to include in model.json")
     p.add_argument("--notes", help="a Markdown file whose text goes into model.json and the model card")
-    p.add_argument("--command", help="the training command line, recorded in model.json")
+    p.add_argument("--train-command", help="the training command line, recorded in model.json")
     p.add_argument("--threads", type=int, default=2)
 
     p = sub.add_parser("import", help="load a published MedVAE checkpoint with strict=True and export it")

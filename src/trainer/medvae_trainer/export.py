@@ -140,7 +140,7 @@ def model_card(info: dict) -> str:
              f"{info['parameters']:,} parameters.", ""]
     if "notes" in info:
         lines += [info["notes"], ""]
-    lines += ["## Architecture", "", "```json", json.dumps(info["architecture"], indent=1), "```", "",
+    lines += ["## Architecture", "", "```json", json.dumps(info["architecture"]), "```", "",
               "## Decoder cost", ""]
     if cost:
         lines += [f"- per {cost['image']} image: {cost['decoder_gmacs']} GMAC = {cost['decoder_gflops']} GFLOPs "
@@ -184,8 +184,8 @@ def run_export(args: argparse.Namespace) -> None:
         info_meta["evaluation"] = json.loads(Path(args.eval_json).read_text())
     if args.notes:
         info_meta["notes"] = Path(args.notes).read_text().strip()
-    if args.command:
-        training["command"] = args.command
+    if args.train_command:
+        training["command"] = args.train_command
     info = write_model_dir(model, out_dir, args.id, info_meta)
     (out_dir / "MODEL_CARD.md").write_text(model_card(info))
     print(json.dumps({k: info[k] for k in ("id", "f", "C", "files", "cost")}, indent=1))
