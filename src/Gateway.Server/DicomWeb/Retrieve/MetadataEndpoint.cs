@@ -1,4 +1,5 @@
-using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
 using Gateway.Core.Archive;
 using Gateway.Server.DicomWeb.Http;
 using Gateway.Server.Hosting;
@@ -12,6 +13,8 @@ namespace Gateway.Server.DicomWeb.Retrieve;
 /// </summary>
 internal static class MetadataEndpoint
 {
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     public static async Task<IResult> HandleAsync(RetrieveScope scope, HttpContext http, ArchiveInstances archive, IOptions<GatewayOptions> options)
     {
         var requested = RequestedRepresentation.FromRequest(http.Request);
@@ -29,15 +32,24 @@ internal static class MetadataEndpoint
         }
 
         var baseUrl = DicomWebBaseUrl.Of(http.Request, options.Value);
-        var body = new StringBuilder(headers.Sum(header => header.Length) + headers.Count + 2);
-        body.Append('[');
-        for (var i = 0; i < headers.Count; i++)
-        {
-            body.Append(i == 0 ? string.Empty : ",").Append(BulkDataUris.MakeAbsolute(headers[i], baseUrl));
-        }
-
-        body.Append(']');
         var mediaType = accepted.Admits(DicomMediaTypes.DicomJson) ? DicomMediaTypes.DicomJson : DicomMediaTypes.Json;
-        return Results.Text(body.ToString(), mediaType, Encoding.UTF8);
+        return Results.Stream(
+            async body =>
+            {
+                await using var writer = new Utf8JsonWriter(body, WriterOptions);
+                writer.WriteStartArray();
+                foreach (var header in headers)
+                {
+                    BulkDataUris.WriteAbsolute(writer, header, baseUrl);
+                    if (writer.BytesPending > 1 << 16)
+                    {
+                        await writer.FlushAsync(http.RequestAborted).ConfigureAwait(false);
+                    }
+                }
+
+                writer.WriteEndArray();
+                await writer.FlushAsync(http.RequestAborted).ConfigureAwait(false);
+            },
+            mediaType);
     }
 }

@@ -135,7 +135,7 @@ public sealed class MetadataTests(RetrieveGateway fixture, PostgresCluster clust
             JsonValueKind.Number => value.GetDouble().ToString("R", CultureInfo.InvariantCulture),
             JsonValueKind.String when double.TryParse(value.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var number)
                 && element.GetProperty("vr").GetString() is "DS" or "IS" => number.ToString("R", CultureInfo.InvariantCulture),
-            _ => value.GetRawText(),
+            _ => JsonSerializer.Serialize(value),
         }));
     }
 }

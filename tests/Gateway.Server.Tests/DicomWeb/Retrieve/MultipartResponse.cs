@@ -11,7 +11,7 @@ internal static class MultipartResponse
 {
     public static async Task<HttpResponseMessage> GetAsync(HttpClient http, string path, string? accept)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(path, UriKind.Relative));
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(path, UriKind.RelativeOrAbsolute));
         if (accept is not null)
         {
             request.Headers.TryAddWithoutValidation("Accept", accept);

@@ -12,7 +12,15 @@ internal static class PydicomOracle
         import sys, json, hashlib
         import numpy as np
         import pydicom
+        import pydicom.uid
         from pydicom.encaps import generate_pixel_data_frame
+
+        def read(path, **options):
+            ds = pydicom.dcmread(path, force=True, **options)
+            if 'TransferSyntaxUID' not in ds.file_meta:
+                # A file without File Meta Information (ACR-NEMA style): the syntax pydicom detected while reading.
+                ds.file_meta.TransferSyntaxUID = pydicom.uid.ImplicitVRLittleEndian if ds.is_implicit_VR else pydicom.uid.ExplicitVRLittleEndian
+            return ds
 
         def frames(ds):
             array = ds.pixel_array
@@ -26,12 +34,12 @@ internal static class PydicomOracle
         if command == 'digest':
             result = []
             for path in sys.argv[2:]:
-                ds = pydicom.dcmread(path)
+                ds = read(path)
                 result.append({'path': path, 'sop': str(ds.SOPInstanceUID), 'ts': str(ds.file_meta.TransferSyntaxUID),
                                'sha': hashlib.sha256(b''.join(little(f) for f in frames(ds))).hexdigest()})
             print(json.dumps(result))
         elif command == 'frames':
-            ds = pydicom.dcmread(sys.argv[2])
+            ds = read(sys.argv[2])
             for i, frame in enumerate(frames(ds)):
                 open(f'{sys.argv[3]}/native_{i + 1}.raw', 'wb').write(little(frame))
             if ds.file_meta.TransferSyntaxUID.is_compressed:
@@ -40,7 +48,7 @@ internal static class PydicomOracle
                     open(f'{sys.argv[3]}/encoded_{i + 1}.raw', 'wb').write(frame)
         elif command == 'render':
             from PIL import Image
-            ds = pydicom.dcmread(sys.argv[2])
+            ds = read(sys.argv[2])
             frame = frames(ds)[int(sys.argv[4]) - 1].astype(np.float64)
             frame = frame * float(getattr(ds, 'RescaleSlope', 1) or 1) + float(getattr(ds, 'RescaleIntercept', 0) or 0)
             if len(sys.argv) > 6:
@@ -71,7 +79,7 @@ internal static class PydicomOracle
             image.load()
             print(json.dumps({'format': image.format, 'mode': image.mode, 'width': image.size[0], 'height': image.size[1]}))
         elif command == 'json':
-            ds = pydicom.dcmread(sys.argv[2], stop_before_pixels=True)
+            ds = read(sys.argv[2], stop_before_pixels=True)
             print(json.dumps(ds.to_json_dict(bulk_data_threshold=1 << 30)))
         """;
 
