@@ -1,3 +1,6 @@
+using Gateway.Server.DicomWeb.Retrieve;
+using Gateway.Server.DicomWeb.WadoUri;
+
 namespace Gateway.Server.Hosting;
 
 /// <summary>Builds the gateway's web host: configuration (appsettings, GATEWAY__* variables, flags), services, endpoints.</summary>
@@ -30,6 +33,8 @@ public static class GatewayHost
 
         var app = builder.Build();
         app.MapHealth();
+        app.MapWadoRs();
+        app.MapWadoUri();
         return app;
     }
 }

@@ -2,6 +2,7 @@ using Gateway.Core.Archive;
 using Gateway.Core.Storage;
 using Gateway.Infrastructure.Postgres;
 using Gateway.Infrastructure.Storage;
+using Gateway.Server.DicomWeb.Retrieve;
 using Gateway.Server.Dimse;
 using Microsoft.Extensions.Options;
 
@@ -25,6 +26,9 @@ public static class GatewayServices
             DuplicatePolicy = Settings(provider).DuplicatePolicy,
         });
         services.AddSingleton<IngestService>();
+
+        // WADO-RS and WADO-URI.
+        services.AddSingleton<ArchiveInstances>();
 
         // Hosted services start in this order and stop in the reverse one: the archive before the listeners.
         services.AddHostedService<ArchiveStartup>();
