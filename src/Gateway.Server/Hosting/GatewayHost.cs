@@ -1,3 +1,5 @@
+using Gateway.Server.DicomWeb.Qido;
+
 namespace Gateway.Server.Hosting;
 
 /// <summary>Builds the gateway's web host: configuration (appsettings, GATEWAY__* variables, flags), services, endpoints.</summary>
@@ -30,6 +32,7 @@ public static class GatewayHost
 
         var app = builder.Build();
         app.MapHealth();
+        app.MapQido();
         return app;
     }
 }
