@@ -131,6 +131,11 @@ public sealed class QidoRequest
             return;
         }
 
+        if (vr == DicomVR.DA)
+        {
+            parts = parts.Select(WholeDays).ToList();
+        }
+
         foreach (var part in parts.Where(part => vr == DicomVR.DA || vr == DicomVR.TM || vr == DicomVR.DT))
         {
             if (!DicomDateTimeRange.TryParseQuery(vr, part, out _, out _))
@@ -140,6 +145,37 @@ public sealed class QidoRequest
         }
 
         identifier.SetStrings(tag, vr, parts);
+    }
+
+    /// <summary>
+    /// A date or date range whose bounds may be a year or a month ("2010-", "-201003", "2010"), as clients write
+    /// them, as a range of whole days: a lower bound from the first day, an upper bound to the last.
+    /// </summary>
+    private static string WholeDays(string value)
+    {
+        var dash = value.IndexOf('-', StringComparison.Ordinal);
+        if (dash < 0)
+        {
+            return value.Length is 4 or 6 && value.All(char.IsAsciiDigit) ? $"{First(value)}-{Last(value)}" : value;
+        }
+
+        var (lower, upper) = (value[..dash].Trim(), value[(dash + 1)..].Trim());
+        return $"{(lower.All(char.IsAsciiDigit) ? First(lower) : lower)}-{(upper.All(char.IsAsciiDigit) ? Last(upper) : upper)}";
+
+        static string First(string bound) => bound.Length switch
+        {
+            4 => bound + "0101",
+            6 => bound + "01",
+            _ => bound,
+        };
+
+        static string Last(string bound) => bound.Length switch
+        {
+            4 => bound + "1231",
+            6 when int.TryParse(bound[..4], CultureInfo.InvariantCulture, out var year) && int.TryParse(bound[4..], CultureInfo.InvariantCulture, out var month) && month is >= 1 and <= 12
+                => bound + DateTime.DaysInMonth(Math.Max(year, 1), month).ToString("00", CultureInfo.InvariantCulture),
+            _ => bound,
+        };
     }
 
     /// <summary>A keyword or eight hexadecimal digits naming a standard attribute.</summary>
