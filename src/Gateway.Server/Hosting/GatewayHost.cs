@@ -1,5 +1,6 @@
 using Gateway.Server.DicomWeb.Retrieve;
 using Gateway.Server.DicomWeb.WadoUri;
+using Gateway.Server.DicomWeb.Qido;
 
 namespace Gateway.Server.Hosting;
 
@@ -35,6 +36,7 @@ public static class GatewayHost
         app.MapHealth();
         app.MapWadoRs();
         app.MapWadoUri();
+        app.MapQido();
         return app;
     }
 }
