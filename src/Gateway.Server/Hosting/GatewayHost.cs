@@ -1,6 +1,8 @@
-using Gateway.Server.DicomWeb.Retrieve;
-using Gateway.Server.DicomWeb.WadoUri;
+using Gateway.Server.Admin;
 using Gateway.Server.DicomWeb.Qido;
+using Gateway.Server.DicomWeb.Retrieve;
+using Gateway.Server.DicomWeb.Stow;
+using Gateway.Server.DicomWeb.WadoUri;
 
 namespace Gateway.Server.Hosting;
 
@@ -37,6 +39,9 @@ public static class GatewayHost
         app.MapWadoRs();
         app.MapWadoUri();
         app.MapQido();
+        app.MapStow();
+        app.MapStats();
+        app.MapMetrics();
         return app;
     }
 }

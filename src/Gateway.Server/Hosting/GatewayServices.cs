@@ -6,6 +6,7 @@ using Gateway.Infrastructure.Postgres.Query;
 using Gateway.Infrastructure.Storage;
 using Gateway.Server.DicomWeb.Retrieve;
 using Gateway.Server.Dimse;
+using Gateway.Server.Jobs;
 using Microsoft.Extensions.Options;
 
 namespace Gateway.Server.Hosting;
@@ -38,6 +39,10 @@ public static class GatewayServices
 
         // Hosted services start in this order and stop in the reverse one: the archive before the listeners.
         services.AddHostedService<ArchiveStartup>();
+
+        // Ingest operations: STOW-RS, the work queue and its workers, the start-up orphan sweep, statistics, metrics.
+        services.AddGatewayIngestOperations();
+
         services.AddSingleton<DicomListener>();
         services.AddHostedService(provider => provider.GetRequiredService<DicomListener>());
         return services;
