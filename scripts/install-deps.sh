@@ -6,9 +6,13 @@ set -euo pipefail
 packages=(
   # native codecs called through P/Invoke
   libopenjp2-7 libcharls2 libturbojpeg0
+  # the embedded database (initdb/postgres run as the postgres user)
+  postgresql
   # independent oracles and peers for the tests
-  dcmtk dicom3tools libgdcm-tools libopenjp2-tools libjpeg-turbo-progs
+  dcmtk dicom3tools libgdcm-tools libopenjp2-tools libjpeg-turbo-progs openjph-tools
   python3-pydicom python3-gdcm python3-numpy
+  # DICOM peers: Orthanc (C-STORE/Q-R and DICOMweb peer), OpenSSL (TLS peer); bc for bench/run-network-benchmark.sh
+  orthanc orthanc-dicomweb openssl bc
   # the trainer (PyTorch from Debian)
   python3-torch python3-pil python3-pytest python3-onnx
 )

@@ -1,5 +1,8 @@
 using Gateway.Server.Admin;
+using Gateway.Server.DicomWeb.Qido;
+using Gateway.Server.DicomWeb.Retrieve;
 using Gateway.Server.DicomWeb.Stow;
+using Gateway.Server.DicomWeb.WadoUri;
 
 namespace Gateway.Server.Hosting;
 
@@ -33,6 +36,9 @@ public static class GatewayHost
 
         var app = builder.Build();
         app.MapHealth();
+        app.MapWadoRs();
+        app.MapWadoUri();
+        app.MapQido();
         app.MapStow();
         app.MapStats();
         app.MapMetrics();

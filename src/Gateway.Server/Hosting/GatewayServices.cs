@@ -1,7 +1,10 @@
 using Gateway.Core.Archive;
+using Gateway.Core.Query;
 using Gateway.Core.Storage;
 using Gateway.Infrastructure.Postgres;
+using Gateway.Infrastructure.Postgres.Query;
 using Gateway.Infrastructure.Storage;
+using Gateway.Server.DicomWeb.Retrieve;
 using Gateway.Server.Dimse;
 using Gateway.Server.Jobs;
 using Microsoft.Extensions.Options;
@@ -26,6 +29,13 @@ public static class GatewayServices
             DuplicatePolicy = Settings(provider).DuplicatePolicy,
         });
         services.AddSingleton<IngestService>();
+
+        // WADO-RS and WADO-URI.
+        services.AddSingleton<ArchiveInstances>();
+
+        // Searches (QIDO-RS and C-FIND) and retrieval over DIMSE.
+        services.AddSingleton<IArchiveQueryStore>(provider => new PostgresArchiveQueryStore(provider.GetRequiredService<DatabaseHost>().DataSource));
+        services.AddSingleton<ArchiveQueryService>();
 
         // Hosted services start in this order and stop in the reverse one: the archive before the listeners.
         services.AddHostedService<ArchiveStartup>();

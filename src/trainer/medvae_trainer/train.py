@@ -1,0 +1,295 @@
+"""Training loop: reconstruction losses, KL, hinge PatchGAN with adaptive weight, EMA, checkpoints."""
+
+from __future__ import annotations
+
+import copy
+import json
+import math
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from .config import PUBLISHED, ModelConfig, compact_config
+from .data import CropSampler, EvalSplit, discover, load_images
+from .losses import (NLayerDiscriminator, adaptive_weight, gradient_l1, hinge_d_loss, kl_per_pixel, lowpass_l1,
+                     ssim)
+from .model import AutoencoderKL
+
+
+@dataclass
+class TrainConfig:
+    data: str
+    run: str
+    model: str = "compact-f16"
+    ch: int | None = None
+    ch_mult: str | None = None
+    num_res_blocks: int | None = None
+    space_to_depth: int | None = None
+    crop: int = 128
+    batch: int = 8
+    steps: int = 200_000
+    lr: float = 5e-4
+    lr_min_ratio: float = 0.05
+    base_lr_scale: float = 0.1
+    warmup: int = 200
+    betas: tuple[float, float] = (0.5, 0.9)
+    l1_weight: float = 1.0
+    l2_weight: float = 0.0
+    ssim_weight: float = 0.2
+    grad_weight: float = 0.5
+    lowpass_weight: float = 1.0
+    kl_weight: float = 1e-6
+    disc_start: int = 50_000
+    disc_weight: float = 0.5
+    disc_ndf: int = 64
+    disc_lr: float | None = None
+    ema: float = 0.999
+    seed: int = 1234
+    threads: int = 2
+    device: str = "auto"
+    ckpt_minutes: float = 5.0
+    snapshot_every: int = 5000
+    log_every: int = 25
+    max_minutes: float | None = None
+    max_images: int | None = None
+
+
+def model_config(tc: TrainConfig) -> ModelConfig:
+    if tc.model in PUBLISHED:
+        cfg = PUBLISHED[tc.model].config
+    elif tc.model.startswith("compact-f"):
+        cfg = compact_config(int(tc.model.removeprefix("compact-f")))
+    else:
+        raise ValueError(f"unknown model {tc.model!r}: compact-f16, compact-f64 or one of {sorted(PUBLISHED)}")
+    changes = {}
+    if tc.ch is not None:
+        changes["ch"] = tc.ch
+    if tc.ch_mult is not None:
+        changes["ch_mult"] = tuple(int(v) for v in tc.ch_mult.split(","))
+    if tc.num_res_blocks is not None:
+        changes["num_res_blocks"] = tc.num_res_blocks
+    if tc.space_to_depth is not None:
+        changes["space_to_depth"] = tc.space_to_depth
+    return cfg.replace(**changes) if changes else cfg
+
+
+def git_commit() -> str:
+    try:
+        return subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True, check=True,
+                              cwd=Path(__file__).parent).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
+def lr_at(tc: TrainConfig, step: int) -> float:
+    if step < tc.warmup:
+        return tc.lr * (step + 1) / tc.warmup
+    t = min(1.0, (step - tc.warmup) / max(1, tc.steps - tc.warmup))
+    return tc.lr * (tc.lr_min_ratio + (1 - tc.lr_min_ratio) * 0.5 * (1 + math.cos(math.pi * t)))
+
+
+class Trainer:
+    def __init__(self, tc: TrainConfig) -> None:
+        self.tc = tc
+        self.run = Path(tc.run)
+        self.run.mkdir(parents=True, exist_ok=True)
+        torch.set_num_threads(tc.threads)
+        self.device = torch.device(("cuda" if torch.cuda.is_available() else "cpu") if tc.device == "auto" else tc.device)
+        random.seed(tc.seed)
+        np.random.seed(tc.seed)
+        torch.manual_seed(tc.seed)
+        self.cfg = model_config(tc)
+        self.model = AutoencoderKL(self.cfg).to(self.device)
+        self.ema = copy.deepcopy(self.model).eval()
+        for p in self.ema.parameters():
+            p.requires_grad_(False)
+        self.disc = NLayerDiscriminator(self.cfg.out_ch, tc.disc_ndf).to(self.device)
+        base = [p for n, p in self.model.named_parameters() if n.startswith("base_") and p.requires_grad]
+        rest = [p for n, p in self.model.named_parameters() if not n.startswith("base_") and p.requires_grad]
+        groups = [{"params": rest, "lr_scale": 1.0}]
+        if base:
+            groups.append({"params": base, "lr_scale": tc.base_lr_scale})
+        self.opt = torch.optim.Adam(groups, lr=tc.lr, betas=tc.betas)
+        self.opt_d = torch.optim.Adam(self.disc.parameters(), lr=tc.disc_lr or tc.lr, betas=tc.betas)
+        self.step = 0
+        self.seconds = 0.0
+        self.images_seen = 0
+        self.stop = False
+        self.sampler = self._sampler()
+        self._resume()
+
+    def _sampler(self) -> CropSampler:
+        guard = EvalSplit(Path(self.tc.data))
+        sources = discover(self.tc.data, "train", guard)
+        if self.tc.max_images is not None:
+            sources = sources[: self.tc.max_images]
+        images = []
+        for s in sources:
+            images.extend(load_images(s.path, s.group, guard))  # the guard raises on eval files
+        self.data_summary = {"root": str(Path(self.tc.data)), "split": "train", "files": len(sources),
+                             "images": len(images), "pixels": int(sum(i.pixels.size for i in images)),
+                             "groups": {g: sum(1 for i in images if i.group == g) for g in sorted({i.group for i in images})}}
+        print(f"data: {len(images)} training images from {len(sources)} files, "
+              f"{self.data_summary['pixels'] / 1e6:.1f} Mpx, groups {self.data_summary['groups']}", flush=True)
+        return CropSampler(images, self.tc.crop, self.tc.seed)
+
+    # ---- checkpoints -------------------------------------------------------------------------
+    def _state(self) -> dict:
+        return {
+            "step": self.step,
+            "seconds": self.seconds,
+            "images_seen": self.images_seen,
+            "model_config": self.cfg.to_dict(),
+            "train_config": asdict(self.tc),
+            "model": self.model.state_dict(),
+            "ema": self.ema.state_dict(),
+            "disc": self.disc.state_dict(),
+            "opt": self.opt.state_dict(),
+            "opt_d": self.opt_d.state_dict(),
+            "sampler": self.sampler.state(),
+            "torch_rng": torch.get_rng_state(),
+            "data": self.data_summary,
+            "git_commit": git_commit(),
+        }
+
+    def save(self) -> None:
+        tmp = self.run / "last.pt.tmp"
+        torch.save(self._state(), tmp)
+        os.replace(tmp, self.run / "last.pt")
+
+    def snapshot(self) -> None:
+        torch.save({"step": self.step, "model_config": self.cfg.to_dict(), "ema": self.ema.state_dict(),
+                    "data": self.data_summary, "seconds": self.seconds},
+                   self.run / f"ema-step{self.step:07d}.pt")
+
+    def _resume(self) -> None:
+        tc = self.tc
+        path = self.run / "last.pt"
+        if not path.is_file():
+            meta = {"train_config": asdict(self.tc), "model_config": self.cfg.to_dict(), "git_commit": git_commit(),
+                    "data": self.data_summary, "torch": torch.__version__, "device": str(self.device)}
+            (self.run / "config.json").write_text(json.dumps(meta, indent=1))
+            return
+        state = torch.load(path, map_location=self.device)
+        if state["model_config"] != self.cfg.to_dict():
+            raise SystemExit(f"{path} holds a different model configuration; use a new --run folder")
+        self.model.load_state_dict(state["model"])
+        self.ema.load_state_dict(state["ema"])
+        self.disc.load_state_dict(state["disc"])
+        self.opt.load_state_dict(state["opt"])
+        for group, scale in zip(self.opt.param_groups, (1.0, tc.base_lr_scale)):
+            group["lr_scale"] = scale  # the command line wins over the stored value
+        self.opt_d.load_state_dict(state["opt_d"])
+        self.sampler.set_state(state["sampler"])
+        torch.set_rng_state(state["torch_rng"])
+        self.step, self.seconds, self.images_seen = state["step"], state["seconds"], state["images_seen"]
+        print(f"resumed from {path} at step {self.step}", flush=True)
+
+    # ---- one step ----------------------------------------------------------------------------
+    def train_step(self, x: torch.Tensor) -> dict[str, float]:
+        tc = self.tc
+        for group in self.opt.param_groups:
+            group["lr"] = lr_at(tc, self.step) * group["lr_scale"]
+        rec, mean, logvar = self.model(x, sample=True)
+        err = rec - x
+        parts = {
+            "l1": err.abs().mean(),
+            "l2": (err**2).mean(),
+            "ssim": 1.0 - ssim((rec + 1) / 2, (x + 1) / 2).mean(),
+            "grad": gradient_l1(rec, x),
+            "lowpass": lowpass_l1(rec, x),
+        }
+        nll = (tc.l1_weight * parts["l1"] + tc.l2_weight * parts["l2"] + tc.ssim_weight * parts["ssim"]
+               + tc.grad_weight * parts["grad"] + tc.lowpass_weight * parts["lowpass"])
+        kl = kl_per_pixel(mean, logvar, x.shape[-1] * x.shape[-2])
+        loss = nll + tc.kl_weight * kl
+        gan = self.step >= tc.disc_start and tc.disc_weight > 0
+        logs = {k: float(v) for k, v in parts.items()}
+        logs.update(nll=float(nll), kl=float(kl))
+        if gan:
+            self.disc.eval()
+            g_loss = -self.disc(rec).mean()
+            self.disc.train()
+            d_weight = adaptive_weight(nll, g_loss, self.model.last_layer()) * tc.disc_weight
+            loss = loss + d_weight * g_loss
+            logs.update(g=float(g_loss), d_weight=float(d_weight))
+        self.opt.zero_grad(set_to_none=True)
+        loss.backward()
+        self.opt.step()
+        if gan:
+            d_loss = hinge_d_loss(self.disc(x), self.disc(rec.detach()))
+            self.opt_d.zero_grad(set_to_none=True)
+            d_loss.backward()
+            self.opt_d.step()
+            logs["d"] = float(d_loss)
+        self._update_ema()
+        logs["loss"] = float(loss)
+        return logs
+
+    @torch.no_grad()
+    def _update_ema(self) -> None:
+        decay = min(self.tc.ema, (1 + self.step) / (10 + self.step))
+        ema_p = [p for p in self.ema.parameters()]
+        cur_p = [p.detach() for p in self.model.parameters()]
+        torch._foreach_mul_(ema_p, decay)
+        torch._foreach_add_(ema_p, cur_p, alpha=1 - decay)
+
+    # ---- loop --------------------------------------------------------------------------------
+    def fit(self) -> None:
+        tc = self.tc
+        signal.signal(signal.SIGTERM, self._on_signal)
+        signal.signal(signal.SIGINT, self._on_signal)
+        last_ckpt = time.monotonic()
+        started = time.monotonic()
+        window_t, window_steps = time.monotonic(), 0
+        sums: dict[str, float] = {}
+        metrics = (self.run / "metrics.jsonl").open("a")
+        tty = sys.stdout.isatty()
+        self.model.train()
+        while self.step < tc.steps and not self.stop:
+            t0 = time.monotonic()
+            x = torch.from_numpy(self.sampler.sample(tc.batch)).to(self.device)
+            logs = self.train_step(x)
+            self.step += 1
+            self.images_seen += tc.batch
+            self.seconds += time.monotonic() - t0
+            window_steps += 1
+            for k, v in logs.items():
+                sums[k] = sums.get(k, 0.0) + v
+            if self.step % tc.log_every == 0 or self.step == tc.steps:
+                dt = time.monotonic() - window_t
+                avg = {k: v / window_steps for k, v in sums.items()}
+                rate = window_steps / dt
+                frac = self.step / tc.steps
+                bar = "#" * int(30 * frac) + "." * (30 - int(30 * frac))
+                eta_h = (tc.steps - self.step) / rate / 3600
+                line = (f"[{bar}] step {self.step}/{tc.steps} loss {avg['loss']:.4f} l1 {avg['l1']:.4f} "
+                        f"ssim {avg['ssim']:.4f} | {rate:.2f} it/s {rate * tc.batch:.1f} img/s "
+                        f"{rate * tc.batch * tc.crop**2 / 1e6:.2f} Mpx/s | lr {lr_at(tc, self.step):.2e} eta {eta_h:.1f} h")
+                print(("\r" + line) if tty else line, end="" if tty else "\n", flush=True)
+                metrics.write(json.dumps({"step": self.step, "seconds": round(self.seconds, 1),
+                                          "it_per_s": round(rate, 3), **{k: round(v, 6) for k, v in avg.items()}}) + "\n")
+                metrics.flush()
+                window_t, window_steps, sums = time.monotonic(), 0, {}
+            if tc.snapshot_every and self.step % tc.snapshot_every == 0:
+                self.snapshot()
+            if time.monotonic() - last_ckpt > tc.ckpt_minutes * 60:
+                self.save()
+                last_ckpt = time.monotonic()
+            if tc.max_minutes is not None and time.monotonic() - started > tc.max_minutes * 60:
+                break
+        self.save()
+        metrics.close()
+        print(f"\nsaved {self.run / 'last.pt'} at step {self.step}", flush=True)
+
+    def _on_signal(self, signum, _frame) -> None:
+        print(f"\nsignal {signum}: saving and stopping", flush=True)
+        self.stop = True
