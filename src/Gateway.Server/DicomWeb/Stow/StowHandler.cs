@@ -1,4 +1,6 @@
 using Gateway.Core.Archive;
+using Gateway.Server.DicomWeb.Http;
+using Gateway.Server.DicomWeb.Retrieve;
 using Gateway.Server.Hosting;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.WebUtilities;
@@ -18,10 +20,11 @@ public sealed partial class StowHandler(IngestService ingest, IOptions<GatewayOp
         ArgumentNullException.ThrowIfNull(context);
         try
         {
+            var mediaType = ResponseMediaType(context.Request);
             var results = await StoreAsync(context, studyInstanceUid).ConfigureAwait(false);
-            var response = StowResponse.Build(results, studyInstanceUid, DicomWebRoot(context.Request));
+            var response = StowResponse.Build(results, studyInstanceUid, DicomWebBaseUrl.Of(context.Request, options.Value));
             context.Response.StatusCode = response.StatusCode;
-            context.Response.ContentType = StowResponse.MediaType;
+            context.Response.ContentType = mediaType;
             await context.Response.Body.WriteAsync(response.Body, context.RequestAborted).ConfigureAwait(false);
         }
         catch (StowRequestException exception)
@@ -101,13 +104,24 @@ public sealed partial class StowHandler(IngestService ingest, IOptions<GatewayOp
     private static StowRequestException TooLarge(long maxBody, int stored = 0) =>
         new(StatusCodes.Status413PayloadTooLarge, $"The request body is larger than the {maxBody} bytes this gateway accepts (setting StowMaxBodyBytes); {stored} complete instances before the limit were stored.");
 
-    /// <summary>The DICOMweb root clients reach: the configured public base URL, else this request's own origin.</summary>
-    private string DicomWebRoot(HttpRequest request)
+    /// <summary>
+    /// The response's media type: DICOM JSON, or plain JSON for a client that accepts only that; 406 for one that
+    /// accepts neither (DICOM XML is not offered). Checked before the body is read, so a refusal stores nothing.
+    /// </summary>
+    private static string ResponseMediaType(HttpRequest request)
     {
-        var configured = options.Value.PublicBaseUrl;
-        return string.IsNullOrWhiteSpace(configured)
-            ? $"{request.Scheme}://{request.Host}{request.PathBase}/dicomweb"
-            : configured.TrimEnd('/');
+        var ranges = AcceptHeader.Parse(request.Headers.Accept);
+        if (ranges.Count == 0 || ranges.Any(range => range.Admits(StowResponse.MediaType)))
+        {
+            return StowResponse.MediaType;
+        }
+
+        if (ranges.Any(range => range.Admits("application/json")))
+        {
+            return "application/json";
+        }
+
+        throw new StowRequestException(StatusCodes.Status406NotAcceptable, "The Store Instances response is offered as application/dicom+json (or application/json) only.");
     }
 
     private static partial class Log

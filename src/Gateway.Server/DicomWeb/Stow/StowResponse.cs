@@ -1,5 +1,6 @@
 using Gateway.Dicom;
 using Gateway.Dicom.Json;
+using Gateway.Server.DicomWeb.Retrieve;
 
 namespace Gateway.Server.DicomWeb.Stow;
 
@@ -37,7 +38,7 @@ internal static class StowResponse
             }
             else
             {
-                item.SetString(DicomTags.RetrieveURL, DicomVR.UR, $"{dicomWebRoot}/studies/{result.StudyInstanceUid}/series/{result.SeriesInstanceUid}/instances/{result.SopInstanceUid}");
+                item.SetString(DicomTags.RetrieveURL, DicomVR.UR, DicomWebBaseUrl.Instance(dicomWebRoot, result.StudyInstanceUid!, result.SeriesInstanceUid!, result.SopInstanceUid!));
                 referenced.Add(item);
             }
         }
@@ -53,7 +54,7 @@ internal static class StowResponse
         var study = requestedStudy ?? SingleStudy(results);
         if (study is not null && referenced.Count > 0)
         {
-            response.SetString(DicomTags.RetrieveURL, DicomVR.UR, $"{dicomWebRoot}/studies/{study}");
+            response.SetString(DicomTags.RetrieveURL, DicomVR.UR, $"{dicomWebRoot}/studies/{Uri.EscapeDataString(study)}");
         }
 
         if (failed.Count > 0)

@@ -25,6 +25,7 @@ public sealed class StowBadInputTests(StowBadInputTests.Fixture fixture) : IClas
         "study UID in the URL differs from the instance",
         "oversized body",
         "oversized chunked body",
+        "accepts only DICOM XML",
         "application/json request",
         "type application/dicom+json",
         "unknown transfer syntax in the file meta",
@@ -48,6 +49,11 @@ public sealed class StowBadInputTests(StowBadInputTests.Fixture fixture) : IClas
         };
         request.Content.Headers.TryAddWithoutValidation("Content-Type", contentType);
         request.Headers.ExpectContinue = true;
+        if (kind == "accepts only DICOM XML")
+        {
+            request.Headers.TryAddWithoutValidation("Accept", "application/dicom+xml");
+        }
+
         using var response = await fixture.Gateway.Http.SendAsync(request, cancellationToken);
 
         Assert.Equal(expectedStatus, response.StatusCode);
@@ -112,6 +118,7 @@ public sealed class StowBadInputTests(StowBadInputTests.Fixture fixture) : IClas
                 "missing boundary" => ("dicomweb/studies", "multipart/related; type=\"application/dicom\"", Part("application/dicom", valid), HttpStatusCode.BadRequest, null),
                 "missing SOP Instance UID" => ("dicomweb/studies", Dicom, Part("application/dicom", File.ReadAllBytes(Path.Combine(_folder, "no-uid.dcm"))), HttpStatusCode.Conflict, 0xC000),
                 "study UID in the URL differs from the instance" => ("dicomweb/studies/1.2.826.0.1.3680043.8.498.1", Dicom, Part("application/dicom", valid), HttpStatusCode.Conflict, 0xA900),
+                "accepts only DICOM XML" => ("dicomweb/studies", Dicom, Part("application/dicom", valid), HttpStatusCode.NotAcceptable, null),
                 "oversized chunked body" => ("dicomweb/studies", Dicom, Part("application/dicom", new byte[MaxBody + 1024]), HttpStatusCode.RequestEntityTooLarge, null),
                 "oversized body" => ("dicomweb/studies", Dicom, Part("application/dicom", new byte[MaxBody + 1024]), HttpStatusCode.RequestEntityTooLarge, null),
                 "application/json request" => ("dicomweb/studies", "application/json", "{\"00080018\": garbage"u8.ToArray(), HttpStatusCode.UnsupportedMediaType, null),
