@@ -13,6 +13,8 @@ packages=(
   python3-pydicom python3-gdcm python3-numpy
   # DICOM peers: Orthanc (C-STORE/Q-R and DICOMweb peer), OpenSSL (TLS peer); bc for bench/run-network-benchmark.sh
   orthanc orthanc-dicomweb openssl bc
+  # Node for the npm DICOMweb client used as a test peer (tests/interop/dicomweb-client)
+  nodejs npm
   # the trainer (PyTorch from Debian)
   python3-torch python3-pil python3-pytest python3-onnx
 )
@@ -37,4 +39,10 @@ fi
 if ! command -v dotnet >/dev/null 2>&1; then
   echo "error: the .NET SDK 10 (dotnet) is not on PATH; install it from https://dotnet.microsoft.com/download" >&2
   exit 1
+fi
+
+# npm peers of the interop tests (pinned in their package.json)
+interop="$(cd "$(dirname "$0")/.." && pwd)/tests/interop/dicomweb-client"
+if [[ ! -d "$interop/node_modules/dicomweb-client" ]]; then
+  (cd "$interop" && npm install --no-audit --no-fund)
 fi
