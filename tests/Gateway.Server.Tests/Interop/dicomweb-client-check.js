@@ -12,8 +12,8 @@ const path = require('path');
 const { api } = require('dicomweb-client');
 
 const plan = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));
-const client = new api.DICOMwebClient({ url: plan.root });
-const singlepartClient = new api.DICOMwebClient({ url: plan.root, singlepart: 'bulkdata' });
+const client = new api.DICOMwebClient({ url: plan.root, verbose: false });
+const singlepartClient = new api.DICOMwebClient({ url: plan.root, singlepart: 'bulkdata', verbose: false });
 const results = {};
 
 function ids(step) {
@@ -98,7 +98,11 @@ async function run(step) {
     case 'bulkdata': {
       // The pixel data's BulkDataURI exactly as the server wrote it in the instance metadata.
       const metadata = parseJson(await client.retrieveInstanceMetadata(ids(step)));
-      const uri = metadata[0]['7FE00010'].BulkDataURI;
+      const pixelData = metadata[0]['7FE00010'] || metadata[0]['7fe00010'];
+      if (!pixelData || !pixelData.BulkDataURI) {
+        throw new Error('the instance metadata has no PixelData BulkDataURI: ' + JSON.stringify(pixelData));
+      }
+      const uri = pixelData.BulkDataURI;
       const chosen = step.singlepart ? singlepartClient : client;
       return { bulkDataURI: uri, files: writeParts(step.name, await chosen.retrieveBulkData({ BulkDataURI: uri })) };
     }
