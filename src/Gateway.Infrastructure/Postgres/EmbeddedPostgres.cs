@@ -64,10 +64,20 @@ public sealed partial class EmbeddedPostgres : IAsyncDisposable
             await RunPostgresToolAsync("initdb", ["-D", _dataDirectory, "-U", RunAsPostgres ? "postgres" : Environment.UserName, "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"], cancellationToken).ConfigureAwait(false);
         }
 
-        var options = $"-c listen_addresses='' -c unix_socket_directories='{_socketDirectory}' -c unix_socket_permissions=0700 -c max_connections=200 -c fsync=on";
-        await RunPostgresToolAsync("pg_ctl", ["-D", _dataDirectory, "-l", Path.Combine(_dataDirectory, "postgres.log"), "-w", "-t", "60", "-o", options, "start"], cancellationToken).ConfigureAwait(false);
+        if (await IsRunningAsync(cancellationToken).ConfigureAwait(false))
+        {
+            // A previous process died without stopping it (kill -9, power loss of the process only): its server is
+            // still consistent, so take it over instead of failing on the lock it holds.
+            Log.Adopted(_logger, _dataDirectory);
+        }
+        else
+        {
+            var options = $"-c listen_addresses='' -c unix_socket_directories='{_socketDirectory}' -c unix_socket_permissions=0700 -c max_connections=200 -c fsync=on";
+            await RunPostgresToolAsync("pg_ctl", ["-D", _dataDirectory, "-l", Path.Combine(_dataDirectory, "postgres.log"), "-w", "-t", "60", "-o", options, "start"], cancellationToken).ConfigureAwait(false);
+            Log.Started(_logger, _dataDirectory, _socketDirectory);
+        }
+
         _started = true;
-        Log.Started(_logger, _dataDirectory, _socketDirectory);
         await CreateDatabaseAsync(Database, cancellationToken).ConfigureAwait(false);
     }
 
@@ -122,6 +132,17 @@ public sealed partial class EmbeddedPostgres : IAsyncDisposable
             "PostgreSQL server binaries were not found under /usr/lib/postgresql (apt-get install postgresql), and GATEWAY_PG_BIN is not set; or pass --postgres to use an existing server.");
     }
 
+    /// <summary>Whether a server runs on the data folder (pg_ctl status: 0 running, 3 not running).</summary>
+    private async Task<bool> IsRunningAsync(CancellationToken cancellationToken)
+    {
+        var program = Path.Combine(_binaries, "pg_ctl");
+        string[] arguments = ["-D", _dataDirectory, "status"];
+        var exitCode = RunAsPostgres
+            ? await RunForExitCodeAsync("runuser", ["-u", "postgres", "--", program, .. arguments], cancellationToken).ConfigureAwait(false)
+            : await RunForExitCodeAsync(program, arguments, cancellationToken).ConfigureAwait(false);
+        return exitCode == 0;
+    }
+
     private Task RunPostgresToolAsync(string tool, IReadOnlyList<string> arguments, CancellationToken cancellationToken)
     {
         var program = Path.Combine(_binaries, tool);
@@ -130,7 +151,29 @@ public sealed partial class EmbeddedPostgres : IAsyncDisposable
             : RunAsync(program, arguments, cancellationToken);
     }
 
+    private static async Task<int> RunForExitCodeAsync(string program, IReadOnlyList<string> arguments, CancellationToken cancellationToken)
+    {
+        using var process = StartProcess(program, arguments);
+        var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
+        var error = process.StandardError.ReadToEndAsync(cancellationToken);
+        await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+        await Task.WhenAll(output, error).ConfigureAwait(false);
+        return process.ExitCode;
+    }
+
     private static async Task RunAsync(string program, IReadOnlyList<string> arguments, CancellationToken cancellationToken)
+    {
+        using var process = StartProcess(program, arguments);
+        var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
+        var error = process.StandardError.ReadToEndAsync(cancellationToken);
+        await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{Path.GetFileName(program)} {string.Join(' ', arguments)} failed ({process.ExitCode}): {(await error.ConfigureAwait(false)).Trim()} {(await output.ConfigureAwait(false)).Trim()}");
+        }
+    }
+
+    private static Process StartProcess(string program, IReadOnlyList<string> arguments)
     {
         var start = new ProcessStartInfo(program)
         {
@@ -144,14 +187,7 @@ public sealed partial class EmbeddedPostgres : IAsyncDisposable
             start.ArgumentList.Add(argument);
         }
 
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {program}.");
-        var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
-        var error = process.StandardError.ReadToEndAsync(cancellationToken);
-        await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{Path.GetFileName(program)} {string.Join(' ', arguments)} failed ({process.ExitCode}): {(await error.ConfigureAwait(false)).Trim()} {(await output.ConfigureAwait(false)).Trim()}");
-        }
+        return Process.Start(start) ?? throw new InvalidOperationException($"Could not start {program}.");
     }
 
     private static partial class Log
@@ -161,6 +197,9 @@ public sealed partial class EmbeddedPostgres : IAsyncDisposable
 
         [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Embedded PostgreSQL started ({Directory}, socket in {Socket})")]
         public static partial void Started(ILogger logger, string directory, string socket);
+
+        [LoggerMessage(EventId = 2003, Level = LogLevel.Warning, Message = "Embedded PostgreSQL in {Directory} was left running by a previous gateway process; taking it over")]
+        public static partial void Adopted(ILogger logger, string directory);
 
         [LoggerMessage(EventId = 2002, Level = LogLevel.Information, Message = "Embedded PostgreSQL in {Directory} stopped")]
         public static partial void Stopped(ILogger logger, string directory);

@@ -11,12 +11,14 @@ namespace Gateway.Server.Hosting;
 public sealed class DatabaseHost : IAsyncDisposable
 {
     private readonly EmbeddedPostgres? _embedded;
+    private readonly DataDirectoryLock _dataLock;
 
     public DatabaseHost(IOptions<GatewayOptions> options, ILoggerFactory loggerFactory)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(loggerFactory);
         var settings = options.Value;
+        _dataLock = DataDirectoryLock.Acquire(settings.DataDirectory);
         string connectionString;
         if (string.IsNullOrWhiteSpace(settings.Postgres))
         {
@@ -69,5 +71,7 @@ public sealed class DatabaseHost : IAsyncDisposable
         {
             await _embedded.DisposeAsync().ConfigureAwait(false);
         }
+
+        _dataLock.Dispose();
     }
 }
