@@ -1,4 +1,5 @@
 using System.Net.Http.Json;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace Gateway.Server.Tests.Interop;
@@ -65,7 +66,7 @@ internal sealed class OrthancServer : IAsyncDisposable
     /// <summary>POSTs JSON to Orthanc's REST API; a non-success status fails the test with Orthanc's answer and log.</summary>
     public async Task<JsonNode> PostAsync(string path, object body, CancellationToken cancellationToken)
     {
-        using var response = await Http.PostAsJsonAsync(new Uri(path, UriKind.Relative), body, cancellationToken);
+        using var response = await Http.PostAsJsonAsync(new Uri(path, UriKind.Relative), body, JsonSerializerOptions.Default, cancellationToken);
         var text = await response.Content.ReadAsStringAsync(cancellationToken);
         Assert.True(response.IsSuccessStatusCode, $"Orthanc POST /{path} answered {(int)response.StatusCode}: {text}\n{Tail(Output)}");
         return JsonNode.Parse(text.Length == 0 ? "{}" : text)!;
