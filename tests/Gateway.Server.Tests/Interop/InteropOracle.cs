@@ -53,4 +53,4 @@ internal sealed record FileFacts(
     int PixelDataLength);
 
 /// <summary>PIL's reading of an image file.</summary>
-internal sealed record ImageFacts(string Format, int Width, int Height, double StdDev);
+internal sealed record ImageFacts(string Format, int Width, int Height, double StdDev, double BrightFraction);

@@ -7,7 +7,8 @@ Usage:
                                             pixels, sha256 of each stored frame's bytes (fragments for encapsulated)}}
   interop_oracle.py pixels FILE...     -> {FILE: sha256 of the decoded pixel values (little endian, as stored)}
   interop_oracle.py image FILE [X0 Y0 X1 Y1]
-                                       -> {"format", "width", "height", "stddev" of the grey values in the box}
+                                       -> {"format", "width", "height", "stddev" of the grey values in the box,
+                                            "brightFraction": the share of its pixels brighter than 60 of 255}
 """
 import hashlib
 import json
@@ -62,8 +63,10 @@ def image(path, box):
     with Image.open(path) as picture:
         grey = picture.convert("L")
         region = grey.crop(tuple(box)) if box else grey
+        values = list(region.getdata())
         return {"format": picture.format, "width": picture.width, "height": picture.height,
-                "stddev": ImageStat.Stat(region).stddev[0]}
+                "stddev": ImageStat.Stat(region).stddev[0],
+                "brightFraction": sum(1 for value in values if value > 60) / max(len(values), 1)}
 
 
 def main():
