@@ -10,8 +10,9 @@ packages=(
   postgresql
   # independent oracles and peers for the tests
   dcmtk dicom3tools libgdcm-tools libopenjp2-tools libjpeg-turbo-progs openjph-tools
-  orthanc orthanc-dicomweb
   python3-pydicom python3-gdcm python3-numpy
+  # DICOM peers: Orthanc (C-STORE/Q-R and DICOMweb peer), OpenSSL (TLS peer); bc for bench/run-network-benchmark.sh
+  orthanc orthanc-dicomweb openssl bc
   # the trainer (PyTorch from Debian)
   python3-torch python3-pil python3-pytest python3-onnx
 )

@@ -13,6 +13,9 @@ namespace Gateway.Dicom.Query;
 /// of its values matches (C.2.2.3). An entity without the attribute, or with an empty value, matches only
 /// Universal Matching. Person names are compared whole, after removing empty trailing components and groups
 /// ("SMITH^JOHN^^" is "SMITH^JOHN"); see <see cref="DicomQueryMatchOptions.CaseInsensitivePersonNames"/>.
+/// A sequence key whose item keys are all universal asks only for the items' attributes: it matches every entity,
+/// also one without the sequence (C.2.2.2.6 would let such an entity fail, which turns a request for return keys
+/// into a filter).
 /// </remarks>
 public sealed class DicomQueryKey
 {

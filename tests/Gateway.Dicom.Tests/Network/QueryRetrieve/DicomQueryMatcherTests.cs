@@ -248,6 +248,19 @@ public class DicomQueryMatcherTests
     }
 
     [Fact]
+    public void A_sequence_key_whose_item_keys_are_all_universal_returns_the_items_with_those_attributes_only()
+    {
+        var identifier = WithSequence(new DicomDataset(), DicomTags.ProcedureCodeSequence, Dataset((DicomTags.CodeValue, DicomVR.SH, string.Empty)));
+        var record = WithSequence(new DicomDataset(), DicomTags.ProcedureCodeSequence,
+            Dataset((DicomTags.CodeValue, DicomVR.SH, "P0"), (DicomTags.CodeMeaning, DicomVR.LO, "zero")));
+        var matcher = new DicomQueryMatcher(identifier);
+        Assert.True(matcher.Matches(new DicomDataset()));
+        var item = Assert.Single(matcher.BuildResponse(record).GetSequence(DicomTags.ProcedureCodeSequence)!.Items);
+        Assert.Equal("P0", item.GetString(DicomTags.CodeValue));
+        Assert.Equal(1, item.Count);
+    }
+
+    [Fact]
     public void A_sequence_key_with_more_than_one_item_is_refused()
     {
         var identifier = WithSequence(new DicomDataset(), DicomTags.ProcedureCodeSequence,

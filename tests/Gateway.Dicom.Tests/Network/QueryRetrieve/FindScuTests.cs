@@ -119,6 +119,65 @@ public class FindScuTests(QueryRetrieveFixture fixture)
         Assert.Equal(expected, result.Responses.Select(response => $"{response["SOPInstanceUID"]}|{response["InstanceNumber"]}|{response["SOPClassUID"]}").Order(StringComparer.Ordinal));
     }
 
+    [Theory]
+    [InlineData("Modality", "?R", "20000101-")]
+    [InlineData("SeriesDescription", "*2.5*", "-19001231")]
+    [InlineData("SeriesDescription", "CHEST 1.25 M?", "19010101-19011231")]
+    public void Series_level_wild_cards_and_series_date_ranges_select_the_series_of_each_study(string keyword, string wildcard, string dateRange)
+    {
+        var studies = Instances.Select(instance => instance.StudyInstanceUID).Distinct().Order(StringComparer.Ordinal).ToList();
+        var actual = new List<string>();
+        foreach (var study in studies)
+        {
+            var result = DcmtkScu.Find(fixture.Archive, StudyRoot,
+                ["QueryRetrieveLevel=SERIES", "StudyInstanceUID=" + study, $"{keyword}={wildcard}", "SeriesDate=" + dateRange, "SeriesInstanceUID"]);
+            result.AssertFinalStatus(Success);
+            actual.AddRange(result.Responses.Select(response => response["SeriesInstanceUID"]));
+        }
+
+        // Wild cards on LO and CS are case sensitive; a series without a date matches no range.
+        var pattern = WildcardRegex(wildcard);
+        var (from, to) = DateBounds(dateRange);
+        var expected = Instances
+            .Where(instance => pattern.IsMatch(keyword == "Modality" ? instance.Modality : instance.SeriesDescription))
+            .Where(instance => instance.SeriesDate.Length == 8 && string.CompareOrdinal(instance.SeriesDate, from) >= 0 && string.CompareOrdinal(instance.SeriesDate, to) <= 0)
+            .Select(instance => instance.SeriesInstanceUID).Distinct().Order(StringComparer.Ordinal).ToList();
+        Assert.NotEmpty(expected);
+        Assert.True(expected.Count < Instances.Select(instance => instance.SeriesInstanceUID).Distinct().Count(), "the keys select every series");
+        Assert.Equal(expected, actual.Order(StringComparer.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("081102.900000-081103.100000", "N?RM")]
+    [InlineData("-081102.850000", "*")]
+    [InlineData("081103.050000-", "*OR*")]
+    [InlineData("081102.900000-081103.100000", "MOS*")]
+    public void Image_level_time_ranges_and_wild_cards_on_a_multi_valued_key_select_the_instances_of_the_series(string contentTimeRange, string imageType)
+    {
+        var series = Instances.First(instance => instance.StudyInstanceUID == MrStudy).SeriesInstanceUID;
+        var result = DcmtkScu.Find(fixture.Archive, StudyRoot,
+        [
+            "QueryRetrieveLevel=IMAGE", "StudyInstanceUID=" + MrStudy, "SeriesInstanceUID=" + series,
+            "ContentTime=" + contentTimeRange, "ImageType=" + imageType, "SOPInstanceUID",
+        ]);
+
+        // The MR series' content times and the bounds are all HHMMSS.FFFFFF, which compare as decimal numbers (bounds
+        // given to the microsecond, so no reading of a coarser bound as a whole period comes into it); a multi-valued
+        // attribute matches when any of its values does.
+        var bounds = contentTimeRange.Split('-');
+        var earliest = bounds[0].Length > 0 ? decimal.Parse(bounds[0], System.Globalization.CultureInfo.InvariantCulture) : decimal.MinValue;
+        var latest = bounds[1].Length > 0 ? decimal.Parse(bounds[1], System.Globalization.CultureInfo.InvariantCulture) : decimal.MaxValue;
+        var pattern = WildcardRegex(imageType);
+        var inSeries = Instances.Where(instance => instance.SeriesInstanceUID == series).ToList();
+        var expected = inSeries
+            .Where(instance => decimal.Parse(instance.ContentTime, System.Globalization.CultureInfo.InvariantCulture) is var time && time >= earliest && time <= latest)
+            .Where(instance => instance.ImageType.Split('\\').Any(pattern.IsMatch))
+            .Select(instance => instance.SOPInstanceUID).Order(StringComparer.Ordinal).ToList();
+        result.AssertFinalStatus(Success);
+        Assert.True(expected.Count < inSeries.Count, "the keys select every instance");
+        Assert.Equal(expected, result.Responses.Select(response => response["SOPInstanceUID"]).Order(StringComparer.Ordinal));
+    }
+
     [Fact]
     public void Patient_level_of_the_patient_root_model_returns_each_patient_with_names_in_their_character_sets_and_counts()
     {
@@ -168,6 +227,17 @@ public class FindScuTests(QueryRetrieveFixture fixture)
         Assert.Equal(stored.StudyInstanceUID, response.StudyInstanceUID);
         Assert.Equal("ISO_IR 100", response.SpecificCharacterSet);
         Assert.Equal("Buc^Jérôme", response.PatientName);
+    }
+
+    /// <summary>A DICOM wild card as a whole-value regular expression: "*" any run, "?" one character, case sensitive.</summary>
+    private static Regex WildcardRegex(string wildcard) =>
+        new("^" + Regex.Escape(wildcard).Replace(@"\*", ".*", StringComparison.Ordinal).Replace(@"\?", ".", StringComparison.Ordinal) + "$", RegexOptions.CultureInvariant);
+
+    /// <summary>The inclusive YYYYMMDD bounds of a DA range ("A-", "-B", "A-B").</summary>
+    private static (string From, string To) DateBounds(string range)
+    {
+        var parts = range.Split('-');
+        return (parts[0].Length > 0 ? parts[0] : "00000000", parts[1].Length > 0 ? parts[1] : "99991231");
     }
 
     private static string NameWithoutEmptyTail(string name) => name.TrimEnd('=', '^', ' ');

@@ -16,7 +16,11 @@ internal sealed record OracleInstance(
     string SOPInstanceUID,
     string SOPClassUID,
     string InstanceNumber,
-    string SpecificCharacterSet);
+    string SpecificCharacterSet,
+    string SeriesDate,
+    string SeriesDescription,
+    string ContentTime,
+    string ImageType);
 
 /// <summary>How one original instance arrived at a retrieve destination, as pydicom sees both (qr_oracle.py pixels).</summary>
 internal sealed record OracleArrival(

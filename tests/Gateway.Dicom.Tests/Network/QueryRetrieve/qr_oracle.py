@@ -16,6 +16,7 @@ import pydicom
 KEYS = [
     "PatientID", "PatientName", "StudyInstanceUID", "StudyDate", "SeriesInstanceUID", "SeriesNumber",
     "Modality", "SOPInstanceUID", "SOPClassUID", "InstanceNumber", "SpecificCharacterSet",
+    "SeriesDate", "SeriesDescription", "ContentTime", "ImageType",
 ]
 
 
