@@ -111,10 +111,19 @@ public enum IngestOutcome
 
     /// <summary>Not a valid instance: not DICOM, or missing an identifying UID.</summary>
     Invalid,
+
+    /// <summary>The instance belongs to another study than the one the request named (STOW-RS to /studies/{study}).</summary>
+    StudyMismatch,
+
+    /// <summary>The file's meta information names a transfer syntax this gateway does not know.</summary>
+    UnsupportedTransferSyntax,
 }
 
 /// <summary>What the ingest service answers: the outcome, the identity of the instance and a readable reason.</summary>
 public sealed record IngestResult(IngestOutcome Outcome, string? SopClassUid, string? SopInstanceUid, string? StudyInstanceUid, string Message)
 {
+    /// <summary>The instance's series, when its header could be read (for retrieve URLs).</summary>
+    public string? SeriesInstanceUid { get; init; }
+
     public bool Succeeded => Outcome is IngestOutcome.Stored or IngestOutcome.AlreadyStored;
 }

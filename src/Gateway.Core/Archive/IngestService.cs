@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Security.Cryptography;
 using Gateway.Core.Storage;
 using Gateway.Dicom;
@@ -12,19 +13,25 @@ namespace Gateway.Core.Archive;
 /// the original object is written durably, and one transaction makes the instance visible and enqueues its
 /// jobs. Only then is the sender answered. Duplicates are settled by content hash and the duplicate policy.
 /// </summary>
-public sealed partial class IngestService(IArchiveIndex index, IObjectStore objects, IngestOptions options, ILogger<IngestService> logger)
+public sealed partial class IngestService(IArchiveIndex index, IObjectStore objects, IngestOptions options, ILogger<IngestService> logger, IngestMetrics? metrics = null)
 {
+    private const string DimsePath = "dimse";
+    private const string StowPath = "stow";
+
     /// <summary>A data set received by C-STORE: its bytes in <paramref name="transferSyntax"/>, without a file meta group.</summary>
     public async Task<IngestResult> StoreDataSetAsync(
         Stream dataSet, string sopClassUid, string sopInstanceUid, DicomTransferSyntax transferSyntax, string? callingAE, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(dataSet);
         ArgumentNullException.ThrowIfNull(transferSyntax);
-        var spool = await Spool.FromDataSetAsync(options.SpoolDirectory, dataSet, sopClassUid, sopInstanceUid, transferSyntax, callingAE, cancellationToken).ConfigureAwait(false);
-        await using (spool.ConfigureAwait(false))
+        return await MeasureAsync(DimsePath, callingAE, async () =>
         {
-            return await StoreSpooledAsync(spool, sopInstanceUid, null, callingAE, cancellationToken).ConfigureAwait(false);
-        }
+            var spool = await Spool.FromDataSetAsync(options.SpoolDirectory, dataSet, sopClassUid, sopInstanceUid, transferSyntax, callingAE, cancellationToken).ConfigureAwait(false);
+            await using (spool.ConfigureAwait(false))
+            {
+                return (await StoreSpooledAsync(spool, sopInstanceUid, null, callingAE, cancellationToken).ConfigureAwait(false), spool.Length);
+            }
+        }).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -34,11 +41,14 @@ public sealed partial class IngestService(IArchiveIndex index, IObjectStore obje
     public async Task<IngestResult> StoreFileAsync(Stream file, string? expectedStudyInstanceUid, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(file);
-        var spool = await Spool.FromFileAsync(options.SpoolDirectory, file, cancellationToken).ConfigureAwait(false);
-        await using (spool.ConfigureAwait(false))
+        return await MeasureAsync(StowPath, null, async () =>
         {
-            return await StoreSpooledAsync(spool, null, expectedStudyInstanceUid, null, cancellationToken).ConfigureAwait(false);
-        }
+            var spool = await Spool.FromFileAsync(options.SpoolDirectory, file, cancellationToken).ConfigureAwait(false);
+            await using (spool.ConfigureAwait(false))
+            {
+                return (await StoreSpooledAsync(spool, null, expectedStudyInstanceUid, null, cancellationToken).ConfigureAwait(false), spool.Length);
+            }
+        }).ConfigureAwait(false);
     }
 
     /// <summary>Removes what a crash left: receiving rows and the objects they were writing; and the spool.</summary>
@@ -64,6 +74,47 @@ public sealed partial class IngestService(IArchiveIndex index, IObjectStore obje
         return abandoned.Count;
     }
 
+    /// <summary>Runs one store, then logs one line for it (stored or not) and counts it in the metrics.</summary>
+    private async Task<IngestResult> MeasureAsync(string path, string? callingAE, Func<Task<(IngestResult Result, long Bytes)>> store)
+    {
+        var started = Stopwatch.GetTimestamp();
+        IngestResult result;
+        long bytes;
+        try
+        {
+            (result, bytes) = await store().ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            metrics?.Record(path, "error", 0, Stopwatch.GetElapsedTime(started));
+            Log.Failed(logger, path, callingAE ?? "-", exception);
+            throw;
+        }
+
+        var elapsed = Stopwatch.GetElapsedTime(started);
+        var outcome = result.Outcome switch
+        {
+            IngestOutcome.Stored => "stored",
+            IngestOutcome.AlreadyStored => "already_stored",
+            IngestOutcome.Conflict => "conflict",
+            IngestOutcome.Busy => "busy",
+            IngestOutcome.StudyMismatch => "study_mismatch",
+            IngestOutcome.UnsupportedTransferSyntax => "unsupported_transfer_syntax",
+            _ => "invalid",
+        };
+        metrics?.Record(path, outcome, bytes, elapsed);
+        if (result.Succeeded)
+        {
+            Log.Stored(logger, result.SopInstanceUid ?? "-", outcome, path, callingAE ?? "-", bytes, elapsed.TotalMilliseconds);
+        }
+        else
+        {
+            Log.Refused(logger, result.SopInstanceUid ?? "-", outcome, path, callingAE ?? "-", bytes, elapsed.TotalMilliseconds, result.Message);
+        }
+
+        return result;
+    }
+
     private async Task<IngestResult> StoreSpooledAsync(Spool spool, string? announcedSopInstanceUid, string? expectedStudyInstanceUid, string? callingAE, CancellationToken cancellationToken)
     {
         DicomFile header;
@@ -78,6 +129,11 @@ public sealed partial class IngestService(IArchiveIndex index, IObjectStore obje
             return new IngestResult(IngestOutcome.Invalid, null, announcedSopInstanceUid, null, exception.Message);
         }
 
+        if (!header.TransferSyntax.IsKnown)
+        {
+            return Invalid(attributes, $"Transfer syntax {header.TransferSyntax.Uid} is not supported.") with { Outcome = IngestOutcome.UnsupportedTransferSyntax };
+        }
+
         if (announcedSopInstanceUid is not null && announcedSopInstanceUid != attributes.SopInstanceUid)
         {
             return Invalid(attributes, $"The data set's SOP Instance UID {attributes.SopInstanceUid} differs from the one the command announced ({announcedSopInstanceUid}).");
@@ -85,7 +141,7 @@ public sealed partial class IngestService(IArchiveIndex index, IObjectStore obje
 
         if (expectedStudyInstanceUid is not null && expectedStudyInstanceUid != attributes.StudyInstanceUid)
         {
-            return Invalid(attributes, $"The instance belongs to study {attributes.StudyInstanceUid}, not to {expectedStudyInstanceUid} named in the request.");
+            return Invalid(attributes, $"The instance belongs to study {attributes.StudyInstanceUid}, not to {expectedStudyInstanceUid} named in the request.") with { Outcome = IngestOutcome.StudyMismatch };
         }
 
         var instance = new NewInstance(
@@ -116,8 +172,7 @@ public sealed partial class IngestService(IArchiveIndex index, IObjectStore obje
             throw;
         }
 
-        Log.Stored(logger, attributes.SopInstanceUid, attributes.StudyInstanceUid, spool.Length);
-        return new IngestResult(IngestOutcome.Stored, attributes.SopClassUid, attributes.SopInstanceUid, attributes.StudyInstanceUid, "Stored.");
+        return new IngestResult(IngestOutcome.Stored, attributes.SopClassUid, attributes.SopInstanceUid, attributes.StudyInstanceUid, "Stored.") { SeriesInstanceUid = attributes.SeriesInstanceUid };
     }
 
     private async Task<IngestResult> SettleDuplicateAsync(ExistingInstance existing, NewInstance instance, Spool spool, CancellationToken cancellationToken)
@@ -130,13 +185,11 @@ public sealed partial class IngestService(IArchiveIndex index, IObjectStore obje
 
         if (existing.ContentSha256 == instance.ContentSha256)
         {
-            Log.AlreadyStored(logger, attributes.SopInstanceUid);
-            return new IngestResult(IngestOutcome.AlreadyStored, attributes.SopClassUid, attributes.SopInstanceUid, attributes.StudyInstanceUid, "The identical instance is stored already.");
+            return new IngestResult(IngestOutcome.AlreadyStored, attributes.SopClassUid, attributes.SopInstanceUid, attributes.StudyInstanceUid, "The identical instance is stored already.") { SeriesInstanceUid = attributes.SeriesInstanceUid };
         }
 
         if (options.DuplicatePolicy == DuplicatePolicy.Reject)
         {
-            Log.Conflict(logger, attributes.SopInstanceUid);
             return new IngestResult(IngestOutcome.Conflict, attributes.SopClassUid, attributes.SopInstanceUid, attributes.StudyInstanceUid, "A different instance with this SOP Instance UID is stored already.");
         }
 
@@ -159,7 +212,7 @@ public sealed partial class IngestService(IArchiveIndex index, IObjectStore obje
         }
 
         Log.Replaced(logger, attributes.SopInstanceUid);
-        return new IngestResult(IngestOutcome.Stored, attributes.SopClassUid, attributes.SopInstanceUid, attributes.StudyInstanceUid, "Stored, replacing the earlier instance with this SOP Instance UID.");
+        return new IngestResult(IngestOutcome.Stored, attributes.SopClassUid, attributes.SopInstanceUid, attributes.StudyInstanceUid, "Stored, replacing the earlier instance with this SOP Instance UID.") { SeriesInstanceUid = attributes.SeriesInstanceUid };
     }
 
     private async Task<StoredObject> PutAsync(string key, Spool spool, CancellationToken cancellationToken)
@@ -188,18 +241,18 @@ public sealed partial class IngestService(IArchiveIndex index, IObjectStore obje
     }
 
     private static IngestResult Invalid(InstanceAttributes attributes, string message) =>
-        new(IngestOutcome.Invalid, attributes.SopClassUid, attributes.SopInstanceUid, attributes.StudyInstanceUid, message);
+        new(IngestOutcome.Invalid, attributes.SopClassUid, attributes.SopInstanceUid, attributes.StudyInstanceUid, message) { SeriesInstanceUid = attributes.SeriesInstanceUid };
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 1000, Level = LogLevel.Information, Message = "Stored {SopInstanceUid} of study {StudyInstanceUid} ({Bytes} bytes)")]
-        public static partial void Stored(ILogger logger, string sopInstanceUid, string studyInstanceUid, long bytes);
+        [LoggerMessage(EventId = 1000, Level = LogLevel.Information, Message = "Ingest {SopInstanceUid} {Outcome} via {Path} from {CallingAE}: {Bytes} bytes in {ElapsedMs:F1} ms")]
+        public static partial void Stored(ILogger logger, string sopInstanceUid, string outcome, string path, string callingAE, long bytes, double elapsedMs);
 
-        [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "{SopInstanceUid} is stored already with identical content")]
-        public static partial void AlreadyStored(ILogger logger, string sopInstanceUid);
+        [LoggerMessage(EventId = 1005, Level = LogLevel.Warning, Message = "Ingest {SopInstanceUid} {Outcome} via {Path} from {CallingAE}: {Bytes} bytes in {ElapsedMs:F1} ms: {Reason}")]
+        public static partial void Refused(ILogger logger, string sopInstanceUid, string outcome, string path, string callingAE, long bytes, double elapsedMs, string reason);
 
-        [LoggerMessage(EventId = 1002, Level = LogLevel.Warning, Message = "Refused {SopInstanceUid}: a different instance with this UID is stored")]
-        public static partial void Conflict(ILogger logger, string sopInstanceUid);
+        [LoggerMessage(EventId = 1006, Level = LogLevel.Error, Message = "Ingest via {Path} from {CallingAE} failed")]
+        public static partial void Failed(ILogger logger, string path, string callingAE, Exception exception);
 
         [LoggerMessage(EventId = 1003, Level = LogLevel.Warning, Message = "Replaced {SopInstanceUid} with a different instance (duplicate policy Replace)")]
         public static partial void Replaced(ILogger logger, string sopInstanceUid);

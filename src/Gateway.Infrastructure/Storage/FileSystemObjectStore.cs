@@ -84,11 +84,35 @@ public sealed class FileSystemObjectStore : IObjectStore
 
     public Task DeleteAsync(string key, CancellationToken cancellationToken)
     {
-        File.Delete(PathOf(key));
+        try
+        {
+            File.Delete(PathOf(key));
+        }
+        catch (DirectoryNotFoundException)
+        {
+            // Its folder was never created (a crash before the rename): the object does not exist.
+        }
+
         return Task.CompletedTask;
     }
 
     public Task<bool> ExistsAsync(string key, CancellationToken cancellationToken) => Task.FromResult(File.Exists(PathOf(key)));
+
+    /// <summary>
+    /// Deletes the temporary files of puts that never finished (a crash); returns how many. Only safe while no put
+    /// runs: at start-up, before the listeners open.
+    /// </summary>
+    public int DeleteTemporaryFiles()
+    {
+        var deleted = 0;
+        foreach (var file in Directory.EnumerateFiles(Path.Combine(_root, TemporaryFolder)))
+        {
+            File.Delete(file);
+            deleted++;
+        }
+
+        return deleted;
+    }
 
     /// <summary>Keys of every object (for the orphan sweep), without the temporary folder.</summary>
     public IEnumerable<string> EnumerateKeys() =>

@@ -1,5 +1,7 @@
 using System.Net;
 using Gateway.Core.Archive;
+using Gateway.Core.Query;
+using Gateway.Core.Storage;
 using Gateway.Dicom.Network;
 using Gateway.Server.Hosting;
 using Microsoft.Extensions.Options;
@@ -7,7 +9,13 @@ using Microsoft.Extensions.Options;
 namespace Gateway.Server.Dimse;
 
 /// <summary>Runs the DICOM server (port 11112, AE GATEWAY by default) for as long as the gateway runs.</summary>
-public sealed class DicomListener(IOptions<GatewayOptions> options, IngestService ingest, ILogger<DicomServer> logger) : IHostedService, IAsyncDisposable
+public sealed class DicomListener(
+    IOptions<GatewayOptions> options,
+    IngestService ingest,
+    ArchiveQueryService queries,
+    IArchiveReader archive,
+    IObjectStore objects,
+    ILogger<DicomServer> logger) : IHostedService, IAsyncDisposable
 {
     private DicomServer? _server;
 
@@ -16,15 +24,16 @@ public sealed class DicomListener(IOptions<GatewayOptions> options, IngestServic
     public Task StartAsync(CancellationToken cancellationToken)
     {
         var settings = options.Value;
+        var peers = PeerList.Parse(settings.Peers);
         var serverOptions = new DicomServerOptions
         {
             AETitle = settings.AETitle,
             Port = settings.DicomPort,
             BindAddress = IPAddress.Parse(settings.DicomBindAddress),
-            KnownPeers = PeerList.Parse(settings.Peers),
+            KnownPeers = peers,
             RestrictCallingAETitles = settings.RestrictCallingAETitles,
         };
-        _server = new DicomServer(serverOptions, _ => new GatewayDicomProvider(ingest), logger);
+        _server = new DicomServer(serverOptions, _ => new GatewayDicomProvider(ingest, queries, archive, objects, peers), logger);
         _server.Start();
         return Task.CompletedTask;
     }

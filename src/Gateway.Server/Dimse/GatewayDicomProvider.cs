@@ -1,29 +1,57 @@
 using System.Runtime.CompilerServices;
 using Gateway.Core.Archive;
+using Gateway.Core.Query;
+using Gateway.Core.Storage;
 using Gateway.Dicom;
 using Gateway.Dicom.Network;
+using Gateway.Dicom.Query;
 
 namespace Gateway.Server.Dimse;
 
 /// <summary>
-/// The gateway as a DICOM node, for one association: C-ECHO, and C-STORE into the archive (the sender is told
-/// Success only once the instance is durable and indexed).
+/// The gateway as a DICOM node, for one association: C-ECHO; C-STORE into the archive (the sender is told Success
+/// only once the instance is durable and indexed); C-FIND in the Patient Root and Study Root models by the
+/// hierarchical method, through the same query layer as QIDO-RS; C-MOVE to the configured peers and C-GET, reading
+/// the instances from the object store.
 /// </summary>
-public sealed class GatewayDicomProvider(IngestService ingest) : IDicomServiceProvider
+public sealed class GatewayDicomProvider(
+    IngestService ingest,
+    ArchiveQueryService queries,
+    IArchiveReader archive,
+    IObjectStore objects,
+    IReadOnlyList<DicomPeer> moveDestinations) : IDicomServiceProvider
 {
     private const string StorageRoot = "1.2.840.10008.5.1.4.1.1.";
+
+    private static readonly HashSet<string> QueryRetrieveSopClasses =
+    [
+        DicomUids.PatientRootQueryRetrieveInformationModelFind,
+        DicomUids.PatientRootQueryRetrieveInformationModelMove,
+        DicomUids.PatientRootQueryRetrieveInformationModelGet,
+        DicomUids.StudyRootQueryRetrieveInformationModelFind,
+        DicomUids.StudyRootQueryRetrieveInformationModelMove,
+        DicomUids.StudyRootQueryRetrieveInformationModelGet,
+    ];
 
     public bool SupportsAbstractSyntax(string sopClassUid)
     {
         ArgumentNullException.ThrowIfNull(sopClassUid);
-        return sopClassUid == DicomUids.Verification || sopClassUid.StartsWith(StorageRoot, StringComparison.Ordinal);
+        return sopClassUid == DicomUids.Verification
+            || sopClassUid.StartsWith(StorageRoot, StringComparison.Ordinal)
+            || QueryRetrieveSopClasses.Contains(sopClassUid);
     }
 
-    /// <summary>The sender's first choice among the syntaxes this gateway can read: instances are archived as sent.</summary>
+    /// <summary>
+    /// Query/retrieve identifiers in explicit or implicit VR little endian; for storage the sender's first choice
+    /// among the syntaxes this gateway can read, as instances are archived as sent.
+    /// </summary>
     public string? ChooseTransferSyntax(string sopClassUid, IReadOnlyList<string> proposed)
     {
+        ArgumentNullException.ThrowIfNull(sopClassUid);
         ArgumentNullException.ThrowIfNull(proposed);
-        return proposed.FirstOrDefault(uid => DicomTransferSyntax.TryGetKnown(uid, out _));
+        return QueryRetrieveSopClasses.Contains(sopClassUid)
+            ? proposed.FirstOrDefault(uid => uid == DicomTransferSyntax.ExplicitVRLittleEndian.Uid || uid == DicomTransferSyntax.ImplicitVRLittleEndian.Uid)
+            : proposed.FirstOrDefault(uid => DicomTransferSyntax.TryGetKnown(uid, out _));
     }
 
     public async Task<StoreResult> StoreAsync(StoreRequest request, Stream dataSet, CancellationToken cancellationToken)
@@ -41,14 +69,48 @@ public sealed class GatewayDicomProvider(IngestService ingest) : IDicomServicePr
 
     public async IAsyncEnumerable<DicomDataset> FindAsync(FindRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await Task.CompletedTask.ConfigureAwait(false);
-        yield break;
+        ArgumentNullException.ThrowIfNull(request);
+        var level = DicomQueryLevels.Parse(request.Level, request.Model);
+        var matcher = new DimseQuery(request.Model, level, request.Identifier).Matcher;
+        var records = await queries.FindAsync(level, matcher, 0, null, cancellationToken).ConfigureAwait(false);
+        foreach (var record in records)
+        {
+            yield return matcher.BuildResponse(record);
+        }
     }
 
-    public Task<IReadOnlyList<IRetrievableInstance>> RetrieveAsync(RetrieveRequest request, CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<IRetrievableInstance>>([]);
+    /// <summary>
+    /// The instances whose unique key at the identifier's level is one of the values given, within the entities the
+    /// unique keys of the levels above name where given (PS3.4 C.4.2.2.1, C.4.3.2.1).
+    /// </summary>
+    public async Task<IReadOnlyList<IRetrievableInstance>> RetrieveAsync(RetrieveRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var level = DicomQueryLevels.Parse(request.Level, request.Model);
+        var searchLevel = level == DicomQueryLevel.Patient ? DicomQueryLevel.Study : level;
+        var matcher = new DicomQueryMatcher(DimseQuery.RetrieveKeys(request.Model, level, request.Identifier));
+        var records = await queries.FindAsync(searchLevel, matcher, 0, null, cancellationToken).ConfigureAwait(false);
+        var selected = new List<IRetrievableInstance>();
+        foreach (var record in records)
+        {
+            var scope = new RetrieveScope(
+                record.GetString(DicomTags.StudyInstanceUID)!,
+                searchLevel >= DicomQueryLevel.Series ? record.GetString(DicomTags.SeriesInstanceUID) : null,
+                searchLevel == DicomQueryLevel.Image ? record.GetString(DicomTags.SOPInstanceUID) : null);
+            var located = await archive.LocateAsync(scope, cancellationToken).ConfigureAwait(false);
+            selected.AddRange(located.Select(instance => new ArchiveRetrievableInstance(instance, objects)));
+        }
 
-    public DicomPeer? ResolveMoveDestination(string aeTitle) => null;
+        return selected;
+    }
+
+    /// <summary>The configured peer with this AE title (trailing spaces are not significant), or null (A801).</summary>
+    public DicomPeer? ResolveMoveDestination(string aeTitle)
+    {
+        ArgumentNullException.ThrowIfNull(aeTitle);
+        var wanted = aeTitle.Trim();
+        return moveDestinations.FirstOrDefault(peer => string.Equals(peer.AETitle.Trim(), wanted, StringComparison.Ordinal));
+    }
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 }

@@ -1,3 +1,9 @@
+using Gateway.Server.Admin;
+using Gateway.Server.DicomWeb.Qido;
+using Gateway.Server.DicomWeb.Retrieve;
+using Gateway.Server.DicomWeb.Stow;
+using Gateway.Server.DicomWeb.WadoUri;
+
 namespace Gateway.Server.Hosting;
 
 /// <summary>Builds the gateway's web host: configuration (appsettings, GATEWAY__* variables, flags), services, endpoints.</summary>
@@ -30,6 +36,12 @@ public static class GatewayHost
 
         var app = builder.Build();
         app.MapHealth();
+        app.MapWadoRs();
+        app.MapWadoUri();
+        app.MapQido();
+        app.MapStow();
+        app.MapStats();
+        app.MapMetrics();
         return app;
     }
 }

@@ -42,6 +42,30 @@ public sealed class GatewayOptions
     /// <summary>This node's name in a multi-node deployment (defaults to the machine name).</summary>
     public string NodeName { get; set; } = Environment.MachineName;
 
+    /// <summary>Queue workers in this process (0: this node only receives and serves).</summary>
+    [Range(0, 256)]
+    public int JobWorkers { get; set; } = 2;
+
+    /// <summary>Attempts of a job before it is marked failed.</summary>
+    [Range(1, 1000)]
+    public int JobMaxAttempts { get; set; } = 5;
+
+    /// <summary>Delay before a job's first retry, doubled for each further one.</summary>
+    [Range(0.001, 86400)]
+    public double JobRetryBaseSeconds { get; set; } = 10;
+
+    /// <summary>How often idle workers look for due jobs without a NOTIFY.</summary>
+    [Range(0.01, 3600)]
+    public double JobPollSeconds { get; set; } = 5;
+
+    /// <summary>A job running longer than this is taken to belong to a dead worker and re-queued.</summary>
+    [Range(0.01, 10080)]
+    public double JobStaleMinutes { get; set; } = 15;
+
+    /// <summary>The largest STOW-RS request body accepted (413 beyond).</summary>
+    [Range(1, long.MaxValue)]
+    public long StowMaxBodyBytes { get; set; } = 4L << 30;
+
     public string ObjectsDirectory => Path.Combine(DataDirectory, "objects");
 
     public string SpoolDirectory => Path.Combine(DataDirectory, "spool");

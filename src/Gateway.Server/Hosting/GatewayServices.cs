@@ -1,8 +1,12 @@
 using Gateway.Core.Archive;
+using Gateway.Core.Query;
 using Gateway.Core.Storage;
 using Gateway.Infrastructure.Postgres;
+using Gateway.Infrastructure.Postgres.Query;
 using Gateway.Infrastructure.Storage;
+using Gateway.Server.DicomWeb.Retrieve;
 using Gateway.Server.Dimse;
+using Gateway.Server.Jobs;
 using Microsoft.Extensions.Options;
 
 namespace Gateway.Server.Hosting;
@@ -26,8 +30,19 @@ public static class GatewayServices
         });
         services.AddSingleton<IngestService>();
 
+        // WADO-RS and WADO-URI.
+        services.AddSingleton<ArchiveInstances>();
+
+        // Searches (QIDO-RS and C-FIND) and retrieval over DIMSE.
+        services.AddSingleton<IArchiveQueryStore>(provider => new PostgresArchiveQueryStore(provider.GetRequiredService<DatabaseHost>().DataSource));
+        services.AddSingleton<ArchiveQueryService>();
+
         // Hosted services start in this order and stop in the reverse one: the archive before the listeners.
         services.AddHostedService<ArchiveStartup>();
+
+        // Ingest operations: STOW-RS, the work queue and its workers, the start-up orphan sweep, statistics, metrics.
+        services.AddGatewayIngestOperations();
+
         services.AddSingleton<DicomListener>();
         services.AddHostedService(provider => provider.GetRequiredService<DicomListener>());
         return services;

@@ -1,0 +1,14 @@
+namespace Gateway.Core.Jobs;
+
+/// <summary>
+/// Does the work of one job kind ("verify" here; the compression issue adds more). A handler may run twice for the
+/// same job (the queue is at-least-once), so every step must be idempotent. Throwing schedules a retry with
+/// backoff; throwing <see cref="PermanentJobFailureException"/> fails the job at once.
+/// </summary>
+public interface IJobHandler
+{
+    /// <summary>The job kind this handler runs, as written in the jobs table.</summary>
+    string Kind { get; }
+
+    Task HandleAsync(QueuedJob job, CancellationToken cancellationToken);
+}

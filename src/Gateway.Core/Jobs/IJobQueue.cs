@@ -1,0 +1,27 @@
+namespace Gateway.Core.Jobs;
+
+/// <summary>
+/// The work queue (PostgreSQL's jobs table): jobs are enqueued in the transaction that makes their instance
+/// visible, claimed one at a time by workers without two workers ever taking the same job, and finished as done,
+/// retried later, or failed.
+/// </summary>
+public interface IJobQueue
+{
+    /// <summary>Claims the oldest due job of one of <paramref name="kinds"/> for <paramref name="workerId"/>; null when none is due.</summary>
+    Task<QueuedJob?> ClaimAsync(string workerId, IReadOnlyCollection<string> kinds, CancellationToken cancellationToken);
+
+    Task CompleteAsync(long jobId, CancellationToken cancellationToken);
+
+    /// <summary>Puts a claimed job back in the queue, due at <paramref name="runAfter"/>, recording the <paramref name="reason"/> it did not finish.</summary>
+    Task RetryAsync(long jobId, DateTimeOffset runAfter, string reason, CancellationToken cancellationToken);
+
+    /// <summary>Marks a claimed job failed for good.</summary>
+    Task FailAsync(long jobId, string reason, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Re-queues running jobs whose worker is gone: those claimed longer than <paramref name="claimedLongerThan"/>
+    /// ago, and those claimed by workers whose id starts with <paramref name="deadWorkerPrefix"/> (this node's
+    /// workers from before a restart). Returns how many.
+    /// </summary>
+    Task<int> RequeueAbandonedAsync(TimeSpan claimedLongerThan, string? deadWorkerPrefix, CancellationToken cancellationToken);
+}

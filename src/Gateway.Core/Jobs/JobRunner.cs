@@ -1,0 +1,136 @@
+using Microsoft.Extensions.Logging;
+
+namespace Gateway.Core.Jobs;
+
+/// <summary>
+/// Runs claimed jobs with the handler registered for their kind and settles them in the queue: done; a retry due
+/// after an exponential backoff; or failed, once the attempts are used up or the handler says no retry can help.
+/// </summary>
+public sealed partial class JobRunner
+{
+    private readonly IJobQueue _queue;
+    private readonly Dictionary<string, IJobHandler> _handlers;
+    private readonly JobOptions _options;
+    private readonly JobMetrics? _metrics;
+    private readonly ILogger<JobRunner> _logger;
+    private readonly TimeProvider _time;
+
+    public JobRunner(IJobQueue queue, IEnumerable<IJobHandler> handlers, JobOptions options, ILogger<JobRunner> logger, JobMetrics? metrics = null, TimeProvider? time = null)
+    {
+        ArgumentNullException.ThrowIfNull(handlers);
+        _queue = queue;
+        _handlers = handlers.ToDictionary(handler => handler.Kind, StringComparer.Ordinal);
+        _options = options;
+        _logger = logger;
+        _metrics = metrics;
+        _time = time ?? TimeProvider.System;
+    }
+
+    /// <summary>The kinds this runner has handlers for (a worker claims only these).</summary>
+    public IReadOnlyCollection<string> Kinds => _handlers.Keys;
+
+    /// <summary>Claims and runs one due job; false when none was due.</summary>
+    public async Task<bool> RunNextAsync(string workerId, CancellationToken cancellationToken)
+    {
+        var job = await _queue.ClaimAsync(workerId, Kinds, cancellationToken).ConfigureAwait(false);
+        if (job is null)
+        {
+            return false;
+        }
+
+        await RunAsync(job, cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>Claims and runs jobs until none is due, then waits for a NOTIFY or the poll interval; until stopped.</summary>
+    public async Task RunWorkerAsync(string workerId, JobSignal signal, CancellationToken stoppingToken)
+    {
+        ArgumentNullException.ThrowIfNull(signal);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                var pulse = signal.NextPulse;
+                if (!await RunNextAsync(workerId, stoppingToken).ConfigureAwait(false))
+                {
+                    await JobSignal.WaitAsync(pulse, _options.PollInterval, stoppingToken).ConfigureAwait(false);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception exception) when (exception is not OutOfMemoryException)
+            {
+                // The queue itself failed (PostgreSQL down): wait a poll interval and try again.
+                Log.QueueUnavailable(_logger, workerId, exception);
+                await Task.Delay(_options.PollInterval, _time, stoppingToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task RunAsync(QueuedJob job, CancellationToken cancellationToken)
+    {
+        if (!_handlers.TryGetValue(job.Kind, out var handler))
+        {
+            await _queue.FailAsync(job.Id, $"No handler for job kind '{job.Kind}'.", CancellationToken.None).ConfigureAwait(false);
+            return;
+        }
+
+        try
+        {
+            await handler.HandleAsync(job, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Shutting down: hand the job back at once, without counting the attempt against it.
+            await _queue.RetryAsync(job.Id, _time.GetUtcNow(), "Interrupted by shutdown.", CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
+        catch (PermanentJobFailureException exception)
+        {
+            Log.Failed(_logger, job.Kind, job.Id, job.InstanceId, job.Attempt, exception.Message);
+            await _queue.FailAsync(job.Id, exception.Message, CancellationToken.None).ConfigureAwait(false);
+            _metrics?.Record(job.Kind, "failed");
+            return;
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            var error = $"{exception.GetType().Name}: {exception.Message}";
+            if (job.Attempt >= _options.MaxAttempts)
+            {
+                Log.Failed(_logger, job.Kind, job.Id, job.InstanceId, job.Attempt, error);
+                await _queue.FailAsync(job.Id, error, CancellationToken.None).ConfigureAwait(false);
+                _metrics?.Record(job.Kind, "failed");
+            }
+            else
+            {
+                var delay = _options.RetryDelay(job.Attempt);
+                Log.Retrying(_logger, job.Kind, job.Id, job.Attempt, delay.TotalSeconds, error);
+                await _queue.RetryAsync(job.Id, _time.GetUtcNow() + delay, error, CancellationToken.None).ConfigureAwait(false);
+                _metrics?.Record(job.Kind, "retry");
+            }
+
+            return;
+        }
+
+        await _queue.CompleteAsync(job.Id, CancellationToken.None).ConfigureAwait(false);
+        _metrics?.Record(job.Kind, "done");
+        Log.Done(_logger, job.Kind, job.Id, job.InstanceId);
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 2000, Level = LogLevel.Debug, Message = "Job {Kind} {JobId} of instance {InstanceId} done")]
+        public static partial void Done(ILogger logger, string kind, long jobId, long? instanceId);
+
+        [LoggerMessage(EventId = 2001, Level = LogLevel.Warning, Message = "Job {Kind} {JobId} attempt {Attempt} failed, retrying in {DelaySeconds:F0} s: {Error}")]
+        public static partial void Retrying(ILogger logger, string kind, long jobId, int attempt, double delaySeconds, string error);
+
+        [LoggerMessage(EventId = 2002, Level = LogLevel.Error, Message = "Job {Kind} {JobId} of instance {InstanceId} FAILED after attempt {Attempt}: {Error}")]
+        public static partial void Failed(ILogger logger, string kind, long jobId, long? instanceId, int attempt, string error);
+
+        [LoggerMessage(EventId = 2003, Level = LogLevel.Warning, Message = "Worker {WorkerId} cannot reach the job queue")]
+        public static partial void QueueUnavailable(ILogger logger, string workerId, Exception exception);
+    }
+}

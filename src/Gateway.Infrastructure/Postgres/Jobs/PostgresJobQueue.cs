@@ -1,0 +1,90 @@
+using Gateway.Core.Jobs;
+using Npgsql;
+
+namespace Gateway.Infrastructure.Postgres.Jobs;
+
+/// <summary>
+/// The work queue on the jobs table (migrations/0001_archive.sql). A claim takes the oldest due row with
+/// FOR UPDATE SKIP LOCKED inside one UPDATE, so concurrent workers on any node never take the same job and never
+/// wait for each other.
+/// </summary>
+public sealed class PostgresJobQueue(NpgsqlDataSource dataSource) : IJobQueue
+{
+    public async Task<QueuedJob?> ClaimAsync(string workerId, IReadOnlyCollection<string> kinds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(kinds);
+        await using var command = dataSource.CreateCommand(
+            """
+            update jobs set state = 'running', attempts = attempts + 1, locked_by = @worker, locked_at = now()
+            where id = (
+                select id from jobs
+                where state = 'queued' and run_after <= now() and kind = any(@kinds)
+                order by run_after, id
+                for update skip locked
+                limit 1)
+            returning id, kind, instance_fk, attempts
+            """);
+        command.Parameters.AddWithValue("worker", workerId);
+        command.Parameters.AddWithValue("kinds", kinds.ToArray());
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            return null;
+        }
+
+        return new QueuedJob(reader.GetInt64(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetInt64(2), reader.GetInt32(3));
+    }
+
+    public Task CompleteAsync(long jobId, CancellationToken cancellationToken) =>
+        ExecuteAsync(
+            "update jobs set state = 'done', finished_at = now(), locked_by = null, locked_at = null, last_error = null where id = @id and state = 'running'",
+            cancellationToken,
+            ("id", jobId));
+
+    public Task RetryAsync(long jobId, DateTimeOffset runAfter, string reason, CancellationToken cancellationToken) =>
+        ExecuteAsync(
+            "update jobs set state = 'queued', run_after = @after, last_error = @error, locked_by = null, locked_at = null where id = @id and state = 'running'",
+            cancellationToken,
+            ("id", jobId),
+            ("after", runAfter.UtcDateTime),
+            ("error", reason));
+
+    public Task FailAsync(long jobId, string reason, CancellationToken cancellationToken) =>
+        ExecuteAsync(
+            "update jobs set state = 'failed', finished_at = now(), last_error = @error, locked_by = null, locked_at = null where id = @id and state = 'running'",
+            cancellationToken,
+            ("id", jobId),
+            ("error", reason));
+
+    public async Task<int> RequeueAbandonedAsync(TimeSpan claimedLongerThan, string? deadWorkerPrefix, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(
+            """
+            update jobs set state = 'queued', run_after = now(), locked_by = null, locked_at = null,
+                last_error = 'Re-queued: the worker that claimed it (' || coalesce(locked_by, '?') || ') stopped.'
+            where state = 'running'
+              and (locked_at < now() - @stale or (@prefix::text is not null and starts_with(locked_by, @prefix::text)))
+            """);
+        command.Parameters.AddWithValue("stale", claimedLongerThan);
+        command.Parameters.AddWithValue("prefix", (object?)deadWorkerPrefix ?? DBNull.Value);
+        var requeued = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        if (requeued > 0)
+        {
+            await using var notify = dataSource.CreateCommand($"notify {PostgresArchiveIndex.JobsChannel}");
+            await notify.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return requeued;
+    }
+
+    private async Task ExecuteAsync(string sql, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
+    {
+        await using var command = dataSource.CreateCommand(sql);
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,62 @@
+using Gateway.Core.Statistics;
+using Npgsql;
+
+namespace Gateway.Server.Admin;
+
+/// <summary>
+/// GET /api/stats (DESIGN.md "Interfaces"): instance count, original bytes, stored bytes and ratio, the same per
+/// modality and per storage kind, and the queue depth by state (and by kind and state). 503 while PostgreSQL does
+/// not answer.
+/// </summary>
+public static class StatsEndpoints
+{
+    private static readonly string[] States = ["queued", "running", "done", "failed"];
+
+    public static IEndpointRouteBuilder MapStats(this IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        endpoints.MapGet("/api/stats", async (IArchiveStatistics statistics, CancellationToken cancellationToken) =>
+        {
+            ArchiveStatistics current;
+            try
+            {
+                current = await statistics.ReadAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception exception) when (exception is NpgsqlException or TimeoutException)
+            {
+                return Results.Problem("PostgreSQL does not answer.", statusCode: StatusCodes.Status503ServiceUnavailable);
+            }
+
+            return Results.Json(new
+            {
+                instances = current.Totals.Instances,
+                originalBytes = current.Totals.OriginalBytes,
+                storedBytes = current.Totals.StoredBytes,
+                ratio = current.Totals.Ratio,
+                byModality = current.ByModality.ToDictionary(entry => entry.Key, entry => Totals(entry.Value)),
+                byStorageKind = current.ByStorageKind.ToDictionary(kind => kind.Kind, kind => new
+                {
+                    objects = kind.Objects,
+                    instances = kind.Totals.Instances,
+                    originalBytes = kind.Totals.OriginalBytes,
+                    storedBytes = kind.Totals.StoredBytes,
+                    ratio = kind.Totals.Ratio,
+                }),
+                queue = new
+                {
+                    byState = States.ToDictionary(state => state, state => current.Jobs.Where(job => job.State == state).Sum(job => job.Count)),
+                    byKind = current.Jobs.GroupBy(job => job.Kind).ToDictionary(group => group.Key, group => group.ToDictionary(job => job.State, job => job.Count)),
+                },
+            });
+        });
+        return endpoints;
+    }
+
+    private static object Totals(StorageTotals totals) => new
+    {
+        instances = totals.Instances,
+        originalBytes = totals.OriginalBytes,
+        storedBytes = totals.StoredBytes,
+        ratio = totals.Ratio,
+    };
+}

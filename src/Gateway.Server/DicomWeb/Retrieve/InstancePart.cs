@@ -1,0 +1,41 @@
+using Gateway.Core.Archive;
+using Gateway.Dicom;
+using Gateway.Dicom.Imaging;
+using Gateway.Server.DicomWeb.Http;
+
+namespace Gateway.Server.DicomWeb.Retrieve;
+
+/// <summary>
+/// One instance ready to send as application/dicom: the stored object's stream when it is served as stored (so it
+/// is never held in memory), else the instance transcoded into the chosen transfer syntax.
+/// </summary>
+internal sealed class InstancePart(string transferSyntaxUid, Stream content) : IAsyncDisposable
+{
+    public string TransferSyntaxUid { get; } = transferSyntaxUid;
+
+    public Stream Content { get; } = content;
+
+    public string ContentType => DicomMediaTypes.WithSyntax(DicomMediaTypes.Dicom, TransferSyntaxUid);
+
+    /// <param name="choice">A transfer syntax UID or <see cref="DicomSyntaxNegotiation.AsStored"/>.</param>
+    /// <exception cref="DicomException">The instance cannot be transcoded into <paramref name="choice"/>.</exception>
+    public static async Task<InstancePart> PrepareAsync(ArchivedInstance instance, string choice, ArchiveInstances archive, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        ArgumentNullException.ThrowIfNull(archive);
+        if (choice == DicomSyntaxNegotiation.AsStored && ArchiveInstances.ServedAsReceived(instance))
+        {
+            return new InstancePart(instance.TransferSyntaxUid, await archive.OpenAsync(instance, cancellationToken).ConfigureAwait(false));
+        }
+
+        var file = await archive.ReadAsync(instance, cancellationToken).ConfigureAwait(false);
+        var target = choice == DicomSyntaxNegotiation.AsStored ? file.TransferSyntax : DicomTransferSyntax.FromUid(choice);
+        var result = target.Uid == file.TransferSyntax.Uid ? file : new DicomTranscoder().Transcode(file, target);
+        var buffer = new MemoryStream();
+        result.Save(buffer);
+        buffer.Position = 0;
+        return new InstancePart(target.Uid, buffer);
+    }
+
+    public ValueTask DisposeAsync() => Content.DisposeAsync();
+}

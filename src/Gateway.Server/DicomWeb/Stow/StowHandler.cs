@@ -1,0 +1,118 @@
+using Gateway.Core.Archive;
+using Gateway.Server.Hosting;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.Options;
+
+namespace Gateway.Server.DicomWeb.Stow;
+
+/// <summary>
+/// STOW-RS (PS3.18 10.5): reads the multipart body part by part and streams each part into ingest (the body is
+/// never held in memory), then answers with the Store Instances response. Per-instance failures are data in the
+/// response; faults of the whole request are <see cref="StowRequestException"/>s, answered in one place.
+/// </summary>
+public sealed partial class StowHandler(IngestService ingest, IOptions<GatewayOptions> options, ILogger<StowHandler> logger)
+{
+    public async Task HandleAsync(HttpContext context, string? studyInstanceUid)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        try
+        {
+            var results = await StoreAsync(context, studyInstanceUid).ConfigureAwait(false);
+            var response = StowResponse.Build(results, studyInstanceUid, DicomWebRoot(context.Request));
+            context.Response.StatusCode = response.StatusCode;
+            context.Response.ContentType = StowResponse.MediaType;
+            await context.Response.Body.WriteAsync(response.Body, context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (StowRequestException exception)
+        {
+            Log.Refused(logger, exception.StatusCode, exception.Message);
+            context.Response.StatusCode = exception.StatusCode;
+            context.Response.ContentType = "text/plain; charset=utf-8";
+            await context.Response.WriteAsync(exception.Message + "\n", context.RequestAborted).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<StowResults> StoreAsync(HttpContext context, string? studyInstanceUid)
+    {
+        var request = context.Request;
+        var maxBody = options.Value.StowMaxBodyBytes;
+        var sizeFeature = context.Features.Get<IHttpMaxRequestBodySizeFeature>();
+        if (sizeFeature is { IsReadOnly: false })
+        {
+            sizeFeature.MaxRequestBodySize = maxBody;
+        }
+
+        if (request.ContentLength > maxBody)
+        {
+            throw TooLarge(maxBody);
+        }
+
+        var boundary = StowMultipart.ParseBoundary(request.ContentType);
+        var reader = new MultipartReader(boundary, request.Body) { BodyLengthLimit = maxBody };
+        var results = new StowResults();
+        try
+        {
+            while (await reader.ReadNextSectionAsync(context.RequestAborted).ConfigureAwait(false) is { } section)
+            {
+                if (!StowMultipart.IsDicomPart(section.ContentType))
+                {
+                    results.Add(new IngestResult(IngestOutcome.Invalid, null, null, null, $"A part of type {section.ContentType} is not application/dicom."));
+                    continue;
+                }
+
+                try
+                {
+                    results.Add(await ingest.StoreFileAsync(new MultipartPartStream(section.Body), studyInstanceUid, context.RequestAborted).ConfigureAwait(false));
+                }
+                catch (Exception exception) when (exception is not (StowRequestException or OperationCanceledException or Microsoft.AspNetCore.Http.BadHttpRequestException or OutOfMemoryException))
+                {
+                    // Storing failed on our side (object store, database): this instance fails, the next may not.
+                    results.AddProcessingFailure(exception.Message);
+                }
+            }
+        }
+        catch (Microsoft.AspNetCore.Http.BadHttpRequestException exception) when (exception.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            throw TooLarge(maxBody, results.Stored);
+        }
+        catch (Exception exception) when (StowMultipart.IsFramingError(exception))
+        {
+            results.Malformed = StowMultipart.Malformed(exception);
+        }
+        catch (StowRequestException exception)
+        {
+            results.Malformed = exception;
+        }
+
+        if (results.Malformed is { } malformed && results.Stored == 0)
+        {
+            throw malformed;
+        }
+
+        if (results.Parts.Count == 0)
+        {
+            throw new StowRequestException(StatusCodes.Status400BadRequest, "The multipart body holds no parts.");
+        }
+
+        return results;
+    }
+
+    private static StowRequestException TooLarge(long maxBody, int stored = 0) =>
+        new(StatusCodes.Status413PayloadTooLarge, $"The request body is larger than the {maxBody} bytes this gateway accepts (setting StowMaxBodyBytes); {stored} complete instances before the limit were stored.");
+
+    /// <summary>The DICOMweb root clients reach: the configured public base URL, else this request's own origin.</summary>
+    private string DicomWebRoot(HttpRequest request)
+    {
+        var configured = options.Value.PublicBaseUrl;
+        return string.IsNullOrWhiteSpace(configured)
+            ? $"{request.Scheme}://{request.Host}{request.PathBase}/dicomweb"
+            : configured.TrimEnd('/');
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 3000, Level = LogLevel.Warning, Message = "STOW-RS request refused with {StatusCode}: {Reason}")]
+        public static partial void Refused(ILogger logger, int statusCode, string reason);
+    }
+}

@@ -1,0 +1,81 @@
+using Gateway.Dicom;
+using Gateway.Dicom.Json;
+
+namespace Gateway.Server.DicomWeb.Stow;
+
+/// <summary>
+/// The Store Instances response (PS3.18 10.5.3 and Annex I) as DICOM JSON: Retrieve URL of the study,
+/// Referenced SOP Sequence (stored, each with its Retrieve URL) and Failed SOP Sequence (with Failure Reason); the
+/// status is 200 when all were stored, 409 when none, 202 otherwise.
+/// </summary>
+internal static class StowResponse
+{
+    public const string MediaType = "application/dicom+json";
+
+    public static (int StatusCode, byte[] Body) Build(StowResults results, string? requestedStudy, string dicomWebRoot)
+    {
+        var referenced = new List<DicomDataset>();
+        var failed = new List<DicomDataset>();
+        foreach (var part in results.Parts)
+        {
+            var result = part.Result;
+            var item = new DicomDataset();
+            if (result.SopClassUid is { Length: > 0 } sopClass)
+            {
+                item.SetString(DicomTags.ReferencedSOPClassUID, DicomVR.UI, sopClass);
+            }
+
+            if (result.SopInstanceUid is { Length: > 0 } sopInstance)
+            {
+                item.SetString(DicomTags.ReferencedSOPInstanceUID, DicomVR.UI, sopInstance);
+            }
+
+            if (part.FailureReason is { } reason)
+            {
+                item.SetValues(DicomTags.FailureReason, DicomVR.US, reason);
+                failed.Add(item);
+            }
+            else
+            {
+                item.SetString(DicomTags.RetrieveURL, DicomVR.UR, $"{dicomWebRoot}/studies/{result.StudyInstanceUid}/series/{result.SeriesInstanceUid}/instances/{result.SopInstanceUid}");
+                referenced.Add(item);
+            }
+        }
+
+        if (results.Malformed is not null)
+        {
+            var item = new DicomDataset();
+            item.SetValues(DicomTags.FailureReason, DicomVR.US, StowFailureReason.CannotUnderstand);
+            failed.Add(item);
+        }
+
+        var response = new DicomDataset();
+        var study = requestedStudy ?? SingleStudy(results);
+        if (study is not null && referenced.Count > 0)
+        {
+            response.SetString(DicomTags.RetrieveURL, DicomVR.UR, $"{dicomWebRoot}/studies/{study}");
+        }
+
+        if (failed.Count > 0)
+        {
+            response.Add(new DicomSequence(DicomTags.FailedSOPSequence, failed));
+        }
+
+        if (referenced.Count > 0)
+        {
+            response.Add(new DicomSequence(DicomTags.ReferencedSOPSequence, referenced));
+        }
+
+        var status = failed.Count == 0 ? StatusCodes.Status200OK
+            : referenced.Count == 0 ? StatusCodes.Status409Conflict
+            : StatusCodes.Status202Accepted;
+        return (status, DicomJsonWriter.SerializeToUtf8Bytes(response));
+    }
+
+    /// <summary>The study of every stored instance, when they share one.</summary>
+    private static string? SingleStudy(StowResults results)
+    {
+        var studies = results.Parts.Where(part => part.FailureReason is null).Select(part => part.Result.StudyInstanceUid).Distinct().ToList();
+        return studies.Count == 1 ? studies[0] : null;
+    }
+}

@@ -1,0 +1,49 @@
+using Gateway.Core.Archive;
+using Gateway.Core.Jobs;
+using Gateway.Core.Statistics;
+using Gateway.Infrastructure.Postgres.Jobs;
+using Gateway.Infrastructure.Postgres.Statistics;
+using Gateway.Server.Admin;
+using Gateway.Server.DicomWeb.Stow;
+using Gateway.Server.Hosting;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Gateway.Server.Jobs;
+
+/// <summary>Registers STOW-RS, the work queue with its workers and the verify job, the start-up orphan sweep, statistics and metrics.</summary>
+public static class IngestOperationsServices
+{
+    /// <summary>Call after the archive's start-up service and before the listeners: the sweep must run between them.</summary>
+    public static IServiceCollection AddGatewayIngestOperations(this IServiceCollection services)
+    {
+        services.AddSingleton<IngestMetrics>();
+        services.AddSingleton<StowHandler>();
+
+        services.AddSingleton(provider =>
+        {
+            var settings = provider.GetRequiredService<IOptions<GatewayOptions>>().Value;
+            return new JobOptions
+            {
+                Workers = settings.JobWorkers,
+                MaxAttempts = settings.JobMaxAttempts,
+                PollInterval = TimeSpan.FromSeconds(settings.JobPollSeconds),
+                RetryBaseDelay = TimeSpan.FromSeconds(settings.JobRetryBaseSeconds),
+                StaleAfter = TimeSpan.FromMinutes(settings.JobStaleMinutes),
+            };
+        });
+        services.AddSingleton<JobMetrics>();
+        services.AddSingleton<IJobQueue>(provider => new PostgresJobQueue(provider.GetRequiredService<NpgsqlDataSource>()));
+        services.AddSingleton<IInstanceObjects>(provider => new PostgresInstanceObjects(provider.GetRequiredService<NpgsqlDataSource>()));
+        services.AddSingleton<IJobHandler, VerifyJobHandler>();
+        services.AddSingleton<JobRunner>();
+        services.AddSingleton<PostgresJobNotifications>();
+
+        services.AddSingleton<IArchiveStatistics>(provider => new PostgresArchiveStatistics(provider.GetRequiredService<NpgsqlDataSource>()));
+        services.AddSingleton<MetricsCollector>();
+
+        services.AddHostedService<ObjectStoreRecovery>();
+        services.AddHostedService<JobWorkerService>();
+        return services;
+    }
+}

@@ -1,0 +1,139 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace Gateway.Server.Tests.Crash;
+
+/// <summary>`gateway serve` as a child process (the built gateway.dll under dotnet), so a test can kill -9 it.</summary>
+internal sealed class GatewayProcess : IDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+
+    private GatewayProcess(Process process, int httpPort)
+    {
+        _process = process;
+        HttpPort = httpPort;
+        process.OutputDataReceived += (_, line) => Append(line.Data);
+        process.ErrorDataReceived += (_, line) => Append(line.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+    }
+
+    public int HttpPort { get; }
+
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    public static int FreePort()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+
+    /// <summary>Starts `gateway serve` and waits until /health/ready answers 200.</summary>
+    public static async Task<GatewayProcess> StartAsync(string dataDirectory, int httpPort, int dicomPort, string postgres)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in new[]
+        {
+            GatewayDll(), "serve", "--data", dataDirectory, "--http", $"127.0.0.1:{httpPort}",
+            "--dicom-port", dicomPort.ToString(CultureInfo.InvariantCulture), "--postgres", postgres,
+        })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment["Gateway__NodeName"] = "crash-test-node";
+        var gateway = new GatewayProcess(Process.Start(start)!, httpPort);
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (gateway._process.HasExited)
+            {
+                Assert.Fail($"gateway serve exited with {gateway._process.ExitCode}:\n{gateway.Output}");
+            }
+
+            try
+            {
+                using var response = await http.GetAsync(new Uri($"http://127.0.0.1:{httpPort}/health/ready"), TestContext.Current.CancellationToken);
+                if (response.IsSuccessStatusCode)
+                {
+                    return gateway;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+
+            await Task.Delay(250, TestContext.Current.CancellationToken);
+        }
+
+        gateway.Dispose();
+        Assert.Fail("gateway serve did not become ready in 90 s:\n" + gateway.Output);
+        return null;
+    }
+
+    /// <summary>SIGKILL: no shutdown code runs.</summary>
+    public void KillHard()
+    {
+        _process.Kill(entireProcessTree: false);
+        _process.WaitForExit();
+    }
+
+    public void Dispose()
+    {
+        if (!_process.HasExited)
+        {
+            KillHard();
+        }
+
+        _process.Dispose();
+    }
+
+    /// <summary>gateway.dll from the build output (copied beside the tests, or under src/Gateway.Server/bin).</summary>
+    private static string GatewayDll()
+    {
+        var beside = Path.Combine(AppContext.BaseDirectory, "gateway.dll");
+        if (File.Exists(beside) && File.Exists(Path.ChangeExtension(beside, ".runtimeconfig.json")))
+        {
+            return beside;
+        }
+
+        var configuration = AppContext.BaseDirectory.Contains("/Debug/", StringComparison.Ordinal) ? "Debug" : "Release";
+        var built = Path.Combine(TestData.RepositoryRoot, "src", "Gateway.Server", "bin", configuration, "net10.0", "gateway.dll");
+        Assert.True(File.Exists(built), $"Build the gateway first: {built} is missing.");
+        return built;
+    }
+
+    private void Append(string? line)
+    {
+        if (line is not null)
+        {
+            lock (_output)
+            {
+                _output.AppendLine(line);
+            }
+        }
+    }
+}
