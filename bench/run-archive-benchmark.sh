@@ -7,13 +7,16 @@
 #   3. WADO-RS instance retrieve (multipart/related; type="application/dicom"), 1 client, latency p50/p90/p99.
 # Every round starts both servers afresh (empty storage) for the storescu load, runs the WADO-RS load on what they then
 # hold, and starts them afresh again for the STOW-RS load; the order of the two servers alternates each round.
+# Before each timed load, each server ingests (the same way) or retrieves a warm-up set that is not timed: the 20 CT
+# slices of WARMUP for ingest (a freshly started .NET process spends the first hundreds of instances JIT-compiling;
+# Orthanc is native code), 20 of the series' instances for WADO-RS. WARMUP=none measures the cold start instead.
 # After each ingest the script checks that the server lists every instance (QIDO-RS of the series).
 #
 # Usage: bench/run-archive-benchmark.sh [--quick] [RESULTS_FOLDER]
 #   --quick         one round, to check that the script works (numbers not worth reporting)
 #   RESULTS_FOLDER  raw results (runs.tsv), server logs and report.md (default artifacts/bench-archive-DATE, git-ignored)
 # Environment: SHARED_DATA (default ../shared/data); SERIES (default the 192-slice MR T1 series under volumes/);
-#   ROUNDS (default 5); WADO_PASSES (default 2: every instance retrieved twice per round); GATEWAY_BIN (a built
+#   WARMUP (default the CT slices under volumes/, "none" for cold starts); ROUNDS (default 5); WADO_PASSES (default 2: every instance retrieved twice per round); GATEWAY_BIN (a built
 #   `gateway`; default: build src/Gateway.Server in Release); BENCH_NICE (default -10 as root, for both servers and
 #   the load clients alike; 0 to switch off). Needs dcmtk, orthanc, orthanc-dicomweb, nodejs, python3-pydicom
 #   (scripts/install-deps.sh installs them).
@@ -28,6 +31,7 @@ if [[ ${1:-} == --quick ]]; then
 fi
 data=${SHARED_DATA:-../shared/data}
 series=${SERIES:-$data/volumes/mr-t1-sag-mprage-pediatric__FNNDSC-SAG-anon}
+warmup=${WARMUP:-$data/volumes/ct-axial-slices__TCIA-COVID-19-NY-SBU}
 wado_passes=${WADO_PASSES:-2}
 results=${1:-artifacts/bench-archive-$(date +%Y%m%d-%H%M%S)}
 nice_level=${BENCH_NICE:-$([[ $(id -u) -eq 0 ]] && echo -10 || echo 0)}
@@ -89,6 +93,10 @@ for path in sys.argv[1:]:
 EOF
 )
 read -r study_uid series_uid _ <<<"${uids[0]}"
+warmup_files=()
+if [[ $warmup != none ]]; then
+  mapfile -t warmup_files < <(find "$warmup" -maxdepth 1 -name '*.dcm' | sort)
+fi
 for part in 0 1 2 3; do
   : >"$scratch/part-$part.txt"
 done
@@ -171,6 +179,10 @@ now() { date +%s.%N; }
 # ---- loads ------------------------------------------------------------------------------------------------------
 run_storescu() {
   local name=$1 round=$2 started ended part failed=0
+  if ((${#warmup_files[@]})); then
+    nice -n "$nice_level" storescu -aet BENCHSCU -aec "${aet[$name]}" 127.0.0.1 "${dicom_port[$name]}" "${warmup_files[@]}" \
+      >"$results/storescu-warmup-$name-$round.log" 2>&1 || { echo "run-archive-benchmark: warm-up storescu into $name failed" >&2; exit 1; }
+  fi
   sync
   started=$(now)
   local storescu_pids=()
@@ -195,6 +207,9 @@ run_storescu() {
 
 run_stow() {
   local name=$1 round=$2 output
+  if ((${#warmup_files[@]})); then
+    nice -n "$nice_level" node bench/archive-load.js stow "${root[$name]}/studies" 4 "${warmup_files[@]}" >"$results/stow-warmup-$name-$round.json"
+  fi
   sync
   output=$(nice -n "$nice_level" node bench/archive-load.js stow "${root[$name]}/studies" 4 "${files[@]}")
   echo "$output" >"$results/stow-$name-$round.json"
