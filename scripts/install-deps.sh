@@ -36,6 +36,9 @@ if ((${#missing[@]} > 0)); then
   DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
 
+# the real DICOMweb peers of the interoperability tests: Orthanc's DICOMweb plugin, Chromium, dicomweb-client, OHIF
+"$(dirname "$0")/install-peers.sh"
+
 if ! command -v dotnet >/dev/null 2>&1; then
   echo "error: the .NET SDK 10 (dotnet) is not on PATH; install it from https://dotnet.microsoft.com/download" >&2
   exit 1

@@ -7,6 +7,8 @@ internal static class StowMultipart
 {
     public const string DicomMediaType = "application/dicom";
 
+    public const int MaximumBoundaryLength = 200;
+
     /// <summary>The boundary of a STOW-RS request body, or the fault that makes the request unacceptable.</summary>
     public static string ParseBoundary(string? contentType)
     {
@@ -27,9 +29,11 @@ internal static class StowMultipart
             throw new StowRequestException(StatusCodes.Status400BadRequest, "The multipart/related content type has no boundary parameter.");
         }
 
-        if (boundary.Length > 70)
+        // RFC 2046 caps boundaries at 70 characters, but Orthanc 1.10's DICOMweb client sends "<uuid>-<uuid>" (73):
+        // accept what real peers send, up to a bound that keeps the delimiter search cheap.
+        if (boundary.Length > MaximumBoundaryLength)
         {
-            throw new StowRequestException(StatusCodes.Status400BadRequest, "The multipart boundary is longer than 70 characters (RFC 2046).");
+            throw new StowRequestException(StatusCodes.Status400BadRequest, $"The multipart boundary is longer than {MaximumBoundaryLength} characters.");
         }
 
         return boundary;

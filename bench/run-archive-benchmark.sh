@@ -1,0 +1,302 @@
+#!/usr/bin/env bash
+# The archive benchmark: the gateway (`gateway serve`, Release, its embedded PostgreSQL under a scratch data folder)
+# side by side with Debian's Orthanc 1.10 (default SQLite index and file storage, DICOMweb plugin) on the same
+# machine and the same files, printed as Markdown:
+#   1. ingest through DCMTK storescu, 4 parallel associations (the series split round robin in 4 parts), instances/s;
+#   2. ingest through STOW-RS, 4 parallel clients (bench/archive-load.js, one instance per request, keep-alive), instances/s;
+#   3. WADO-RS instance retrieve (multipart/related; type="application/dicom"), 1 client, latency p50/p90/p99.
+# Every round starts both servers afresh (empty storage) for the storescu load, runs the WADO-RS load on what they then
+# hold, and starts them afresh again for the STOW-RS load; the order of the two servers alternates each round.
+# Before each timed load, each server ingests (the same way) or retrieves a warm-up set that is not timed: the 20 CT
+# slices of WARMUP for ingest (a freshly started .NET process spends the first hundreds of instances JIT-compiling;
+# Orthanc is native code), 20 of the series' instances for WADO-RS. WARMUP=none measures the cold start instead.
+# After each ingest the script checks that the server lists every instance (QIDO-RS of the series).
+#
+# Usage: bench/run-archive-benchmark.sh [--quick] [RESULTS_FOLDER]
+#   --quick         one round, to check that the script works (numbers not worth reporting)
+#   RESULTS_FOLDER  raw results (runs.tsv), server logs and report.md (default artifacts/bench-archive-DATE, git-ignored)
+# Environment: SHARED_DATA (default ../shared/data); SERIES (default the 192-slice MR T1 series under volumes/);
+#   WARMUP (default the CT slices under volumes/, "none" for cold starts); ROUNDS (default 5); WADO_PASSES (default 2: every instance retrieved twice per round); GATEWAY_BIN (a built
+#   `gateway`; default: build src/Gateway.Server in Release); BENCH_NICE (default -10 as root, for both servers and
+#   the load clients alike; 0 to switch off). Needs dcmtk, orthanc, orthanc-dicomweb, nodejs, python3-pydicom
+#   (scripts/install-deps.sh installs them).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+repository=$(pwd)
+
+rounds=${ROUNDS:-5}
+if [[ ${1:-} == --quick ]]; then
+  rounds=1
+  shift
+fi
+data=${SHARED_DATA:-../shared/data}
+series=${SERIES:-$data/volumes/mr-t1-sag-mprage-pediatric__FNNDSC-SAG-anon}
+warmup=${WARMUP:-$data/volumes/ct-axial-slices__TCIA-COVID-19-NY-SBU}
+wado_passes=${WADO_PASSES:-2}
+results=${1:-artifacts/bench-archive-$(date +%Y%m%d-%H%M%S)}
+nice_level=${BENCH_NICE:-$([[ $(id -u) -eq 0 ]] && echo -10 || echo 0)}
+[[ -d $series ]] || { echo "run-archive-benchmark: no series at $series (set SHARED_DATA or SERIES)" >&2; exit 1; }
+for tool in storescu Orthanc node /usr/bin/python3 curl; do
+  command -v "$tool" >/dev/null || { echo "run-archive-benchmark: $tool is missing (scripts/install-deps.sh)" >&2; exit 1; }
+done
+dicomweb_plugin=/usr/share/orthanc/plugins/libOrthancDicomWeb.so
+[[ -f $dicomweb_plugin ]] || { echo "run-archive-benchmark: $dicomweb_plugin is missing (apt-get install orthanc-dicomweb)" >&2; exit 1; }
+
+mkdir -p "$results"
+results=$(cd "$results" && pwd)
+if [[ -z ${GATEWAY_BIN:-} ]]; then
+  echo "Building gateway (Release) ..." >&2
+  dotnet build src/Gateway.Server -c Release -nologo -v quiet >&2
+  GATEWAY_BIN=$repository/src/Gateway.Server/bin/Release/net10.0/gateway
+fi
+
+# The embedded PostgreSQL runs as the postgres user, which must be able to reach the data folder.
+scratch=$(mktemp -d /tmp/archive-bench.XXXXXX)
+chmod 755 "$scratch"
+declare -A pids=()
+
+stop_server() {
+  local name=$1 pid=${pids[$1]:-}
+  [[ -n $pid ]] || return 0
+  kill -TERM "$pid" 2>/dev/null || true
+  for _ in $(seq 1 60); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.5
+  done
+  kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null
+  wait "$pid" 2>/dev/null || true
+  unset "pids[$name]"
+}
+
+cleanup() {
+  for name in "${!pids[@]}"; do
+    stop_server "$name"
+  done
+  rm -rf "$scratch"
+}
+trap cleanup EXIT
+
+free_port() {
+  /usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+}
+
+# ---- the series: files (sorted), their UIDs, 4 storescu parts ----------------------------------------------------
+mapfile -t files < <(find "$series" -maxdepth 1 -name '*.dcm' | sort)
+count=${#files[@]}
+bytes=$(cat "${files[@]}" | wc -c)
+mapfile -t uids < <(/usr/bin/python3 - "${files[@]}" <<'EOF'
+import sys
+import pydicom
+for path in sys.argv[1:]:
+    d = pydicom.dcmread(path, stop_before_pixels=True)
+    print(d.StudyInstanceUID, d.SeriesInstanceUID, d.SOPInstanceUID)
+EOF
+)
+read -r study_uid series_uid _ <<<"${uids[0]}"
+warmup_files=()
+if [[ $warmup != none ]]; then
+  mapfile -t warmup_files < <(find "$warmup" -maxdepth 1 -name '*.dcm' | sort)
+fi
+for part in 0 1 2 3; do
+  : >"$scratch/part-$part.txt"
+done
+for i in "${!files[@]}"; do
+  echo "${files[$i]}" >>"$scratch/part-$((i % 4)).txt"
+done
+
+# ---- servers ----------------------------------------------------------------------------------------------------
+declare -A http_port=() dicom_port=() root=() aet=()
+
+start_gateway() {
+  local folder=$scratch/gateway-$1
+  rm -rf "$folder"
+  http_port[gateway]=$(free_port)
+  dicom_port[gateway]=$(free_port)
+  aet[gateway]=GATEWAY
+  root[gateway]=http://127.0.0.1:${http_port[gateway]}/dicomweb
+  nice -n "$nice_level" "$GATEWAY_BIN" serve --data "$folder" --http "127.0.0.1:${http_port[gateway]}" \
+    --dicom-port "${dicom_port[gateway]}" --ae GATEWAY >>"$results/gateway.log" 2>&1 &
+  pids[gateway]=$!
+  wait_ready gateway "http://127.0.0.1:${http_port[gateway]}/health/ready"
+}
+
+start_orthanc() {
+  local folder=$scratch/orthanc-$1
+  rm -rf "$folder"
+  mkdir -p "$folder"
+  http_port[orthanc]=$(free_port)
+  dicom_port[orthanc]=$(free_port)
+  aet[orthanc]=ORTHANC
+  root[orthanc]=http://127.0.0.1:${http_port[orthanc]}/dicom-web
+  # Debian defaults otherwise: SQLite index and files under StorageDirectory, SyncStorageArea true (fsync),
+  # 4 DICOM threads, 50 HTTP threads. Orthanc 1.10 cannot bind to 127.0.0.1 only (it listens on 0.0.0.0);
+  # RemoteAccessAllowed false refuses non-loopback HTTP clients.
+  cat >"$folder/orthanc.json" <<EOF
+{
+  "Name" : "archive-benchmark",
+  "StorageDirectory" : "$folder/db",
+  "IndexDirectory" : "$folder/db",
+  "Plugins" : [ "$dicomweb_plugin" ],
+  "HttpPort" : ${http_port[orthanc]},
+  "RemoteAccessAllowed" : false,
+  "AuthenticationEnabled" : false,
+  "DicomAet" : "ORTHANC",
+  "DicomPort" : ${dicom_port[orthanc]},
+  "DicomCheckCalledAet" : false,
+  "DicomAlwaysAllowStore" : true,
+  "DicomWeb" : { "Enable" : true, "Root" : "/dicom-web/" }
+}
+EOF
+  nice -n "$nice_level" Orthanc "$folder/orthanc.json" >>"$results/orthanc.log" 2>&1 &
+  pids[orthanc]=$!
+  wait_ready orthanc "http://127.0.0.1:${http_port[orthanc]}/system"
+}
+
+wait_ready() {
+  local name=$1 url=$2
+  for _ in $(seq 1 240); do
+    curl -sf -o /dev/null "$url" && return 0
+    kill -0 "${pids[$name]}" 2>/dev/null || { echo "run-archive-benchmark: $name exited while starting (see $results/$name.log)" >&2; exit 1; }
+    sleep 0.5
+  done
+  echo "run-archive-benchmark: $name did not answer $url within 120 s" >&2
+  exit 1
+}
+
+# Every instance of the series is listed by the server's QIDO-RS, else the run is void.
+check_stored() {
+  local name=$1 load=$2 listed
+  listed=$(curl -s -H 'Accept: application/dicom+json' "${root[$name]}/studies/$study_uid/series/$series_uid/instances" |
+    /usr/bin/python3 -c 'import json, sys; print(len(json.load(sys.stdin)))' 2>/dev/null || echo 0)
+  if [[ $listed != "$count" ]]; then
+    echo "run-archive-benchmark: $name lists $listed of $count instances after $load (see $results/$name.log)" >&2
+    exit 1
+  fi
+}
+
+now() { date +%s.%N; }
+
+# ---- loads ------------------------------------------------------------------------------------------------------
+run_storescu() {
+  local name=$1 round=$2 started ended part failed=0
+  if ((${#warmup_files[@]})); then
+    nice -n "$nice_level" storescu -aet BENCHSCU -aec "${aet[$name]}" 127.0.0.1 "${dicom_port[$name]}" "${warmup_files[@]}" \
+      >"$results/storescu-warmup-$name-$round.log" 2>&1 || { echo "run-archive-benchmark: warm-up storescu into $name failed" >&2; exit 1; }
+  fi
+  sync
+  started=$(now)
+  local storescu_pids=()
+  for part in 0 1 2 3; do
+    mapfile -t part_files <"$scratch/part-$part.txt"
+    TCP_NODELAY=1 nice -n "$nice_level" storescu -aet BENCHSCU -aec "${aet[$name]}" 127.0.0.1 "${dicom_port[$name]}" \
+      "${part_files[@]}" >"$results/storescu-$name-$round-$part.log" 2>&1 &
+    storescu_pids+=($!)
+  done
+  for pid in "${storescu_pids[@]}"; do
+    wait "$pid" || failed=1
+  done
+  ended=$(now)
+  if ((failed)) || grep -q '^E:' "$results"/storescu-"$name"-"$round"-*.log; then
+    echo "run-archive-benchmark: storescu into $name failed in round $round (see $results/storescu-$name-$round-*.log)" >&2
+    exit 1
+  fi
+  check_stored "$name" storescu
+  printf '%s\t%s\tstorescu\tinstances_per_s\t%s\t%s\n' "$round" "$name" \
+    "$(echo "$count / ($ended - $started)" | bc -l)" "$(cut -d' ' -f1 /proc/loadavg)" >>"$results/runs.tsv"
+}
+
+run_stow() {
+  local name=$1 round=$2 output
+  if ((${#warmup_files[@]})); then
+    nice -n "$nice_level" node bench/archive-load.js stow "${root[$name]}/studies" 4 "${warmup_files[@]}" >"$results/stow-warmup-$name-$round.json"
+  fi
+  sync
+  output=$(nice -n "$nice_level" node bench/archive-load.js stow "${root[$name]}/studies" 4 "${files[@]}")
+  echo "$output" >"$results/stow-$name-$round.json"
+  [[ $(echo "$output" | /usr/bin/python3 -c 'import json, sys; print(json.load(sys.stdin)["ok"])') == "$count" ]] ||
+    { echo "run-archive-benchmark: STOW-RS into $name: not all $count instances were stored: $output" >&2; exit 1; }
+  check_stored "$name" STOW-RS
+  printf '%s\t%s\tstow\tinstances_per_s\t%s\t%s\n' "$round" "$name" \
+    "$(echo "$output" | /usr/bin/python3 -c 'import json, sys; print(json.load(sys.stdin)["instancesPerSecond"])')" \
+    "$(cut -d' ' -f1 /proc/loadavg)" >>"$results/runs.tsv"
+}
+
+run_wado() {
+  local name=$1 round=$2 output urls=() line st se sop
+  for line in "${uids[@]}"; do
+    read -r st se sop <<<"$line"
+    urls+=("${root[$name]}/studies/$st/series/$se/instances/$sop")
+  done
+  nice -n "$nice_level" node bench/archive-load.js wado 1 1 "${urls[@]:0:20}" >/dev/null # warm-up
+  output=$(nice -n "$nice_level" node bench/archive-load.js wado 1 "$wado_passes" "${urls[@]}")
+  echo "$output" >"$results/wado-$name-$round.json"
+  [[ $(echo "$output" | /usr/bin/python3 -c 'import json, sys; print(json.load(sys.stdin)["ok"])') == "$((count * wado_passes))" ]] ||
+    { echo "run-archive-benchmark: WADO-RS from $name failed: $output" >&2; exit 1; }
+  local metric
+  for metric in p50Ms p90Ms p99Ms meanMs; do
+    printf '%s\t%s\twado\t%s\t%s\t%s\n' "$round" "$name" "$metric" \
+      "$(echo "$output" | /usr/bin/python3 -c "import json, sys; print(json.load(sys.stdin)['$metric'])")" \
+      "$(cut -d' ' -f1 /proc/loadavg)" >>"$results/runs.tsv"
+  done
+}
+
+printf 'round\tserver\tload\tmetric\tvalue\tload_average\n' >"$results/runs.tsv"
+for round in $(seq 1 "$rounds"); do
+  if ((round % 2)); then order=(gateway orthanc); else order=(orthanc gateway); fi
+  echo "Round $round of $rounds (${order[*]}) ..." >&2
+  start_gateway "r$round-dimse"
+  start_orthanc "r$round-dimse"
+  for name in "${order[@]}"; do run_storescu "$name" "$round"; done
+  for name in "${order[@]}"; do run_wado "$name" "$round"; done
+  stop_server gateway
+  stop_server orthanc
+  start_gateway "r$round-stow"
+  start_orthanc "r$round-stow"
+  for name in "${order[@]}"; do run_stow "$name" "$round"; done
+  stop_server gateway
+  stop_server orthanc
+done
+
+# ---- report -----------------------------------------------------------------------------------------------------
+/usr/bin/python3 - "$results/runs.tsv" "$count" "$bytes" "$rounds" "$wado_passes" <<'EOF' | tee "$results/report.md"
+import csv
+import statistics
+import sys
+
+path, count, size, rounds, passes = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
+rows = list(csv.DictReader(open(path), delimiter="\t"))
+
+def values(server, load, metric):
+    return [float(r["value"]) for r in rows if r["server"] == server and r["load"] == load and r["metric"] == metric]
+
+def paired(load, metric):
+    by_round = {}
+    for r in rows:
+        if r["load"] == load and r["metric"] == metric:
+            by_round.setdefault(r["round"], {})[r["server"]] = float(r["value"])
+    return [v["gateway"] / v["orthanc"] for v in by_round.values() if "gateway" in v and "orthanc" in v]
+
+loads = [float(r["load_average"]) for r in rows]
+print(f"{count} instances ({size / 1e6:.1f} MB) per ingest, {rounds} rounds, load average {min(loads):.1f}-{max(loads):.1f} "
+      f"(median {statistics.median(loads):.1f})\n")
+print("| ingest | server | median instances/s | min | max | median MB/s |")
+print("|---|---|---|---|---|---|")
+for load, label in (("storescu", "storescu, 4 associations"), ("stow", "STOW-RS, 4 clients")):
+    for server in ("gateway", "orthanc"):
+        v = values(server, load, "instances_per_s")
+        print(f"| {label} | {server} | {statistics.median(v):.0f} | {min(v):.0f} | {max(v):.0f} | "
+              f"{statistics.median(v) * size / count / 1e6:.1f} |")
+print()
+print("| ingest | gateway / Orthanc, ratio of medians | median of paired ratios (same round) |")
+print("|---|---|---|")
+for load, label in (("storescu", "storescu, 4 associations"), ("stow", "STOW-RS, 4 clients")):
+    ratio = statistics.median(values("gateway", load, "instances_per_s")) / statistics.median(values("orthanc", load, "instances_per_s"))
+    print(f"| {label} | **{ratio:.2f}x** | {statistics.median(paired(load, 'instances_per_s')):.2f}x |")
+print()
+print(f"WADO-RS instance retrieve, 1 client, {count * passes} requests per server and round (medians over rounds, ms):\n")
+print("| server | p50 | p90 | p99 | mean |")
+print("|---|---|---|---|---|")
+for server in ("gateway", "orthanc"):
+    cells = " | ".join(f"{statistics.median(values(server, 'wado', m)):.1f}" for m in ("p50Ms", "p90Ms", "p99Ms", "meanMs"))
+    print(f"| {server} | {cells} |")
+EOF

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Installs the real DICOMweb peers the interoperability tests and the archive benchmark talk to:
+#   apt: chromium (headless screenshots of OHIF), fonts-dejavu-core, orthanc, orthanc-dicomweb;
+#   npm: dicomweb-client@0.11.3, dcmjs, xhr2@0.2.1 and the prebuilt OHIF viewer from the @ohif/app@3.13.2 tarball.
+# The npm packages go into a cache folder outside the repository (printed at the end; the tests look there):
+#   ${GATEWAY_PEERS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/medvae-gateway/peers}
+# Safe to run again: it installs only what is absent and returns at once when everything is there.
+set -euo pipefail
+
+peers_dir="${GATEWAY_PEERS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/medvae-gateway/peers}"
+ohif_version=3.13.2
+
+apt_packages=(chromium fonts-dejavu-core orthanc orthanc-dicomweb)
+missing=()
+for package in "${apt_packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$package")
+  fi
+done
+if ((${#missing[@]} > 0)); then
+  echo "Installing: ${missing[*]}"
+  sudo_cmd=()
+  if [[ $(id -u) -ne 0 ]]; then
+    sudo_cmd=(sudo)
+  fi
+  "${sudo_cmd[@]}" apt-get update -q
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+if ! command -v npm >/dev/null 2>&1; then
+  echo "error: npm (Node.js 18 or later) is not on PATH; apt-get install nodejs npm" >&2
+  exit 1
+fi
+
+mkdir -p "$peers_dir"
+
+node_dir="$peers_dir/node"
+if [[ ! -f "$node_dir/node_modules/dicomweb-client/package.json" || ! -f "$node_dir/node_modules/dcmjs/package.json" \
+      || ! -f "$node_dir/node_modules/xhr2/package.json" ]]; then
+  echo "Installing dicomweb-client, dcmjs and xhr2 into $node_dir"
+  mkdir -p "$node_dir"
+  if [[ ! -f "$node_dir/package.json" ]]; then
+    printf '{ "name": "medvae-gateway-peers", "private": true }\n' > "$node_dir/package.json"
+  fi
+  (cd "$node_dir" && npm install --no-audit --no-fund --save-exact dicomweb-client@0.11.3 dcmjs xhr2@0.2.1)
+fi
+
+ohif_dir="$peers_dir/ohif-$ohif_version"
+if [[ ! -f "$ohif_dir/package/dist/index.html" ]]; then
+  echo "Fetching the @ohif/app@$ohif_version tarball into $ohif_dir"
+  scratch="$(mktemp -d "$peers_dir/ohif-download.XXXXXX")"
+  trap 'rm -rf "$scratch"' EXIT
+  (cd "$scratch" && npm pack --silent "@ohif/app@$ohif_version" >/dev/null)
+  tar -xzf "$scratch"/ohif-app-"$ohif_version".tgz -C "$scratch"
+  rm -rf "$ohif_dir"
+  mkdir -p "$ohif_dir"
+  mv "$scratch/package" "$ohif_dir/package"
+  rm -rf "$scratch"
+  trap - EXIT
+fi
+
+echo "Peers ready in $peers_dir"
