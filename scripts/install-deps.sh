@@ -13,11 +13,14 @@ packages=(
   python3-pydicom python3-gdcm python3-numpy
   # DICOM peers: Orthanc (C-STORE/Q-R and DICOMweb peer), OpenSSL (TLS peer); bc for bench/run-network-benchmark.sh
   orthanc orthanc-dicomweb openssl bc
-  # Node for the npm DICOMweb client used as a test peer (tests/interop/dicomweb-client)
-  nodejs npm
   # the trainer (PyTorch from Debian)
   python3-torch python3-pil python3-pytest python3-onnx
 )
+
+sudo_cmd=()
+if [[ $(id -u) -ne 0 ]]; then
+  sudo_cmd=(sudo)
+fi
 
 missing=()
 for package in "${packages[@]}"; do
@@ -28,12 +31,13 @@ done
 
 if ((${#missing[@]} > 0)); then
   echo "Installing: ${missing[*]}"
-  sudo_cmd=()
-  if [[ $(id -u) -ne 0 ]]; then
-    sudo_cmd=(sudo)
-  fi
   "${sudo_cmd[@]}" apt-get update -q
   DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+# Node.js for the npm peers (a machine may have it from another source already: check the command, not the package)
+if ! command -v npm >/dev/null 2>&1; then
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -q --no-install-recommends nodejs npm
 fi
 
 # the real DICOMweb peers of the interoperability tests: Orthanc's DICOMweb plugin, Chromium, dicomweb-client, OHIF
@@ -42,10 +46,4 @@ fi
 if ! command -v dotnet >/dev/null 2>&1; then
   echo "error: the .NET SDK 10 (dotnet) is not on PATH; install it from https://dotnet.microsoft.com/download" >&2
   exit 1
-fi
-
-# npm peers of the interop tests (pinned in their package.json)
-interop="$(cd "$(dirname "$0")/.." && pwd)/tests/interop/dicomweb-client"
-if [[ ! -d "$interop/node_modules/dicomweb-client" ]]; then
-  (cd "$interop" && npm install --no-audit --no-fund)
 fi
