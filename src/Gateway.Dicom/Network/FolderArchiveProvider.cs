@@ -11,41 +11,11 @@ namespace Gateway.Dicom.Network;
 /// <param name="moveDestinations">The nodes C-MOVE may send to, by AE title; others are refused with A801.</param>
 public sealed class FolderArchiveProvider(DicomFolderArchive archive, IReadOnlyList<DicomPeer>? moveDestinations = null) : IDicomServiceProvider
 {
-    /// <summary>Storage SOP classes share this root (PS3.4 B.5; PS3.6 annex A).</summary>
-    public const string StorageSopClassRoot = "1.2.840.10008.5.1.4.1.1.";
-
-    private static readonly HashSet<string> QueryRetrieveSopClasses =
-    [
-        DicomUids.PatientRootQueryRetrieveInformationModelFind,
-        DicomUids.PatientRootQueryRetrieveInformationModelMove,
-        DicomUids.PatientRootQueryRetrieveInformationModelGet,
-        DicomUids.StudyRootQueryRetrieveInformationModelFind,
-        DicomUids.StudyRootQueryRetrieveInformationModelMove,
-        DicomUids.StudyRootQueryRetrieveInformationModelGet,
-    ];
-
     private readonly IReadOnlyList<DicomPeer> _moveDestinations = moveDestinations ?? [];
 
-    public bool SupportsAbstractSyntax(string sopClassUid)
-    {
-        ArgumentNullException.ThrowIfNull(sopClassUid);
-        return sopClassUid == DicomUids.Verification
-            || sopClassUid.StartsWith(StorageSopClassRoot, StringComparison.Ordinal)
-            || QueryRetrieveSopClasses.Contains(sopClassUid);
-    }
+    public bool SupportsAbstractSyntax(string sopClassUid) => ArchiveNegotiation.SupportsAbstractSyntax(sopClassUid);
 
-    /// <summary>
-    /// Query/retrieve identifiers in explicit or implicit VR little endian, the first of those proposed; for
-    /// storage the first proposed syntax this library knows, as instances are kept as they were sent.
-    /// </summary>
-    public string? ChooseTransferSyntax(string sopClassUid, IReadOnlyList<string> proposed)
-    {
-        ArgumentNullException.ThrowIfNull(sopClassUid);
-        ArgumentNullException.ThrowIfNull(proposed);
-        return QueryRetrieveSopClasses.Contains(sopClassUid)
-            ? proposed.FirstOrDefault(uid => uid == DicomTransferSyntax.ExplicitVRLittleEndian.Uid || uid == DicomTransferSyntax.ImplicitVRLittleEndian.Uid)
-            : proposed.FirstOrDefault(uid => DicomTransferSyntax.TryGetKnown(uid, out _));
-    }
+    public string? ChooseTransferSyntax(string sopClassUid, IReadOnlyList<string> proposed) => ArchiveNegotiation.ChooseTransferSyntax(sopClassUid, proposed);
 
     public Task<StoreResult> StoreAsync(StoreRequest request, Stream dataSet, CancellationToken cancellationToken) =>
         archive.StoreAsync(request, dataSet, cancellationToken);

@@ -21,38 +21,9 @@ public sealed class GatewayDicomProvider(
     IObjectStore objects,
     IReadOnlyList<DicomPeer> moveDestinations) : IDicomServiceProvider
 {
-    private const string StorageRoot = "1.2.840.10008.5.1.4.1.1.";
+    public bool SupportsAbstractSyntax(string sopClassUid) => ArchiveNegotiation.SupportsAbstractSyntax(sopClassUid);
 
-    private static readonly HashSet<string> QueryRetrieveSopClasses =
-    [
-        DicomUids.PatientRootQueryRetrieveInformationModelFind,
-        DicomUids.PatientRootQueryRetrieveInformationModelMove,
-        DicomUids.PatientRootQueryRetrieveInformationModelGet,
-        DicomUids.StudyRootQueryRetrieveInformationModelFind,
-        DicomUids.StudyRootQueryRetrieveInformationModelMove,
-        DicomUids.StudyRootQueryRetrieveInformationModelGet,
-    ];
-
-    public bool SupportsAbstractSyntax(string sopClassUid)
-    {
-        ArgumentNullException.ThrowIfNull(sopClassUid);
-        return sopClassUid == DicomUids.Verification
-            || sopClassUid.StartsWith(StorageRoot, StringComparison.Ordinal)
-            || QueryRetrieveSopClasses.Contains(sopClassUid);
-    }
-
-    /// <summary>
-    /// Query/retrieve identifiers in explicit or implicit VR little endian; for storage the sender's first choice
-    /// among the syntaxes this gateway can read, as instances are archived as sent.
-    /// </summary>
-    public string? ChooseTransferSyntax(string sopClassUid, IReadOnlyList<string> proposed)
-    {
-        ArgumentNullException.ThrowIfNull(sopClassUid);
-        ArgumentNullException.ThrowIfNull(proposed);
-        return QueryRetrieveSopClasses.Contains(sopClassUid)
-            ? proposed.FirstOrDefault(uid => uid == DicomTransferSyntax.ExplicitVRLittleEndian.Uid || uid == DicomTransferSyntax.ImplicitVRLittleEndian.Uid)
-            : proposed.FirstOrDefault(uid => DicomTransferSyntax.TryGetKnown(uid, out _));
-    }
+    public string? ChooseTransferSyntax(string sopClassUid, IReadOnlyList<string> proposed) => ArchiveNegotiation.ChooseTransferSyntax(sopClassUid, proposed);
 
     public async Task<StoreResult> StoreAsync(StoreRequest request, Stream dataSet, CancellationToken cancellationToken)
     {

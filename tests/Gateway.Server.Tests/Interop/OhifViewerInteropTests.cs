@@ -39,7 +39,7 @@ public sealed class OhifViewerInteropTests(PostgresCluster cluster)
             var origin = new Uri($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}/");
             await using (var server = PeerProcess.Start(
                              "/usr/bin/node",
-                             [NodeScript.PathOf("ohif-site.js"), port.ToString(CultureInfo.InvariantCulture), site, new Uri(gateway.BaseAddress, "dicomweb").AbsoluteUri, log]))
+                             [NodeScript.PathOf("ohif-site.js"), port.ToString(CultureInfo.InvariantCulture), site, new Uri(gateway.BaseAddress, "dicomweb").AbsoluteUri, log], "nodejs"))
             {
                 await server.WaitUntilAnsweringAsync(new Uri(origin, "app-config.js"), TimeSpan.FromSeconds(30), cancellationToken);
                 var screenshot = Path.Combine(folder, "viewer.png");

@@ -48,7 +48,7 @@ internal sealed class OrthancServer : IAsyncDisposable
         await File.WriteAllTextAsync(
             configuration, Configuration(folder, ports, gatewayDicomWebRoot, gatewayAETitle, gatewayDicomPort).ToJsonString(), cancellationToken);
 
-        var process = PeerProcess.Start(program, ["--verbose", configuration]);
+        var process = PeerProcess.Start(program, ["--verbose", configuration], "orthanc");
         var server = new OrthancServer(process, folder, ports.Http, ports.Dicom);
         try
         {

@@ -1,14 +1,18 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
 using System.Text;
+using Xunit;
 
-namespace Gateway.Dicom.Tests.Network;
+namespace Gateway.Testing;
 
 /// <summary>
-/// A real DICOM peer (DCMTK tool, Orthanc, openssl) run by a test: output captured, and the whole process tree
-/// killed on dispose so no peer outlives its test.
+/// A real peer (DCMTK tool, Orthanc, openssl, a node script) run by a test: output captured, and stopped by its PID
+/// when disposed so no peer outlives its test: at once (<see cref="Dispose"/>, the whole process tree) or politely
+/// (<see cref="DisposeAsync"/>: SIGTERM, then SIGKILL after a grace period, for servers that clean up on exit).
 /// </summary>
-internal sealed class PeerProcess : IDisposable
+public sealed class PeerProcess : IDisposable, IAsyncDisposable
 {
     private static readonly string[] SocketTables = ["/proc/net/tcp", "/proc/net/tcp6"];
 
@@ -146,6 +150,49 @@ internal sealed class PeerProcess : IDisposable
         }
     }
 
+    /// <summary>A TCP port that was free on 127.0.0.1 a moment ago (for peers that cannot be given port 0).</summary>
+    public static int FreeLoopbackPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>Polls <paramref name="url"/> until it answers 200; fails the test with the process output otherwise.</summary>
+    public async Task WaitUntilAnsweringAsync(Uri url, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (HasExited)
+            {
+                Assert.Fail($"{CommandLine} exited with {_process.ExitCode} while starting:\n{Output}");
+            }
+
+            try
+            {
+                using var response = await http.GetAsync(url, cancellationToken);
+                if (response.IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+            catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                // This attempt timed out; try again.
+            }
+
+            await Task.Delay(200, cancellationToken);
+        }
+
+        Assert.Fail($"{CommandLine} did not answer {url} within {timeout.TotalSeconds} s:\n{Output}");
+    }
+
     /// <summary>Kills the peer and its children at once.</summary>
     public void Kill()
     {
@@ -166,6 +213,29 @@ internal sealed class PeerProcess : IDisposable
     public void Dispose()
     {
         Kill();
+        _process.Dispose();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            using (var terminate = Process.Start("/bin/kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)]))
+            {
+                await terminate.WaitForExitAsync();
+            }
+
+            using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+            try
+            {
+                await _process.WaitForExitAsync(grace.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                Kill();
+            }
+        }
+
         _process.Dispose();
     }
 
