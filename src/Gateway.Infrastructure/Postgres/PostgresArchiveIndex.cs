@@ -70,20 +70,19 @@ public sealed class PostgresArchiveIndex(NpgsqlDataSource dataSource, string nod
         ArgumentNullException.ThrowIfNull(instance);
         ArgumentNullException.ThrowIfNull(original);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        var seriesId = await UpsertHierarchyAsync(connection, transaction, instance.Attributes, cancellationToken).ConfigureAwait(false);
-        await ExecuteAsync(
-            connection,
-            transaction,
+
+        // One round trip: the statements of a batch without a transaction run in one implicit transaction (one
+        // Sync message), so they take effect together or not at all, like the explicit transaction they replace.
+        await using var batch = new NpgsqlBatch(connection);
+        batch.BatchCommands.Add(BatchCommand(
+            HierarchyUpsert +
             """
-            update instances set series_fk = @series, state = 'stored', pending_object_key = null, receiving_node = null, updated_at = now()
-            where id = @id and state = 'receiving'
+            update instances set series_fk = (select id from series_row), state = 'stored', pending_object_key = null, receiving_node = null, updated_at = now()
+            where id = @instance and state = 'receiving'
             """,
-            cancellationToken,
-            ("series", seriesId),
-            ("id", instanceId)).ConfigureAwait(false);
-        await InsertOriginalAndJobAsync(connection, transaction, instanceId, instance, original, cancellationToken).ConfigureAwait(false);
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            [.. HierarchyParameters(instance.Attributes), ("instance", instanceId)]));
+        AddOriginalAndJob(batch, instanceId, instance, original);
+        await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     public async Task AbandonReceiveAsync(long instanceId, CancellationToken cancellationToken)
@@ -99,7 +98,7 @@ public sealed class PostgresArchiveIndex(NpgsqlDataSource dataSource, string nod
         var attributes = instance.Attributes;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        var seriesId = await UpsertHierarchyAsync(connection, transaction, attributes, cancellationToken).ConfigureAwait(false);
+        var seriesId = await ScalarAsync(connection, transaction, HierarchyUpsert + "select id from series_row", cancellationToken, HierarchyParameters(attributes)).ConfigureAwait(false);
         await using (var update = new NpgsqlCommand(
             """
             update instances set series_fk = @series, sop_class_uid = @class, study_instance_uid = @study,
@@ -140,7 +139,12 @@ public sealed class PostgresArchiveIndex(NpgsqlDataSource dataSource, string nod
         }
 
         await ExecuteAsync(connection, transaction, "delete from jobs where instance_fk = @id and state in ('queued', 'failed')", cancellationToken, ("id", instanceId)).ConfigureAwait(false);
-        await InsertOriginalAndJobAsync(connection, transaction, instanceId, instance, original, cancellationToken).ConfigureAwait(false);
+        await using (var batch = new NpgsqlBatch(connection, transaction))
+        {
+            AddOriginalAndJob(batch, instanceId, instance, original);
+            await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return retired;
     }
@@ -173,51 +177,22 @@ public sealed class PostgresArchiveIndex(NpgsqlDataSource dataSource, string nod
         return (bool)(await select.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
     }
 
-    private static async Task InsertOriginalAndJobAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long instanceId, NewInstance instance, StoredObject original, CancellationToken cancellationToken)
-    {
-        await ExecuteAsync(
-            connection,
-            transaction,
-            """
-            insert into objects (instance_fk, kind, object_key, codec, size_bytes, sha256)
-            values (@id, 'original', @key, @codec, @size, @sha)
-            """,
-            cancellationToken,
-            ("id", instanceId),
-            ("key", original.Key),
-            ("codec", instance.TransferSyntaxUid),
-            ("size", original.Size),
-            ("sha", original.Sha256)).ConfigureAwait(false);
-        await ExecuteAsync(connection, transaction, "insert into jobs (kind, instance_fk) values ('verify', @id)", cancellationToken, ("id", instanceId)).ConfigureAwait(false);
-        await ExecuteAsync(connection, transaction, $"notify {JobsChannel}", cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>Inserts or updates patient, study and series (the latest non-empty values win); returns the series id.</summary>
-    private static async Task<long> UpsertHierarchyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, InstanceAttributes attributes, CancellationToken cancellationToken)
-    {
-        var patientId = await ScalarAsync(
-            connection,
-            transaction,
-            """
-            insert into patients (patient_id, issuer, patient_name, birth_date, sex) values (@id, @issuer, @name, @birth, @sex)
+    /// <summary>
+    /// Inserts or updates patient, study and series (the latest non-empty values win), as common table expressions
+    /// a statement appended to this can use: <c>series_row</c> holds the series id.
+    /// </summary>
+    private const string HierarchyUpsert =
+        """
+        with patient_row as (
+            insert into patients (patient_id, issuer, patient_name, birth_date, sex) values (@patientId, @issuer, @patientName, @birth, @sex)
             on conflict (patient_id, issuer) do update set
                 patient_name = coalesce(excluded.patient_name, patients.patient_name),
                 birth_date = coalesce(excluded.birth_date, patients.birth_date),
                 sex = coalesce(excluded.sex, patients.sex)
-            returning id
-            """,
-            cancellationToken,
-            ("id", attributes.PatientId),
-            ("issuer", attributes.IssuerOfPatientId),
-            ("name", attributes.PatientName),
-            ("birth", attributes.PatientBirthDate),
-            ("sex", attributes.PatientSex)).ConfigureAwait(false);
-        var studyId = await ScalarAsync(
-            connection,
-            transaction,
-            """
+            returning id),
+        study_row as (
             insert into studies (patient_fk, study_instance_uid, study_date, study_time, accession_number, study_id, study_description, referring_physician_name)
-            values (@patient, @uid, @date, @time, @accession, @studyId, @description, @referring)
+            values ((select id from patient_row), @studyUid, @studyDate, @studyTime, @accession, @studyId, @studyDescription, @referring)
             on conflict (study_instance_uid) do update set
                 patient_fk = excluded.patient_fk,
                 study_date = coalesce(excluded.study_date, studies.study_date),
@@ -227,23 +202,10 @@ public sealed class PostgresArchiveIndex(NpgsqlDataSource dataSource, string nod
                 study_description = coalesce(excluded.study_description, studies.study_description),
                 referring_physician_name = coalesce(excluded.referring_physician_name, studies.referring_physician_name),
                 updated_at = now()
-            returning id
-            """,
-            cancellationToken,
-            ("patient", patientId),
-            ("uid", attributes.StudyInstanceUid),
-            ("date", attributes.StudyDate),
-            ("time", attributes.StudyTime),
-            ("accession", attributes.AccessionNumber),
-            ("studyId", attributes.StudyId),
-            ("description", attributes.StudyDescription),
-            ("referring", attributes.ReferringPhysicianName)).ConfigureAwait(false);
-        return await ScalarAsync(
-            connection,
-            transaction,
-            """
+            returning id),
+        series_row as (
             insert into series (study_fk, series_instance_uid, modality, series_number, series_description, body_part_examined, series_date, series_time)
-            values (@study, @uid, @modality, @number, @description, @bodyPart, @date, @time)
+            values ((select id from study_row), @seriesUid, @modality, @seriesNumber, @seriesDescription, @bodyPart, @seriesDate, @seriesTime)
             on conflict (series_instance_uid) do update set
                 study_fk = excluded.study_fk,
                 modality = coalesce(excluded.modality, series.modality),
@@ -252,17 +214,55 @@ public sealed class PostgresArchiveIndex(NpgsqlDataSource dataSource, string nod
                 body_part_examined = coalesce(excluded.body_part_examined, series.body_part_examined),
                 series_date = coalesce(excluded.series_date, series.series_date),
                 series_time = coalesce(excluded.series_time, series.series_time)
-            returning id
+            returning id)
+
+        """;
+
+    private static (string Name, object? Value)[] HierarchyParameters(InstanceAttributes attributes) =>
+    [
+        ("patientId", attributes.PatientId),
+        ("issuer", attributes.IssuerOfPatientId),
+        ("patientName", attributes.PatientName),
+        ("birth", attributes.PatientBirthDate),
+        ("sex", attributes.PatientSex),
+        ("studyUid", attributes.StudyInstanceUid),
+        ("studyDate", attributes.StudyDate),
+        ("studyTime", attributes.StudyTime),
+        ("accession", attributes.AccessionNumber),
+        ("studyId", attributes.StudyId),
+        ("studyDescription", attributes.StudyDescription),
+        ("referring", attributes.ReferringPhysicianName),
+        ("seriesUid", attributes.SeriesInstanceUid),
+        ("modality", attributes.Modality),
+        ("seriesNumber", attributes.SeriesNumber),
+        ("seriesDescription", attributes.SeriesDescription),
+        ("bodyPart", attributes.BodyPartExamined),
+        ("seriesDate", attributes.SeriesDate),
+        ("seriesTime", attributes.SeriesTime),
+    ];
+
+    /// <summary>Adds to <paramref name="batch"/>: the original's object row, its verify job, and the NOTIFY that wakes a worker.</summary>
+    private static void AddOriginalAndJob(NpgsqlBatch batch, long instanceId, NewInstance instance, StoredObject original)
+    {
+        batch.BatchCommands.Add(BatchCommand(
+            """
+            insert into objects (instance_fk, kind, object_key, codec, size_bytes, sha256)
+            values (@id, 'original', @key, @codec, @size, @sha)
             """,
-            cancellationToken,
-            ("study", studyId),
-            ("uid", attributes.SeriesInstanceUid),
-            ("modality", attributes.Modality),
-            ("number", attributes.SeriesNumber),
-            ("description", attributes.SeriesDescription),
-            ("bodyPart", attributes.BodyPartExamined),
-            ("date", attributes.SeriesDate),
-            ("time", attributes.SeriesTime)).ConfigureAwait(false);
+            [("id", instanceId), ("key", original.Key), ("codec", instance.TransferSyntaxUid), ("size", original.Size), ("sha", original.Sha256)]));
+        batch.BatchCommands.Add(BatchCommand("insert into jobs (kind, instance_fk) values ('verify', @id)", [("id", instanceId)]));
+        batch.BatchCommands.Add(new NpgsqlBatchCommand($"notify {JobsChannel}"));
+    }
+
+    private static NpgsqlBatchCommand BatchCommand(string sql, (string Name, object? Value)[] parameters)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        }
+
+        return command;
     }
 
     private static async Task<long> ScalarAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
