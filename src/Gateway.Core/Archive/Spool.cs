@@ -1,24 +1,35 @@
+using System.Buffers;
 using System.Security.Cryptography;
 using Gateway.Dicom;
 
 namespace Gateway.Core.Archive;
 
 /// <summary>
-/// A received instance on local disk as a Part 10 file, with its SHA-256 and length computed while it was
-/// written. Deleted when disposed.
+/// A received instance as a Part 10 file, with its SHA-256 and length computed while it was received: held in a
+/// pooled buffer while it is small (most instances: no spool file to create, read back and delete), spilled to a
+/// file in the spool folder once it outgrows <see cref="MemoryLimit"/>. Released (buffer returned, file deleted)
+/// when disposed.
 /// </summary>
 internal sealed class Spool : IAsyncDisposable
 {
-    private const int BufferSize = 1 << 16;
+    /// <summary>Instances up to this size stay in memory.</summary>
+    internal const int MemoryLimit = 4 << 20;
 
-    private Spool(string path, string sha256, long length)
+    private const int BufferSize = 1 << 16;
+    private const int InitialMemory = 1 << 18;
+
+    private byte[]? _memory;
+
+    private Spool(byte[]? memory, string? path, string sha256, long length)
     {
+        _memory = memory;
         Path = path;
         Sha256 = sha256;
         Length = length;
     }
 
-    public string Path { get; }
+    /// <summary>The spool file, or null while the instance is held in memory.</summary>
+    public string? Path { get; }
 
     public string Sha256 { get; }
 
@@ -61,7 +72,18 @@ internal sealed class Spool : IAsyncDisposable
     /// <summary>The header (everything before pixel data), with a bulk data reference standing in for the pixels.</summary>
     public DicomFile ReadHeader()
     {
-        var file = DicomFile.Open(Path, new DicomReadOptions { StopBeforePixelData = true });
+        var options = new DicomReadOptions { StopBeforePixelData = true };
+        DicomFile file;
+        if (Path is null)
+        {
+            using var content = OpenRead();
+            file = DicomFile.Read(content, options);
+        }
+        else
+        {
+            file = DicomFile.Open(Path, options);
+        }
+
         if (file.PixelDataOffset is not null)
         {
             file.Dataset.Add(new Dicom.Json.DicomBulkDataReference(DicomTags.PixelData, file.TransferSyntax.IsEncapsulated ? DicomVR.OB : DicomVR.OW, "bulkdata/7FE00010"));
@@ -70,27 +92,78 @@ internal sealed class Spool : IAsyncDisposable
         return file;
     }
 
-    public Stream OpenRead() => new FileStream(Path, FileMode.Open, FileAccess.Read, FileShare.Read, BufferSize, FileOptions.Asynchronous | FileOptions.SequentialScan);
+    public Stream OpenRead() => Path is null
+        ? new MemoryStream(_memory ?? throw new ObjectDisposedException(nameof(Spool)), 0, (int)Length, writable: false)
+        : new FileStream(Path, FileMode.Open, FileAccess.Read, FileShare.Read, BufferSize, FileOptions.Asynchronous | FileOptions.SequentialScan);
 
     public ValueTask DisposeAsync()
     {
-        File.Delete(Path);
+        if (Path is not null)
+        {
+            File.Delete(Path);
+        }
+
+        if (Interlocked.Exchange(ref _memory, null) is { } memory)
+        {
+            ArrayPool<byte>.Shared.Return(memory);
+        }
+
         return ValueTask.CompletedTask;
     }
 
     private static async Task<Spool> WriteAsync(string folder, byte[] prefix, Stream content, CancellationToken cancellationToken)
     {
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        sha.AppendData(prefix);
+        var memory = ArrayPool<byte>.Shared.Rent(Math.Max(InitialMemory, prefix.Length));
+        prefix.CopyTo(memory, 0);
+        var length = prefix.Length;
+        try
+        {
+            int read;
+            while ((read = await content.ReadAsync(memory.AsMemory(length), cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                sha.AppendData(memory, length, read);
+                length += read;
+                if (length == memory.Length)
+                {
+                    if (length >= MemoryLimit)
+                    {
+                        return await SpillAsync(folder, memory.AsMemory(0, length), content, sha, cancellationToken).ConfigureAwait(false);
+                    }
+
+                    var larger = ArrayPool<byte>.Shared.Rent(length * 2);
+                    memory.AsSpan(0, length).CopyTo(larger);
+                    ArrayPool<byte>.Shared.Return(memory);
+                    memory = larger;
+                }
+            }
+
+            var spool = new Spool(memory, null, Convert.ToHexStringLower(sha.GetHashAndReset()), length);
+            memory = null;
+            return spool;
+        }
+        finally
+        {
+            if (memory is not null)
+            {
+                ArrayPool<byte>.Shared.Return(memory);
+            }
+        }
+    }
+
+    /// <summary>Writes what was received so far to a spool file, then the rest of <paramref name="content"/> after it.</summary>
+    private static async Task<Spool> SpillAsync(string folder, ReadOnlyMemory<byte> received, Stream content, IncrementalHash sha, CancellationToken cancellationToken)
+    {
         Directory.CreateDirectory(folder);
         var path = System.IO.Path.Combine(folder, Guid.NewGuid().ToString("N") + ".spool");
         try
         {
-            using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-            long length = prefix.Length;
+            long length = received.Length;
             await using (var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, BufferSize, FileOptions.Asynchronous))
             {
-                sha.AppendData(prefix);
-                await file.WriteAsync(prefix, cancellationToken).ConfigureAwait(false);
-                var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(BufferSize);
+                await file.WriteAsync(received, cancellationToken).ConfigureAwait(false);
+                var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
                 try
                 {
                     int read;
@@ -103,11 +176,11 @@ internal sealed class Spool : IAsyncDisposable
                 }
                 finally
                 {
-                    System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+                    ArrayPool<byte>.Shared.Return(buffer);
                 }
             }
 
-            return new Spool(path, Convert.ToHexStringLower(sha.GetHashAndReset()), length);
+            return new Spool(null, path, Convert.ToHexStringLower(sha.GetHashAndReset()), length);
         }
         catch
         {

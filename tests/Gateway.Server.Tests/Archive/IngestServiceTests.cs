@@ -43,6 +43,33 @@ public sealed class IngestServiceTests(PostgresCluster cluster) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_file_too_large_to_spool_in_memory_is_spilled_to_disk_stored_byte_for_byte_and_the_spool_emptied()
+    {
+        var path = TestData.RequireSharedData("dicom-conformance/cornerstone-CTImage-all-transfer-syntaxes/CTImage.dcm");
+        var file = DicomFile.Open(path);
+        var document = new byte[6 << 20]; // above the 4 MiB an instance may occupy in memory while it is received
+        new Random(7).NextBytes(document);
+        file.Dataset.Add(new DicomValueElement(DicomTags.EncapsulatedDocument, DicomVR.OB, document));
+        using var output = new MemoryStream();
+        file.Save(output);
+        var bytes = output.ToArray();
+        var (service, objects) = Service(DuplicatePolicy.Reject);
+
+        var result = await StoreAsync(service, bytes);
+
+        Assert.Equal(IngestOutcome.Stored, result.Outcome);
+        var (state, key, sha, _) = await RowAsync(result.SopInstanceUid!);
+        Assert.Equal("stored", state);
+        await using var stored = await objects.OpenReadAsync(key, TestContext.Current.CancellationToken);
+        using var copy = new MemoryStream();
+        await stored.CopyToAsync(copy, TestContext.Current.CancellationToken);
+        Assert.Equal(bytes, copy.ToArray());
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)), sha);
+        var spool = Path.Combine(_folder, "spool");
+        Assert.True(!Directory.Exists(spool) || !Directory.EnumerateFiles(spool).Any(), "the spool is empty");
+    }
+
+    [Fact]
     public async Task An_identical_resend_succeeds_and_a_different_one_follows_the_policy()
     {
         var path = TestData.RequireSharedData("dicom-conformance/cornerstone-CTImage-all-transfer-syntaxes/CTImage.dcm");
