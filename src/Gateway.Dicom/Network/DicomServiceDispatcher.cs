@@ -114,7 +114,9 @@ internal sealed partial class DicomServiceDispatcher(IDicomServiceProvider provi
         }
 
         Log.FindCompleted(logger, info.CallingAE, level, matches);
-        await RespondAsync(association, request, DicomStatus.Success, cancellationToken).ConfigureAwait(false);
+
+        // Every match is out: a C-CANCEL arriving now changes nothing, and the final response must still be sent.
+        await RespondAsync(association, request, DicomStatus.Success, CancellationToken.None).ConfigureAwait(false);
     }
 
     internal static QueryRetrieveModel ModelOf(string sopClassUid) =>
