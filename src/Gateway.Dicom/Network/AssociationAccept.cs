@@ -1,7 +1,7 @@
 namespace Gateway.Dicom.Network;
 
 /// <summary>An A-ASSOCIATE accept (PS3.8 9.3.3): the result of each proposed context and the acceptor's user information.</summary>
-public sealed class AssociationAccept
+public sealed class AssociationAccept : IAssociationUserInformation
 {
     public string CallingAE { get; set; } = string.Empty;
 

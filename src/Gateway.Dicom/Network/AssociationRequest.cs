@@ -3,7 +3,7 @@ using System.Net;
 namespace Gateway.Dicom.Network;
 
 /// <summary>An A-ASSOCIATE request (PS3.8 9.3.2): who calls whom, what they propose, and their user information.</summary>
-public sealed class AssociationRequest
+public sealed class AssociationRequest : IAssociationUserInformation
 {
     public const string DicomApplicationContext = "1.2.840.10008.3.1.1.1";
 

@@ -40,7 +40,7 @@ internal static class AssociationPduCodec
             pdu.PatchLength16(itemLength);
         }
 
-        WriteUserInformation(pdu, request.MaxPduLength, request.ImplementationClassUid, request.ImplementationVersionName, request.AsyncOperationsWindow, request.RoleSelections, request.ExtendedNegotiations, request.UserIdentity, null, request.OtherUserInformation);
+        WriteUserInformation(pdu, request, request.UserIdentity, null, request.OtherUserInformation);
         pdu.PatchLength32(length);
         return pdu.ToArray();
     }
@@ -64,7 +64,7 @@ internal static class AssociationPduCodec
             pdu.PatchLength16(itemLength);
         }
 
-        WriteUserInformation(pdu, accept.MaxPduLength, accept.ImplementationClassUid, accept.ImplementationVersionName, accept.AsyncOperationsWindow, accept.RoleSelections, accept.ExtendedNegotiations, null, accept.UserIdentityResponse, []);
+        WriteUserInformation(pdu, accept, null, accept.UserIdentityResponse, []);
         pdu.PatchLength32(length);
         return pdu.ToArray();
     }
@@ -104,7 +104,7 @@ internal static class AssociationPduCodec
                     request.PresentationContexts.Add(DecodeRequestContext(item));
                     break;
                 case UserInformationItem:
-                    DecodeUserInformation(item, request);
+                    DecodeRequestUserInformation(item, request);
                     break;
                 default:
                     throw new DicomProtocolException($"A-ASSOCIATE-RQ holds an item of unknown type 0x{type:X2}.", AbortReason.UnrecognizedPduParameter);
@@ -174,12 +174,7 @@ internal static class AssociationPduCodec
 
     private static void WriteUserInformation(
         PduBuilder pdu,
-        uint maxPduLength,
-        string implementationClassUid,
-        string? implementationVersionName,
-        (ushort Invoked, ushort Performed)? asyncWindow,
-        List<RoleSelection> roles,
-        List<ExtendedNegotiation> extended,
+        IAssociationUserInformation information,
         UserIdentity? identity,
         ReadOnlyMemory<byte>? identityResponse,
         List<(byte Type, ReadOnlyMemory<byte> Value)> others)
@@ -191,9 +186,9 @@ internal static class AssociationPduCodec
         pdu.UInt8(MaxLengthItem);
         pdu.UInt8(0);
         pdu.UInt16(4);
-        pdu.UInt32(maxPduLength);
-        pdu.StringItem(ImplementationClassItem, implementationClassUid);
-        if (asyncWindow is (var invoked, var performed))
+        pdu.UInt32(information.MaxPduLength);
+        pdu.StringItem(ImplementationClassItem, information.ImplementationClassUid);
+        if (information.AsyncOperationsWindow is (var invoked, var performed))
         {
             pdu.UInt8(AsyncWindowItem);
             pdu.UInt8(0);
@@ -202,7 +197,7 @@ internal static class AssociationPduCodec
             pdu.UInt16(performed);
         }
 
-        foreach (var role in roles)
+        foreach (var role in information.RoleSelections)
         {
             pdu.UInt8(RoleSelectionItem);
             pdu.UInt8(0);
@@ -215,12 +210,12 @@ internal static class AssociationPduCodec
             pdu.PatchLength16(itemLength);
         }
 
-        if (implementationVersionName is { Length: > 0 })
+        if (information.ImplementationVersionName is { Length: > 0 } versionName)
         {
-            pdu.StringItem(ImplementationVersionItem, implementationVersionName);
+            pdu.StringItem(ImplementationVersionItem, versionName);
         }
 
-        foreach (var negotiation in extended)
+        foreach (var negotiation in information.ExtendedNegotiations)
         {
             pdu.UInt8(ExtendedNegotiationItem);
             pdu.UInt8(0);
@@ -335,7 +330,8 @@ internal static class AssociationPduCodec
         return context;
     }
 
-    private static void DecodeUserInformation(ReadOnlySpan<byte> item, AssociationRequest request)
+    /// <summary>Decodes the sub-items both sides send into <paramref name="information"/>; the others go to <paramref name="other"/>.</summary>
+    private static void DecodeUserInformation(ReadOnlySpan<byte> item, IAssociationUserInformation information, OtherUserInformationItem other)
     {
         var parser = new PduParser(item, "user information");
         while (!parser.AtEnd)
@@ -347,75 +343,59 @@ internal static class AssociationPduCodec
             switch (type)
             {
                 case MaxLengthItem:
-                    request.MaxPduLength = sub.UInt32();
+                    information.MaxPduLength = sub.UInt32();
                     break;
                 case ImplementationClassItem:
-                    request.ImplementationClassUid = sub.Ascii(value.Length);
+                    information.ImplementationClassUid = sub.Ascii(value.Length);
                     break;
                 case ImplementationVersionItem:
-                    request.ImplementationVersionName = sub.Ascii(value.Length);
+                    information.ImplementationVersionName = sub.Ascii(value.Length);
                     break;
                 case AsyncWindowItem:
-                    request.AsyncOperationsWindow = (sub.UInt16(), sub.UInt16());
+                    information.AsyncOperationsWindow = (sub.UInt16(), sub.UInt16());
                     break;
                 case RoleSelectionItem:
-                    request.RoleSelections.Add(DecodeRole(value));
+                    information.RoleSelections.Add(DecodeRole(value));
                     break;
                 case ExtendedNegotiationItem:
                     var uidLength = sub.UInt16();
                     var uid = sub.Ascii(uidLength);
-                    request.ExtendedNegotiations.Add(new ExtendedNegotiation(uid, sub.Bytes(sub.Remaining).ToArray()));
-                    break;
-                case UserIdentityRequestItem:
-                    var identityType = sub.UInt8();
-                    var positive = sub.UInt8() == 1;
-                    var primary = sub.Bytes(sub.UInt16()).ToArray();
-                    var secondary = sub.Bytes(sub.UInt16()).ToArray();
-                    request.UserIdentity = new UserIdentity(identityType, positive, primary, secondary);
+                    information.ExtendedNegotiations.Add(new ExtendedNegotiation(uid, sub.Bytes(sub.Remaining).ToArray()));
                     break;
                 default:
-                    request.OtherUserInformation.Add((type, value.ToArray()));
+                    other(type, value, sub);
                     break;
             }
         }
     }
 
-    private static void DecodeAcceptUserInformation(ReadOnlySpan<byte> item, AssociationAccept accept)
-    {
-        var parser = new PduParser(item, "user information");
-        while (!parser.AtEnd)
+    /// <summary>A-ASSOCIATE-RQ only: User Identity (0x58); unknown sub-items are kept as they are.</summary>
+    private static void DecodeRequestUserInformation(ReadOnlySpan<byte> item, AssociationRequest request) =>
+        DecodeUserInformation(item, request, (byte type, ReadOnlySpan<byte> value, PduParser sub) =>
         {
-            var type = parser.UInt8();
-            parser.Skip(1);
-            var value = parser.Bytes(parser.UInt16());
-            var sub = new PduParser(value, $"user information sub-item 0x{type:X2}");
-            switch (type)
+            if (type == UserIdentityRequestItem)
             {
-                case MaxLengthItem:
-                    accept.MaxPduLength = sub.UInt32();
-                    break;
-                case ImplementationClassItem:
-                    accept.ImplementationClassUid = sub.Ascii(value.Length);
-                    break;
-                case ImplementationVersionItem:
-                    accept.ImplementationVersionName = sub.Ascii(value.Length);
-                    break;
-                case AsyncWindowItem:
-                    accept.AsyncOperationsWindow = (sub.UInt16(), sub.UInt16());
-                    break;
-                case RoleSelectionItem:
-                    accept.RoleSelections.Add(DecodeRole(value));
-                    break;
-                case ExtendedNegotiationItem:
-                    var uidLength = sub.UInt16();
-                    accept.ExtendedNegotiations.Add(new ExtendedNegotiation(sub.Ascii(uidLength), sub.Bytes(sub.Remaining).ToArray()));
-                    break;
-                case UserIdentityResponseItem:
-                    accept.UserIdentityResponse = sub.Bytes(sub.UInt16()).ToArray();
-                    break;
+                var identityType = sub.UInt8();
+                var positive = sub.UInt8() == 1;
+                var primary = sub.Bytes(sub.UInt16()).ToArray();
+                var secondary = sub.Bytes(sub.UInt16()).ToArray();
+                request.UserIdentity = new UserIdentity(identityType, positive, primary, secondary);
             }
-        }
-    }
+            else
+            {
+                request.OtherUserInformation.Add((type, value.ToArray()));
+            }
+        });
+
+    /// <summary>A-ASSOCIATE-AC only: the User Identity server response (0x59); other sub-items are ignored.</summary>
+    private static void DecodeAcceptUserInformation(ReadOnlySpan<byte> item, AssociationAccept accept) =>
+        DecodeUserInformation(item, accept, (byte type, ReadOnlySpan<byte> _, PduParser sub) =>
+        {
+            if (type == UserIdentityResponseItem)
+            {
+                accept.UserIdentityResponse = sub.Bytes(sub.UInt16()).ToArray();
+            }
+        });
 
     private static RoleSelection DecodeRole(ReadOnlySpan<byte> value)
     {
@@ -423,4 +403,6 @@ internal static class AssociationPduCodec
         var uid = parser.Ascii(parser.UInt16());
         return new RoleSelection(uid, parser.UInt8() == 1, parser.UInt8() == 1);
     }
+
+    private delegate void OtherUserInformationItem(byte type, ReadOnlySpan<byte> value, PduParser sub);
 }
