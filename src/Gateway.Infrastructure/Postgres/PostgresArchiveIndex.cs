@@ -31,18 +31,7 @@ public sealed class PostgresArchiveIndex(NpgsqlDataSource dataSource, string nod
                 connection))
             {
                 insert.Parameters.AddWithValue("sop", attributes.SopInstanceUid);
-                insert.Parameters.AddWithValue("class", attributes.SopClassUid);
-                insert.Parameters.AddWithValue("study", attributes.StudyInstanceUid);
-                insert.Parameters.AddWithValue("series", attributes.SeriesInstanceUid);
-                insert.Parameters.AddWithValue("number", (object?)attributes.InstanceNumber ?? DBNull.Value);
-                insert.Parameters.AddWithValue("syntax", instance.TransferSyntaxUid);
-                insert.Parameters.AddWithValue("rows", (object?)attributes.Rows ?? DBNull.Value);
-                insert.Parameters.AddWithValue("columns", (object?)attributes.Columns ?? DBNull.Value);
-                insert.Parameters.AddWithValue("frames", (object?)attributes.NumberOfFrames ?? DBNull.Value);
-                insert.Parameters.Add(new NpgsqlParameter("header", NpgsqlDbType.Jsonb) { Value = instance.HeaderJson });
-                insert.Parameters.AddWithValue("sha", instance.ContentSha256);
-                insert.Parameters.AddWithValue("bytes", instance.OriginalPixelBytes);
-                insert.Parameters.AddWithValue("ae", (object?)instance.CallingAE ?? DBNull.Value);
+                AddInstanceColumns(insert, instance);
                 insert.Parameters.AddWithValue("key", objectKey);
                 insert.Parameters.AddWithValue("node", nodeName);
                 if (await insert.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long id)
@@ -101,8 +90,8 @@ public sealed class PostgresArchiveIndex(NpgsqlDataSource dataSource, string nod
         var seriesId = await ScalarAsync(connection, transaction, HierarchyUpsert + "select id from series_row", cancellationToken, HierarchyParameters(attributes)).ConfigureAwait(false);
         await using (var update = new NpgsqlCommand(
             """
-            update instances set series_fk = @series, sop_class_uid = @class, study_instance_uid = @study,
-                series_instance_uid = @seriesUid, instance_number = @number, state = 'stored', transfer_syntax_uid = @syntax,
+            update instances set series_fk = @seriesFk, sop_class_uid = @class, study_instance_uid = @study,
+                series_instance_uid = @series, instance_number = @number, state = 'stored', transfer_syntax_uid = @syntax,
                 rows = @rows, columns = @columns, number_of_frames = @frames, header = @header, content_sha256 = @sha,
                 original_bytes = @bytes, calling_ae = @ae, updated_at = now()
             where id = @id
@@ -110,19 +99,8 @@ public sealed class PostgresArchiveIndex(NpgsqlDataSource dataSource, string nod
             connection,
             transaction))
         {
-            update.Parameters.AddWithValue("series", seriesId);
-            update.Parameters.AddWithValue("class", attributes.SopClassUid);
-            update.Parameters.AddWithValue("study", attributes.StudyInstanceUid);
-            update.Parameters.AddWithValue("seriesUid", attributes.SeriesInstanceUid);
-            update.Parameters.AddWithValue("number", (object?)attributes.InstanceNumber ?? DBNull.Value);
-            update.Parameters.AddWithValue("syntax", instance.TransferSyntaxUid);
-            update.Parameters.AddWithValue("rows", (object?)attributes.Rows ?? DBNull.Value);
-            update.Parameters.AddWithValue("columns", (object?)attributes.Columns ?? DBNull.Value);
-            update.Parameters.AddWithValue("frames", (object?)attributes.NumberOfFrames ?? DBNull.Value);
-            update.Parameters.Add(new NpgsqlParameter("header", NpgsqlDbType.Jsonb) { Value = instance.HeaderJson });
-            update.Parameters.AddWithValue("sha", instance.ContentSha256);
-            update.Parameters.AddWithValue("bytes", instance.OriginalPixelBytes);
-            update.Parameters.AddWithValue("ae", (object?)instance.CallingAE ?? DBNull.Value);
+            update.Parameters.AddWithValue("seriesFk", seriesId);
+            AddInstanceColumns(update, instance);
             update.Parameters.AddWithValue("id", instanceId);
             await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
@@ -217,6 +195,24 @@ public sealed class PostgresArchiveIndex(NpgsqlDataSource dataSource, string nod
             returning id)
 
         """;
+
+    /// <summary>The instance columns an insert and a replacement both write, as @class, @study, @series, @number, @syntax, @rows, @columns, @frames, @header, @sha, @bytes, @ae.</summary>
+    private static void AddInstanceColumns(NpgsqlCommand command, NewInstance instance)
+    {
+        var attributes = instance.Attributes;
+        command.Parameters.AddWithValue("class", attributes.SopClassUid);
+        command.Parameters.AddWithValue("study", attributes.StudyInstanceUid);
+        command.Parameters.AddWithValue("series", attributes.SeriesInstanceUid);
+        command.Parameters.AddWithValue("number", (object?)attributes.InstanceNumber ?? DBNull.Value);
+        command.Parameters.AddWithValue("syntax", instance.TransferSyntaxUid);
+        command.Parameters.AddWithValue("rows", (object?)attributes.Rows ?? DBNull.Value);
+        command.Parameters.AddWithValue("columns", (object?)attributes.Columns ?? DBNull.Value);
+        command.Parameters.AddWithValue("frames", (object?)attributes.NumberOfFrames ?? DBNull.Value);
+        command.Parameters.Add(new NpgsqlParameter("header", NpgsqlDbType.Jsonb) { Value = instance.HeaderJson });
+        command.Parameters.AddWithValue("sha", instance.ContentSha256);
+        command.Parameters.AddWithValue("bytes", instance.OriginalPixelBytes);
+        command.Parameters.AddWithValue("ae", (object?)instance.CallingAE ?? DBNull.Value);
+    }
 
     private static (string Name, object? Value)[] HierarchyParameters(InstanceAttributes attributes) =>
     [
