@@ -13,15 +13,10 @@ public sealed class OrthancInteropTests(PostgresCluster cluster)
     [Fact]
     public async Task Orthanc_dicomweb_client_queries_the_gateway_and_pulls_studies_with_identical_pixels()
     {
-        var mrFiles = InteropFiles.MrSlices(3);
-        var ctFile = InteropFiles.JpegLsCtFile();
-        var facts = InteropOracle.Describe([.. mrFiles, ctFile]);
-        var mr = facts[mrFiles[0]];
-        var ct = facts[ctFile];
         var cancellationToken = TestContext.Current.CancellationToken;
-        await using var session = await OrthancPeerSession.StartAsync(cluster, cancellationToken);
-        session.StoreWithStorescu(mrFiles);
-        session.StoreWithStorescu([ctFile], "-xt");
+        var (started, mrSlices, ct) = await StartWithStoredStudiesAsync(cancellationToken);
+        await using var session = started;
+        var mr = mrSlices[0];
         var orthanc = session.Orthanc;
         var checks = new InteropChecks();
 
@@ -44,7 +39,7 @@ public sealed class OrthancInteropTests(PostgresCluster cluster)
         {
             Uri = $"/studies/{mr.StudyInstanceUID}/series/{mr.SeriesInstanceUID}/instances",
         }, cancellationToken);
-        checks.SetEqual(mrFiles.Select(f => facts[f].SOPInstanceUID), Column(instances, "00080018"), "QIDO through Orthanc: instances of the MR series");
+        checks.SetEqual(mrSlices.Select(f => f.SOPInstanceUID), Column(instances, "00080018"), "QIDO through Orthanc: instances of the MR series");
 
         var study = await orthanc.PostAsync("dicom-web/servers/gateway/retrieve", new
         {
@@ -57,7 +52,7 @@ public sealed class OrthancInteropTests(PostgresCluster cluster)
         }, cancellationToken);
         checks.Equal("1", instance["ReceivedInstancesCount"]?.ToString(), "instances Orthanc received pulling the CT instance");
 
-        await CheckOrthancHoldsAsync(checks, orthanc, [.. mrFiles.Select(f => facts[f]), ct], cancellationToken);
+        await CheckOrthancHoldsAsync(checks, orthanc, [.. mrSlices, ct], cancellationToken);
         checks.AssertAllPassed(() => "Orthanc log (tail):\n" + Tail(orthanc.Output));
     }
 
@@ -102,15 +97,10 @@ public sealed class OrthancInteropTests(PostgresCluster cluster)
     [Fact]
     public async Task Orthanc_finds_studies_on_the_gateway_with_c_find_and_has_them_c_moved_to_itself()
     {
-        var mrFiles = InteropFiles.MrSlices(3);
-        var ctFile = InteropFiles.JpegLsCtFile();
-        var facts = InteropOracle.Describe([.. mrFiles, ctFile]);
-        var mr = facts[mrFiles[0]];
-        var ct = facts[ctFile];
         var cancellationToken = TestContext.Current.CancellationToken;
-        await using var session = await OrthancPeerSession.StartAsync(cluster, cancellationToken);
-        session.StoreWithStorescu(mrFiles);
-        session.StoreWithStorescu([ctFile], "-xt");
+        var (started, mrSlices, ct) = await StartWithStoredStudiesAsync(cancellationToken);
+        await using var session = started;
+        var mr = mrSlices[0];
         var orthanc = session.Orthanc;
         var checks = new InteropChecks();
 
@@ -133,11 +123,35 @@ public sealed class OrthancInteropTests(PostgresCluster cluster)
         // C-MOVE of both studies to Orthanc's own AE title (the gateway knows it as peer ORTHANC).
         await orthanc.PostAsync($"queries/{byId.Id}/retrieve", new { TargetAet = OrthancServer.AETitle, Synchronous = true }, cancellationToken);
         await orthanc.PostAsync($"queries/{byName.Id}/retrieve", new { TargetAet = OrthancServer.AETitle, Synchronous = true }, cancellationToken);
-        await CheckOrthancHoldsAsync(checks, orthanc, [.. mrFiles.Select(f => facts[f]), ct], cancellationToken);
+        await CheckOrthancHoldsAsync(checks, orthanc, [.. mrSlices, ct], cancellationToken);
         checks.AssertAllPassed(() => "Orthanc log (tail):\n" + Tail(orthanc.Output));
     }
 
     /// <summary>Runs an Orthanc C-FIND against the gateway; the query's id and its answers (simplified tags).</summary>
+    /// <summary>
+    /// A gateway with Orthanc beside it, holding three MR slices and the JPEG-LS CT slice sent by storescu; the
+    /// files' facts (pydicom's reading) for the checks.
+    /// </summary>
+    private async Task<(OrthancPeerSession Session, IReadOnlyList<FileFacts> MrSlices, FileFacts Ct)> StartWithStoredStudiesAsync(CancellationToken cancellationToken)
+    {
+        var mrFiles = InteropFiles.MrSlices(3);
+        var ctFile = InteropFiles.JpegLsCtFile();
+        var facts = InteropOracle.Describe([.. mrFiles, ctFile]);
+        var session = await OrthancPeerSession.StartAsync(cluster, cancellationToken);
+        try
+        {
+            session.StoreWithStorescu(mrFiles);
+            session.StoreWithStorescu([ctFile], "-xt");
+        }
+        catch
+        {
+            await session.DisposeAsync();
+            throw;
+        }
+
+        return (session, [.. mrFiles.Select(file => facts[file])], facts[ctFile]);
+    }
+
     private static async Task<(string Id, IReadOnlyList<JsonNode> Answers)> QueryAsync(
         OrthancServer orthanc, string level, Dictionary<string, string> query, CancellationToken cancellationToken)
     {
