@@ -32,9 +32,27 @@ public sealed class StoredArchive(PostgresCluster cluster) : IAsyncLifetime
 
     private GatewayInstance? _gateway;
 
-    public GatewayInstance Gateway => _gateway ?? throw new InvalidOperationException("Not started.");
+    private IReadOnlyList<OracleInstance> _instances = [];
 
-    public IReadOnlyList<OracleInstance> Instances { get; private set; } = [];
+    /// <summary>The gateway; skips the test when ../shared/data is absent (the fixture then starts nothing).</summary>
+    public GatewayInstance Gateway
+    {
+        get
+        {
+            RequireStarted();
+            return _gateway!;
+        }
+    }
+
+    /// <summary>What pydicom reads from the stored files; skips the test when ../shared/data is absent.</summary>
+    public IReadOnlyList<OracleInstance> Instances
+    {
+        get
+        {
+            RequireStarted();
+            return _instances;
+        }
+    }
 
     /// <summary>The port of the C-MOVE destination "STORESCP" the gateway is configured with (a test starts storescp there).</summary>
     public int MovePort { get; } = FreePort();
@@ -44,6 +62,11 @@ public sealed class StoredArchive(PostgresCluster cluster) : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
+        if (TestData.SharedData is null)
+        {
+            return;
+        }
+
         var mr = TestData.RequireSharedData(MrFolder);
         MrFiles = Directory.GetFiles(mr, "*.dcm").Order(StringComparer.Ordinal).Take(24).ToList();
         var conformance = TestData.RequireSharedData("dicom-conformance");
@@ -51,12 +74,12 @@ public sealed class StoredArchive(PostgresCluster cluster) : IAsyncLifetime
             .Concat(ConformanceFiles.Select(name => Path.Combine(conformance, "cornerstone-CTImage-all-transfer-syntaxes", name)));
         var files = MrFiles.Concat(others).ToList();
         var json = ExternalTool.RunChecked(ExternalTool.DebianPython, [Path.Combine(TestData.RepositoryRoot, "tests/oracle/query_oracle.py"), "attributes", .. files], "python3-pydicom");
-        Instances = JsonSerializer.Deserialize<List<OracleInstance>>(json, JsonOptions)!;
+        _instances = JsonSerializer.Deserialize<List<OracleInstance>>(json, JsonOptions)!;
 
         _gateway = await GatewayInstance.StartAsync(cluster, new Dictionary<string, string?> { ["Peers:0"] = $"STORESCP=127.0.0.1:{MovePort}" });
         var port = _gateway.DicomPort.ToString(CultureInfo.InvariantCulture);
         ExternalTool.RunChecked("storescu", ["-aec", GatewayInstance.AETitle, "127.0.0.1", port, .. MrFiles], "dcmtk");
-        foreach (var instance in Instances.Skip(MrFiles.Count))
+        foreach (var instance in _instances.Skip(MrFiles.Count))
         {
             // One association per file, proposing the file's own transfer syntax, so that it is archived as it is.
             ExternalTool.RunChecked("storescu", [ProposeOption(instance.TransferSyntaxUID), "-aec", GatewayInstance.AETitle, "127.0.0.1", port, instance.File], "dcmtk");
@@ -65,6 +88,15 @@ public sealed class StoredArchive(PostgresCluster cluster) : IAsyncLifetime
 
     /// <summary>The instances pydicom reads from the MR series.</summary>
     public IReadOnlyList<OracleInstance> MrInstances => Instances.Take(MrFiles.Count).ToList();
+
+    private void RequireStarted()
+    {
+        TestData.RequireSharedData(MrFolder);
+        if (_gateway is null)
+        {
+            throw new InvalidOperationException("The archive fixture did not start.");
+        }
+    }
 
     public async ValueTask DisposeAsync()
     {

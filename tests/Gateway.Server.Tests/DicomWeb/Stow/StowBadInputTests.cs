@@ -38,6 +38,7 @@ public sealed class StowBadInputTests(StowBadInputTests.Fixture fixture) : IClas
     [MemberData(nameof(Cases))]
     public async Task A_bad_request_gets_its_status_stores_nothing_and_loses_nothing(string kind)
     {
+        TestData.RequireSharedData(Fixture.ConformanceFolder);
         var cancellationToken = TestContext.Current.CancellationToken;
         var (path, contentType, body, expectedStatus, expectedReason) = fixture.Request(kind);
         var probe = fixture.Probe;
@@ -79,7 +80,9 @@ public sealed class StowBadInputTests(StowBadInputTests.Fixture fixture) : IClas
         private readonly string _folder = Directory.CreateTempSubdirectory("stow-bad-").FullName;
         private string _conformance = null!;
 
-        public GatewayInstance Gateway { get; private set; } = null!;
+        private GatewayInstance? _gateway;
+
+        public GatewayInstance Gateway => _gateway ?? throw new InvalidOperationException("The fixture did not start (no ../shared/data).");
 
         public ArchiveProbe Probe { get; private set; } = null!;
 
@@ -87,10 +90,18 @@ public sealed class StowBadInputTests(StowBadInputTests.Fixture fixture) : IClas
 
         public string StoredUid { get; private set; } = null!;
 
+        /// <summary>The files every case is built from; without them the fixture starts nothing and the tests skip.</summary>
+        public const string ConformanceFolder = "dicom-conformance/dcm_qa_ts-MR-9-transfer-syntaxes";
+
         public async ValueTask InitializeAsync()
         {
-            _conformance = TestData.RequireSharedData("dicom-conformance/dcm_qa_ts-MR-9-transfer-syntaxes");
-            Gateway = await GatewayInstance.StartAsync(cluster, new Dictionary<string, string?> { ["StowMaxBodyBytes"] = MaxBody.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+            if (TestData.SharedData is null)
+            {
+                return;
+            }
+
+            _conformance = TestData.RequireSharedData(ConformanceFolder);
+            _gateway = await GatewayInstance.StartAsync(cluster, new Dictionary<string, string?> { ["StowMaxBodyBytes"] = MaxBody.ToString(System.Globalization.CultureInfo.InvariantCulture) });
             Probe = new ArchiveProbe(Gateway.ConnectionString, Gateway.DataDirectory);
             StoredUid = DicomFile.Open(StoredFile).Dataset.GetString(DicomTags.SOPInstanceUID)!;
             using var content = new ByteArrayContent(MultipartBody.OfFiles([StoredFile]));
@@ -133,7 +144,11 @@ public sealed class StowBadInputTests(StowBadInputTests.Fixture fixture) : IClas
 
         public async ValueTask DisposeAsync()
         {
-            await Gateway.DisposeAsync();
+            if (_gateway is not null)
+            {
+                await _gateway.DisposeAsync();
+            }
+
             Directory.Delete(_folder, recursive: true);
         }
 
