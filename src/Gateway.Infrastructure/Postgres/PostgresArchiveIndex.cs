@@ -208,7 +208,7 @@ public sealed class PostgresArchiveIndex(NpgsqlDataSource dataSource, string nod
         command.Parameters.AddWithValue("rows", (object?)attributes.Rows ?? DBNull.Value);
         command.Parameters.AddWithValue("columns", (object?)attributes.Columns ?? DBNull.Value);
         command.Parameters.AddWithValue("frames", (object?)attributes.NumberOfFrames ?? DBNull.Value);
-        command.Parameters.Add(new NpgsqlParameter("header", NpgsqlDbType.Jsonb) { Value = instance.HeaderJson });
+        command.Parameters.Add(new NpgsqlParameter("header", NpgsqlDbType.Json) { Value = instance.HeaderJson });
         command.Parameters.AddWithValue("sha", instance.ContentSha256);
         command.Parameters.AddWithValue("bytes", instance.OriginalPixelBytes);
         command.Parameters.AddWithValue("ae", (object?)instance.CallingAE ?? DBNull.Value);

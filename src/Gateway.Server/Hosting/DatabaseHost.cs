@@ -31,6 +31,13 @@ public sealed class DatabaseHost : IAsyncDisposable
         }
 
         var builder = new NpgsqlDataSourceBuilder(connectionString);
+        if (builder.ConnectionStringBuilder.MaxAutoPrepare == 0)
+        {
+            // Every instance runs the same few statements; prepared once per connection, PostgreSQL stops parsing and
+            // planning them on each ingest (a quarter of its CPU per instance without this).
+            builder.ConnectionStringBuilder.MaxAutoPrepare = 64;
+        }
+
         builder.UseLoggerFactory(loggerFactory);
         DataSource = builder.Build();
     }
