@@ -185,4 +185,35 @@ public sealed class LatentContainerFormatTests
         var wrong = ContainerSamples.TwoFrames() with { ModelSha256 = "abc" };
         Assert.Throws<ArgumentException>(() => LatentContainerFormat.Write(wrong, LatentQuantization.Fp16));
     }
+
+    [Theory]
+    [InlineData(LatentQuantization.Fp16, 162)]
+    [InlineData(LatentQuantization.Int8, 170)]
+    public void Overhead_of_a_one_frame_one_channel_container_is_as_documented(LatentQuantization quantization, int overhead)
+    {
+        // docs/latent-container.md: everything but the payload, for model id "compact-f16-c1" and "MONOCHROME2".
+        var container = new LatentContainer(
+            "compact-f16-c1", ContainerSamples.Sha256, 512, 512, 1, 16, 12, false, "MONOCHROME2", [new FrameNormalization(0, 4095)], null,
+            [1, 1, 128, 128], Enumerable.Range(0, 128 * 128).Select(i => MathF.Sin(i * 0.01f)).ToArray());
+
+        var bytes = LatentContainerFormat.Write(container, quantization);
+
+        Assert.Equal(overhead, bytes.Length - ReadPayloadLength(bytes));
+    }
+
+    private static int ReadPayloadLength(byte[] bytes)
+    {
+        // The payload length is the u32 just before the payload, which ends where the checksum starts: the first
+        // (shortest) consistent candidate.
+        for (var length = 0; length < bytes.Length; length++)
+        {
+            var at = bytes.Length - 32 - length - 4;
+            if (at >= 0 && BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(at)) == length)
+            {
+                return length;
+            }
+        }
+
+        throw new InvalidOperationException("No payload length found.");
+    }
 }
