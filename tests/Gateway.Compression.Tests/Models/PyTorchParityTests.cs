@@ -19,7 +19,7 @@ public sealed class PyTorchParityTests
 
         var latent = model.Encode(reference.Image, reference.Height, reference.Width, CancellationToken.None);
         var decoded = model.Decode(
-            new Engine.LatentFrame(reference.LatentShape[0], reference.LatentShape[1], reference.LatentShape[2], reference.Latent),
+            new Gateway.Compression.Engine.LatentFrame(reference.LatentShape[0], reference.LatentShape[1], reference.LatentShape[2], reference.Latent),
             reference.Height, reference.Width, CancellationToken.None);
 
         Assert.Equal(reference.LatentShape, new[] { latent.Channels, latent.Height, latent.Width });
