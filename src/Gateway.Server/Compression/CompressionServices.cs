@@ -1,0 +1,36 @@
+using Gateway.Core.Compression;
+using Gateway.Core.Jobs;
+using Gateway.Core.Storage;
+using Gateway.Infrastructure.Postgres.Compression;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Gateway.Server.Compression;
+
+/// <summary>
+/// Registers compression: the options of Gateway:Compression, the compress and retire-original jobs, their index,
+/// metrics, and the start-up registration of the engine's models. The latent engine and the quality measure are
+/// taken from the container when registered (Gateway.Compression); without them latent rules store lossless.
+/// </summary>
+public static class CompressionServices
+{
+    /// <summary>Call after the archive's start-up service: the model registration needs the migrated schema.</summary>
+    public static IServiceCollection AddGatewayCompression(this IServiceCollection services)
+    {
+        services.AddOptions<CompressionOptions>().BindConfiguration(CompressionOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton(provider => provider.GetRequiredService<IOptions<CompressionOptions>>().Value);
+        services.AddSingleton<CompressionMetrics>();
+        services.AddSingleton<ICompressionIndex>(provider => new PostgresCompressionIndex(provider.GetRequiredService<NpgsqlDataSource>()));
+        services.AddSingleton<IJobHandler>(provider => new CompressJobHandler(
+            provider.GetRequiredService<ICompressionIndex>(),
+            provider.GetRequiredService<IObjectStore>(),
+            provider.GetRequiredService<CompressionOptions>(),
+            provider.GetRequiredService<ILogger<CompressJobHandler>>(),
+            provider.GetService<ILatentEngine>(),
+            provider.GetService<IQualityMeter>(),
+            provider.GetRequiredService<CompressionMetrics>()));
+        services.AddSingleton<IJobHandler, RetireOriginalJobHandler>();
+        services.AddHostedService<ModelRegistration>();
+        return services;
+    }
+}
