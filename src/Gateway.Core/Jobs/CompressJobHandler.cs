@@ -15,14 +15,14 @@ namespace Gateway.Core.Jobs;
 /// one transaction records it, marks the instance compressed and schedules the original's deletion after the
 /// retention period; the original is never touched here. Idempotent: a recorded replacement or outcome means the
 /// work is done, and an object written by a run that crashed before recording it is an orphan the start-up
-/// sweep removes.
+/// sweep removes. The engine is asked for only when a latent rule applies (loading it is costly).
 /// </summary>
 public sealed partial class CompressJobHandler(
     ICompressionIndex index,
     IObjectStore objects,
     CompressionOptions options,
     ILogger<CompressJobHandler> logger,
-    ILatentEngine? engine = null,
+    Func<ILatentEngine?>? engines = null,
     IQualityMeter? qualityMeter = null,
     CompressionMetrics? metrics = null) : IJobHandler
 {
@@ -97,6 +97,7 @@ public sealed partial class CompressJobHandler(
         CompressionCandidate candidate, ArchivedObject original, DicomFile file, DicomPixelData pixelData, CompressionAction action, CancellationToken cancellationToken)
     {
         var modelId = action.ModelId!;
+        var engine = engines?.Invoke();
         if (engine is null || qualityMeter is null || !engine.Models.Any(model => model.Id == modelId))
         {
             Log.ModelUnavailable(logger, candidate.SopInstanceUid, modelId);

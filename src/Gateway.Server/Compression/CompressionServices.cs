@@ -9,8 +9,8 @@ namespace Gateway.Server.Compression;
 
 /// <summary>
 /// Registers compression: the options of Gateway:Compression, the compress and retire-original jobs, their index,
-/// metrics, and the start-up registration of the engine's models. The latent engine and the quality measure are
-/// taken from the container when registered (Gateway.Compression); without them latent rules store lossless.
+/// metrics, the latent engine (loaded on first use) with Gateway.Compression's quality measure, and the start-up
+/// registration of the engine's models. Without an engine latent rules store lossless.
 /// </summary>
 public static class CompressionServices
 {
@@ -20,14 +20,16 @@ public static class CompressionServices
         services.AddOptions<CompressionOptions>().BindConfiguration(CompressionOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(provider => provider.GetRequiredService<IOptions<CompressionOptions>>().Value);
         services.AddSingleton<CompressionMetrics>();
+        services.AddSingleton<LatentEngineProvider>();
+        services.AddSingleton<IQualityMeter, QualityMeter>();
         services.AddSingleton<ICompressionIndex>(provider => new PostgresCompressionIndex(provider.GetRequiredService<NpgsqlDataSource>()));
         services.AddSingleton<IJobHandler>(provider => new CompressJobHandler(
             provider.GetRequiredService<ICompressionIndex>(),
             provider.GetRequiredService<IObjectStore>(),
             provider.GetRequiredService<CompressionOptions>(),
             provider.GetRequiredService<ILogger<CompressJobHandler>>(),
-            provider.GetService<ILatentEngine>(),
-            provider.GetService<IQualityMeter>(),
+            () => provider.GetRequiredService<LatentEngineProvider>().Engine,
+            provider.GetRequiredService<IQualityMeter>(),
             provider.GetRequiredService<CompressionMetrics>()));
         services.AddSingleton<IJobHandler, RetireOriginalJobHandler>();
         services.AddHostedService<ModelRegistration>();

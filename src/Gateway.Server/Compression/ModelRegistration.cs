@@ -4,11 +4,20 @@ using Npgsql;
 
 namespace Gateway.Server.Compression;
 
-/// <summary>At start-up (after migrations): records the latent engine's models in PostgreSQL's models table.</summary>
-public sealed partial class ModelRegistration(NpgsqlDataSource dataSource, ILogger<ModelRegistration> logger, ILatentEngine? engine = null) : IHostedService
+/// <summary>
+/// At start-up (after migrations), when compression is on: loads the latent engine and records its models in
+/// PostgreSQL's models table, which latent objects reference.
+/// </summary>
+public sealed partial class ModelRegistration(NpgsqlDataSource dataSource, CompressionOptions options, LatentEngineProvider engines, ILogger<ModelRegistration> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        if (!options.Enabled)
+        {
+            return;
+        }
+
+        var engine = engines.Engine;
         if (engine is null)
         {
             Log.NoEngine(logger);
