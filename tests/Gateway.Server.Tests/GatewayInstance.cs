@@ -60,6 +60,10 @@ public sealed class GatewayInstance : IAsyncDisposable
             ["Gateway:AETitle"] = AETitle,
             ["Gateway:Postgres"] = connectionString,
             ["Gateway:NodeName"] = "test-node",
+
+            // Tests that compare what they stored with what is archived must find the originals: compression is
+            // on only where a test asks for it ("Compression:Enabled" = "true").
+            ["Gateway:Compression:Enabled"] = "false",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

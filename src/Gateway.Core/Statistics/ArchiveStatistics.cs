@@ -16,12 +16,43 @@ public sealed record StorageKindTotals(string Kind, long Objects, StorageTotals 
 /// <summary>How many jobs of a kind are in a state.</summary>
 public sealed record JobCount(string Kind, string State, long Count);
 
+/// <summary>How many latent instances' PSNR (dB, worst frame) fell in a bucket: [<see cref="From"/>, <see cref="To"/>), open where null.</summary>
+public sealed record PsnrBucket(double? From, double? To, long Count)
+{
+    /// <summary>"&lt;30", "30-35", "&gt;=45".</summary>
+    public string Label => (From, To) switch
+    {
+        (null, { } to) => FormattableString.Invariant($"<{to:0.##}"),
+        ({ } from, null) => FormattableString.Invariant($">={from:0.##}"),
+        _ => FormattableString.Invariant($"{From:0.##}-{To:0.##}"),
+    };
+}
+
+/// <summary>The quality of the latents stored: how many have a PSNR, its minimum and median, and a histogram.</summary>
+public sealed record PsnrDistribution(long Count, double? Min, double? Median, IReadOnlyList<PsnrBucket> Buckets)
+{
+    /// <summary>The bucket bounds (dB): &lt;30, 30-35, 35-40, 40-45, &gt;=45.</summary>
+    public static IReadOnlyList<double> Bounds { get; } = [30, 35, 40, 45];
+
+    public static PsnrDistribution Empty { get; } = new(0, null, null, []);
+}
+
 /// <summary>What /api/stats reports: the archive's totals, the same per modality and per storage kind, and the queue.</summary>
 public sealed record ArchiveStatistics(
     StorageTotals Totals,
     IReadOnlyDictionary<string, StorageTotals> ByModality,
     IReadOnlyList<StorageKindTotals> ByStorageKind,
-    IReadOnlyList<JobCount> Jobs);
+    IReadOnlyList<JobCount> Jobs)
+{
+    /// <summary>Latent instances per model: their original pixel bytes and the bytes of their latents.</summary>
+    public IReadOnlyDictionary<string, StorageTotals> ByModel { get; init; } = new Dictionary<string, StorageTotals>();
+
+    /// <summary>Instances per compress outcome: latent, lossless, kept, and pending (not compressed yet).</summary>
+    public IReadOnlyDictionary<string, long> ByCompression { get; init; } = new Dictionary<string, long>();
+
+    /// <summary>PSNR of the stored latents.</summary>
+    public PsnrDistribution Psnr { get; init; } = PsnrDistribution.Empty;
+}
 
 /// <summary>Computes <see cref="ArchiveStatistics"/> from the index.</summary>
 public interface IArchiveStatistics

@@ -5,8 +5,12 @@ using NpgsqlTypes;
 
 namespace Gateway.Infrastructure.Postgres;
 
-/// <summary>The archive index on PostgreSQL: the storage side of the two-phase write (see <see cref="IArchiveIndex"/>).</summary>
-public sealed class PostgresArchiveIndex(NpgsqlDataSource dataSource, string nodeName) : IArchiveIndex
+/// <summary>
+/// The archive index on PostgreSQL: the storage side of the two-phase write (see <see cref="IArchiveIndex"/>).
+/// With <paramref name="enqueueCompression"/> every new instance also gets its compress job in the transaction
+/// that makes it visible.
+/// </summary>
+public sealed class PostgresArchiveIndex(NpgsqlDataSource dataSource, string nodeName, bool enqueueCompression = false) : IArchiveIndex
 {
     /// <summary>The channel NOTIFY wakes queue workers on.</summary>
     public const string JobsChannel = "gateway_jobs";
@@ -93,7 +97,8 @@ public sealed class PostgresArchiveIndex(NpgsqlDataSource dataSource, string nod
             update instances set series_fk = @seriesFk, sop_class_uid = @class, study_instance_uid = @study,
                 series_instance_uid = @series, instance_number = @number, state = 'stored', transfer_syntax_uid = @syntax,
                 rows = @rows, columns = @columns, number_of_frames = @frames, header = @header, content_sha256 = @sha,
-                original_bytes = @bytes, calling_ae = @ae, updated_at = now()
+                original_bytes = @bytes, calling_ae = @ae, compression = null, psnr = null, ssim = null, compressed_at = null,
+                updated_at = now()
             where id = @id
             """,
             connection,
@@ -237,8 +242,8 @@ public sealed class PostgresArchiveIndex(NpgsqlDataSource dataSource, string nod
         ("seriesTime", attributes.SeriesTime),
     ];
 
-    /// <summary>Adds to <paramref name="batch"/>: the original's object row, its verify job, and the NOTIFY that wakes a worker.</summary>
-    private static void AddOriginalAndJob(NpgsqlBatch batch, long instanceId, NewInstance instance, StoredObject original)
+    /// <summary>Adds to <paramref name="batch"/>: the original's object row, its verify (and compress) job, and the NOTIFY that wakes a worker.</summary>
+    private void AddOriginalAndJob(NpgsqlBatch batch, long instanceId, NewInstance instance, StoredObject original)
     {
         batch.BatchCommands.Add(BatchCommand(
             """
@@ -246,7 +251,11 @@ public sealed class PostgresArchiveIndex(NpgsqlDataSource dataSource, string nod
             values (@id, 'original', @key, @codec, @size, @sha)
             """,
             [("id", instanceId), ("key", original.Key), ("codec", instance.TransferSyntaxUid), ("size", original.Size), ("sha", original.Sha256)]));
-        batch.BatchCommands.Add(BatchCommand("insert into jobs (kind, instance_fk) values ('verify', @id)", [("id", instanceId)]));
+        batch.BatchCommands.Add(BatchCommand(
+            enqueueCompression
+                ? "insert into jobs (kind, instance_fk) values ('verify', @id), ('compress', @id)"
+                : "insert into jobs (kind, instance_fk) values ('verify', @id)",
+            [("id", instanceId)]));
         batch.BatchCommands.Add(new NpgsqlBatchCommand($"notify {JobsChannel}"));
     }
 

@@ -21,6 +21,8 @@ public sealed class MetricsCollector : IDisposable
         ["gateway.ingest.bytes"] = ("gateway_ingest_bytes_total", "Bytes of instances stored, by path"),
         ["gateway.ingest.duration"] = ("gateway_ingest_duration_seconds", "Time to store one instance, by path"),
         ["gateway.jobs.attempts"] = ("gateway_job_attempts_total", "Job attempts finished, by kind and outcome (done, retry, failed)"),
+        ["gateway.compress.instances"] = ("gateway_compress_instances_total", "Instances the compress job finished, by outcome (latent, lossless, kept) and reason"),
+        ["gateway.compress.stored_bytes"] = ("gateway_compress_stored_bytes_total", "Bytes of the replacements the compress job stored, by outcome"),
         ["http.server.request.duration"] = ("gateway_http_request_duration_seconds", "HTTP request durations, by method, route and status"),
     };
 
@@ -29,6 +31,7 @@ public sealed class MetricsCollector : IDisposable
         ["path"] = "path",
         ["outcome"] = "outcome",
         ["kind"] = "kind",
+        ["reason"] = "reason",
         ["http.request.method"] = "method",
         ["http.route"] = "route",
         ["http.response.status_code"] = "status",

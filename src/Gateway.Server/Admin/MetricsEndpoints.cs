@@ -58,6 +58,25 @@ public static class MetricsEndpoints
             writer.Sample("gateway_stored_bytes", PrometheusWriter.Labels([new("kind", kind.Kind)]), kind.Totals.StoredBytes);
         }
 
+        writer.Header("gateway_model_bytes", "Original pixel bytes and latent bytes of the instances stored as latents, by model", "gauge");
+        foreach (var (model, totals) in statistics.ByModel)
+        {
+            writer.Sample("gateway_model_bytes", PrometheusWriter.Labels([new("model", model), new("bytes", "original")]), totals.OriginalBytes);
+            writer.Sample("gateway_model_bytes", PrometheusWriter.Labels([new("model", model), new("bytes", "stored")]), totals.StoredBytes);
+        }
+
+        writer.Header("gateway_compression_instances", "Instances by compress outcome (latent, lossless, kept, pending)", "gauge");
+        foreach (var (outcome, count) in statistics.ByCompression)
+        {
+            writer.Sample("gateway_compression_instances", PrometheusWriter.Labels([new("outcome", outcome)]), count);
+        }
+
+        writer.Header("gateway_latent_psnr_instances", "Latent instances by PSNR bucket (dB, worst frame)", "gauge");
+        foreach (var bucket in statistics.Psnr.Buckets)
+        {
+            writer.Sample("gateway_latent_psnr_instances", PrometheusWriter.Labels([new("bucket", bucket.Label)]), bucket.Count);
+        }
+
         writer.Header("gateway_jobs", "Jobs in the work queue, by kind and state", "gauge");
         foreach (var job in statistics.Jobs)
         {

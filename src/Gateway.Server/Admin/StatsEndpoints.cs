@@ -5,8 +5,9 @@ namespace Gateway.Server.Admin;
 
 /// <summary>
 /// GET /api/stats (DESIGN.md "Interfaces"): instance count, original bytes, stored bytes and ratio, the same per
-/// modality and per storage kind, and the queue depth by state (and by kind and state). 503 while PostgreSQL does
-/// not answer.
+/// modality, per storage kind and per model (latents), instances per compress outcome, the PSNR distribution of the
+/// latents (count, min, median, buckets), and the queue depth by state (and by kind and state). 503 while
+/// PostgreSQL does not answer.
 /// </summary>
 public static class StatsEndpoints
 {
@@ -42,6 +43,15 @@ public static class StatsEndpoints
                     storedBytes = kind.Totals.StoredBytes,
                     ratio = kind.Totals.Ratio,
                 }),
+                byModel = current.ByModel.ToDictionary(entry => entry.Key, entry => Totals(entry.Value)),
+                compression = current.ByCompression,
+                psnr = new
+                {
+                    count = current.Psnr.Count,
+                    min = current.Psnr.Min,
+                    median = current.Psnr.Median,
+                    buckets = current.Psnr.Buckets.Select(bucket => new { label = bucket.Label, from = bucket.From, to = bucket.To, count = bucket.Count }),
+                },
                 queue = new
                 {
                     byState = States.ToDictionary(state => state, state => current.Jobs.Where(job => job.State == state).Sum(job => job.Count)),

@@ -1,9 +1,11 @@
 using Gateway.Core.Archive;
+using Gateway.Core.Compression;
 using Gateway.Core.Query;
 using Gateway.Core.Storage;
 using Gateway.Infrastructure.Postgres;
 using Gateway.Infrastructure.Postgres.Query;
 using Gateway.Infrastructure.Storage;
+using Gateway.Server.Compression;
 using Gateway.Server.DicomWeb.Retrieve;
 using Gateway.Server.Dimse;
 using Gateway.Server.Jobs;
@@ -21,7 +23,8 @@ public static class GatewayServices
         services.AddSingleton(provider => provider.GetRequiredService<DatabaseHost>().DataSource);
         services.AddSingleton<MigrationRunner>();
         services.AddSingleton<IObjectStore>(provider => new FileSystemObjectStore(Settings(provider).ObjectsDirectory));
-        services.AddSingleton<IArchiveIndex>(provider => new PostgresArchiveIndex(provider.GetRequiredService<DatabaseHost>().DataSource, Settings(provider).NodeName));
+        services.AddSingleton<IArchiveIndex>(provider => new PostgresArchiveIndex(
+            provider.GetRequiredService<DatabaseHost>().DataSource, Settings(provider).NodeName, provider.GetRequiredService<CompressionOptions>().Enabled));
         services.AddSingleton<IArchiveReader>(provider => new PostgresArchiveReader(provider.GetRequiredService<DatabaseHost>().DataSource));
         services.AddSingleton(provider => new IngestOptions
         {
@@ -42,6 +45,9 @@ public static class GatewayServices
 
         // Ingest operations: STOW-RS, the work queue and its workers, the start-up orphan sweep, statistics, metrics.
         services.AddGatewayIngestOperations();
+
+        // The compress and retire-original jobs, and the models table filled from the latent engine.
+        services.AddGatewayCompression();
 
         services.AddSingleton<DicomListener>();
         services.AddHostedService(provider => provider.GetRequiredService<DicomListener>());

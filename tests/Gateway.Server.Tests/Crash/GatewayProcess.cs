@@ -63,6 +63,9 @@ internal sealed class GatewayProcess : IDisposable
         }
 
         start.Environment["Gateway__NodeName"] = "crash-test-node";
+
+        // These tests check the originals the ingest kept across a crash; compression would replace them.
+        start.Environment["Gateway__Compression__Enabled"] = "false";
         var gateway = new GatewayProcess(Process.Start(start)!, httpPort);
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
         var deadline = DateTime.UtcNow.AddSeconds(90);

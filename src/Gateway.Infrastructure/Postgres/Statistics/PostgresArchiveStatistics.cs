@@ -75,7 +75,79 @@ public sealed class PostgresArchiveStatistics(NpgsqlDataSource dataSource) : IAr
             }
         }
 
+        var byModel = await ByModelAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+        var byCompression = await ByCompressionAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+        var psnr = await PsnrAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return new ArchiveStatistics(totals, byModality, byKind, jobs);
+        return new ArchiveStatistics(totals, byModality, byKind, jobs) { ByModel = byModel, ByCompression = byCompression, Psnr = psnr };
+    }
+
+    /// <summary>Latent objects per model (one per instance: objects_instance_kind), with their instances' original bytes.</summary>
+    private static async Task<IReadOnlyDictionary<string, StorageTotals>> ByModelAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(
+            """
+            select o.model_id, count(*), coalesce(sum(i.original_bytes), 0)::bigint, coalesce(sum(o.size_bytes), 0)::bigint
+            from objects o join instances i on i.id = o.instance_fk
+            where o.kind = 'latent' and o.model_id is not null and i.state <> 'receiving'
+            group by o.model_id
+            """,
+            connection,
+            transaction);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var byModel = new SortedDictionary<string, StorageTotals>(StringComparer.Ordinal);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            byModel[reader.GetString(0)] = new StorageTotals(reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3));
+        }
+
+        return byModel;
+    }
+
+    private static async Task<IReadOnlyDictionary<string, long>> ByCompressionAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(
+            "select coalesce(compression, 'pending'), count(*) from instances where state <> 'receiving' group by 1",
+            connection,
+            transaction);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var counts = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            counts[reader.GetString(0)] = reader.GetInt64(1);
+        }
+
+        return counts;
+    }
+
+    private static async Task<PsnrDistribution> PsnrAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    {
+        var bounds = PsnrDistribution.Bounds.ToArray();
+        await using var command = new NpgsqlCommand(
+            """
+            with q as (select psnr from instances where compression = 'latent' and psnr is not null)
+            select (select count(*) from q), (select min(psnr) from q), (select percentile_cont(0.5) within group (order by psnr) from q),
+                   array(select count(q.psnr) from generate_series(0, cardinality(@bounds::float8[])) b
+                         left join q on width_bucket(q.psnr, @bounds::float8[]) = b group by b order by b)
+            """,
+            connection,
+            transaction);
+        command.Parameters.AddWithValue("bounds", bounds);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        var count = reader.GetInt64(0);
+        if (count == 0)
+        {
+            return PsnrDistribution.Empty;
+        }
+
+        var counts = reader.GetFieldValue<long[]>(3);
+        var buckets = new List<PsnrBucket>(counts.Length);
+        for (var i = 0; i < counts.Length; i++)
+        {
+            buckets.Add(new PsnrBucket(i == 0 ? null : bounds[i - 1], i == bounds.Length ? null : bounds[i], counts[i]));
+        }
+
+        return new PsnrDistribution(count, reader.GetDouble(1), reader.GetDouble(2), buckets);
     }
 }

@@ -1,0 +1,47 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Gateway.Core.Compression;
+
+/// <summary>
+/// Section Gateway:Compression (appsettings.json, GATEWAY__COMPRESSION__* environment variables): whether new
+/// instances are compressed, how long originals are kept once a verified replacement exists, and the policy.
+/// </summary>
+public sealed class CompressionOptions
+{
+    public const string SectionName = "Gateway:Compression";
+
+    /// <summary>Enqueue a compress job for every new instance; off keeps every original as received.</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Days an original is kept after its replacement passed (0: deleted at once).</summary>
+    [Range(0, 36500)]
+    public double RetentionDays { get; set; }
+
+    /// <summary>
+    /// The model of Latent rules that name none. compact-f16-c1: f=16 (4x per side), the factor at which MedVAE's
+    /// findings keep CAD performance, and at most 1/16 of the pixel elements stored before entropy coding.
+    /// </summary>
+    [Required]
+    public string DefaultModel { get; set; } = "compact-f16-c1";
+
+    /// <summary>
+    /// The least PSNR (dB, worst frame) of Latent rules that set none. 30 dB: on the model card's eval split every
+    /// CT slice (33.1-39.0 dB) and every anatomical MR slice (31.2-47.2 dB) passes; the noise-only MR edge slices
+    /// (26.3-28.2 dB, where the model gains nothing over bicubic) fail and go lossless.
+    /// </summary>
+    [Range(0, 200)]
+    public double DefaultMinPsnr { get; set; } = 30;
+
+    /// <summary>
+    /// The least SSIM (worst frame) of Latent rules that set none. 0.80: the card's CT slices (0.943-0.974), MR
+    /// body slices (0.90-0.99) and raw radiographs (0.92-0.99) pass; the MR noise slices (0.44-0.53) and the
+    /// CLAHE-processed radiographs whose structure the model blurs (0.69-0.79) fail.
+    /// </summary>
+    [Range(-1, 1)]
+    public double DefaultMinSsim { get; set; } = 0.80;
+
+    /// <summary>The rules, first match wins; empty: <see cref="CompressionPolicy.DefaultRules"/>. No match: lossless.</summary>
+    public List<CompressionRule> Rules { get; init; } = [];
+
+    public TimeSpan Retention => TimeSpan.FromDays(RetentionDays);
+}

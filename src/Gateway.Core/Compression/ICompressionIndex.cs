@@ -1,0 +1,42 @@
+using Gateway.Core.Archive;
+using Gateway.Core.Storage;
+
+namespace Gateway.Core.Compression;
+
+/// <summary>What the compress job needs of an instance: what its rules match on, its outcome so far and its objects.</summary>
+public sealed record CompressionCandidate(
+    long InstanceId,
+    string SopInstanceUid,
+    string SopClassUid,
+    string? Modality,
+    string? CallingAE,
+    string? BodyPartExamined,
+    string? Compression,
+    IReadOnlyList<ArchivedObject> Objects);
+
+/// <summary>A replacement written, read back and verified: its kind, where it is, how it is coded and, for a latent, its model.</summary>
+public sealed record VerifiedReplacement(StorageKind Kind, StoredObject Stored, string Codec, string? ModelId);
+
+/// <summary>The index (PostgreSQL) side of the compress and retire-original jobs.</summary>
+public interface ICompressionIndex
+{
+    /// <summary>The instance; null when it no longer exists (or is still being received).</summary>
+    Task<CompressionCandidate?> LoadAsync(long instanceId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// In one transaction: records <paramref name="replacement"/> as the instance's object, its outcome and
+    /// quality, the state compressed, and a retire-original job due after <paramref name="retention"/>. Nothing
+    /// happens and false comes back when the original <paramref name="originalKey"/> no longer belongs to the
+    /// instance (replaced meanwhile) or a replacement is recorded already.
+    /// </summary>
+    Task<bool> RecordReplacementAsync(long instanceId, string originalKey, VerifiedReplacement replacement, QualityMeasure? quality, TimeSpan retention, CancellationToken cancellationToken);
+
+    /// <summary>Records that the original stays as it is.</summary>
+    Task RecordKeptAsync(long instanceId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Removes the original's object row of a compressed instance that has a replacement; returns the keys removed
+    /// (empty when there is nothing to retire), for the caller to delete from the store after the commit.
+    /// </summary>
+    Task<IReadOnlyList<string>> RetireOriginalAsync(long instanceId, CancellationToken cancellationToken);
+}
