@@ -6,13 +6,14 @@ using Gateway.Compression.Onnx;
 
 namespace Gateway.Server.Cli;
 
-/// <summary>`gateway models list|verify`: the models under onnx-models, their files' sha256 and whether they run.</summary>
+/// <summary>`gateway models list|verify|eval`: the models under onnx-models, their files' sha256 and whether they run.</summary>
 internal static class ModelsCommands
 {
     public static Command Create() => new("models", "Inspect and check the compression models (onnx-models/*/model.json).")
     {
         ListCommand(),
         VerifyCommand(),
+        ModelsEvalCommand.Create(),
     };
 
     /// <summary>--models DIR: the folder of model folders (default: the onnx-models folder found above the current directory).</summary>
