@@ -10,7 +10,7 @@ namespace Gateway.Server.Tests.Reconstruction;
 /// number, a known, lossy answer the oracle computes on its own (v - (v &amp; 1)). ReadLatent gives the decoded values
 /// as float32 [frames, 1, rows, columns].
 /// </summary>
-internal sealed class StandInLatentEngine : ILatentEngine
+public sealed class StandInLatentEngine : ILatentEngine
 {
     public const string ModelId = "stand-in-even";
 
@@ -18,10 +18,10 @@ internal sealed class StandInLatentEngine : ILatentEngine
 
     public IReadOnlyList<LatentModelInfo> Models { get; } = [new LatentModelInfo(ModelId, 1, 1, new string('0', 64), 99)];
 
-    /// <summary>How many containers were decoded (to tell cache hits from reconstructions).</summary>
-    public int Decodes => _decodes;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> _decodes = new(StringComparer.Ordinal);
 
-    private int _decodes;
+    /// <summary>How many times the container with this SHA-256 was decoded (to tell cache hits from reconstructions).</summary>
+    public int DecodesOf(string sha256) => _decodes.GetValueOrDefault(sha256);
 
     public LatentEncoding Encode(string modelId, PixelFrames pixels, CancellationToken cancellationToken)
     {
@@ -50,7 +50,7 @@ internal sealed class StandInLatentEngine : ILatentEngine
 
     public PixelFrames Decode(ReadOnlySpan<byte> container, CancellationToken cancellationToken)
     {
-        Interlocked.Increment(ref _decodes);
+        _decodes.AddOrUpdate(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(container)), 1, (_, count) => count + 1);
         var (pixels, _) = Read(container);
         return pixels with { Values = pixels.Values.Select(value => value - (value & 1)).ToArray() };
     }
