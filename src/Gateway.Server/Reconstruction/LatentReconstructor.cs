@@ -1,9 +1,6 @@
 using System.Collections.Concurrent;
-using System.Security.Cryptography;
 using Gateway.Core.Archive;
 using Gateway.Core.Compression;
-using Gateway.Core.Storage;
-using Gateway.Dicom;
 using Gateway.Dicom.Json;
 
 namespace Gateway.Server.Reconstruction;
@@ -19,7 +16,7 @@ public sealed record Reconstruction(byte[] Content, bool FromCache);
 /// </summary>
 public sealed partial class LatentReconstructor(
     IArchiveReader reader,
-    IObjectStore objects,
+    LatentObjectReader latents,
     ReconstructionCache cache,
     IHostApplicationLifetime lifetime,
     ILogger<LatentReconstructor> logger,
@@ -69,7 +66,7 @@ public sealed partial class LatentReconstructor(
             throw new InvalidOperationException($"Instance {instance.SopInstanceUid} has no header in the index.");
         }
 
-        var container = await ReadLatentAsync(latent, cancellationToken).ConfigureAwait(false);
+        var container = await latents.ReadAsync(latent, cancellationToken).ConfigureAwait(false);
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var pixels = latentEngine.Decode(container, cancellationToken);
         var header = DicomJsonReader.Read(headers[0]);
@@ -87,26 +84,6 @@ public sealed partial class LatentReconstructor(
         var elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(started);
         Log.Reconstructed(logger, instance.SopInstanceUid, modelId, elapsed.TotalMilliseconds);
         return content;
-    }
-
-    /// <summary>The latent object's bytes, refused when they are not what the index recorded.</summary>
-    private async Task<byte[]> ReadLatentAsync(ArchivedObject latent, CancellationToken cancellationToken)
-    {
-        using var buffer = new MemoryStream(latent.Size is > 0 and < int.MaxValue ? (int)latent.Size : 0);
-        var stream = await objects.OpenReadAsync(latent.Key, cancellationToken).ConfigureAwait(false);
-        await using (stream.ConfigureAwait(false))
-        {
-            await stream.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
-        }
-
-        var bytes = buffer.ToArray();
-        var sha256 = Convert.ToHexStringLower(SHA256.HashData(bytes));
-        if (!string.Equals(sha256, latent.Sha256, StringComparison.OrdinalIgnoreCase))
-        {
-            throw new DicomException($"Latent object {latent.Key} has SHA-256 {sha256}, but the index recorded {latent.Sha256}: it is damaged.");
-        }
-
-        return bytes;
     }
 
     private static partial class Log

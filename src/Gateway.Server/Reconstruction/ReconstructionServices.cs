@@ -1,9 +1,10 @@
+using Gateway.Server.DicomWeb.Latent;
 using Gateway.Server.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Gateway.Server.Reconstruction;
 
-/// <summary>Registers the instance source every retrieval path uses, the reconstruction cache and the series prefetcher.</summary>
+/// <summary>Registers the instance source every retrieval path uses, the reconstruction cache, the series prefetcher and the latent arrays of the /latent resources.</summary>
 public static class ReconstructionServices
 {
     public static IServiceCollection AddGatewayReconstruction(this IServiceCollection services)
@@ -12,6 +13,7 @@ public static class ReconstructionServices
             Settings(provider).CacheDirectory,
             Settings(provider).ReconstructionCacheMaxBytes,
             provider.GetRequiredService<ILogger<ReconstructionCache>>()));
+        services.AddSingleton<LatentObjectReader>();
         services.AddSingleton<LatentReconstructor>();
         services.AddSingleton(provider => new ReconstructionPrefetcher(
             provider.GetRequiredService<Gateway.Core.Archive.IArchiveReader>(),
@@ -22,6 +24,7 @@ public static class ReconstructionServices
             provider.GetRequiredService<ILogger<ReconstructionPrefetcher>>()));
         services.AddHostedService(provider => provider.GetRequiredService<ReconstructionPrefetcher>());
         services.AddSingleton<InstanceSource>();
+        services.AddSingleton<LatentArrays>();
         return services;
     }
 

@@ -19,6 +19,9 @@ public sealed class StandInLatentGateway(PostgresCluster cluster) : IAsyncLifeti
     public const string CacheCtSlice = "volumes/ct-axial-slices__TCIA-COVID-19-NY-SBU/A002304_19010112-135.dcm";
     public const string MrSeriesFolder = "volumes/mr-t1-sag-mprage-pediatric__FNNDSC-SAG-anon";
 
+    /// <summary>Stored and left as the original: same series as <see cref="MrSlice"/>.</summary>
+    public const string KeptOriginal = "dicom-conformance/dcm_qa_ts-MR-9-transfer-syntaxes/2.dcm";
+
     private GatewayInstance? _gateway;
 
     public GatewayInstance Gateway => _gateway ?? throw new InvalidOperationException("Shared data is missing; the tests skip.");
@@ -48,6 +51,8 @@ public sealed class StandInLatentGateway(PostgresCluster cluster) : IAsyncLifeti
             var encoding = Engine.Encode(StandInLatentEngine.ModelId, StoredForms.Pixels(path), CancellationToken.None);
             Latents[path] = await StoredForms.ReplaceOriginalAsync(_gateway, TestInstance.Of(path).Sop, StorageKind.Latent, encoding.Container, "mvlt", StandInLatentEngine.ModelId);
         }
+
+        await StoredForms.StoreAsync(_gateway, Shared(KeptOriginal));
     }
 
     public async ValueTask DisposeAsync()
