@@ -5,6 +5,8 @@ var root = new RootCommand("MedVAE Gateway: a DICOM storage-compression gateway.
 {
     ServeCommand.Create(),
     DicomCommands.Create(),
+    ModelsCommands.Create(),
+    BenchCommands.Create(),
 };
 
 return await root.Parse(args).InvokeAsync();

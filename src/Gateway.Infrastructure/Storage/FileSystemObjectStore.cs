@@ -12,6 +12,9 @@ public sealed class FileSystemObjectStore : IObjectStore
     private const string TemporaryFolder = ".tmp";
     private readonly string _root;
 
+    /// <summary>Hashed sub-folders known to exist (created once, never removed), so a put does not ask the file system again.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _knownFolders = new(StringComparer.Ordinal);
+
     public FileSystemObjectStore(string root)
     {
         ArgumentNullException.ThrowIfNull(root);
@@ -28,7 +31,9 @@ public sealed class FileSystemObjectStore : IObjectStore
         {
             long size;
             byte[] hash;
-            await using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous))
+            // Plain (synchronous) file I/O: on Linux .NET's "asynchronous" file I/O runs the same blocking call on another
+            // thread-pool thread, so each chunk cost a thread hop; page-cache writes return at once.
+            using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 0, FileOptions.None))
             {
                 using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
                 var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(1 << 16);
@@ -38,7 +43,7 @@ public sealed class FileSystemObjectStore : IObjectStore
                     while ((read = await content.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
                     {
                         sha.AppendData(buffer, 0, read);
-                        await file.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+                        file.Write(buffer, 0, read);
                     }
                 }
                 finally
@@ -52,7 +57,12 @@ public sealed class FileSystemObjectStore : IObjectStore
             }
 
             var folder = Path.GetDirectoryName(path)!;
-            Directory.CreateDirectory(folder);
+            if (!_knownFolders.ContainsKey(folder))
+            {
+                Directory.CreateDirectory(folder);
+                _knownFolders.TryAdd(folder, 0);
+            }
+
             File.Move(temporary, path, overwrite: true);
             FlushDirectory(folder);
             return new StoredObject(key, size, Convert.ToHexStringLower(hash));
@@ -67,7 +77,7 @@ public sealed class FileSystemObjectStore : IObjectStore
     {
         try
         {
-            return Task.FromResult<Stream>(new FileStream(PathOf(key), FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan));
+            return Task.FromResult<Stream>(new FileStream(PathOf(key), FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 1 << 16, FileOptions.SequentialScan));
         }
         catch (Exception exception) when (exception is FileNotFoundException or DirectoryNotFoundException)
         {

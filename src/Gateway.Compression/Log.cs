@@ -1,0 +1,19 @@
+using Microsoft.Extensions.Logging;
+
+namespace Gateway.Compression;
+
+/// <summary>The log messages of Gateway.Compression (event ids 6000-6999).</summary>
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 6001, Level = LogLevel.Information, Message = "ONNX Runtime {Version} loaded; intra-op threads {IntraOp}, inter-op threads {InterOp}")]
+    public static partial void OnnxRuntimeLoaded(ILogger logger, string version, int intraOp, int interOp);
+
+    [LoggerMessage(EventId = 6002, Level = LogLevel.Warning, Message = "CUDA execution provider not available ({Reason}); running {Model} on the CPU")]
+    public static partial void CudaUnavailable(ILogger logger, string model, string reason);
+
+    [LoggerMessage(EventId = 6003, Level = LogLevel.Information, Message = "Model {Model} loaded (f={Factor}, C={Channels}, sha256 {Sha256})")]
+    public static partial void ModelLoaded(ILogger logger, string model, int factor, int channels, string sha256);
+
+    [LoggerMessage(EventId = 6004, Level = LogLevel.Error, Message = "Model {Model} refused: {Reason}")]
+    public static partial void ModelRefused(ILogger logger, string model, string reason);
+}

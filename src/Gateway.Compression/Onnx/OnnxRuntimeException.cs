@@ -1,0 +1,19 @@
+namespace Gateway.Compression.Onnx;
+
+/// <summary>An error reported by ONNX Runtime (its message kept as it is), or the runtime library could not be found or loaded.</summary>
+public sealed class OnnxRuntimeException : Exception
+{
+    public OnnxRuntimeException()
+    {
+    }
+
+    public OnnxRuntimeException(string message)
+        : base(message)
+    {
+    }
+
+    public OnnxRuntimeException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}

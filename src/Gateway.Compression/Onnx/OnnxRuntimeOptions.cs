@@ -1,0 +1,20 @@
+namespace Gateway.Compression.Onnx;
+
+/// <summary>How ONNX Runtime is loaded and how its sessions run (settings under Gateway:Onnx, library path Gateway:OnnxRuntimePath).</summary>
+public sealed class OnnxRuntimeOptions
+{
+    /// <summary>libonnxruntime.so.1 to load; empty for GATEWAY__ONNXRUNTIMEPATH or ~/.cache/medvae-gateway/onnxruntime.</summary>
+    public string? LibraryPath { get; set; }
+
+    /// <summary>Threads one operator may use (ORT's intra-op pool); 0 lets ONNX Runtime choose (one per core).</summary>
+    public int IntraOpThreads { get; set; }
+
+    /// <summary>Threads for running independent operators at once; the models are chains, so 1.</summary>
+    public int InterOpThreads { get; set; } = 1;
+
+    /// <summary>Ask for the CUDA execution provider; when it cannot be had (no GPU, no CUDA libraries) one log line and CPU.</summary>
+    public bool UseCuda { get; set; }
+
+    /// <summary>The GPU the CUDA provider uses.</summary>
+    public int CudaDeviceId { get; set; }
+}
