@@ -45,8 +45,11 @@ public sealed class GatewayInstance : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    /// <summary>Starts a gateway; <paramref name="settings"/> are extra "Key" = value settings of the Gateway section.</summary>
-    public static async Task<GatewayInstance> StartAsync(PostgresCluster cluster, IReadOnlyDictionary<string, string?>? settings = null)
+    /// <summary>
+    /// Starts a gateway; <paramref name="settings"/> are extra "Key" = value settings of the Gateway section, and
+    /// <paramref name="configure"/> may add or replace services (for example a stand-in latent engine).
+    /// </summary>
+    public static async Task<GatewayInstance> StartAsync(PostgresCluster cluster, IReadOnlyDictionary<string, string?>? settings = null, Action<WebApplicationBuilder>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(cluster);
         var cancellationToken = TestContext.Current.CancellationToken;
@@ -70,7 +73,7 @@ public sealed class GatewayInstance : IAsyncDisposable
             overrides["Gateway:" + key] = value;
         }
 
-        var app = GatewayHost.Build(overrides);
+        var app = GatewayHost.Build(overrides, configure);
         await app.StartAsync(cancellationToken);
         return new GatewayInstance(app, dataDirectory, connectionString);
     }

@@ -1,28 +1,18 @@
 using Gateway.Core.Archive;
-using Gateway.Core.Storage;
 using Gateway.Dicom;
 using Gateway.Dicom.Network;
+using Gateway.Server.Reconstruction;
 
 namespace Gateway.Server.Dimse;
 
-/// <summary>An archived instance as a C-MOVE or C-GET sends it: the Part 10 object that serves it, read from the object store.</summary>
-internal sealed class ArchiveRetrievableInstance(ArchivedInstance instance, IObjectStore objects) : IRetrievableInstance
+/// <summary>An archived instance as a C-MOVE or C-GET sends it: the file it is served as, through <see cref="InstanceSource"/>.</summary>
+internal sealed class ArchiveRetrievableInstance(ArchivedInstance instance, InstanceSource source) : IRetrievableInstance
 {
     public string SopClassUid => instance.SopClassUid;
 
     public string SopInstanceUid => instance.SopInstanceUid;
 
-    public DicomTransferSyntax TransferSyntax => DicomTransferSyntax.FromUid(instance.TransferSyntaxUid);
+    public DicomTransferSyntax TransferSyntax => DicomTransferSyntax.FromUid(InstanceSource.ServedSyntax(instance));
 
-    public async Task<DicomFile> OpenAsync(CancellationToken cancellationToken)
-    {
-        var serving = instance.Serving is { Kind: StorageKind.Original or StorageKind.Lossless } served
-            ? served
-            : throw new InvalidOperationException($"Instance {instance.SopInstanceUid} has no original or lossless object to send.");
-        var stream = await objects.OpenReadAsync(serving.Key, cancellationToken).ConfigureAwait(false);
-        await using (stream.ConfigureAwait(false))
-        {
-            return DicomFile.Read(stream);
-        }
-    }
+    public Task<DicomFile> OpenAsync(CancellationToken cancellationToken) => source.ReadAsync(instance, cancellationToken);
 }

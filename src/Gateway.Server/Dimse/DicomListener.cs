@@ -1,9 +1,9 @@
 using System.Net;
 using Gateway.Core.Archive;
 using Gateway.Core.Query;
-using Gateway.Core.Storage;
 using Gateway.Dicom.Network;
 using Gateway.Server.Hosting;
+using Gateway.Server.Reconstruction;
 using Microsoft.Extensions.Options;
 
 namespace Gateway.Server.Dimse;
@@ -14,7 +14,7 @@ public sealed class DicomListener(
     IngestService ingest,
     ArchiveQueryService queries,
     IArchiveReader archive,
-    IObjectStore objects,
+    InstanceSource instances,
     ILogger<DicomServer> logger) : IHostedService, IAsyncDisposable
 {
     private DicomServer? _server;
@@ -33,7 +33,7 @@ public sealed class DicomListener(
             KnownPeers = peers,
             RestrictCallingAETitles = settings.RestrictCallingAETitles,
         };
-        _server = new DicomServer(serverOptions, _ => new GatewayDicomProvider(ingest, queries, archive, objects, peers), logger);
+        _server = new DicomServer(serverOptions, _ => new GatewayDicomProvider(ingest, queries, archive, instances, peers), logger);
         _server.Start();
         return Task.CompletedTask;
     }

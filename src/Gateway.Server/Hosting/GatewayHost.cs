@@ -1,4 +1,5 @@
 using Gateway.Server.Admin;
+using Gateway.Server.DicomWeb.Latent;
 using Gateway.Server.DicomWeb.Qido;
 using Gateway.Server.DicomWeb.Retrieve;
 using Gateway.Server.DicomWeb.Stow;
@@ -37,6 +38,7 @@ public static class GatewayHost
         var app = builder.Build();
         app.MapHealth();
         app.MapWadoRs();
+        app.MapLatent();
         app.MapWadoUri();
         app.MapQido();
         app.MapStow();

@@ -66,7 +66,20 @@ public sealed class GatewayOptions
     [Range(1, long.MaxValue)]
     public long StowMaxBodyBytes { get; set; } = 4L << 30;
 
+    /// <summary>Size limit of the reconstruction cache (data/cache: instances decoded from latents); 0 turns it off.</summary>
+    [Range(0, long.MaxValue)]
+    public long ReconstructionCacheMaxBytes { get; set; } = 2L << 30;
+
+    /// <summary>Whether opening a latent instance that is not cached reconstructs the rest of its series in the background.</summary>
+    public bool ReconstructionPrefetch { get; set; } = true;
+
+    /// <summary>How many series may wait for prefetch (beyond that, requests to prefetch are dropped).</summary>
+    [Range(1, 100000)]
+    public int ReconstructionPrefetchQueue { get; set; } = 64;
+
     public string ObjectsDirectory => Path.Combine(DataDirectory, "objects");
+
+    public string CacheDirectory => Path.Combine(DataDirectory, "cache");
 
     public string SpoolDirectory => Path.Combine(DataDirectory, "spool");
 

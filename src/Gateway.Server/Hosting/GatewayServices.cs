@@ -9,6 +9,7 @@ using Gateway.Server.Compression;
 using Gateway.Server.DicomWeb.Retrieve;
 using Gateway.Server.Dimse;
 using Gateway.Server.Jobs;
+using Gateway.Server.Reconstruction;
 using Microsoft.Extensions.Options;
 
 namespace Gateway.Server.Hosting;
@@ -33,7 +34,8 @@ public static class GatewayServices
         });
         services.AddSingleton<IngestService>();
 
-        // WADO-RS and WADO-URI.
+        // WADO-RS and WADO-URI; the instance source (with reconstruction from latents) they and C-GET/C-MOVE read through.
+        services.AddGatewayReconstruction();
         services.AddSingleton<ArchiveInstances>();
 
         // Searches (QIDO-RS and C-FIND) and retrieval over DIMSE.

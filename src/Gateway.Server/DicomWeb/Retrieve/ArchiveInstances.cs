@@ -1,11 +1,11 @@
 using Gateway.Core.Archive;
-using Gateway.Core.Storage;
 using Gateway.Dicom;
+using Gateway.Server.Reconstruction;
 
 namespace Gateway.Server.DicomWeb.Retrieve;
 
-/// <summary>What the retrieve endpoints read from the archive: the instances of a scope and the objects that hold them.</summary>
-internal sealed class ArchiveInstances(IArchiveReader reader, IObjectStore objects)
+/// <summary>What the retrieve endpoints read from the archive: the instances of a scope, their headers, and their files (through <see cref="InstanceSource"/>).</summary>
+internal sealed class ArchiveInstances(IArchiveReader reader, InstanceSource source)
 {
     public Task<IReadOnlyList<ArchivedInstance>> LocateAsync(RetrieveScope scope, CancellationToken cancellationToken) =>
         reader.LocateAsync(scope, cancellationToken);
@@ -20,32 +20,9 @@ internal sealed class ArchiveInstances(IArchiveReader reader, IObjectStore objec
         return found.Count == 0 ? null : found[0];
     }
 
-    /// <summary>Opens the Part 10 object an instance is served from, for streaming as it is stored.</summary>
-    public Task<Stream> OpenAsync(ArchivedInstance instance, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(instance);
-        var serving = instance.Serving ?? throw new InvalidOperationException($"Instance {instance.SopInstanceUid} has no object.");
-        return objects.OpenReadAsync(serving.Key, cancellationToken);
-    }
-
-    /// <summary>Whether the serving object holds the instance exactly as received (so its bytes may be streamed untouched).</summary>
-    public static bool ServedAsReceived(ArchivedInstance instance)
-    {
-        ArgumentNullException.ThrowIfNull(instance);
-        return instance.Serving?.Kind == StorageKind.Original;
-    }
+    /// <summary>Opens the Part 10 file an instance is served as, in <see cref="InstanceSource.ServedSyntax"/>.</summary>
+    public Task<Stream> OpenAsync(ArchivedInstance instance, CancellationToken cancellationToken) => source.OpenAsync(instance, cancellationToken);
 
     /// <summary>Reads the whole instance (for transcoding, frames, rendering and bulk data).</summary>
-    public async Task<DicomFile> ReadAsync(ArchivedInstance instance, CancellationToken cancellationToken)
-    {
-        var buffer = new MemoryStream();
-        var stream = await OpenAsync(instance, cancellationToken).ConfigureAwait(false);
-        await using (stream.ConfigureAwait(false))
-        {
-            await stream.CopyToAsync(buffer, 1 << 16, cancellationToken).ConfigureAwait(false);
-        }
-
-        buffer.Position = 0;
-        return DicomFile.Read(buffer);
-    }
+    public Task<DicomFile> ReadAsync(ArchivedInstance instance, CancellationToken cancellationToken) => source.ReadAsync(instance, cancellationToken);
 }

@@ -2,12 +2,13 @@ using Gateway.Core.Archive;
 using Gateway.Dicom;
 using Gateway.Dicom.Imaging;
 using Gateway.Server.DicomWeb.Http;
+using Gateway.Server.Reconstruction;
 
 namespace Gateway.Server.DicomWeb.Retrieve;
 
 /// <summary>
-/// One instance ready to send as application/dicom: the stored object's stream when it is served as stored (so it
-/// is never held in memory), else the instance transcoded into the chosen transfer syntax.
+/// One instance ready to send as application/dicom: the file it is served as (the stored object's stream, never held
+/// in memory, or a reconstruction) when that is what was chosen, else the instance transcoded into the chosen syntax.
 /// </summary>
 internal sealed class InstancePart(string transferSyntaxUid, Stream content) : IAsyncDisposable
 {
@@ -23,13 +24,13 @@ internal sealed class InstancePart(string transferSyntaxUid, Stream content) : I
     {
         ArgumentNullException.ThrowIfNull(instance);
         ArgumentNullException.ThrowIfNull(archive);
-        if (choice == DicomSyntaxNegotiation.AsStored && ArchiveInstances.ServedAsReceived(instance))
+        if (choice == DicomSyntaxNegotiation.AsStored)
         {
-            return new InstancePart(instance.TransferSyntaxUid, await archive.OpenAsync(instance, cancellationToken).ConfigureAwait(false));
+            return new InstancePart(InstanceSource.ServedSyntax(instance), await archive.OpenAsync(instance, cancellationToken).ConfigureAwait(false));
         }
 
         var file = await archive.ReadAsync(instance, cancellationToken).ConfigureAwait(false);
-        var target = choice == DicomSyntaxNegotiation.AsStored ? file.TransferSyntax : DicomTransferSyntax.FromUid(choice);
+        var target = DicomTransferSyntax.FromUid(choice);
         var result = target.Uid == file.TransferSyntax.Uid ? file : new DicomTranscoder().Transcode(file, target);
         var buffer = new MemoryStream();
         result.Save(buffer);

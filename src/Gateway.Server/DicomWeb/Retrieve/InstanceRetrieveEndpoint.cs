@@ -2,6 +2,7 @@ using Gateway.Core.Archive;
 using Gateway.Dicom;
 using Gateway.Dicom.Imaging;
 using Gateway.Server.DicomWeb.Http;
+using Gateway.Server.Reconstruction;
 
 namespace Gateway.Server.DicomWeb.Retrieve;
 
@@ -29,12 +30,12 @@ internal static class InstanceRetrieveEndpoint
         var choices = new string[instances.Count];
         for (var i = 0; i < instances.Count; i++)
         {
-            choices[i] = DicomSyntaxNegotiation.Choose(requested, instances[i].TransferSyntaxUid, DicomCodecRegistry.Default)
+            choices[i] = DicomSyntaxNegotiation.Choose(requested, InstanceSource.ServedSyntax(instances[i]), DicomCodecRegistry.Default)
                 ?? string.Empty;
             if (choices[i].Length == 0)
             {
                 return DicomWebResults.NotAcceptable(
-                    $"Instance {instances[i].SopInstanceUid} is stored as {instances[i].TransferSyntaxUid} and cannot be served in any transfer syntax the request accepts.");
+                    $"Instance {instances[i].SopInstanceUid} is stored as {InstanceSource.ServedSyntax(instances[i])} and cannot be served in any transfer syntax the request accepts.");
             }
         }
 

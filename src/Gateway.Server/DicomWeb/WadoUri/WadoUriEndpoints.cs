@@ -4,6 +4,7 @@ using Gateway.Dicom.Imaging;
 using Gateway.Server.DicomWeb.Http;
 using Gateway.Server.DicomWeb.Retrieve;
 using Gateway.Server.DicomWeb.Retrieve.Rendering;
+using Gateway.Server.Reconstruction;
 
 namespace Gateway.Server.DicomWeb.WadoUri;
 
@@ -72,10 +73,11 @@ public static class WadoUriEndpoints
     private static async Task<IResult> DicomObjectAsync(Gateway.Core.Archive.ArchivedInstance instance, string transferSyntax, ArchiveInstances archive, CancellationToken cancellationToken)
     {
         var requested = new RequestedRepresentation(DicomMediaTypes.Dicom, transferSyntax.Length == 0 ? null : transferSyntax);
-        var choice = DicomSyntaxNegotiation.Choose([requested], instance.TransferSyntaxUid, DicomCodecRegistry.Default);
+        var served = InstanceSource.ServedSyntax(instance);
+        var choice = DicomSyntaxNegotiation.Choose([requested], served, DicomCodecRegistry.Default);
         if (choice is null)
         {
-            return DicomWebResults.NotAcceptable($"Object {instance.SopInstanceUid} is stored as {instance.TransferSyntaxUid} and cannot be served as {requested.TransferSyntax ?? DicomMediaTypes.ExplicitVRLittleEndian}.");
+            return DicomWebResults.NotAcceptable($"Object {instance.SopInstanceUid} is stored as {served} and cannot be served as {requested.TransferSyntax ?? DicomMediaTypes.ExplicitVRLittleEndian}.");
         }
 
         InstancePart part;

@@ -1,0 +1,100 @@
+using Gateway.Server.Reconstruction;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Gateway.Server.Tests.Reconstruction;
+
+/// <summary>The reconstruction cache on disk: size bound with least-recently-used eviction, verified entries, atomic writes.</summary>
+public sealed class ReconstructionCacheTests : IDisposable
+{
+    private const int EntryOverhead = 40;
+    private readonly string _folder = Directory.CreateTempSubdirectory("reconstruction-cache-").FullName;
+
+    private ReconstructionCache Cache(long maxBytes) => new(_folder, maxBytes, NullLogger<ReconstructionCache>.Instance);
+
+    private static byte[] Content(byte fill, int length = 1000) => Enumerable.Repeat(fill, length).ToArray();
+
+    [Fact]
+    public void An_entry_reads_back_as_written_and_a_different_latent_hash_misses()
+    {
+        var cache = Cache(1 << 20);
+        cache.Put("1.2.3", "aa", Content(7));
+        Assert.Equal(Content(7), cache.TryGet("1.2.3", "aa"));
+        Assert.Null(cache.TryGet("1.2.3", "bb"));
+        Assert.Null(cache.TryGet("1.2.4", "aa"));
+    }
+
+    [Fact]
+    public void Beyond_the_size_limit_the_least_recently_used_entries_are_evicted()
+    {
+        var cache = Cache(3 * (1000 + EntryOverhead));
+        cache.Put("1", "h", Content(1));
+        cache.Put("2", "h", Content(2));
+        cache.Put("3", "h", Content(3));
+        File.SetLastWriteTimeUtc(PathOf("1"), DateTime.UtcNow.AddHours(-3));
+        File.SetLastWriteTimeUtc(PathOf("2"), DateTime.UtcNow.AddHours(-2));
+        File.SetLastWriteTimeUtc(PathOf("3"), DateTime.UtcNow.AddHours(-1));
+
+        // Reading "1" makes it the most recently used; "2" is then the oldest.
+        Assert.NotNull(cache.TryGet("1", "h"));
+        cache.Put("4", "h", Content(4));
+
+        Assert.Equal(3, Directory.GetFiles(_folder).Length);
+        Assert.Null(cache.TryGet("2", "h"));
+        Assert.NotNull(cache.TryGet("3", "h"));
+        Assert.NotNull(cache.TryGet("1", "h"));
+        Assert.NotNull(cache.TryGet("4", "h"));
+        Assert.True(cache.TotalBytes <= 3 * (1000 + EntryOverhead));
+    }
+
+    [Fact]
+    public void A_corrupted_or_truncated_entry_is_not_served_and_is_removed()
+    {
+        var cache = Cache(1 << 20);
+        cache.Put("flipped", "h", Content(5));
+        cache.Put("cut", "h", Content(6));
+        var flipped = PathOf("flipped");
+        var bytes = File.ReadAllBytes(flipped);
+        bytes[^10] ^= 0x01;
+        File.WriteAllBytes(flipped, bytes);
+        var cut = PathOf("cut");
+        File.WriteAllBytes(cut, File.ReadAllBytes(cut)[..500]);
+
+        Assert.Null(cache.TryGet("flipped", "h"));
+        Assert.Null(cache.TryGet("cut", "h"));
+        Assert.False(File.Exists(flipped));
+        Assert.False(File.Exists(cut));
+
+        cache.Put("flipped", "h", Content(5));
+        Assert.Equal(Content(5), cache.TryGet("flipped", "h"));
+    }
+
+    [Fact]
+    public void Temporary_files_left_by_an_interrupted_write_are_removed_and_not_counted()
+    {
+        File.WriteAllBytes(Path.Combine(_folder, "abc.rc.0123.tmp"), Content(9, 5000));
+        var cache = Cache(1 << 20);
+        Assert.Equal(0, cache.TotalBytes);
+        Assert.Empty(Directory.GetFiles(_folder));
+    }
+
+    [Fact]
+    public void A_limit_of_zero_caches_nothing_and_an_entry_larger_than_the_limit_is_not_kept()
+    {
+        var off = Cache(0);
+        off.Put("1", "h", Content(1));
+        Assert.Null(off.TryGet("1", "h"));
+        Assert.Empty(Directory.GetFiles(_folder));
+
+        var small = Cache(500);
+        small.Put("1", "h", Content(1));
+        Assert.Empty(Directory.GetFiles(_folder));
+    }
+
+    private string PathOf(string uid)
+    {
+        var name = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{uid}\nh")));
+        return Path.Combine(_folder, name + ".rc");
+    }
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+}
