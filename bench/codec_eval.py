@@ -140,7 +140,7 @@ def main() -> None:
                 images.append((image, values, path))
         result = subprocess.run([args.gateway, "models", "eval", "--model", args.model, "--out-dir", str(work),
                                  *[str(p) for _, _, p in images]], check=True, capture_output=True, text=True)
-        answers = {Path(a["input"]).name: a for a in map(json.loads, result.stdout.splitlines()) if a.strip()}
+        answers = {Path(a["input"]).name: a for a in (json.loads(line) for line in result.stdout.splitlines() if line.strip())}
         for image, values, path in images:
             answer = answers[path.name]
             vmin, vmax = float(values.min()), float(values.max())
