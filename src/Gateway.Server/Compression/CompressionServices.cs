@@ -9,7 +9,7 @@ namespace Gateway.Server.Compression;
 
 /// <summary>
 /// Registers compression: the options of Gateway:Compression, the compress and retire-original jobs, their index,
-/// metrics, the latent engine (loaded on first use; also the <see cref="ILatentEngine"/> that retrieval decodes with) with Gateway.Compression's quality measure, and the start-up
+/// metrics, the latent engine (loaded on first use) with Gateway.Compression's quality measure, and the start-up
 /// registration of the engine's models. Without an engine latent rules store lossless.
 /// </summary>
 public static class CompressionServices
@@ -21,7 +21,6 @@ public static class CompressionServices
         services.AddSingleton(provider => provider.GetRequiredService<IOptions<CompressionOptions>>().Value);
         services.AddSingleton<CompressionMetrics>();
         services.AddSingleton<LatentEngineProvider>();
-        services.AddSingleton<ILatentEngine, DeferredLatentEngine>();
         services.AddSingleton<IQualityMeter, QualityMeter>();
         services.AddSingleton<ICompressionIndex>(provider => new PostgresCompressionIndex(provider.GetRequiredService<NpgsqlDataSource>()));
         services.AddSingleton<IJobHandler>(provider => new CompressJobHandler(
