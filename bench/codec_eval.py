@@ -96,11 +96,14 @@ def jpeg2000_at(values: np.ndarray, budget: int, work: Path) -> tuple[np.ndarray
     out = work / "out.pgm"
     subprocess.run(["opj_decompress", "-i", str(j2k), "-o", str(out)], check=True, capture_output=True)
     data = out.read_bytes()
-    # P5 header: magic, width height, maxval, each ended by whitespace
+    # P5 header: magic, width height, maxval, each ended by whitespace; comments start with '#'
     fields, position = [], 0
     while len(fields) < 4:
         while data[position:position + 1].isspace():
             position += 1
+        if data[position:position + 1] == b"#":  # a comment (OpenJPEG writes its version) runs to the end of the line
+            position = data.index(b"\n", position) + 1
+            continue
         start = position
         while not data[position:position + 1].isspace():
             position += 1
@@ -140,7 +143,7 @@ def main() -> None:
                 images.append((image, values, path))
         result = subprocess.run([args.gateway, "models", "eval", "--model", args.model, "--out-dir", str(work),
                                  *[str(p) for _, _, p in images]], check=True, capture_output=True, text=True)
-        answers = {Path(a["input"]).name: a for a in map(json.loads, result.stdout.splitlines()) if a.strip()}
+        answers = {Path(a["input"]).name: a for a in (json.loads(line) for line in result.stdout.splitlines() if line.strip())}
         for image, values, path in images:
             answer = answers[path.name]
             vmin, vmax = float(values.min()), float(values.max())

@@ -21,6 +21,7 @@ public static class CompressionServices
         services.AddSingleton(provider => provider.GetRequiredService<IOptions<CompressionOptions>>().Value);
         services.AddSingleton<CompressionMetrics>();
         services.AddSingleton<LatentEngineProvider>();
+        services.AddSingleton<ILatentEngine, ProvidedLatentEngine>();
         services.AddSingleton<IQualityMeter, QualityMeter>();
         services.AddSingleton<ICompressionIndex>(provider => new PostgresCompressionIndex(provider.GetRequiredService<NpgsqlDataSource>()));
         services.AddSingleton<IJobHandler>(provider => new CompressJobHandler(
