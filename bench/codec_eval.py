@@ -96,11 +96,14 @@ def jpeg2000_at(values: np.ndarray, budget: int, work: Path) -> tuple[np.ndarray
     out = work / "out.pgm"
     subprocess.run(["opj_decompress", "-i", str(j2k), "-o", str(out)], check=True, capture_output=True)
     data = out.read_bytes()
-    # P5 header: magic, width height, maxval, each ended by whitespace
+    # P5 header: magic, width height, maxval, each ended by whitespace; comments start with '#'
     fields, position = [], 0
     while len(fields) < 4:
         while data[position:position + 1].isspace():
             position += 1
+        if data[position:position + 1] == b"#":  # a comment (OpenJPEG writes its version) runs to the end of the line
+            position = data.index(b"\n", position) + 1
+            continue
         start = position
         while not data[position:position + 1].isspace():
             position += 1

@@ -136,7 +136,9 @@ start_gateway() {
   dicom_port[gateway]=$(free_port)
   aet[gateway]=GATEWAY
   root[gateway]=http://127.0.0.1:${http_port[gateway]}/dicomweb
-  nice -n "$nice_level" "$GATEWAY_BIN" serve --data "$folder" --http "127.0.0.1:${http_port[gateway]}" \
+  # The archive alone, as Orthanc is: latent compression (its own benchmark: gateway bench codec, bench/codec_eval.py)
+  # would run its encoder on the same two cores while the load runs.
+  GATEWAY__COMPRESSION__ENABLED=false nice -n "$nice_level" "$GATEWAY_BIN" serve --data "$folder" --http "127.0.0.1:${http_port[gateway]}" \
     --dicom-port "${dicom_port[gateway]}" --ae GATEWAY >>"$results/gateway.log" 2>&1 &
   pids[gateway]=$!
   wait_ready gateway "http://127.0.0.1:${http_port[gateway]}/health/ready"

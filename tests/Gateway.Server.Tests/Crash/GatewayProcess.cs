@@ -44,8 +44,8 @@ internal sealed class GatewayProcess : IDisposable
         return port;
     }
 
-    /// <summary>Starts `gateway serve` and waits until /health/ready answers 200.</summary>
-    public static async Task<GatewayProcess> StartAsync(string dataDirectory, int httpPort, int dicomPort, string postgres)
+    /// <summary>Starts `gateway serve` and waits until /health/ready answers 200; <paramref name="environment"/> adds or overrides settings (e.g. Gateway__Compression__Enabled).</summary>
+    public static async Task<GatewayProcess> StartAsync(string dataDirectory, int httpPort, int dicomPort, string postgres, IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -64,8 +64,13 @@ internal sealed class GatewayProcess : IDisposable
 
         start.Environment["Gateway__NodeName"] = "crash-test-node";
 
-        // These tests check the originals the ingest kept across a crash; compression would replace them.
+        // The ingest crash tests check the originals kept across a crash; compression would replace them (the compression crash tests turn it on).
         start.Environment["Gateway__Compression__Enabled"] = "false";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
         var gateway = new GatewayProcess(Process.Start(start)!, httpPort);
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
         var deadline = DateTime.UtcNow.AddSeconds(90);

@@ -68,6 +68,9 @@ internal static class StoredForms
         {
             await using var command = new Npgsql.NpgsqlCommand(
                 """
+                insert into models (id, sha256, factor, channels, card_psnr)
+                select @model, @modelSha, @factor, @channels, @cardPsnr where @model::text is not null
+                on conflict (id) do nothing;
                 insert into objects (instance_fk, kind, object_key, codec, size_bytes, sha256, model_id) values (@id, @kind, @key, @codec, @size, @sha, @model);
                 delete from objects where instance_fk = @id and kind = 'original';
                 update instances set state = 'compressed' where id = @id;
@@ -81,6 +84,13 @@ internal static class StoredForms
             command.Parameters.AddWithValue("size", stored.Size);
             command.Parameters.AddWithValue("sha", stored.Sha256);
             command.Parameters.AddWithValue("model", (object?)modelId ?? DBNull.Value);
+            // A latent names its model, which the models table must hold (the gateway registers its models at start-up
+            // only with compression on): the engine's own description of it.
+            var model = gateway.Services.GetRequiredService<ILatentEngine>().Models.FirstOrDefault(info => info.Id == modelId);
+            command.Parameters.AddWithValue("modelSha", model?.Sha256 ?? new string('0', 64));
+            command.Parameters.AddWithValue("factor", model?.Factor ?? 1);
+            command.Parameters.AddWithValue("channels", model?.LatentChannels ?? 1);
+            command.Parameters.AddWithValue("cardPsnr", (object?)model?.CardPsnr ?? DBNull.Value);
             await command.ExecuteNonQueryAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
