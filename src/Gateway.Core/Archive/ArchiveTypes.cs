@@ -19,6 +19,12 @@ public enum StorageKind
     Original,
     Lossless,
     Latent,
+
+    /// <summary>
+    /// The original's data set without its pixel data (Part 10, Explicit VR Little Endian), kept beside a latent so
+    /// every header element, bulk values included, outlives the original. Never served as the instance itself.
+    /// </summary>
+    Header,
 }
 
 /// <summary>What to do when an instance arrives whose SOP Instance UID is stored already with different content.</summary>

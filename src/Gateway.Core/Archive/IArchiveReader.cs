@@ -20,11 +20,14 @@ public sealed record ArchivedInstance(
     int? NumberOfFrames,
     IReadOnlyList<ArchivedObject> Objects)
 {
-    /// <summary>The object to serve the instance from: the original while it exists, then the lossless copy, then the latent.</summary>
+    /// <summary>The object to serve the instance from: the original while it exists, then the lossless copy, then the latent (never a header object, which has no pixels).</summary>
     public ArchivedObject? Serving =>
         Objects.FirstOrDefault(o => o.Kind == StorageKind.Original)
         ?? Objects.FirstOrDefault(o => o.Kind == StorageKind.Lossless)
         ?? Objects.FirstOrDefault(o => o.Kind == StorageKind.Latent);
+
+    /// <summary>The header object kept beside a latent (null for instances compressed before headers were kept, and for the others).</summary>
+    public ArchivedObject? Header => Objects.FirstOrDefault(o => o.Kind == StorageKind.Header);
 }
 
 /// <summary>

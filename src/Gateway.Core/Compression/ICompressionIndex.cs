@@ -24,12 +24,14 @@ public interface ICompressionIndex
     Task<CompressionCandidate?> LoadAsync(long instanceId, CancellationToken cancellationToken);
 
     /// <summary>
-    /// In one transaction: records <paramref name="replacement"/> as the instance's object, its outcome and
-    /// quality, the state compressed, and a retire-original job due after <paramref name="retention"/>. Nothing
-    /// happens and false comes back when the original <paramref name="originalKey"/> no longer belongs to the
-    /// instance (replaced meanwhile) or a replacement is recorded already.
+    /// In one transaction: records <paramref name="replacement"/> as the instance's object (with, for a latent, the
+    /// verified <paramref name="header"/> object: the original without its pixel data), its outcome and quality,
+    /// the state compressed, and a retire-original job due after <paramref name="retention"/>. Nothing happens and
+    /// false comes back when the original <paramref name="originalKey"/> no longer belongs to the instance
+    /// (replaced meanwhile) or a replacement is recorded already.
     /// </summary>
-    Task<bool> RecordReplacementAsync(long instanceId, string originalKey, VerifiedReplacement replacement, QualityMeasure? quality, TimeSpan retention, CancellationToken cancellationToken);
+    Task<bool> RecordReplacementAsync(
+        long instanceId, string originalKey, VerifiedReplacement replacement, StoredObject? header, QualityMeasure? quality, TimeSpan retention, CancellationToken cancellationToken);
 
     /// <summary>Records that the original stays as it is.</summary>
     Task RecordKeptAsync(long instanceId, CancellationToken cancellationToken);

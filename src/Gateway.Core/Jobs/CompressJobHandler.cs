@@ -132,8 +132,21 @@ public sealed partial class CompressJobHandler(
             return "gate_failed";
         }
 
+        // The header is kept whole beside the latent: the JSON header in PostgreSQL holds values over the bulk data
+        // threshold only as references into the original, which is deleted after the retention period.
+        StoredObject header;
+        try
+        {
+            header = await StoreHeaderAsync(candidate, file, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await objects.DeleteAsync(key, CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
+
         var replacement = new VerifiedReplacement(StorageKind.Latent, stored, LatentCodec, modelId);
-        await RecordAsync(candidate, original, replacement, quality, "gate_passed", cancellationToken).ConfigureAwait(false);
+        await RecordAsync(candidate, original, replacement, header, quality, "gate_passed", cancellationToken).ConfigureAwait(false);
         Log.Latent(logger, candidate.SopInstanceUid, modelId, encoding.Quantization, stored.Size, quality.Psnr, quality.Ssim);
         return null;
     }
@@ -170,16 +183,44 @@ public sealed partial class CompressJobHandler(
         }
 
         var replacement = new VerifiedReplacement(StorageKind.Lossless, stored, copy.TransferSyntax.Uid, null);
-        await RecordAsync(candidate, original, replacement, null, reason, cancellationToken).ConfigureAwait(false);
+        await RecordAsync(candidate, original, replacement, null, null, reason, cancellationToken).ConfigureAwait(false);
         Log.Lossless(logger, candidate.SopInstanceUid, copy.TransferSyntax.Uid, reason, original.Size, stored.Size);
     }
 
-    private async Task RecordAsync(CompressionCandidate candidate, ArchivedObject original, VerifiedReplacement replacement, QualityMeasure? quality, string reason, CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes the original's data set without its pixel data as a Part 10 file in Explicit VR Little Endian (every
+    /// other element as received: VRs, private tags, bulk values), reads it back and checks its SHA-256.
+    /// </summary>
+    private async Task<StoredObject> StoreHeaderAsync(CompressionCandidate candidate, DicomFile file, CancellationToken cancellationToken)
     {
-        if (!await index.RecordReplacementAsync(candidate.InstanceId, original.Key, replacement, quality, options.Retention, CancellationToken.None).ConfigureAwait(false))
+        var content = HeaderObject.Write(file);
+        var key = NewKey(candidate.SopInstanceUid, "header.dcm");
+        var stored = await PutVerifiedAsync(key, content, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await ReadVerifiedAsync(new ArchivedObject(StorageKind.Header, key, HeaderObject.Codec, stored.Size, stored.Sha256, null), candidate.InstanceId, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await objects.DeleteAsync(key, CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
+
+        return stored;
+    }
+
+    private async Task RecordAsync(
+        CompressionCandidate candidate, ArchivedObject original, VerifiedReplacement replacement, StoredObject? header, QualityMeasure? quality, string reason, CancellationToken cancellationToken)
+    {
+        if (!await index.RecordReplacementAsync(candidate.InstanceId, original.Key, replacement, header, quality, options.Retention, CancellationToken.None).ConfigureAwait(false))
         {
             // The instance was replaced meanwhile (its new content has its own job) or another run recorded first.
             await objects.DeleteAsync(replacement.Stored.Key, CancellationToken.None).ConfigureAwait(false);
+            if (header is not null)
+            {
+                await objects.DeleteAsync(header.Key, CancellationToken.None).ConfigureAwait(false);
+            }
+
             return;
         }
 

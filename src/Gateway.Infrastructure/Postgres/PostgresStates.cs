@@ -18,6 +18,7 @@ internal static class PostgresStates
         "original" => StorageKind.Original,
         "lossless" => StorageKind.Lossless,
         "latent" => StorageKind.Latent,
+        "header" => StorageKind.Header,
         _ => throw new InvalidOperationException($"Unknown object kind '{kind}'."),
     };
 
@@ -26,6 +27,7 @@ internal static class PostgresStates
         StorageKind.Original => "original",
         StorageKind.Lossless => "lossless",
         StorageKind.Latent => "latent",
+        StorageKind.Header => "header",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 }

@@ -11,7 +11,7 @@ namespace Gateway.Server.Reconstruction;
 /// (<see cref="LatentReconstructor"/>). A latent reconstructed afresh queues the rest of its series for prefetch.
 /// Metadata never comes here: it is the header in PostgreSQL.
 /// </summary>
-public sealed class InstanceSource(IObjectStore objects, LatentReconstructor reconstructor, ReconstructionPrefetcher prefetcher)
+public sealed class InstanceSource(IObjectStore objects, LatentReconstructor reconstructor, ReconstructionPrefetcher prefetcher, LatentObjectReader latents)
 {
     /// <summary>
     /// The transfer syntax of the file <see cref="OpenAsync"/> gives: the received one for the original, the lossless
@@ -45,6 +45,22 @@ public sealed class InstanceSource(IObjectStore objects, LatentReconstructor rec
         }
 
         return new MemoryStream(reconstruction.Content, writable: false);
+    }
+
+    /// <summary>
+    /// The header object of an instance served from its latent (every element but the pixel data, as received), read
+    /// without decoding the latent; null when the instance is served from another object or has no header object
+    /// (compressed before header objects were kept).
+    /// </summary>
+    public async Task<DicomFile?> ReadKeptHeaderAsync(ArchivedInstance instance, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        if (instance.Serving is not { Kind: StorageKind.Latent } || instance.Header is not { } header)
+        {
+            return null;
+        }
+
+        return await latents.ReadHeaderAsync(header, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Reads the whole file an instance is served as (for transcoding, frames, rendering, bulk data and DIMSE).</summary>

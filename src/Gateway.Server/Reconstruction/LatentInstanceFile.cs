@@ -7,8 +7,8 @@ using Gateway.Dicom.Json;
 namespace Gateway.Server.Reconstruction;
 
 /// <summary>
-/// Builds the DICOM file of an instance kept as a latent (DESIGN.md, "Headers of reconstructed images"): the header
-/// stored at ingest with the decoded stored values as native pixel data in Explicit VR Little Endian, the same UIDs,
+/// Builds the DICOM file of an instance kept as a latent (DESIGN.md, "Headers of reconstructed images"): its header
+/// (the header object kept beside the latent, or the DICOM JSON stored at ingest) with the decoded stored values as native pixel data in Explicit VR Little Endian, the same UIDs,
 /// Lossy Image Compression (0028,2110) "01", the ratio (0028,2112) and method (0028,2114) appended to any earlier
 /// lossy compression, and a Derivation Description (0008,2111) naming the model.
 /// </summary>
@@ -17,7 +17,7 @@ internal static class LatentInstanceFile
     /// <summary>The value of Lossy Image Compression Method (0028,2114) for latent reconstructions (CS: at most 16 of A-Z, 0-9, _ and space).</summary>
     public const string CompressionMethod = "MEDVAE";
 
-    /// <param name="header">The stored header (DICOM JSON read back); it is changed and becomes the file's data set.</param>
+    /// <param name="header">The stored header (the header object's data set, or DICOM JSON read back); it is changed and becomes the file's data set.</param>
     /// <param name="pixels">The decoded stored values.</param>
     /// <param name="modelId">The model that encoded the latent.</param>
     /// <param name="latentBytes">The size of the latent object (the denominator of the compression ratio).</param>
@@ -28,9 +28,7 @@ internal static class LatentInstanceFile
         ArgumentNullException.ThrowIfNull(pixels);
         ArgumentException.ThrowIfNullOrEmpty(modelId);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(latentBytes);
-        header.Remove(DicomTags.PixelData);
-        header.Remove(DicomTags.ExtendedOffsetTable);
-        header.Remove(DicomTags.ExtendedOffsetTableLengths);
+        header.RemoveAll(element => HeaderObject.PixelTags.Contains(element.Tag));
 
         // Bulk data other than the pixels is a reference to the original object, which no longer exists.
         var dropped = header.RemoveAll(element => HoldsBulkDataReference(element));

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Gateway.Core.Archive;
 using Gateway.Core.Compression;
+using Gateway.Dicom;
 using Gateway.Dicom.Json;
 
 namespace Gateway.Server.Reconstruction;
@@ -9,7 +10,9 @@ namespace Gateway.Server.Reconstruction;
 public sealed record Reconstruction(byte[] Content, bool FromCache);
 
 /// <summary>
-/// Reconstructs an instance kept as a latent: its header from PostgreSQL, its latent object (checked against the
+/// Reconstructs an instance kept as a latent: its header (the header object the compress job kept beside the latent,
+/// every element as received; for instances compressed before header objects were kept, the DICOM JSON header from
+/// PostgreSQL, whose bulk data references are lost with the original), its latent object (both checked against the
 /// SHA-256 the index recorded) decoded by the latent engine, and <see cref="LatentInstanceFile"/>; through the
 /// reconstruction cache. Concurrent requests for the same instance share one decode, which runs to its end even when
 /// the request that started it goes away (another may be waiting, and the result is cached).
@@ -59,17 +62,12 @@ public sealed partial class LatentReconstructor(
     {
         var latentEngine = engine ?? throw new InvalidOperationException(
             $"Instance {instance.SopInstanceUid} is stored as a latent of model {latent.ModelId}, but this gateway has no latent engine to decode it.");
-        var scope = new RetrieveScope(instance.StudyInstanceUid, instance.SeriesInstanceUid, instance.SopInstanceUid);
-        var headers = await reader.ReadHeadersAsync(scope, cancellationToken).ConfigureAwait(false);
-        if (headers.Count == 0)
-        {
-            throw new InvalidOperationException($"Instance {instance.SopInstanceUid} has no header in the index.");
-        }
-
+        var header = instance.Header is { } kept
+            ? (await latents.ReadHeaderAsync(kept, cancellationToken).ConfigureAwait(false)).Dataset
+            : await ReadJsonHeaderAsync(instance, cancellationToken).ConfigureAwait(false);
         var container = await latents.ReadAsync(latent, cancellationToken).ConfigureAwait(false);
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var pixels = latentEngine.Decode(container, cancellationToken);
-        var header = DicomJsonReader.Read(headers[0]);
         var modelId = latent.ModelId ?? latentEngine.ReadLatent(container).ModelId;
         var (file, dropped) = LatentInstanceFile.Build(header, pixels, modelId, container.Length);
         if (dropped > 0)
@@ -84,6 +82,19 @@ public sealed partial class LatentReconstructor(
         var elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(started);
         Log.Reconstructed(logger, instance.SopInstanceUid, modelId, elapsed.TotalMilliseconds);
         return content;
+    }
+
+    /// <summary>The DICOM JSON header stored at ingest (bulk data only as references to the original).</summary>
+    private async Task<DicomDataset> ReadJsonHeaderAsync(ArchivedInstance instance, CancellationToken cancellationToken)
+    {
+        var scope = new RetrieveScope(instance.StudyInstanceUid, instance.SeriesInstanceUid, instance.SopInstanceUid);
+        var headers = await reader.ReadHeadersAsync(scope, cancellationToken).ConfigureAwait(false);
+        if (headers.Count == 0)
+        {
+            throw new InvalidOperationException($"Instance {instance.SopInstanceUid} has no header in the index.");
+        }
+
+        return DicomJsonReader.Read(headers[0]);
     }
 
     private static partial class Log

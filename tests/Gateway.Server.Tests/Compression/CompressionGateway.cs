@@ -37,6 +37,11 @@ internal sealed class CompressionGateway : IAsyncDisposable
         return files.Select(file => DicomFile.Open(file).Dataset.GetString(DicomTags.SOPInstanceUID)!).ToList();
     }
 
+    /// <summary>The real latent engine the gateway loaded (ONNX Runtime and onnx-models); fails the test naming how to install it.</summary>
+    public Gateway.Core.Compression.ILatentEngine RequireEngine() =>
+        Gateway.Services.GetRequiredService<Gateway.Server.Compression.LatentEngineProvider>().Engine
+        ?? throw new InvalidOperationException("The latent engine did not load: install ONNX Runtime with scripts/install-deps.sh (libonnxruntime.so.1 from onnxruntime-node 1.30.0).");
+
     /// <summary>Runs due jobs until none is left; returns how many ran.</summary>
     public async Task<int> DrainAsync()
     {

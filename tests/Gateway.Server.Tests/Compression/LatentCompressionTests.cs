@@ -21,7 +21,7 @@ public sealed class LatentCompressionTests(PostgresCluster cluster)
     {
         string[] files = [TestData.RequireSharedData(CtSlice), TestData.RequireSharedData(MrSlice)];
         await using var gateway = await CompressionGateway.StartAsync(cluster);
-        var engine = RequireEngine(gateway);
+        var engine = gateway.RequireEngine();
         var uids = await gateway.StowAsync(files);
 
         Assert.Equal(6, await gateway.DrainAsync());
@@ -30,8 +30,9 @@ public sealed class LatentCompressionTests(PostgresCluster cluster)
         {
             var (state, compression, psnr, objects) = await gateway.InstanceAsync(uids[i]);
             Assert.Equal(("compressed", "latent"), (state, compression));
-            var latent = Assert.Single(objects);
-            Assert.Equal(("latent", "medvae-latent/1", "compact-f16-c1"), (latent.Kind, latent.Codec, latent.Model));
+            Assert.Equal(["header", "latent"], objects.Select(o => o.Kind).Order(StringComparer.Ordinal));
+            var latent = objects.Single(o => o.Kind == "latent");
+            Assert.Equal(("medvae-latent/1", "compact-f16-c1"), (latent.Codec, latent.Model));
             var original = DicomFile.Open(files[i]);
             var info = DicomPixelData.Create(original.Dataset, original.TransferSyntax).Info;
             var pixelBytes = (long)info.Rows * info.Columns * info.BytesPerSample;
@@ -47,8 +48,8 @@ public sealed class LatentCompressionTests(PostgresCluster cluster)
             Assert.True(psnr >= 30, $"PSNR {psnr} dB");
         }
 
-        // Retention 0: the originals went once the latents were recorded.
-        Assert.Equal(2, gateway.Probe.ObjectFiles().Count);
+        // Retention 0: the originals went once the latents were recorded; each latent has its header object beside it.
+        Assert.Equal(4, gateway.Probe.ObjectFiles().Count);
         Assert.Equal(1, await gateway.ScalarAsync("select count(*) from models where id = 'compact-f16-c1'"));
     }
 
@@ -60,7 +61,7 @@ public sealed class LatentCompressionTests(PostgresCluster cluster)
         {
             WriteNoiseImage(TestData.RequireSharedData(CtSlice), noise);
             await using var gateway = await CompressionGateway.StartAsync(cluster);
-            RequireEngine(gateway);
+            gateway.RequireEngine();
             var uid = (await gateway.StowAsync(noise))[0];
 
             Assert.Equal(3, await gateway.DrainAsync());
@@ -77,10 +78,6 @@ public sealed class LatentCompressionTests(PostgresCluster cluster)
             Directory.Delete(Path.GetDirectoryName(noise)!, recursive: true);
         }
     }
-
-    private static Gateway.Core.Compression.ILatentEngine RequireEngine(CompressionGateway gateway) =>
-        gateway.Gateway.Services.GetRequiredService<LatentEngineProvider>().Engine
-        ?? throw new InvalidOperationException("The latent engine did not load: install ONNX Runtime with scripts/install-deps.sh (libonnxruntime.so.1 from onnxruntime-node 1.30.0).");
 
     /// <summary>The CT slice's header with uniform random stored values over its range and a new SOP Instance UID.</summary>
     private static void WriteNoiseImage(string template, string path)

@@ -1,6 +1,7 @@
 using Gateway.Core.Archive;
 using Gateway.Core.Compression;
 using Gateway.Core.Jobs;
+using Gateway.Core.Storage;
 using Npgsql;
 
 namespace Gateway.Infrastructure.Postgres.Compression;
@@ -45,7 +46,8 @@ public sealed class PostgresCompressionIndex(NpgsqlDataSource dataSource) : ICom
         return candidate;
     }
 
-    public async Task<bool> RecordReplacementAsync(long instanceId, string originalKey, VerifiedReplacement replacement, QualityMeasure? quality, TimeSpan retention, CancellationToken cancellationToken)
+    public async Task<bool> RecordReplacementAsync(
+        long instanceId, string originalKey, VerifiedReplacement replacement, StoredObject? header, QualityMeasure? quality, TimeSpan retention, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(replacement);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
@@ -87,6 +89,20 @@ public sealed class PostgresCompressionIndex(NpgsqlDataSource dataSource) : ICom
                 ("size", replacement.Stored.Size),
                 ("sha", replacement.Stored.Sha256),
                 ("model", replacement.ModelId)));
+            if (header is not null)
+            {
+                batch.BatchCommands.Add(Command(
+                    """
+                    insert into objects (instance_fk, kind, object_key, codec, size_bytes, sha256)
+                    values (@id, 'header', @key, @codec, @size, @sha)
+                    """,
+                    ("id", instanceId),
+                    ("key", header.Key),
+                    ("codec", HeaderObject.Codec),
+                    ("size", header.Size),
+                    ("sha", header.Sha256)));
+            }
+
             batch.BatchCommands.Add(Command(
                 """
                 update instances set state = 'compressed', compression = @kind, psnr = @psnr, ssim = @ssim,

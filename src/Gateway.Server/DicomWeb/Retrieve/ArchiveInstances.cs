@@ -23,6 +23,9 @@ internal sealed class ArchiveInstances(IArchiveReader reader, InstanceSource sou
     /// <summary>Opens the Part 10 file an instance is served as, in <see cref="InstanceSource.ServedSyntax"/>.</summary>
     public Task<Stream> OpenAsync(ArchivedInstance instance, CancellationToken cancellationToken) => source.OpenAsync(instance, cancellationToken);
 
+    /// <summary>The header object of an instance served from its latent, or null (see <see cref="InstanceSource.ReadKeptHeaderAsync"/>).</summary>
+    public Task<DicomFile?> ReadKeptHeaderAsync(ArchivedInstance instance, CancellationToken cancellationToken) => source.ReadKeptHeaderAsync(instance, cancellationToken);
+
     /// <summary>Reads the whole instance (for transcoding, frames, rendering and bulk data).</summary>
     public Task<DicomFile> ReadAsync(ArchivedInstance instance, CancellationToken cancellationToken) => source.ReadAsync(instance, cancellationToken);
 }

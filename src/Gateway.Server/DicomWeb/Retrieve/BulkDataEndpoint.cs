@@ -1,4 +1,5 @@
 using System.Globalization;
+using Gateway.Core.Compression;
 using Gateway.Dicom;
 using Gateway.Dicom.Imaging;
 using Gateway.Server.DicomWeb.Http;
@@ -9,7 +10,8 @@ namespace Gateway.Server.DicomWeb.Retrieve;
 /// WADO-RS bulk data (PS3.18 10.4.1.1.5) at the BulkDataURIs the metadata gives:
 /// <c>.../instances/{instance}/bulkdata/{path}</c> with the path form of <see cref="Gateway.Dicom.Json.DicomElementPath"/>.
 /// A value comes back as one application/octet-stream part; encapsulated pixel data as the frames the Accept asks
-/// for (native frames in one part, or the compressed frames one part each).
+/// for (native frames in one part, or the compressed frames one part each). For an instance kept as a latent, values
+/// other than the pixel data come from its header object (no decode); the pixel data from its reconstruction.
 /// </summary>
 internal static class BulkDataEndpoint
 {
@@ -27,7 +29,8 @@ internal static class BulkDataEndpoint
             return DicomWebResults.NotFound(RetrieveMessages.NothingAt(new(study, series, instance)));
         }
 
-        var file = await archive.ReadAsync(found, cancellationToken).ConfigureAwait(false);
+        var file = (HeaderObject.PixelTags.Contains(steps[0].Tag) ? null : await archive.ReadKeptHeaderAsync(found, cancellationToken).ConfigureAwait(false))
+            ?? await archive.ReadAsync(found, cancellationToken).ConfigureAwait(false);
         var element = Resolve(file.Dataset, steps);
         var requested = RequestedRepresentation.FromRequest(http.Request);
         switch (element)

@@ -1,0 +1,107 @@
+#!/usr/bin/python3
+"""Independent oracle (pydicom) for header objects: the elements of an instance other than its pixel data must
+come back from a latent exactly as they were sent, long bulk values included.
+
+Usage:
+  header_elements_oracle.py add SRC DST
+      writes DST: SRC with a private OB element of 5000 bytes (0099,1001), an ICC-like OB profile of 3000 bytes
+      (0028,2000) and a VOI LUT Sequence whose item holds 4096 bytes of OW LUT Data (0028,3006), in Explicit VR
+      Little Endian; prints a JSON object {bulk data path: sha256} for every OB/OW/UN value over 1024 bytes other
+      than the pixel data (paths as in BulkDataURIs: "00991001", "00283010/0/00283006").
+  header_elements_oracle.py compare SENT RETRIEVED
+      prints a JSON object {"missing": [...], "differ": [...], "extra": [...]} of the elements (paths) of SENT
+      that RETRIEVED lacks or holds with another VR or value, and of RETRIEVED's that SENT lacks, leaving out the
+      pixel data and the elements a reconstruction adds by design (lossy flags, derivation description).
+"""
+import hashlib
+import json
+import random
+import sys
+
+import pydicom
+from pydicom.dataset import Dataset
+from pydicom.sequence import Sequence
+from pydicom.uid import ExplicitVRLittleEndian
+
+PIXEL_TAGS = {0x7FE00010, 0x7FE00008, 0x7FE00009, 0x7FE00001, 0x7FE00002}
+ADDED_BY_RECONSTRUCTION = {0x00282110, 0x00282112, 0x00282114, 0x00082111}
+BULK_VRS = {"OB", "OW", "UN", "OD", "OF", "OL", "OV"}
+
+
+def tag_path(prefix, tag):
+    return f"{prefix}{int(tag):08X}"
+
+
+def add(source, destination):
+    ds = pydicom.dcmread(source)
+    rng = random.Random(6)
+    ds.private_block(0x0099, "MEDVAE HEADERKEEP", create=True).add_new(0x01, "OB", bytes(rng.getrandbits(8) for _ in range(5000)))
+    ds.add_new(0x00282000, "OB", bytes(rng.getrandbits(8) for _ in range(3000)))
+    item = Dataset()
+    item.add_new(0x00283002, "US", [2048, 0, 16])
+    item.add_new(0x00283003, "LO", "HEADERKEEP TEST LUT")
+    item.add_new(0x00283006, "OW", bytes(rng.getrandbits(8) for _ in range(4096)))
+    ds.add_new(0x00283010, "SQ", Sequence([item]))
+    ds.file_meta.TransferSyntaxUID = ExplicitVRLittleEndian
+    ds.is_little_endian = True
+    ds.is_implicit_VR = False
+    ds.save_as(destination, write_like_original=False)
+
+    found = {}
+
+    def walk(dataset, prefix):
+        for element in dataset:
+            if int(element.tag) in PIXEL_TAGS:
+                continue
+            if element.VR == "SQ":
+                for index, child in enumerate(element.value):
+                    walk(child, f"{tag_path(prefix, element.tag)}/{index}/")
+            elif element.VR in BULK_VRS and isinstance(element.value, bytes) and len(element.value) > 1024:
+                found[tag_path(prefix, element.tag)] = hashlib.sha256(element.value).hexdigest()
+
+    walk(pydicom.dcmread(destination), "")
+    print(json.dumps(found))
+
+
+def compare(sent_path, retrieved_path):
+    sent = pydicom.dcmread(sent_path)
+    retrieved = pydicom.dcmread(retrieved_path)
+    report = {"missing": [], "differ": [], "extra": []}
+
+    def walk(left, right, prefix, top):
+        skipped = PIXEL_TAGS | (ADDED_BY_RECONSTRUCTION if top else set())
+        for element in left:
+            tag = int(element.tag)
+            if tag in skipped:
+                continue
+            path = tag_path(prefix, element.tag)
+            if element.tag not in right:
+                report["missing"].append(path)
+                continue
+            other = right[element.tag]
+            if element.VR != other.VR:
+                report["differ"].append(f"{path} VR {element.VR} -> {other.VR}")
+            elif element.VR == "SQ":
+                if len(element.value) != len(other.value):
+                    report["differ"].append(f"{path} items {len(element.value)} -> {len(other.value)}")
+                else:
+                    for index, (a, b) in enumerate(zip(element.value, other.value)):
+                        walk(a, b, f"{path}/{index}/", False)
+            elif element.value != other.value:
+                report["differ"].append(path)
+        for element in right:
+            tag = int(element.tag)
+            if tag not in skipped and element.tag not in left:
+                report["extra"].append(tag_path(prefix, element.tag))
+
+    walk(sent, retrieved, "", True)
+    print(json.dumps(report))
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 4 and sys.argv[1] == "add":
+        add(sys.argv[2], sys.argv[3])
+    elif len(sys.argv) == 4 and sys.argv[1] == "compare":
+        compare(sys.argv[2], sys.argv[3])
+    else:
+        sys.exit(__doc__)
