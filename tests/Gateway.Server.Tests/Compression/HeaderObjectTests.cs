@@ -15,7 +15,7 @@ namespace Gateway.Server.Tests.Compression;
 public sealed class HeaderObjectTests(PostgresCluster cluster)
 {
     private const string MrSlice = "volumes/mr-t1-sag-mprage-pediatric__FNNDSC-SAG-anon/0170-1.3.12.2.1107.5.2.19.45152.2013030808105619763585513.dcm";
-    private const string ExplicitVRLittleEndian = "1.2.840.10008.1.2.1";
+    private const string DeflatedExplicitVRLittleEndian = "1.2.840.10008.1.2.1.99";
 
     [Fact]
     public async Task Long_header_values_of_a_latent_instance_come_back_byte_identical_after_the_original_is_deleted()
@@ -38,7 +38,7 @@ public sealed class HeaderObjectTests(PostgresCluster cluster)
             Assert.Equal(["header", "latent"], objects.Select(o => o.Kind).Order(StringComparer.Ordinal));
             Assert.DoesNotContain(gateway.Probe.ObjectFiles(), path => Path.GetFileName(path) == originalKey);
             var header = objects.Single(o => o.Kind == "header");
-            Assert.Equal(ExplicitVRLittleEndian, header.Codec);
+            Assert.Equal(DeflatedExplicitVRLittleEndian, header.Codec);
             var headerPath = gateway.Probe.ObjectPath(header.Key);
             Assert.Equal(header.Sha256, ArchiveProbe.Sha256Of(headerPath));
             AssertSameElements(sent, headerPath, "the header object");
