@@ -67,6 +67,9 @@ public sealed class GatewayInstance : IAsyncDisposable
             // Tests that compare what they stored with what is archived must find the originals: compression is
             // on only where a test asks for it ("Compression:Enabled" = "true").
             ["Gateway:Compression:Enabled"] = "false",
+
+            // Jobs due at once: tests wait for the queue, not for the production default's ingest-burst delay.
+            ["Gateway:JobDelaySeconds"] = "0",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

@@ -10,7 +10,7 @@ namespace Gateway.Infrastructure.Postgres;
 /// With <paramref name="enqueueCompression"/> every new instance also gets its compress job in the transaction
 /// that makes it visible.
 /// </summary>
-public sealed class PostgresArchiveIndex(NpgsqlDataSource dataSource, string nodeName, bool enqueueCompression = false) : IArchiveIndex
+public sealed class PostgresArchiveIndex(NpgsqlDataSource dataSource, string nodeName, bool enqueueCompression = false, TimeSpan jobDelay = default) : IArchiveIndex
 {
     /// <summary>The channel NOTIFY wakes queue workers on.</summary>
     public const string JobsChannel = "gateway_jobs";
@@ -251,11 +251,12 @@ public sealed class PostgresArchiveIndex(NpgsqlDataSource dataSource, string nod
             values (@id, 'original', @key, @codec, @size, @sha)
             """,
             [("id", instanceId), ("key", original.Key), ("codec", instance.TransferSyntaxUid), ("size", original.Size), ("sha", original.Sha256)]));
+        // The jobs become due after the delay: background work waits until a burst of ingest has passed.
         batch.BatchCommands.Add(BatchCommand(
             enqueueCompression
-                ? "insert into jobs (kind, instance_fk) values ('verify', @id), ('compress', @id)"
-                : "insert into jobs (kind, instance_fk) values ('verify', @id)",
-            [("id", instanceId)]));
+                ? "insert into jobs (kind, instance_fk, run_after) values ('verify', @id, now() + @delay), ('compress', @id, now() + @delay)"
+                : "insert into jobs (kind, instance_fk, run_after) values ('verify', @id, now() + @delay)",
+            [("id", instanceId), ("delay", jobDelay)]));
         batch.BatchCommands.Add(new NpgsqlBatchCommand($"notify {JobsChannel}"));
     }
 

@@ -54,6 +54,13 @@ public sealed class GatewayOptions
     [Range(0.001, 86400)]
     public double JobRetryBaseSeconds { get; set; } = 10;
 
+    /// <summary>
+    /// How long after an instance is stored its background jobs (verify, compress) become due, so that a burst of
+    /// ingest (a PACS forwarding a study) is not slowed by work that can wait.
+    /// </summary>
+    [Range(0, 86400)]
+    public double JobDelaySeconds { get; set; } = 10;
+
     /// <summary>How often idle workers look for due jobs without a NOTIFY.</summary>
     [Range(0.01, 3600)]
     public double JobPollSeconds { get; set; } = 5;

@@ -25,7 +25,8 @@ public static class GatewayServices
         services.AddSingleton<MigrationRunner>();
         services.AddSingleton<IObjectStore>(provider => new FileSystemObjectStore(Settings(provider).ObjectsDirectory));
         services.AddSingleton<IArchiveIndex>(provider => new PostgresArchiveIndex(
-            provider.GetRequiredService<DatabaseHost>().DataSource, Settings(provider).NodeName, provider.GetRequiredService<CompressionOptions>().Enabled));
+            provider.GetRequiredService<DatabaseHost>().DataSource, Settings(provider).NodeName, provider.GetRequiredService<CompressionOptions>().Enabled,
+            TimeSpan.FromSeconds(Settings(provider).JobDelaySeconds)));
         services.AddSingleton<IArchiveReader>(provider => new PostgresArchiveReader(provider.GetRequiredService<DatabaseHost>().DataSource));
         services.AddSingleton(provider => new IngestOptions
         {
