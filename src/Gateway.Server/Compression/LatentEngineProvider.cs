@@ -64,7 +64,7 @@ public sealed partial class LatentEngineProvider(IConfiguration configuration, I
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 2603, Level = LogLevel.Warning, Message = "The latent engine is not available ({Reason}): latent rules store instances lossless")]
+        [LoggerMessage(EventId = 2703, Level = LogLevel.Warning, Message = "The latent engine is not available ({Reason}): latent rules store instances lossless")]
         public static partial void Unavailable(ILogger logger, string reason);
     }
 }

@@ -38,13 +38,13 @@ public sealed partial class ModelRegistration(NpgsqlDataSource dataSource, Compr
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 2600, Level = LogLevel.Information, Message = "{Count} latent models registered: {Models}")]
+        [LoggerMessage(EventId = 2700, Level = LogLevel.Information, Message = "{Count} latent models registered: {Models}")]
         public static partial void Registered(ILogger logger, int count, string models);
 
-        [LoggerMessage(EventId = 2601, Level = LogLevel.Warning, Message = "No latent engine is configured: latent rules store instances lossless")]
+        [LoggerMessage(EventId = 2701, Level = LogLevel.Warning, Message = "No latent engine is configured: latent rules store instances lossless")]
         public static partial void NoEngine(ILogger logger);
 
-        [LoggerMessage(EventId = 2602, Level = LogLevel.Error, Message = "Model {ModelId} has other weights (sha256) than the ones its stored latents were made with; its record is kept as it was")]
+        [LoggerMessage(EventId = 2702, Level = LogLevel.Error, Message = "Model {ModelId} has other weights (sha256) than the ones its stored latents were made with; its record is kept as it was")]
         public static partial void Sha256Changed(ILogger logger, string modelId);
     }
 }
