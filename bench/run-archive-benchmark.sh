@@ -8,7 +8,7 @@
 # Every round starts both servers afresh (empty storage) for the storescu load, runs the WADO-RS load on what they then
 # hold, and starts them afresh again for the STOW-RS load; the order of the two servers alternates each round.
 # Before each timed load, each server ingests (the same way) or retrieves a warm-up set that is not timed:
-# WARMUP_COPIES (default 10) copies of the 20 CT slices of WARMUP, each copy under new UIDs, for ingest (a freshly
+# WARMUP_COPIES (default 40: 800 instances) copies of the 20 CT slices of WARMUP, each copy under new UIDs, for ingest (a freshly
 # started .NET process spends its first hundreds of instances JIT-compiling; Orthanc is native code; a gateway runs for
 # months), 20 of the series' instances for WADO-RS. WARMUP=none measures the cold start instead.
 # After each ingest the script checks that the server lists every instance (QIDO-RS of the series).
@@ -17,7 +17,7 @@
 #   --quick         one round, to check that the script works (numbers not worth reporting)
 #   RESULTS_FOLDER  raw results (runs.tsv), server logs and report.md (default artifacts/bench-archive-DATE, git-ignored)
 # Environment: SHARED_DATA (default ../shared/data); SERIES (default the 192-slice MR T1 series under volumes/);
-#   WARMUP (default the CT slices under volumes/, "none" for cold starts); WARMUP_COPIES (default 10); ROUNDS (default 5); WADO_PASSES (default 2: every instance retrieved twice per round); GATEWAY_BIN (a built
+#   WARMUP (default the CT slices under volumes/, "none" for cold starts); WARMUP_COPIES (default 40); ROUNDS (default 5); WADO_PASSES (default 2: every instance retrieved twice per round); GATEWAY_BIN (a built
 #   `gateway`; default: build src/Gateway.Server in Release); BENCH_NICE (default -10 as root, for both servers and
 #   the load clients alike; 0 to switch off). Needs dcmtk, orthanc, orthanc-dicomweb, nodejs, python3-pydicom
 #   (scripts/install-deps.sh installs them).
@@ -34,7 +34,7 @@ data=${SHARED_DATA:-../shared/data}
 series=${SERIES:-$data/volumes/mr-t1-sag-mprage-pediatric__FNNDSC-SAG-anon}
 warmup=${WARMUP:-$data/volumes/ct-axial-slices__TCIA-COVID-19-NY-SBU}
 wado_passes=${WADO_PASSES:-2}
-warmup_copies=${WARMUP_COPIES:-10}
+warmup_copies=${WARMUP_COPIES:-40}
 results=${1:-artifacts/bench-archive-$(date +%Y%m%d-%H%M%S)}
 nice_level=${BENCH_NICE:-$([[ $(id -u) -eq 0 ]] && echo -10 || echo 0)}
 [[ -d $series ]] || { echo "run-archive-benchmark: no series at $series (set SHARED_DATA or SERIES)" >&2; exit 1; }

@@ -22,15 +22,20 @@ public sealed class PostgresArchiveIndex(NpgsqlDataSource dataSource, string nod
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         for (var attempt = 0; attempt < 3; attempt++)
         {
+            // Phase 1 commits without waiting for its WAL flush (synchronous_commit off for this transaction only, set
+            // when the row is returned): losing a 'receiving' row in a crash costs nothing, as nothing was acknowledged
+            // (the orphan sweep removes its object), and phase 2's synchronous commit flushes the WAL past this record
+            // before the sender hears success.
             await using (var insert = new NpgsqlCommand(
                 """
+                with relaxed as (select set_config('synchronous_commit', 'off', true) as setting)
                 insert into instances (sop_instance_uid, sop_class_uid, study_instance_uid, series_instance_uid, instance_number,
                     state, transfer_syntax_uid, rows, columns, number_of_frames, header, content_sha256, original_bytes,
                     calling_ae, pending_object_key, receiving_node)
                 values (@sop, @class, @study, @series, @number, 'receiving', @syntax, @rows, @columns, @frames, @header,
                     @sha, @bytes, @ae, @key, @node)
                 on conflict (sop_instance_uid) do nothing
-                returning id
+                returning id, (select setting from relaxed)
                 """,
                 connection))
             {
