@@ -4,6 +4,7 @@ using Gateway.Core.Archive;
 using Gateway.Core.Compression;
 using Gateway.Core.Storage;
 using Gateway.Server.Tests.DicomWeb.Retrieve;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Gateway.Server.Tests.Reconstruction;
@@ -12,19 +13,13 @@ namespace Gateway.Server.Tests.Reconstruction;
 /// A gateway with the stand-in latent engine whose instances are kept only as latents: an MR slice, a signed CT
 /// slice, another CT slice (its own series) for the cache tests, and three slices of one MR series for prefetch.
 /// </summary>
-public sealed class StandInLatentGateway(PostgresCluster cluster) : IAsyncLifetime
+public sealed class StandInLatentGateway(PostgresCluster cluster) : ReconstructionGateway(cluster)
 {
-    public const string MrSlice = "dicom-conformance/dcm_qa_ts-MR-9-transfer-syntaxes/1.dcm";
-    public const string CtSlice = "volumes/ct-axial-slices__TCIA-COVID-19-NY-SBU/A002304_19001231-076.dcm";
     public const string CacheCtSlice = "volumes/ct-axial-slices__TCIA-COVID-19-NY-SBU/A002304_19010112-135.dcm";
     public const string MrSeriesFolder = "volumes/mr-t1-sag-mprage-pediatric__FNNDSC-SAG-anon";
 
-    /// <summary>Stored and left as the original: same series as <see cref="MrSlice"/>.</summary>
+    /// <summary>Stored and left as the original: same series as <see cref="ReconstructionGateway.MrSlice"/>.</summary>
     public const string KeptOriginal = "dicom-conformance/dcm_qa_ts-MR-9-transfer-syntaxes/2.dcm";
-
-    private GatewayInstance? _gateway;
-
-    public GatewayInstance Gateway => _gateway ?? throw new InvalidOperationException("Shared data is missing; the tests skip.");
 
     public StandInLatentEngine Engine { get; } = new();
 
@@ -33,37 +28,20 @@ public sealed class StandInLatentGateway(PostgresCluster cluster) : IAsyncLifeti
 
     public string[] SeriesSlices { get; private set; } = [];
 
-    public async ValueTask InitializeAsync()
-    {
-        if (TestData.SharedData is null)
-        {
-            return;
-        }
+    protected override void Configure(WebApplicationBuilder builder) => builder.Services.AddSingleton<ILatentEngine>(Engine);
 
-        _gateway = await GatewayInstance.StartAsync(
-            cluster,
-            new Dictionary<string, string?> { ["JobWorkers"] = "0" },
-            builder => builder.Services.AddSingleton<ILatentEngine>(Engine));
+    protected override async Task PopulateAsync(GatewayInstance gateway)
+    {
         SeriesSlices = Directory.GetFiles(Shared(MrSeriesFolder), "*.dcm").Order(StringComparer.Ordinal).Take(3).ToArray();
         foreach (var path in new[] { Shared(MrSlice), Shared(CtSlice), Shared(CacheCtSlice) }.Concat(SeriesSlices))
         {
-            await StoredForms.StoreAsync(_gateway, path);
+            await StoredForms.StoreAsync(gateway, path);
             var encoding = Engine.Encode(StandInLatentEngine.ModelId, StoredForms.Pixels(path), CancellationToken.None);
-            Latents[path] = await StoredForms.ReplaceOriginalAsync(_gateway, TestInstance.Of(path).Sop, StorageKind.Latent, encoding.Container, "mvlt", StandInLatentEngine.ModelId);
+            Latents[path] = await StoredForms.ReplaceOriginalAsync(gateway, TestInstance.Of(path).Sop, StorageKind.Latent, encoding.Container, "mvlt", StandInLatentEngine.ModelId);
         }
 
-        await StoredForms.StoreAsync(_gateway, Shared(KeptOriginal));
+        await StoredForms.StoreAsync(gateway, Shared(KeptOriginal));
     }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_gateway is not null)
-        {
-            await _gateway.DisposeAsync();
-        }
-    }
-
-    public static string Shared(string relativePath) => Path.Combine(TestData.SharedData!, relativePath);
 }
 
 /// <summary>Instances kept as latents come back reconstructed on every retrieval path, with the lossy flags, through the cache.</summary>

@@ -6,43 +6,20 @@ using Gateway.Server.Tests.DicomWeb.Retrieve;
 namespace Gateway.Server.Tests.Reconstruction;
 
 /// <summary>A gateway whose MR slice and signed CT slice are kept only as JPEG-LS lossless objects, their originals deleted.</summary>
-public sealed class LosslessGateway(PostgresCluster cluster) : IAsyncLifetime
+public sealed class LosslessGateway(PostgresCluster cluster) : ReconstructionGateway(cluster)
 {
-    public const string MrSlice = "dicom-conformance/dcm_qa_ts-MR-9-transfer-syntaxes/1.dcm";
-    public const string CtSlice = "volumes/ct-axial-slices__TCIA-COVID-19-NY-SBU/A002304_19001231-076.dcm";
-
-    private GatewayInstance? _gateway;
-
-    public GatewayInstance Gateway => _gateway ?? throw new InvalidOperationException("Shared data is missing; the tests skip.");
-
     /// <summary>The lossless object stored for each file, by path.</summary>
     public Dictionary<string, byte[]> Lossless { get; } = [];
 
-    public async ValueTask InitializeAsync()
+    protected override async Task PopulateAsync(GatewayInstance gateway)
     {
-        if (TestData.SharedData is null)
-        {
-            return;
-        }
-
-        _gateway = await GatewayInstance.StartAsync(cluster, new Dictionary<string, string?> { ["JobWorkers"] = "0" });
         foreach (var path in new[] { MrSlice, CtSlice }.Select(Shared))
         {
-            await StoredForms.StoreAsync(_gateway, path);
+            await StoredForms.StoreAsync(gateway, path);
             Lossless[path] = StoredForms.JpegLsLossless(path);
-            await StoredForms.ReplaceOriginalAsync(_gateway, TestInstance.Of(path).Sop, StorageKind.Lossless, Lossless[path], DicomTransferSyntax.JpegLSLossless.Uid, null);
+            await StoredForms.ReplaceOriginalAsync(gateway, TestInstance.Of(path).Sop, StorageKind.Lossless, Lossless[path], DicomTransferSyntax.JpegLSLossless.Uid, null);
         }
     }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_gateway is not null)
-        {
-            await _gateway.DisposeAsync();
-        }
-    }
-
-    public static string Shared(string relativePath) => Path.Combine(TestData.SharedData!, relativePath);
 }
 
 /// <summary>Instances kept as lossless objects come back, on every path, with exactly the pixels that were sent.</summary>
