@@ -6,6 +6,7 @@ import argparse
 import dataclasses
 import sys
 
+from .data import SPLITS
 from .train import TrainConfig
 
 
@@ -31,11 +32,14 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("eval", help="PSNR/SSIM/MS-SSIM of a model against bicubic at the same factor")
     p.add_argument("--model", required=True, help="exported model folder (model.json) or training run folder")
     p.add_argument("--data", required=True, help="data root (../shared/data) or a folder of PNG/DICOM files")
-    p.add_argument("--split", default="eval", choices=("eval", "train", "all"))
+    p.add_argument("--split", default="eval", choices=SPLITS,
+                   help="eval: every held-out image (its parts: eval-manifest, eval-extra, eval-spread); capacity: "
+                        "central MPRAGE training slices")
     p.add_argument("--json", help="write the results here")
     p.add_argument("--weights", default="ema", choices=("ema", "model"), help="run folders: which weights")
     p.add_argument("--checkpoint", help="run folders: a specific checkpoint file instead of last.pt")
-    p.add_argument("--latent-dtype", default="float32", choices=("float32", "float16"))
+    p.add_argument("--latent-dtype", default="int8", choices=("float32", "float16", "int8"),
+                   help="round the latent as the container stores it (int8: the gateway's usual choice)")
     p.add_argument("--limit", type=int, help="evaluate only the first N files")
     p.add_argument("--stride", type=int, default=1, help="quick checks: every N-th file only")
     p.add_argument("--max-side", type=int, help="quick checks: skip images larger than this")

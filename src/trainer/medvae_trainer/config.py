@@ -19,6 +19,9 @@ class ModelConfig:
     * ``space_to_depth=k``: the encoder starts with a pixel unshuffle by k (``conv_in`` sees k*k
       channels per input channel) and the decoder ends with a pixel shuffle by k (``conv_out`` emits
       k*k channels per output channel), so all convolutions run at 1/k of the resolution.
+    * ``encoder_ch``/``encoder_res_blocks``: a wider or deeper encoder than decoder (None: the same as ``ch`` and
+      ``num_res_blocks``). The decoder runs on every retrieval and has a time budget; the encoder runs once per
+      instance in a background job, so capacity spent there is cheap.
     * ``residual_base=True``: the encoder adds its output to ``base_down`` (a strided convolution
       initialised as antialiased bicubic downsampling) and the decoder adds its output to ``base_up``
       (a convolution + pixel shuffle initialised as bicubic upsampling). The residual branches end in
@@ -43,6 +46,8 @@ class ModelConfig:
     base_trainable: bool = True
     logvar_init: float = 0.0
     space_to_depth: int = 1
+    encoder_ch: int | None = None
+    encoder_res_blocks: int | None = None
 
     def __post_init__(self) -> None:
         if self.dims not in (2, 3):
@@ -63,9 +68,20 @@ class ModelConfig:
         """Compression factor in area (2D) or volume (3D), as MedVAE names its models."""
         return self.scale**self.dims
 
+    @property
+    def enc_ch(self) -> int:
+        return self.encoder_ch or self.ch
+
+    @property
+    def enc_res_blocks(self) -> int:
+        return self.num_res_blocks if self.encoder_res_blocks is None else self.encoder_res_blocks
+
     def to_dict(self) -> dict[str, Any]:
         d = dataclasses.asdict(self)
         d["ch_mult"] = list(self.ch_mult)
+        for key in ("encoder_ch", "encoder_res_blocks"):
+            if d[key] is None:
+                del d[key]  # configurations without them read as before (published and shipped models)
         return d
 
     @staticmethod

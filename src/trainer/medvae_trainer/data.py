@@ -38,6 +38,13 @@ class EvalSplit:
         lo, hi = spec["mprage_instance_numbers"]
         self.mprage_range = range(lo, hi + 1)
         self.substrings: tuple[str, ...] = tuple(spec["name_substrings"])
+        self.extra_series: set[str] = set(spec["train_extra_eval_series"])
+        self.spread: dict[str, tuple[re.Pattern[str], frozenset[int]]] = {
+            folder: (re.compile(rule["pattern"]), frozenset(rule["instance_numbers"]))
+            for folder, rule in spec["volume_spread"].items()}
+        capacity = spec["capacity_check"]
+        self.capacity_folder: str = capacity["folder"]
+        self.capacity_numbers = frozenset(capacity["instance_numbers"])
         if data_root is not None:
             self._extend_from_csvs(Path(data_root))
 
@@ -50,8 +57,35 @@ class EvalSplit:
         if more.is_file():
             with more.open(newline="") as f:
                 self.more_files |= {r["file"] for r in csv.DictReader(f) if r["split"] == "eval"}
+        extra = root / "train-extra" / "INDEX.csv"
+        if extra.is_file():
+            with extra.open(newline="") as f:
+                self.extra_series |= {extra_series_of(Path(r["png"])) for r in csv.DictReader(f) if r["split"] == "eval"}
 
     def is_eval(self, path: str | Path) -> bool:
+        """Whether ``path`` is held out: MANIFEST.md's eval split, the train-extra eval series or the spread sample."""
+        return self.is_manifest_eval(path) or self.is_extra_eval(path) or self.is_spread_eval(path)
+
+    def is_extra_eval(self, path: str | Path) -> bool:
+        """A PNG of one of the train-extra eval series (``slices/<series>__*.png`` or ``stacks/<series>/*.png``)."""
+        return extra_series_of(Path(path)) in self.extra_series
+
+    def is_spread_eval(self, path: str | Path) -> bool:
+        """A slice of the sample held out over the whole of each volume series (``volume_spread``)."""
+        p = Path(path)
+        rule = self.spread.get(p.parent.name)
+        if rule is None:
+            return False
+        m = rule[0].match(p.name)
+        return m is None or int(m.group(1)) in rule[1]  # unknown naming inside such a folder: refuse rather than guess
+
+    def is_capacity_check(self, path: str | Path) -> bool:
+        """One of the central MPRAGE training slices used as a fit (capacity) check."""
+        p = Path(path)
+        m = re.match(r"(\d{4})-", p.name)
+        return p.parent.name == self.capacity_folder and m is not None and int(m.group(1)) in self.capacity_numbers
+
+    def is_manifest_eval(self, path: str | Path) -> bool:
         p = Path(path)
         name = p.name
         if p.stem in self.xray_ids or name in self.more_files:
@@ -69,6 +103,16 @@ class EvalSplit:
     def check_train(self, path: str | Path) -> None:
         if self.is_eval(path):
             raise EvalSplitError(f"refusing to read {path}: it belongs to the evaluation split")
+
+
+def extra_series_of(path: Path) -> str | None:
+    """The series id of a train-extra PNG (``slices/<series>__<plane><k>.png`` or ``stacks/<series>/<plane><k>.png``);
+    None for other paths."""
+    if path.parent.name == "slices":
+        return path.name.split("__", 1)[0]
+    if path.parent.parent.name == "stacks":
+        return path.parent.name
+    return None
 
 
 @dataclass
@@ -164,6 +208,8 @@ class Source:
 
 
 def _group_of(path: Path) -> str:
+    """The source group of an image: ``<family>-<source>``, where the family (xray, ct, mr, pt) is what training
+    balances first (:data:`FAMILY_WEIGHTS`) and the source what it balances within a family."""
     name = path.name
     if name.startswith("nih-cxr14__") or "nih_" in name or "NIH" in name:
         return "xray-nih"
@@ -173,27 +219,56 @@ def _group_of(path: Path) -> str:
         return "xray-wrist"
     parent = path.parent.name
     if parent.startswith("ct-"):
-        return "ct"
+        return "ct-covid"
+    if parent.startswith("mr-t1-sag-mprage"):
+        return "mr-siemens-mprage"
     if parent.startswith("mr-"):
-        return "mr"
-    return "xray"
+        return "mr-siemens-640"
+    return "xray-nema"
+
+
+def _extra_group(row: dict[str, str]) -> str:
+    vendor = (row["vendor"].split() or ["unknown"])[0].lower()
+    return f"{row['modality'].lower()}-{vendor}"
+
+
+# Splits discover() knows: everything held out, its three parts, the training images, and the fit check.
+SPLITS = ("train", "eval", "eval-manifest", "eval-extra", "eval-spread", "capacity", "all")
+
+
+def _held_out_part(guard: EvalSplit, p: Path, row_split: str | None) -> str | None:
+    if guard.is_manifest_eval(p) or (row_split == "eval" and "train-extra" not in p.parts):
+        return "eval-manifest"
+    if guard.is_extra_eval(p) or row_split == "eval":
+        return "eval-extra"
+    if guard.is_spread_eval(p):
+        return "eval-spread"
+    return None
 
 
 def discover(root: str | Path, split: str, guard: EvalSplit | None = None) -> list[Source]:
-    """Image files of ``split`` ("train", "eval" or "all") under ``root``.
+    """Image files of ``split`` (one of :data:`SPLITS`) under ``root``.
 
-    For the shared data layout (``xray/index.csv``): the PNGs of ``xray/png`` and ``xray/more``
-    selected by their split column, plus the DICOM slices under ``volumes/`` split by the guard's
-    rules. For any other folder: every PNG/DICOM file below it, split by the guard's rules.
+    For the shared data layout (``xray/index.csv``): the PNGs of ``xray/png``, ``xray/more`` and ``train-extra``
+    selected by their split columns, plus the DICOM slices under ``volumes/`` split by the guard's rules. For any
+    other folder: every PNG/DICOM file below it, split by the guard's rules. ``eval`` is every held-out image
+    (MANIFEST.md's eval split, the train-extra eval series, the spread sample of the volumes); ``capacity`` the
+    central MPRAGE training slices.
     """
     root = Path(root)
-    if split not in ("train", "eval", "all"):
-        raise ValueError(f"split must be train, eval or all, not {split!r}")
+    if split not in SPLITS:
+        raise ValueError(f"split must be one of {', '.join(SPLITS)}, not {split!r}")
     guard = guard or EvalSplit(root)
 
     def wanted(p: Path, row_split: str | None = None) -> bool:
-        is_eval = guard.is_eval(p) or row_split == "eval"
-        return split == "all" or (split == "eval") == is_eval
+        part = _held_out_part(guard, p, row_split)
+        if split == "all":
+            return True
+        if split == "train":
+            return part is None
+        if split == "capacity":
+            return part is None and guard.is_capacity_check(p)
+        return part is not None and split in ("eval", part)
 
     found: list[Source] = []
     index = root / "xray" / "index.csv"
@@ -210,6 +285,13 @@ def discover(root: str | Path, split: str, guard: EvalSplit | None = None) -> li
                     p = root / "xray" / "more" / r["file"]
                     if wanted(p, r["split"]):
                         found.append(Source(p, _group_of(p)))
+        extra = root / "train-extra" / "INDEX.csv"
+        if extra.is_file():
+            with extra.open(newline="") as f:
+                for r in csv.DictReader(f):
+                    p = root / "train-extra" / r["png"]
+                    if wanted(p, r["split"]):
+                        found.append(Source(p, _extra_group(r)))
         files = sorted((root / "volumes").rglob("*")) if (root / "volumes").is_dir() else []
     else:
         files = sorted(root.rglob("*"))
@@ -219,39 +301,114 @@ def discover(root: str | Path, split: str, guard: EvalSplit | None = None) -> li
     return found
 
 
-class CropSampler:
-    """Random crops with random flips, as float32 arrays in [-1, 1]."""
+# How often training draws from each image family (radiographs, CT, MR, PET), whatever their pixel counts.
+FAMILY_WEIGHTS = {"xray": 0.30, "ct": 0.25, "mr": 0.40, "pt": 0.05}
 
-    def __init__(self, images: list[Image2D], crop: int, seed: int) -> None:
+
+@dataclass(frozen=True)
+class Augmentation:
+    """Random changes that real archives show (each with its probability; ``none()`` turns all off):
+    rescaling by a factor in [min_scale, max_scale], flips and 90-degree rotations, a gamma in [1/max_gamma, max_gamma],
+    a compressed intensity range (an outlier far above the anatomy makes the rest dark after min-max scaling), Gaussian
+    noise with a standard deviation up to ``max_noise`` of the range, and a partial field of view (a band of the crop
+    at the background value)."""
+
+    rescale: float = 0.5
+    min_scale: float = 0.6
+    max_scale: float = 1.5
+    rotate: bool = True
+    gamma: float = 0.3
+    max_gamma: float = 1.7
+    dark: float = 0.15
+    min_dark: float = 0.2
+    noise: float = 0.25
+    max_noise: float = 0.03
+    partial_fov: float = 0.1
+
+    @staticmethod
+    def none() -> "Augmentation":
+        return Augmentation(rescale=0.0, rotate=False, gamma=0.0, dark=0.0, noise=0.0, partial_fov=0.0)
+
+
+def _family(group: str) -> str:
+    return group.split("-", 1)[0]
+
+
+def balanced_weights(images: list[Image2D]) -> np.ndarray:
+    """Sampling probabilities: families by :data:`FAMILY_WEIGHTS` (renormalised over those present), source groups
+    equally within a family, images by the square root of their area within a group."""
+    groups = sorted({im.group for im in images})
+    families = sorted({_family(g) for g in groups})
+    family_weight = {f: FAMILY_WEIGHTS.get(f, 0.05) for f in families}
+    total = sum(family_weight.values())
+    weights = np.zeros(len(images))
+    for g in groups:
+        members = [i for i, im in enumerate(images) if im.group == g]
+        share = family_weight[_family(g)] / total / sum(1 for h in groups if _family(h) == _family(g))
+        area = np.sqrt([float(images[i].pixels.size) for i in members])
+        weights[members] = share * area / area.sum()
+    return weights / weights.sum()
+
+
+class CropSampler:
+    """Random square crops as float32 arrays in [-1, 1]: images drawn by :func:`balanced_weights`, each crop
+    normalised by its image's own min and max (as the gateway normalises a frame), then augmented."""
+
+    def __init__(self, images: list[Image2D], crop: int, seed: int, augmentation: Augmentation | None = None) -> None:
         if not images:
             raise ValueError("no training images")
         self.images = images
         self.crop = crop
+        self.aug = augmentation or Augmentation()
         self.rng = np.random.default_rng(seed)
-        area = np.array([float(im.pixels.shape[0] * im.pixels.shape[1]) for im in images])
-        weights = np.sqrt(area)
-        self.p = weights / weights.sum()
+        self.p = balanced_weights(images)
 
     def sample(self, batch: int) -> np.ndarray:
         out = np.empty((batch, 1, self.crop, self.crop), np.float32)
         for b in range(batch):
-            im = self.images[self.rng.choice(len(self.images), p=self.p)]
-            h, w = im.pixels.shape
-            c = self.crop
-            y = int(self.rng.integers(0, max(h - c, 0) + 1))
-            x = int(self.rng.integers(0, max(w - c, 0) + 1))
-            patch = im.normalized((slice(y, y + c), slice(x, x + c)))
-            if patch.shape != (c, c):
-                patch = np.pad(patch, ((0, c - patch.shape[0]), (0, c - patch.shape[1])), mode="reflect")
-            if self.rng.random() < 0.5:
-                patch = patch[:, ::-1]
-            if self.rng.random() < 0.5:
-                patch = patch[::-1, :]
-            out[b, 0] = patch
+            out[b, 0] = self._one()
         return out
+
+    def _one(self) -> np.ndarray:
+        rng, aug, c = self.rng, self.aug, self.crop
+        im = self.images[rng.choice(len(self.images), p=self.p)]
+        scale = float(np.exp(rng.uniform(np.log(aug.min_scale), np.log(aug.max_scale)))) if rng.random() < aug.rescale else 1.0
+        side = max(4, int(round(c / scale)))
+        h, w = im.pixels.shape
+        y = int(rng.integers(0, max(h - side, 0) + 1))
+        x = int(rng.integers(0, max(w - side, 0) + 1))
+        patch = im.normalized((slice(y, y + side), slice(x, x + side)))
+        if patch.shape != (side, side):
+            patch = np.pad(patch, ((0, side - patch.shape[0]), (0, side - patch.shape[1])), mode="reflect")
+        if side != c:
+            patch = _resize(patch, c)
+        if aug.rotate:
+            patch = np.rot90(patch, int(rng.integers(0, 4)))
+        if rng.random() < 0.5:
+            patch = patch[:, ::-1]
+        if rng.random() < 0.5:
+            patch = patch[::-1, :]
+        unit = np.clip((patch.astype(np.float32) + 1) / 2, 0.0, 1.0)  # bicubic rescaling overshoots
+        if rng.random() < aug.gamma:
+            unit = unit ** np.float32(np.exp(rng.uniform(-np.log(aug.max_gamma), np.log(aug.max_gamma))))
+        if rng.random() < aug.dark:
+            unit = unit * np.float32(rng.uniform(aug.min_dark, 1.0))
+        if rng.random() < aug.noise:
+            unit = unit + rng.normal(0.0, rng.uniform(0.0, aug.max_noise), unit.shape).astype(np.float32)
+        if rng.random() < aug.partial_fov:
+            band = int(rng.uniform(0.1, 0.5) * c)
+            unit = np.rot90(unit, int(rng.integers(0, 4))).copy()
+            unit[:band] = 0.0
+        return np.clip(unit * 2 - 1, -1.0, 1.0).astype(np.float32)
 
     def state(self) -> dict:
         return self.rng.bit_generator.state
 
     def set_state(self, state: dict) -> None:
         self.rng.bit_generator.state = state
+
+
+def _resize(patch: np.ndarray, size: int) -> np.ndarray:
+    from PIL import Image
+
+    return np.asarray(Image.fromarray(np.ascontiguousarray(patch, dtype=np.float32), mode="F").resize((size, size), Image.BICUBIC))

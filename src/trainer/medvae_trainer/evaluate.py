@@ -22,22 +22,31 @@ from .checkpoint import load_model
 from .data import EvalSplit, discover, load_images
 from .losses import ms_ssim, psnr, ssim
 from .model import AutoencoderKL
+from .quantize import container_int8
 from .resample import bicubic_roundtrip, bicubic_roundtrip_pil
 
 METRICS = ("psnr", "bicubic_psnr", "bicubic_pil_psnr", "ssim", "bicubic_ssim", "msssim", "bicubic_msssim")
 
 
+LATENT_STORES = {
+    "float32": lambda z: z,
+    "float16": lambda z: z.half().float(),
+    "int8": container_int8,
+}
+
+
 @torch.no_grad()
-def reconstruct(model: AutoencoderKL, x01: torch.Tensor, latent_dtype: torch.dtype = torch.float32) -> torch.Tensor:
+def reconstruct(model: AutoencoderKL, x01: torch.Tensor, latent_dtype: str = "float32") -> torch.Tensor:
     """Encode (posterior mean) and decode an (N, C, H, W) image in [0, 1]; pads to a multiple of the
-    model's scale by edge replication and crops back; returns the output clipped to [0, 1]."""
+    model's scale by edge replication and crops back; returns the output clipped to [0, 1]. ``latent_dtype``
+    rounds the latent as the container stores it (``int8``: per channel over the instance, as the gateway)."""
     s = model.cfg.scale
     h, w = x01.shape[-2:]
     x = x01 * 2 - 1
     ph, pw = (-h) % s, (-w) % s
     if ph or pw:
         x = F.pad(x, (0, pw, 0, ph), mode="replicate")
-    z = model.encode(x).to(latent_dtype).float()
+    z = LATENT_STORES[latent_dtype](model.encode(x))
     y = model.decode(z)[..., :h, :w]
     return ((y + 1) / 2).clamp(0.0, 1.0)
 
@@ -49,7 +58,7 @@ def _msssim_or_none(a: torch.Tensor, b: torch.Tensor) -> float | None:
         return None
 
 
-def evaluate_image(model: AutoencoderKL, unit: np.ndarray, latent_dtype: torch.dtype) -> dict[str, float | None]:
+def evaluate_image(model: AutoencoderKL, unit: np.ndarray, latent_dtype: str) -> dict[str, float | None]:
     x = torch.from_numpy(unit)[None, None]
     rec = reconstruct(model, x.float(), latent_dtype).double()
     bic = bicubic_roundtrip(x.float(), model.cfg.scale).double()
@@ -66,14 +75,23 @@ def evaluate_image(model: AutoencoderKL, unit: np.ndarray, latent_dtype: torch.d
 
 
 def _means(rows: list[dict]) -> dict[str, float | None]:
+    """Means of every metric, and the share of images at or above 30 and 35 dB (model and bicubic)."""
     out: dict[str, float | None] = {}
     for k in METRICS:
         vals = [r[k] for r in rows if r[k] is not None]
         out[k] = round(statistics.fmean(vals), 4) if vals else None
+    for db in (30, 35):
+        out[f"share_psnr_{db}"] = round(sum(r["psnr"] >= db for r in rows) / len(rows), 4) if rows else None
+        out[f"bicubic_share_psnr_{db}"] = round(sum(r["bicubic_psnr"] >= db for r in rows) / len(rows), 4) if rows else None
     return out
 
 
-def evaluate(model: AutoencoderKL, data: str | Path, split: str = "eval", latent_dtype: torch.dtype = torch.float32,
+def modality_of(group: str) -> str:
+    """The family of a source group (``mr-siemens`` -> ``mr``)."""
+    return group.split("-", 1)[0]
+
+
+def evaluate(model: AutoencoderKL, data: str | Path, split: str = "eval", latent_dtype: str = "float32",
              limit: int | None = None, progress: bool = True, stride: int = 1, max_side: int | None = None) -> dict:
     sources = discover(data, split, EvalSplit(Path(data)))[::stride]
     if limit is not None:
@@ -84,7 +102,7 @@ def evaluate(model: AutoencoderKL, data: str | Path, split: str = "eval", latent
             if max_side is not None and max(im.pixels.shape) > max_side:
                 continue
             t = time.perf_counter()
-            r = {"image": im.name, "group": im.group, "height": int(im.pixels.shape[0]), "width": int(im.pixels.shape[1])}
+            r = {"image": im.name, "group": im.group, "path": str(s.path), "height": int(im.pixels.shape[0]), "width": int(im.pixels.shape[1])}
             r.update(evaluate_image(model, im.unit(), latent_dtype))
             rows.append(r)
             if progress:
@@ -97,11 +115,14 @@ def evaluate(model: AutoencoderKL, data: str | Path, split: str = "eval", latent
         "factor": model.cfg.factor,
         "scale_per_side": model.cfg.scale,
         "latent_channels": model.cfg.embed_dim,
-        "latent_dtype": str(latent_dtype).removeprefix("torch."),
+        "latent_dtype": latent_dtype,
         "count": len(rows),
         **_means(rows),
         "by_group": {g: {"count": sum(1 for r in rows if r["group"] == g), **_means([r for r in rows if r["group"] == g])}
                      for g in groups},
+        "by_modality": {m: {"count": sum(1 for r in rows if modality_of(r["group"]) == m),
+                            **_means([r for r in rows if modality_of(r["group"]) == m])}
+                        for m in sorted({modality_of(g) for g in groups})},
         "images": [{k: (round(v, 5) if isinstance(v, float) else v) for k, v in r.items()} for r in rows],
     }
     result["psnr_gain_db"] = round(result["psnr"] - result["bicubic_psnr"], 4) if rows else None
@@ -118,7 +139,9 @@ def format_table(result: dict) -> str:
         lines.append(f"| {r['image']} | {r['group']} | {r['width']}x{r['height']} | {f(r['psnr'])} | {f(r['bicubic_psnr'])} "
                      f"| {f(r['psnr'] - r['bicubic_psnr'])} | {f(r['ssim'], 4)} | {f(r['bicubic_ssim'], 4)} "
                      f"| {f(r['msssim'], 4)} | {f(r['bicubic_msssim'], 4)} |")
-    for name, m in [("**mean**", result)] + [(f"mean {g}", m) for g, m in result["by_group"].items()]:
+    groups = [(f"mean {g}", m) for g, m in result["by_group"].items()]
+    families = [(f"mean {g} (all)", m) for g, m in result.get("by_modality", {}).items()]
+    for name, m in [("**mean**", result)] + families + groups:
         n = m["count"]
         lines.append(f"| {name} ({n}) | | | {f(m['psnr'])} | {f(m['bicubic_psnr'])} | {f(m['psnr'] - m['bicubic_psnr'])} "
                      f"| {f(m['ssim'], 4)} | {f(m['bicubic_ssim'], 4)} | {f(m['msssim'], 4)} | {f(m['bicubic_msssim'], 4)} |")
@@ -128,8 +151,7 @@ def format_table(result: dict) -> str:
 def run_eval(args: argparse.Namespace) -> None:
     torch.set_num_threads(args.threads)
     model, meta = load_model(args.model, args.weights, args.checkpoint)
-    dtype = torch.float16 if args.latent_dtype == "float16" else torch.float32
-    result = evaluate(model, args.data, args.split, dtype, args.limit, stride=args.stride, max_side=args.max_side)
+    result = evaluate(model, args.data, args.split, args.latent_dtype, args.limit, stride=args.stride, max_side=args.max_side)
     result["subset"] = {"stride": args.stride, "max_side": args.max_side, "limit": args.limit}
     result["model"] = str(args.model)
     result["model_step"] = meta.get("step", meta.get("training", {}).get("steps"))

@@ -133,15 +133,16 @@ class Encoder(nn.Module):
         super().__init__()
         self.s2d = cfg.space_to_depth
         self.dims = cfg.dims
-        self.conv_in = conv_nd(cfg.dims, cfg.in_channels * self.s2d**cfg.dims, cfg.ch, 3, padding=1)
+        ch = cfg.enc_ch
+        self.conv_in = conv_nd(cfg.dims, cfg.in_channels * self.s2d**cfg.dims, ch, 3, padding=1)
         in_mult = (1,) + cfg.ch_mult
         self.down = nn.ModuleList()
-        block_in = cfg.ch
+        block_in = ch
         for i, mult in enumerate(cfg.ch_mult):
             level = Level()
-            block_in = cfg.ch * in_mult[i]
-            block_out = cfg.ch * mult
-            for _ in range(cfg.num_res_blocks):
+            block_in = ch * in_mult[i]
+            block_out = ch * mult
+            for _ in range(cfg.enc_res_blocks):
                 level.block.append(ResnetBlock(cfg, block_in, block_out, lora))
                 block_in = block_out
             if i != len(cfg.ch_mult) - 1:

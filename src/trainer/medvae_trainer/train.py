@@ -18,10 +18,14 @@ import numpy as np
 import torch
 
 from .config import PUBLISHED, ModelConfig, compact_config
-from .data import CropSampler, EvalSplit, discover, load_images
+from .data import Augmentation, CropSampler, EvalSplit, discover, load_images
 from .losses import (NLayerDiscriminator, adaptive_weight, gradient_l1, hinge_d_loss, kl_per_pixel, lowpass_l1,
                      ssim)
 from .model import AutoencoderKL
+from .quantize import fake_quantize_fp16, fake_quantize_int8
+
+# How the latent is rounded during training (--quantize): as the gateway's container stores it, straight-through.
+QUANTIZERS = {"none": lambda z: z, "int8": fake_quantize_int8, "fp16": fake_quantize_fp16}
 
 
 @dataclass
@@ -33,6 +37,10 @@ class TrainConfig:
     ch_mult: str | None = None
     num_res_blocks: int | None = None
     space_to_depth: int | None = None
+    encoder_ch: int | None = None
+    encoder_res_blocks: int | None = None
+    quantize: str = "int8"
+    augment: int = 1
     crop: int = 128
     batch: int = 8
     steps: int = 200_000
@@ -78,6 +86,10 @@ def model_config(tc: TrainConfig) -> ModelConfig:
         changes["num_res_blocks"] = tc.num_res_blocks
     if tc.space_to_depth is not None:
         changes["space_to_depth"] = tc.space_to_depth
+    if tc.encoder_ch is not None:
+        changes["encoder_ch"] = tc.encoder_ch
+    if tc.encoder_res_blocks is not None:
+        changes["encoder_res_blocks"] = tc.encoder_res_blocks
     return cfg.replace(**changes) if changes else cfg
 
 
@@ -106,6 +118,8 @@ class Trainer:
         random.seed(tc.seed)
         np.random.seed(tc.seed)
         torch.manual_seed(tc.seed)
+        if tc.quantize not in QUANTIZERS:
+            raise ValueError(f"--quantize must be one of {sorted(QUANTIZERS)}, not {tc.quantize!r}")
         self.cfg = model_config(tc)
         self.model = AutoencoderKL(self.cfg).to(self.device)
         self.ema = copy.deepcopy(self.model).eval()
@@ -139,7 +153,7 @@ class Trainer:
                              "groups": {g: sum(1 for i in images if i.group == g) for g in sorted({i.group for i in images})}}
         print(f"data: {len(images)} training images from {len(sources)} files, "
               f"{self.data_summary['pixels'] / 1e6:.1f} Mpx, groups {self.data_summary['groups']}", flush=True)
-        return CropSampler(images, self.tc.crop, self.tc.seed)
+        return CropSampler(images, self.tc.crop, self.tc.seed, Augmentation() if self.tc.augment else Augmentation.none())
 
     # ---- checkpoints -------------------------------------------------------------------------
     def _state(self) -> dict:
@@ -151,13 +165,13 @@ class Trainer:
             "train_config": asdict(self.tc),
             "model": self.model.state_dict(),
             "ema": self.ema.state_dict(),
-            "disc": self.disc.state_dict(),
             "opt": self.opt.state_dict(),
-            "opt_d": self.opt_d.state_dict(),
             "sampler": self.sampler.state(),
             "torch_rng": torch.get_rng_state(),
             "data": self.data_summary,
             "git_commit": git_commit(),
+            # the discriminator (2.7 M parameters, more than the autoencoder) only once it can have trained
+            **({"disc": self.disc.state_dict(), "opt_d": self.opt_d.state_dict()} if self.tc.disc_weight > 0 else {}),
         }
 
     def save(self) -> None:
@@ -183,11 +197,13 @@ class Trainer:
             raise SystemExit(f"{path} holds a different model configuration; use a new --run folder")
         self.model.load_state_dict(state["model"])
         self.ema.load_state_dict(state["ema"])
-        self.disc.load_state_dict(state["disc"])
+        if "disc" in state:
+            self.disc.load_state_dict(state["disc"])
         self.opt.load_state_dict(state["opt"])
         for group, scale in zip(self.opt.param_groups, (1.0, tc.base_lr_scale)):
             group["lr_scale"] = scale  # the command line wins over the stored value
-        self.opt_d.load_state_dict(state["opt_d"])
+        if "opt_d" in state:
+            self.opt_d.load_state_dict(state["opt_d"])
         self.sampler.set_state(state["sampler"])
         torch.set_rng_state(state["torch_rng"])
         self.step, self.seconds, self.images_seen = state["step"], state["seconds"], state["images_seen"]
@@ -198,7 +214,9 @@ class Trainer:
         tc = self.tc
         for group in self.opt.param_groups:
             group["lr"] = lr_at(tc, self.step) * group["lr_scale"]
-        rec, mean, logvar = self.model(x, sample=True)
+        mean, logvar = self.model.encode_moments(x)
+        z = mean + torch.exp(0.5 * logvar) * torch.randn_like(mean)
+        rec = self.model.decode(QUANTIZERS[tc.quantize](z))
         err = rec - x
         parts = {
             "l1": err.abs().mean(),

@@ -7,7 +7,8 @@ import pydicom
 import pytest
 from PIL import Image
 
-from medvae_trainer.data import CropSampler, EvalSplit, EvalSplitError, Image2D, discover, load_images, read_frames
+from medvae_trainer.data import (Augmentation, CropSampler, EvalSplit, EvalSplitError, Image2D, balanced_weights, discover,
+                                 load_images, read_frames)
 
 MPRAGE = "mr-t1-sag-mprage-pediatric__FNNDSC-SAG-anon"
 
@@ -23,6 +24,10 @@ MPRAGE = "mr-t1-sag-mprage-pediatric__FNNDSC-SAG-anon"
     f"volumes/{MPRAGE}/0150-1.3.12.2.1107.5.2.19.45152.2013030808110258929186035.dcm",
     f"volumes/{MPRAGE}/0192-1.3.12.2.1107.5.2.19.45152.2013030808110258929186035.dcm",
     "dicom-conformance/nema-wg04-compression-samples/RG3_J2KI.dcm",
+    "train-extra/slices/ge-ct750-chest-abdomen__acq003.png",
+    "train-extra/stacks/toshiba-galan-dti/acq012.png",
+    f"volumes/{MPRAGE}/0070-1.3.12.2.1107.5.2.19.45152.2013030808110258929186035.dcm",
+    "volumes/mr-640x640__Seg3DData-example_dicom/IM-0001-0020.dcm",
 ])
 def test_guard_refuses_eval_files_before_opening_them(path, tmp_path):
     guard = EvalSplit()
@@ -49,8 +54,9 @@ def test_guard_refuses_unrecognised_names_in_the_mprage_folder():
 
 def test_train_and_eval_split_of_the_shared_data_follow_the_manifest(shared_data):
     train = {s.path.resolve() for s in discover(shared_data, "train")}
-    evals = {s.path.resolve() for s in discover(shared_data, "eval")}
-    assert not train & evals
+    held_out = {s.path.resolve() for s in discover(shared_data, "eval")}
+    evals = {s.path.resolve() for s in discover(shared_data, "eval-manifest")}
+    assert not train & held_out and evals <= held_out
     # independent reading of the split columns
     eval_pngs = set()
     with (shared_data / "xray" / "index.csv").open() as f:
@@ -103,3 +109,49 @@ def test_folder_discovery_skips_eval_named_files(tmp_path):
     names = sorted(s.path.name for s in discover(tmp_path, "train"))
     assert names == ["a.png", "b.png"]
     assert [s.path.name for s in discover(tmp_path, "eval")] == ["nema-wg04__RG3_J2KR.png"]
+
+
+def test_train_extra_split_follows_its_index_and_every_held_out_part_is_disjoint_from_training(shared_data):
+    with (shared_data / "train-extra" / "INDEX.csv").open() as f:
+        rows = list(csv.DictReader(f))
+    eval_rows = {(shared_data / "train-extra" / r["png"]).resolve() for r in rows if r["split"] == "eval"}
+    train_rows = {(shared_data / "train-extra" / r["png"]).resolve() for r in rows if r["split"] == "train"}
+    assert len(eval_rows) == 115 and len(train_rows) == 804
+    extra = {s.path.resolve() for s in discover(shared_data, "eval-extra")}
+    train = {s.path.resolve() for s in discover(shared_data, "train")}
+    assert extra == eval_rows and train_rows <= train
+    spread = {s.path.resolve() for s in discover(shared_data, "eval-spread")}
+    assert len(spread) == 22 and not spread & train
+    numbers = sorted(int(pydicom.dcmread(str(p), stop_before_pixels=True).InstanceNumber) for p in spread if MPRAGE in str(p))
+    assert numbers == list(range(10, 150, 10))  # central slices too, not only one end of the series
+    capacity = {s.path.resolve() for s in discover(shared_data, "capacity")}
+    assert len(capacity) == 10 and capacity <= train
+
+
+def test_guard_refuses_train_extra_eval_series_by_name_alone():
+    guard = EvalSplit()  # the shipped list, without any INDEX.csv
+    assert guard.is_eval("x/slices/philips-achieva-dti-2008__acq005.png")
+    assert not guard.is_eval("x/slices/philips-achievads-dti-2018__acq005.png")
+
+
+def test_balanced_weights_give_each_family_its_share_whatever_the_pixel_counts():
+    big = [Image2D(f"x{k}", "xray-a", np.zeros((2000, 2000), np.uint16), 0.0, 1.0) for k in range(50)]
+    small = [Image2D("m", "mr-b", np.zeros((64, 64), np.uint16), 0.0, 1.0),
+             Image2D("n", "mr-c", np.zeros((64, 64), np.uint16), 0.0, 1.0),
+             Image2D("o", "mr-c", np.zeros((128, 128), np.uint16), 0.0, 1.0)]
+    p = balanced_weights(big + small)
+    assert np.isclose(p[:50].sum(), 0.30 / 0.70) and np.isclose(p[50:].sum(), 0.40 / 0.70)
+    assert np.isclose(p[50], p[51] + p[52])  # source groups equal within a family
+    assert np.isclose(p[52] / p[51], 2.0)  # sqrt of the area within a group
+
+
+def test_augmentation_keeps_crops_in_range_and_off_means_plain_crops():
+    rng = np.random.default_rng(3)
+    images = [Image2D("i", "mr-a", rng.integers(0, 4096, (90, 70), dtype=np.uint16), 0.0, 4095.0)]
+    a = CropSampler(images, 48, seed=2).sample(64)
+    assert a.shape == (64, 1, 48, 48) and a.min() >= -1.0 and a.max() <= 1.0
+    ramp = Image2D("r", "mr-a", np.tile(np.arange(64, dtype=np.uint16), (64, 1)), 0.0, 63.0)
+    plain = CropSampler([ramp], 64, seed=1, augmentation=Augmentation.none()).sample(8)
+    for crop in plain[:, 0]:
+        # a ramp crop, possibly flipped: its rows or columns are the normalised ramp
+        assert np.allclose(np.sort(crop.ravel()), np.sort(ramp.normalized().ravel()))
