@@ -62,11 +62,11 @@ def load_model(path: str | Path, weights: str = "ema", checkpoint: str | None = 
         meta = json.loads((p / "model.json").read_text())
         cfg = ModelConfig.from_dict(meta["architecture"])
         model = AutoencoderKL(cfg)
-        model.load_state_dict(torch.load(p / "weights.pt", map_location="cpu"), strict=True)
+        model.load_state_dict(torch.load(p / "weights.pt", map_location="cpu", weights_only=False), strict=True)
         return model.eval(), meta
     if p.is_dir():
         p = p / "last.pt"
-    state = torch.load(p, map_location="cpu")
+    state = torch.load(p, map_location="cpu", weights_only=False)
     cfg = ModelConfig.from_dict(state["model_config"])
     model = AutoencoderKL(cfg)
     key = weights if weights in state else "ema"
