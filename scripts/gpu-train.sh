@@ -40,11 +40,4 @@ workers=$(( $(nproc) > 2 ? $(nproc) - 2 : 1 ))
 cd "$root/src/trainer"
 "$python" -m medvae_trainer train --data "$pack" --run "$out/$run" --device "$device" --workers "$workers" \
   --max-minutes "$minutes" --eval-every 0 --snapshot-every 0 --ckpt-minutes 2 "${init[@]}" "$@" 2>&1 | tee "$out/$run/train.log"
-"$python" - "$out/$run" <<'PY'
-import sys, torch
-from pathlib import Path
-run = Path(sys.argv[1])
-state = torch.load(run / "last.pt", map_location="cpu", weights_only=False)
-torch.save({k: state[k] for k in ("step", "model_config", "ema", "data", "seconds", "images_seen")}, run / "ema-final.pt")
-print(f"wrote {run / 'ema-final.pt'} at step {state['step']}")
-PY
+"$python" -m medvae_trainer snapshot --run "$out/$run" --out "$out/$run/ema-final.pt"

@@ -62,6 +62,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--crop", type=int, default=256)
     p.add_argument("--seed", type=int, default=7)
 
+    p = sub.add_parser("snapshot", help="write the slim state of a run (EMA weights, step, time) for train --init")
+    p.add_argument("--run", required=True, help="training run folder (its last.pt)")
+    p.add_argument("--out", required=True)
+
     p = sub.add_parser("import", help="load a published MedVAE checkpoint with strict=True and export it")
     p.add_argument("--checkpoint", required=True)
     p.add_argument("--config", required=True, help="one of the six published model names")
@@ -88,6 +92,10 @@ def main(argv: list[str] | None = None) -> int:
         from .pack import run_pack
 
         run_pack(args)
+    elif args.command == "snapshot":
+        from .checkpoint import write_snapshot
+
+        print(f"wrote {args.out} at step {write_snapshot(args.run, args.out)}")
     elif args.command == "import":
         from .importer import run_import
 

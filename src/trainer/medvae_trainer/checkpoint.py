@@ -75,3 +75,15 @@ def load_model(path: str | Path, weights: str = "ema", checkpoint: str | None = 
     meta["checkpoint"] = str(p)
     meta["weights"] = key
     return model.eval(), meta
+
+
+SNAPSHOT_KEYS = ("step", "model_config", "ema", "data", "seconds", "images_seen")
+
+
+def write_snapshot(run: str | Path, out: str | Path) -> int:
+    """Writes the slim state of a run's last.pt (the keys ``train --init`` reads, as ``ema-step*.pt`` files hold
+    them); returns its step."""
+    state = torch.load(Path(run) / "last.pt", map_location="cpu", weights_only=False)
+    Path(out).parent.mkdir(parents=True, exist_ok=True)
+    torch.save({k: state[k] for k in SNAPSHOT_KEYS}, out)
+    return int(state["step"])

@@ -42,8 +42,11 @@ def test_a_run_starts_from_a_snapshot_and_continues_its_step_count(tmp_path):
     args = ["--model", "compact-f16", "--ch", "8", "--num-res-blocks", "1", "--crop", "32", "--batch", "2",
             "--disc-weight", "0", "--threads", "1", "--log-every", "1", "--eval-every", "0"]
     main(["train", "--data", str(folder), "--run", str(tmp_path / "a"), "--steps", "3", "--snapshot-every", "3", *args])
-    snapshot = tmp_path / "a" / "ema-step0000003.pt"
+    snapshot = tmp_path / "slim.pt"
+    main(["snapshot", "--run", str(tmp_path / "a"), "--out", str(snapshot)])
     ema = torch.load(snapshot, weights_only=False)["ema"]
+    periodic = torch.load(tmp_path / "a" / "ema-step0000003.pt", weights_only=False)["ema"]
+    assert all(torch.equal(ema[k], periodic[k]) for k in ema)  # the same state as the periodic snapshot
     main(["train", "--data", str(folder), "--run", str(tmp_path / "b"), "--steps", "3", "--init", str(snapshot), *args])
     state = torch.load(tmp_path / "b" / "last.pt", weights_only=False)
     assert state["step"] == 3  # nothing left to do: the count continued from the snapshot
