@@ -83,10 +83,10 @@ public sealed partial class RepresentationSource
         }
 
         var stream = await _objects.OpenReadAsync(stored.Key, cancellationToken).ConfigureAwait(false);
-        if (stream.CanSeek && stream.Length != stored.Size)
+        if (stream.CanSeek && stream.Length is var length && length != stored.Size)
         {
             await stream.DisposeAsync().ConfigureAwait(false);
-            throw Damaged(stored, SizeText(stream.Length));
+            throw Damaged(stored, SizeText(length));
         }
 
         return new VerifyingReadStream(stream, stored, this);
