@@ -9,6 +9,8 @@
 #   pg_sql SOCKET_DIR DB SQL...    each SQL statement in its own transaction (VACUUM cannot run in one); rows as a|b
 #   pg_measured_size SOCKET_DIR DB VACUUM (plain: marks dead rows reusable, shrinks nothing but trailing empty pages)
 #                                  and CHECKPOINT, then pg_database_size: how every storage benchmark reads a database
+#   pg_table_sizes SOCKET_DIR DB   name|bytes of every table of the public schema (pg_total_relation_size: with its
+#                                  indexes, TOAST and maps), largest first
 # Environment: PG_BIN (default the newest /usr/lib/postgresql/*/bin).
 
 pg_bin=${PG_BIN:-$(find /usr/lib/postgresql -mindepth 2 -maxdepth 2 -name bin 2>/dev/null | sort -V | tail -n 1)}
@@ -50,4 +52,9 @@ pg_sql() {
 
 pg_measured_size() {
   pg_sql "$1" "$2" 'vacuum' 'checkpoint' 'select pg_database_size(current_database())' | tail -n 1
+}
+
+pg_table_sizes() {
+  pg_sql "$1" "$2" "select c.relname || '|' || pg_total_relation_size(c.oid) from pg_class c join pg_namespace n on n.oid = c.relnamespace
+    where c.relkind = 'r' and n.nspname = 'public' order by pg_total_relation_size(c.oid) desc"
 }

@@ -95,6 +95,23 @@ def stored_as(run):
     return text
 
 
+def print_table_growth(runs):
+    """Where the PostgreSQL growth goes: the five tables that grew most, per run (runs that recorded table sizes)."""
+    measured = [r for r in runs if r.get("pg_tables_after")]
+    if not measured:
+        return
+    print("#### PostgreSQL growth by table (pg_total_relation_size, bytes per instance; five largest)\n")
+    print("| series | configuration | tables |")
+    print("|---|---|---|")
+    for run in measured:
+        before = run.get("pg_tables_before", {})
+        growth = {name: size - before.get(name, 0) for name, size in run["pg_tables_after"].items()}
+        largest = sorted(growth.items(), key=lambda item: -item[1])[:5]
+        cells = ", ".join(f"{name} {size / run['instances']:.0f}" for name, size in largest)
+        print(f"| {run['series']} | {run['config']} | {cells} |")
+    print()
+
+
 def main():
     folder, gateway_bin, command = sys.argv[1:4]
     files = list(csv.DictReader(open(os.path.join(folder, "files.tsv")), delimiter="\t"))
@@ -128,6 +145,7 @@ def main():
                   f"| {f['all_in'] / f['n'] / 1e3:.1f} | **{f['vs_files']:.2f}x** | {f['vs_pixels']:.2f}x | {headers} "
                   f"| {run['ingest_s']:.0f} | {run['drain_s']:.0f} | {honoured(run)} |")
         print()
+    print_table_growth(runs)
     print("#### Targets\n")
     print("| target | measured | result |")
     print("|---|---|---|")

@@ -179,8 +179,9 @@ run_gateway() { # CONFIG SERIES
     --dicom-port "$dicom" --ae GATEWAY >>"$log" 2>&1 &
   server_pid=$!
   wait_ready "http://127.0.0.1:$http/health/ready" "$log"
-  local socket=$folder/data/pg before after started sent drained stats="" previous="" pending
+  local socket=$folder/data/pg before after tables_before tables_after started sent drained stats="" previous="" pending
   before=$(pg_measured_size "$socket" gateway)
+  tables_before=$(pg_table_sizes "$socket" gateway)
   started=$(now)
   send "$series" GATEWAY "$dicom" "$results/logs/storescu-$config-$series.log"
   sent=$(now)
@@ -198,11 +199,12 @@ run_gateway() { # CONFIG SERIES
   done
   drained=$(now)
   after=$(pg_measured_size "$socket" gateway)
+  tables_after=$(pg_table_sizes "$socket" gateway)
   local headers store
   headers=$(header_column_bytes "$socket" gateway)
   store=$(/usr/bin/python3 "$here/measure.py" "$folder/data/objects")
   stop_server
-  record "$config" "$series" "$count" "$before" "$after" "$started" "$sent" "$drained" "$store" "$headers" "$stats"
+  record "$config" "$series" "$count" "$before" "$after" "$started" "$sent" "$drained" "$store" "$headers" "$stats" "$tables_before" "$tables_after"
   rm -rf "$folder"
 }
 
@@ -235,8 +237,9 @@ EOF
   nice -n "$nice_level" Orthanc "$folder/orthanc.json" >"$log" 2>&1 &
   server_pid=$!
   wait_ready "http://127.0.0.1:$http/system" "$log"
-  local before after started sent drained stored
+  local before after tables_before tables_after started sent drained stored
   before=$(pg_measured_size "$orthanc_pg" "$database")
+  tables_before=$(pg_table_sizes "$orthanc_pg" "$database")
   started=$(now)
   send "$series" ORTHANC "$dicom" "$results/logs/storescu-orthanc-$series.log"
   sent=$(now)
@@ -248,25 +251,34 @@ EOF
   [[ $stored == "$count" ]] || fail "Orthanc holds $stored of $count instances of $series (see $log)"
   drained=$(now)
   after=$(pg_measured_size "$orthanc_pg" "$database")
+  tables_after=$(pg_table_sizes "$orthanc_pg" "$database")
   local store
   store=$(/usr/bin/python3 "$here/measure.py" "$folder/storage")
   stop_server
   pg_sql "$orthanc_pg" postgres "drop database $database"
-  record orthanc "$series" "$count" "$before" "$after" "$started" "$sent" "$drained" "$store" "" '{}'
+  record orthanc "$series" "$count" "$before" "$after" "$started" "$sent" "$drained" "$store" "" '{}' "$tables_before" "$tables_after"
   rm -rf "$folder"
 }
 
 # record CONFIG SERIES COUNT PG_BEFORE PG_AFTER STARTED SENT DRAINED STORE_JSON HEADER_COLUMN_BYTES STATS_JSON
+#   TABLES_BEFORE TABLES_AFTER (pg_table_sizes)
 record() {
   /usr/bin/python3 - "$@" >>"$results/runs.jsonl" <<'EOF'
 import json
 import sys
-config, series, count, before, after, started, sent, drained, store, headers, stats = sys.argv[1:]
+config, series, count, before, after, started, sent, drained, store, headers, stats, tables_before, tables_after = sys.argv[1:]
+
+
+def tables(text):
+    return {name: int(size) for name, size in (line.split("|") for line in text.splitlines() if line)}
+
+
 print(json.dumps({
     "config": config, "series": series, "instances": int(count),
     "pg_before": int(before), "pg_after": int(after),
     "ingest_s": float(sent) - float(started), "drain_s": float(drained) - float(started),
     "store": json.loads(store), "header_column_bytes": int(headers) if headers else None, "stats": json.loads(stats),
+    "pg_tables_before": tables(tables_before), "pg_tables_after": tables(tables_after),
 }))
 EOF
 }
