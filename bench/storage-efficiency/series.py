@@ -5,7 +5,9 @@ Pixel bytes = Rows x Columns x frames x samples per pixel x bytes per sample (Bi
 from each file's header, never from the gateway. The eval radiographs that exist only as PNG (xray/index.csv and
 xray/more/INDEX.csv rows with split=eval and no DICOM file) are wrapped here as uncompressed DICOM (CR or DX Image
 Storage, MONOCHROME2, the PNG's samples unchanged, 8 or 16 bits allocated) under --wrap-dir, with UIDs derived from
-the file name (the same on every run).
+the file name (the same on every run). A volume file without a SeriesInstanceUID (the mr640 series has none; both
+servers refuse such an instance) is sent as a copy under --wrap-dir with one added, the same for the whole folder
+and derived from its StudyInstanceUID; nothing else changes.
 
 Usage: series.py --data SHARED_DATA --series mprage,mr640,ct,xray [--limit N] --wrap-dir FOLDER
 """
@@ -45,9 +47,20 @@ UNCOMPRESSED = {"1.2.840.10008.1.2", "1.2.840.10008.1.2.1", "1.2.840.10008.1.2.2
 SOP_CLASSES = {"CR": "1.2.840.10008.5.1.4.1.1.1", "DX": "1.2.840.10008.5.1.4.1.1.1.1"}
 
 
-def volume_files(data, name):
+def volume_files(data, name, wrap_dir):
     folder = os.path.join(data, VOLUMES[name])
-    return sorted(os.path.join(folder, f) for f in os.listdir(folder) if f.endswith(".dcm"))
+    return [with_series_uid(os.path.join(folder, f), name, wrap_dir) for f in sorted(os.listdir(folder)) if f.endswith(".dcm")]
+
+
+def with_series_uid(path, name, wrap_dir):
+    dataset = pydicom.dcmread(path)
+    if "SeriesInstanceUID" in dataset:
+        return path
+    dataset.SeriesInstanceUID = generate_uid(entropy_srcs=["storage-efficiency", name, dataset.StudyInstanceUID])
+    copy = os.path.join(wrap_dir, name, os.path.basename(path))
+    os.makedirs(os.path.dirname(copy), exist_ok=True)
+    dataset.save_as(copy, write_like_original=True)
+    return copy
 
 
 def eval_radiographs(data, wrap_dir):
@@ -138,7 +151,7 @@ def main():
         if series == "xray":
             paths = eval_radiographs(arguments.data, arguments.wrap_dir)
         elif series in VOLUMES:
-            paths = volume_files(arguments.data, series)
+            paths = volume_files(arguments.data, series, arguments.wrap_dir)
         else:
             raise SystemExit(f"series.py: unknown series {series!r} (mprage, mr640, ct, xray)")
         for path in paths[: arguments.limit or None]:
