@@ -159,9 +159,11 @@ def main():
             if not mine or not reference:
                 continue
             a, b = figures(mine, files)["vs_files"], figures(reference, files)["vs_files"]
-            caveat = " (reference not honoured: JPEG 2000 alone did not run on this build)" if honoured(reference) else ""
-            print(f"| {series}, {target} dB: default >= JPEG 2000 alone | {a:.2f}x vs {b:.2f}x | "
-                  f"{'PASS' if a >= b else 'FAIL'}{caveat} |")
+            result = "PASS" if a >= b else "FAIL"
+            if honoured(reference):
+                result = (f"UNVERIFIED: JPEG 2000 alone not honoured by this build (it stored {stored_as(reference)}); "
+                          f"{result} against what it stored")
+            print(f"| {series}, {target} dB: default >= JPEG 2000 alone | {a:.2f}x vs {b:.2f}x | {result} |")
     for target in (30, 35, 40):
         run = by_key.get((f"default-{target}", "mprage"))
         if run:
