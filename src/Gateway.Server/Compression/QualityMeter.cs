@@ -7,4 +7,6 @@ namespace Gateway.Server.Compression;
 public sealed class QualityMeter : IQualityMeter
 {
     public QualityMeasure Measure(PixelFrames original, PixelFrames reconstruction) => QualityMetrics.Measure(original, reconstruction);
+
+    public double WorstPsnr(PixelFrames original, PixelFrames reconstruction) => QualityMetrics.WorstPsnr(original, reconstruction);
 }

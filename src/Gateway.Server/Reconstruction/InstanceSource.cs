@@ -6,8 +6,9 @@ namespace Gateway.Server.Reconstruction;
 
 /// <summary>
 /// The one place every retrieval path (WADO-RS, WADO-URI, C-GET, C-MOVE) gets the DICOM file of an archived instance
-/// from: the original or the lossless object as stored (a lossless object is a complete DICOM file in a lossless
-/// transfer syntax), or, for an instance kept as a latent, the file reconstructed from its header and decoded latent
+/// from: the original, the lossless or the j2k-lossy object as stored (each a complete DICOM file, in a lossless
+/// syntax or in JPEG 2000 irreversible with the lossy flags), or, for an instance kept as a latent or a
+/// latent+residual, the file reconstructed from its header and decoded latent (plus residual)
 /// (<see cref="LatentReconstructor"/>). A latent reconstructed afresh queues the rest of its series for prefetch.
 /// Metadata never comes here: it is the header in PostgreSQL.
 /// </summary>
@@ -15,15 +16,15 @@ public sealed class InstanceSource(IObjectStore objects, LatentReconstructor rec
 {
     /// <summary>
     /// The transfer syntax of the file <see cref="OpenAsync"/> gives: the received one for the original, the lossless
-    /// object's (its codec, a transfer syntax UID) for a lossless copy, Explicit VR Little Endian for a reconstruction.
+    /// or j2k-lossy object's (its codec, a transfer syntax UID) for those, Explicit VR Little Endian for a reconstruction.
     /// </summary>
     public static string ServedSyntax(ArchivedInstance instance)
     {
         ArgumentNullException.ThrowIfNull(instance);
         return instance.Serving switch
         {
-            { Kind: StorageKind.Lossless, Codec: var codec } when DicomTransferSyntax.TryGetKnown(codec, out _) => codec,
-            { Kind: StorageKind.Latent } => DicomTransferSyntax.ExplicitVRLittleEndian.Uid,
+            { Kind: StorageKind.Lossless or StorageKind.J2kLossy, Codec: var codec } when DicomTransferSyntax.TryGetKnown(codec, out _) => codec,
+            { Kind: StorageKind.Latent or StorageKind.LatentResidual } => DicomTransferSyntax.ExplicitVRLittleEndian.Uid,
             _ => instance.TransferSyntaxUid,
         };
     }
@@ -33,7 +34,7 @@ public sealed class InstanceSource(IObjectStore objects, LatentReconstructor rec
     {
         ArgumentNullException.ThrowIfNull(instance);
         var serving = instance.Serving ?? throw new InvalidOperationException($"Instance {instance.SopInstanceUid} has no object.");
-        if (serving.Kind != StorageKind.Latent)
+        if (serving.Kind is not (StorageKind.Latent or StorageKind.LatentResidual))
         {
             return await objects.OpenReadAsync(serving.Key, cancellationToken).ConfigureAwait(false);
         }
@@ -55,7 +56,7 @@ public sealed class InstanceSource(IObjectStore objects, LatentReconstructor rec
     public async Task<DicomFile?> ReadKeptHeaderAsync(ArchivedInstance instance, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(instance);
-        if (instance.Serving is not { Kind: StorageKind.Latent } || instance.Header is not { } header)
+        if (instance.Serving is not { Kind: StorageKind.Latent or StorageKind.LatentResidual } || instance.Header is not { } header)
         {
             return null;
         }

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Globalization;
 using Gateway.Core.Compression;
+using Gateway.Core.Compression.Representations;
 using Gateway.Dicom;
 using Gateway.Dicom.Json;
 
@@ -20,9 +21,10 @@ internal static class LatentInstanceFile
     /// <param name="header">The stored header (the header object's data set, or DICOM JSON read back); it is changed and becomes the file's data set.</param>
     /// <param name="pixels">The decoded stored values.</param>
     /// <param name="modelId">The model that encoded the latent.</param>
-    /// <param name="latentBytes">The size of the latent object (the denominator of the compression ratio).</param>
+    /// <param name="latentBytes">The size of the latent (or latent+residual) object (the denominator of the compression ratio).</param>
+    /// <param name="residual">How the residual added to the latent's reconstruction was coded; null for a latent alone.</param>
     /// <returns>The file, and how many elements were left out because their values were only references to the deleted original.</returns>
-    public static (DicomFile File, int DroppedBulkData) Build(DicomDataset header, PixelFrames pixels, string modelId, long latentBytes)
+    public static (DicomFile File, int DroppedBulkData) Build(DicomDataset header, PixelFrames pixels, string modelId, long latentBytes, ResidualCoding? residual)
     {
         ArgumentNullException.ThrowIfNull(header);
         ArgumentNullException.ThrowIfNull(pixels);
@@ -51,7 +53,12 @@ internal static class LatentInstanceFile
         header.SetString(DicomTags.LossyImageCompression, DicomVR.CS, "01");
         Append(header, DicomTags.LossyImageCompressionRatio, DicomVR.DS, Ratio(originalPixelBytes, latentBytes));
         Append(header, DicomTags.LossyImageCompressionMethod, DicomVR.CS, CompressionMethod);
-        var derivation = $"Reconstructed from a MedVAE latent by model {modelId}";
+        var derivation = residual switch
+        {
+            ResidualCoding.Jpeg2000 => $"Reconstructed from a MedVAE latent by model {modelId} plus a JPEG 2000 residual",
+            ResidualCoding.JpegLSNearLossless => $"Reconstructed from a MedVAE latent by model {modelId} plus a JPEG-LS near-lossless residual",
+            _ => $"Reconstructed from a MedVAE latent by model {modelId}",
+        };
         var earlier = header.GetString(DicomTags.DerivationDescription)?.Trim();
         var description = string.IsNullOrEmpty(earlier) ? derivation : $"{earlier}; {derivation}";
         header.SetString(DicomTags.DerivationDescription, DicomVR.ST, description.Length <= 1024 ? description : description[..1024]);

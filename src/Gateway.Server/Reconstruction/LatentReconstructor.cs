@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using Gateway.Core.Archive;
 using Gateway.Core.Compression;
+using Gateway.Core.Compression.Representations;
+using Gateway.Dicom.Imaging;
 using Gateway.Dicom;
 using Gateway.Dicom.Json;
 
@@ -10,7 +12,8 @@ namespace Gateway.Server.Reconstruction;
 public sealed record Reconstruction(byte[] Content, bool FromCache);
 
 /// <summary>
-/// Reconstructs an instance kept as a latent: its header (the header object the compress job kept beside the latent,
+/// Reconstructs an instance kept as a latent or a latent+residual (the residual decoded and added to the latent's
+/// reconstruction, <see cref="LatentResidualCodec"/>): its header (the header object the compress job kept beside the latent,
 /// every element as received; for instances compressed before header objects were kept, the DICOM JSON header from
 /// PostgreSQL, whose bulk data references are lost with the original), its latent object (both checked against the
 /// SHA-256 the index recorded) decoded by the latent engine, and <see cref="LatentInstanceFile"/>; through the
@@ -65,11 +68,18 @@ public sealed partial class LatentReconstructor(
         var header = instance.Header is { } kept
             ? (await latents.ReadHeaderAsync(kept, cancellationToken).ConfigureAwait(false)).Dataset
             : await ReadJsonHeaderAsync(instance, cancellationToken).ConfigureAwait(false);
-        var container = await latents.ReadAsync(latent, cancellationToken).ConfigureAwait(false);
+        var stored = await latents.ReadAsync(latent, cancellationToken).ConfigureAwait(false);
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var withResidual = latent.Kind == StorageKind.LatentResidual ? LatentResidualObject.Read(stored) : null;
+        var container = withResidual?.Latent ?? stored;
         var pixels = latentEngine.Decode(container, cancellationToken);
+        if (withResidual is not null)
+        {
+            pixels = new LatentResidualCodec(DicomCodecRegistry.Default).Decode(withResidual, pixels);
+        }
+
         var modelId = latent.ModelId ?? latentEngine.ReadLatent(container).ModelId;
-        var (file, dropped) = LatentInstanceFile.Build(header, pixels, modelId, container.Length);
+        var (file, dropped) = LatentInstanceFile.Build(header, pixels, modelId, stored.Length, withResidual?.Coding);
         if (dropped > 0)
         {
             Log.BulkDataDropped(logger, instance.SopInstanceUid, dropped);

@@ -86,7 +86,7 @@ public sealed partial class ReconstructionPrefetcher : BackgroundService
         var done = 0;
         foreach (var instance in instances)
         {
-            if (instance.Serving is not { Kind: StorageKind.Latent } latent || _reconstructor.IsCached(instance, latent))
+            if (instance.Serving is not { Kind: StorageKind.Latent or StorageKind.LatentResidual } latent || _reconstructor.IsCached(instance, latent))
             {
                 continue;
             }
