@@ -22,7 +22,11 @@ namespace Gateway.Server.Cli;
 /// </summary>
 internal static class ModelsChooseCommand
 {
-    private static readonly JsonSerializerOptions JsonOptions = new() { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
+    private static readonly JsonSerializerOptions JsonOptions = new()
+    {
+        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
 
     public static Command Create()
     {
@@ -70,11 +74,13 @@ internal static class ModelsChooseCommand
                 }
             }
 
-            Console.WriteLine(JsonSerializer.Serialize(new
-            {
-                target = target.ToString(),
-                summary = summary.ToDictionary(entry => entry.Key, entry => new { instances = entry.Value.Count, pixelBytes = entry.Value.Bytes, meanBytes = Math.Round((double)entry.Value.Bytes / entry.Value.Count, 1) }),
-            }));
+            Console.WriteLine(JsonSerializer.Serialize(
+                new
+                {
+                    target = target.ToString(),
+                    summary = summary.ToDictionary(entry => entry.Key, entry => new { instances = entry.Value.Count, pixelBytes = entry.Value.Bytes, meanBytes = Math.Round((double)entry.Value.Bytes / entry.Value.Count, 1) }),
+                },
+                JsonOptions));
             return 0;
         }));
         return command;
