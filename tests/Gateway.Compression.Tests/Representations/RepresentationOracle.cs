@@ -33,7 +33,7 @@ internal static class RepresentationOracle
         span = float(a.max() - a.min()) or 1.0
         mse = float(np.mean(((a - b) / span) ** 2))
         native = int(original.Rows) * int(original.Columns) * int(original.BitsAllocated) // 8
-        fragments = b''.join(pydicom.encaps.generate_fragments(back.PixelData))
+        fragments = b''.join(pydicom.encaps.generate_pixel_data_frame(back.PixelData))
         print(json.dumps({
             'psnr': 1e9 if mse == 0 else 10 * np.log10(1.0 / mse), 'maxAbsError': int(np.abs(a - b).max()),
             'transferSyntax': str(back.file_meta.TransferSyntaxUID), 'lossy': str(back.get('LossyImageCompression', '')),
