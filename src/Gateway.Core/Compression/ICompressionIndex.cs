@@ -17,8 +17,18 @@ public sealed record CompressionCandidate(
 /// <summary>A replacement written, read back and verified: its kind, where it is, how it is coded and, for a latent, its model.</summary>
 public sealed record VerifiedReplacement(StorageKind Kind, StoredObject Stored, string Codec, string? ModelId);
 
-/// <summary>One representation the compress job tried: its encoded pixel bytes, the quality of its decode, whether it qualified, and a note.</summary>
-public sealed record CandidateTrial(string Representation, long Bytes, double? Psnr, double? Ssim, int? MaxAbsError, bool Qualifies, string? Note = null);
+/// <summary>
+/// One representation the compress job tried: its encoded pixel bytes, the header bytes it costs besides them (the
+/// header inside a Part 10 object, or the header object beside a latent), the quality of its decode, whether it
+/// qualified, and a note.
+/// </summary>
+public sealed record CandidateTrial(string Representation, long Bytes, double? Psnr, double? Ssim, int? MaxAbsError, bool Qualifies, string? Note = null)
+{
+    public long HeaderBytes { get; init; }
+
+    /// <summary>What storing it costs: pixels and header.</summary>
+    public long AllInBytes => Bytes + HeaderBytes;
+}
 
 /// <summary>
 /// What the compress job stores for an instance: the verified replacement; the header object (for the latent

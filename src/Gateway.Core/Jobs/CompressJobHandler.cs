@@ -118,7 +118,12 @@ public sealed partial class CompressJobHandler(
         RepresentationChoice choice = new(Representation.Lossless, [new CandidateTrial(RepresentationNames.Lossless, pixelBytes, null, null, 0, true)]);
         if (frames is not null && action.Kind == CompressionActionKind.Latent)
         {
-            choice = new RepresentationChooser(_codecs, qualityMeter!).Choose(action, frames, work.PixelData, pixelBytes, encoding);
+            // Compare what each representation costs in all today: a Part 10 object carries the header inside it, a
+            // latent representation the header object beside it.
+            var headers = new HeaderCosts(
+                lossless is null ? 0 : lossless.File.Length - lossless.PixelBytes,
+                encoding is null ? 0 : work.HeaderObject.Length);
+            choice = new RepresentationChooser(_codecs, qualityMeter!).Choose(action, frames, work.PixelData, pixelBytes, encoding, headers);
             Log.Chosen(logger, candidate.SopInstanceUid, choice.Name, action.Target, choice);
         }
 
@@ -299,7 +304,7 @@ public sealed partial class CompressJobHandler(
     /// its SHA-256: the header every element of a latent representation's reconstruction comes from.
     /// </summary>
     private async Task<StoredObject> StoreHeaderAsync(Work work, CancellationToken cancellationToken) =>
-        (await PutAndReadBackAsync(work, StorageKind.Header, "header.dcm", HeaderObject.Write(work.File), HeaderObject.Codec, null, cancellationToken).ConfigureAwait(false)).Stored;
+        (await PutAndReadBackAsync(work, StorageKind.Header, "header.dcm", work.HeaderObject, HeaderObject.Codec, null, cancellationToken).ConfigureAwait(false)).Stored;
 
     private async Task RecordAsync(Work work, CompressionOutcome outcome, CancellationToken cancellationToken)
     {
@@ -380,7 +385,12 @@ public sealed partial class CompressJobHandler(
     /// <summary>One run of the job on one instance: what it works on, and the keys it wrote and has not recorded yet.</summary>
     private sealed record Work(CompressionCandidate Candidate, ArchivedObject Original, DicomFile File, DicomPixelData PixelData, CompressionAction Action)
     {
+        private byte[]? _headerObject;
+
         public List<string> Written { get; } = [];
+
+        /// <summary>The header object's bytes (<see cref="Compression.HeaderObject"/>), written once when first asked for.</summary>
+        public byte[] HeaderObject => _headerObject ??= Compression.HeaderObject.Write(File);
 
         /// <summary>The bytes the store gave back for the object written last (SHA-256 checked).</summary>
         public byte[]? LastReadBack { get; set; }

@@ -40,12 +40,13 @@ internal static class ModelsChooseCommand
             Description = "Allowed lossy representations (default: Latent LatentResidual J2kLossy).",
             AllowMultipleArgumentsPerToken = true,
         };
+        var pixelsOnly = new Option<bool>("--pixels-only") { Description = "Compare encoded pixel bytes alone (as once headers cost the same in every representation), not pixels plus the header each representation carries today." };
         var files = new Argument<FileInfo[]>("files") { Description = "Single-sample DICOM files.", Arity = ArgumentArity.OneOrMore };
         var models = ModelsCommands.ModelsOption();
         var library = ModelsCommands.LibraryOption();
         var command = new Command("choose", "Choose each file's representation as the compress job does (without storing it); print the choice and the candidates as JSON lines.")
         {
-            model, minPsnr, minSsim, maxAbsError, maxRatio, representations, files, models, library,
+            model, minPsnr, minSsim, maxAbsError, maxRatio, representations, pixelsOnly, files, models, library,
         };
         command.SetAction(result => ModelsCommands.Run(() =>
         {
@@ -62,15 +63,15 @@ internal static class ModelsChooseCommand
                 result.GetValue(maxRatio));
             var action = new CompressionAction(CompressionActionKind.Latent, result.GetValue(model), target, allowed, KeepLatent: false);
             var chooser = new RepresentationChooser(DicomCodecRegistry.Default, new QualityMeter());
-            var summary = new SortedDictionary<string, (int Count, long Bytes)>(StringComparer.Ordinal);
+            var summary = new SortedDictionary<string, (int Count, long Bytes, long AllIn)>(StringComparer.Ordinal);
             foreach (var file in result.GetValue(files)!)
             {
-                var (line, representation, bytes) = Choose(engine, chooser, action, file);
+                var (line, representation, bytes, all) = Choose(engine, chooser, action, file, !result.GetValue(pixelsOnly));
                 Console.WriteLine(line);
                 if (representation is not null)
                 {
-                    var (count, total) = summary.GetValueOrDefault(representation);
-                    summary[representation] = (count + 1, total + bytes);
+                    var (count, total, totalAllIn) = summary.GetValueOrDefault(representation);
+                    summary[representation] = (count + 1, total + bytes, totalAllIn + all);
                 }
             }
 
@@ -78,7 +79,13 @@ internal static class ModelsChooseCommand
                 new
                 {
                     target = target.ToString(),
-                    summary = summary.ToDictionary(entry => entry.Key, entry => new { instances = entry.Value.Count, pixelBytes = entry.Value.Bytes, meanBytes = Math.Round((double)entry.Value.Bytes / entry.Value.Count, 1) }),
+                    summary = summary.ToDictionary(entry => entry.Key, entry => new
+                    {
+                        instances = entry.Value.Count,
+                        pixelBytes = entry.Value.Bytes,
+                        meanPixelBytes = Math.Round((double)entry.Value.Bytes / entry.Value.Count, 1),
+                        meanAllInBytes = Math.Round((double)entry.Value.AllIn / entry.Value.Count, 1),
+                    }),
                 },
                 JsonOptions));
             return 0;
@@ -86,31 +93,33 @@ internal static class ModelsChooseCommand
         return command;
     }
 
-    private static (string Line, string? Representation, long Bytes) Choose(LatentEngine engine, RepresentationChooser chooser, CompressionAction action, FileInfo file)
+    private static (string Line, string? Representation, long Bytes, long AllIn) Choose(LatentEngine engine, RepresentationChooser chooser, CompressionAction action, FileInfo file, bool allIn)
     {
         var dicom = DicomFile.Open(file.FullName);
         var pixelData = DicomPixelData.Create(dicom.Dataset, dicom.TransferSyntax);
         var pixels = PixelFramesReader.Read(dicom.Dataset, pixelData, DicomCodecRegistry.Default, out var unsupported);
         if (pixels is null)
         {
-            return (JsonSerializer.Serialize(new { input = file.FullName, error = "not encodable: " + unsupported }), null, 0);
+            return (JsonSerializer.Serialize(new { input = file.FullName, error = "not encodable: " + unsupported }), null, 0, 0);
         }
 
         var clock = Stopwatch.StartNew();
         var lossless = new LosslessEncoder(DicomCodecRegistry.Default).Encode(dicom, out _);
         var native = (long)pixels.Values.Length * (pixels.BitsAllocated / 8);
         var encoding = engine.Encode(action.ModelId!, pixels, CancellationToken.None);
-        var choice = chooser.Choose(action, pixels, pixelData, lossless?.PixelBytes ?? native, encoding);
+        var headers = new HeaderCosts(lossless is null ? 0 : lossless.File.Length - lossless.PixelBytes, HeaderObject.Write(dicom).Length);
+        var choice = chooser.Choose(action, pixels, pixelData, lossless?.PixelBytes ?? native, encoding, allIn ? headers : HeaderCosts.None);
         var chosen = choice.Trials.Last(trial => trial.Qualifies && trial.Representation == choice.Name);
         return (JsonSerializer.Serialize(new
         {
             input = file.Name,
             representation = choice.Name,
             pixelBytes = chosen.Bytes,
+            headerBytes = headers.Of(choice.Representation),
             nativeBytes = native,
             psnr = chosen.Psnr,
             ms = Math.Round(clock.Elapsed.TotalMilliseconds),
             candidates = choice.Trials,
-        }, JsonOptions), choice.Name, chosen.Bytes);
+        }, JsonOptions), choice.Name, chosen.Bytes, chosen.Bytes + headers.Of(choice.Representation));
     }
 }

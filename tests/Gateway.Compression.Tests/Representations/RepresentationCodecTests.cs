@@ -104,12 +104,18 @@ public sealed class RepresentationCodecTests
         var all = CompressionAction.DefaultLossy;
         var at = (double psnr) => new CompressionAction(CompressionActionKind.Latent, ModelId, new QualityTarget(psnr, null, null, null), all, false);
 
-        var choice = chooser.Choose(at(34), original, pixelData, 60_000, encoding);
-        var qualifying = choice.Trials.Where(trial => trial.Qualifies).ToList();
-        Assert.Equal(qualifying.MinBy(trial => trial.Bytes)!.Representation, choice.Name);
-        Assert.NotEqual(Representation.Lossless, choice.Representation);
+        foreach (var headers in new[] { HeaderCosts.None, new HeaderCosts(100_000, 18_000) })
+        {
+            var choice = chooser.Choose(at(34), original, pixelData, 60_000, encoding, headers);
+            var qualifying = choice.Trials.Where(trial => trial.Qualifies).ToList();
+            Assert.Equal(qualifying.MinBy(trial => trial.AllInBytes)!.Representation, choice.Name);
+            Assert.NotEqual(Representation.Lossless, choice.Representation);
+        }
 
-        var none = chooser.Choose(at(99), original, pixelData, 60_000, encoding);
+        // A Part 10 header of 100 KB against a header object of 18 KB: j2k-lossy's few pixel bytes do not make up for it.
+        Assert.NotEqual(Representation.J2kLossy, chooser.Choose(at(34), original, pixelData, 60_000, encoding, new HeaderCosts(100_000, 18_000)).Representation);
+
+        var none = chooser.Choose(at(99), original, pixelData, 60_000, encoding, HeaderCosts.None);
         Assert.Equal(Representation.Lossless, none.Representation);
         Assert.Single(none.Trials, trial => trial.Qualifies);
     }

@@ -6,7 +6,7 @@ namespace Gateway.Infrastructure.Postgres.Compression;
 /// <summary>
 /// instances.compression_candidates (migrations/0006_representations.sql): the target and every candidate the compress
 /// job tried, as {"reason", "target": {minPsnr, minSsim, maxAbsError, maxRatio}, "candidates": [{representation, bytes,
-/// psnr, ssim, maxAbsError, qualifies, note}]}; a PSNR that is not finite (identical pixels) is written as null.
+/// headerBytes, psnr, ssim, maxAbsError, qualifies, note}]}; a PSNR that is not finite (identical pixels) is written as null.
 /// </summary>
 internal static class CandidatesJson
 {
@@ -34,6 +34,7 @@ internal static class CandidatesJson
                 writer.WriteStartObject();
                 writer.WriteString("representation", trial.Representation);
                 writer.WriteNumber("bytes", trial.Bytes);
+                writer.WriteNumber("headerBytes", trial.HeaderBytes);
                 Number(writer, "psnr", trial.Psnr);
                 Number(writer, "ssim", trial.Ssim);
                 Number(writer, "maxAbsError", trial.MaxAbsError);
