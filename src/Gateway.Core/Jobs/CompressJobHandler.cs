@@ -25,7 +25,7 @@ public sealed partial class CompressJobHandler(
     IObjectStore objects,
     CompressionOptions options,
     ILogger<CompressJobHandler> logger,
-    Func<ILatentEngine?>? engines = null,
+    ILatentEngine engine,
     IQualityMeter? qualityMeter = null,
     CompressionMetrics? metrics = null) : IJobHandler
 {
@@ -100,8 +100,8 @@ public sealed partial class CompressJobHandler(
             }
         }
 
-        var engine = frames is not null && action.NeedsModel ? UsableEngine(candidate, action) : null;
-        if (frames is not null && action.NeedsModel && engine is null && action.Kind == CompressionActionKind.Latent && !action.Representations.Contains(Representation.J2kLossy))
+        var usable = frames is not null && action.NeedsModel ? UsableEngine(candidate, action) : null;
+        if (frames is not null && action.NeedsModel && usable is null && action.Kind == CompressionActionKind.Latent && !action.Representations.Contains(Representation.J2kLossy))
         {
             reason = "model_unavailable";
         }
@@ -113,7 +113,7 @@ public sealed partial class CompressJobHandler(
             reason = "model_unavailable";
         }
 
-        var encoding = engine is null ? null : engine.Encode(action.ModelId!, frames!, cancellationToken);
+        var encoding = usable?.Encode(action.ModelId!, frames!, cancellationToken);
         var pixelBytes = lossless?.PixelBytes ?? (long)work.PixelData.Info.NativeFrameLength * work.PixelData.NumberOfFrames;
         RepresentationChoice choice = new(Representation.Lossless, [new CandidateTrial(RepresentationNames.Lossless, pixelBytes, null, null, 0, true)]);
         if (frames is not null && action.Kind == CompressionActionKind.Latent)
@@ -149,8 +149,8 @@ public sealed partial class CompressJobHandler(
     /// <summary>The engine when it serves the rule's model and the quality measure exists; null (logged) otherwise.</summary>
     private ILatentEngine? UsableEngine(CompressionCandidate candidate, CompressionAction action)
     {
-        var engine = engines?.Invoke();
-        if (engine is null || qualityMeter is null || !engine.Models.Any(model => model.Id == action.ModelId))
+        // The engine loads on first use: only here, when the rule needs a model (loading it is costly); without models it has none.
+        if (qualityMeter is null || !engine.Models.Any(model => model.Id == action.ModelId))
         {
             Log.ModelUnavailable(logger, candidate.SopInstanceUid, action.ModelId ?? "-");
             return null;

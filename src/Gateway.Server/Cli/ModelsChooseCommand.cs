@@ -5,11 +5,11 @@ using System.Text.Json;
 using Gateway.Compression.Engine;
 using Gateway.Compression.Models;
 using Gateway.Compression.Onnx;
+using Gateway.Compression.Quality;
 using Gateway.Core.Compression;
 using Gateway.Core.Compression.Representations;
 using Gateway.Dicom;
 using Gateway.Dicom.Imaging;
-using Gateway.Server.Compression;
 
 namespace Gateway.Server.Cli;
 

@@ -1,12 +1,12 @@
 using Gateway.Core.Archive;
 using Gateway.Core.Compression;
 using Gateway.Core.Compression.Representations;
-using Gateway.Server.Reconstruction;
+using Gateway.Core.Retrieve;
 
 namespace Gateway.Server.DicomWeb.Latent;
 
-/// <summary>The latents of archived instances as float32 arrays (the /latent resources), read by the latent engine.</summary>
-public sealed class LatentArrays(LatentObjectReader latents, ILatentEngine? engine = null)
+/// <summary>The latents of archived instances as float32 arrays (the /latent resources), read (verified) through the retrieve service and by the latent engine.</summary>
+public sealed class LatentArrays(RetrieveService retrieve, ILatentEngine engine)
 {
     /// <summary>
     /// The object holding an instance's latent (kept beside the original during its retention period): its latent
@@ -18,11 +18,11 @@ public sealed class LatentArrays(LatentObjectReader latents, ILatentEngine? engi
         return instance.AiLatent ?? instance.Objects.FirstOrDefault(stored => stored.Kind == StorageKind.LatentResidual);
     }
 
-    public async Task<LatentArray> ReadAsync(ArchivedObject latent, CancellationToken cancellationToken)
+    /// <exception cref="DamagedObjectException">The latent object is not what the index recorded.</exception>
+    public async Task<LatentArray> ReadAsync(ArchivedInstance instance, ArchivedObject latent, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(latent);
-        var latentEngine = engine ?? throw new InvalidOperationException($"This gateway has no latent engine to read latent object {latent.Key}.");
-        var stored = await latents.ReadAsync(latent, cancellationToken).ConfigureAwait(false);
-        return latentEngine.ReadLatent(latent.Kind == StorageKind.LatentResidual ? LatentResidualObject.Read(stored).Latent : stored);
+        var stored = await retrieve.ReadObjectAsync(instance, latent, cancellationToken).ConfigureAwait(false);
+        return engine.ReadLatent(latent.Kind == StorageKind.LatentResidual ? LatentResidualObject.Read(stored).Latent : stored);
     }
 }
