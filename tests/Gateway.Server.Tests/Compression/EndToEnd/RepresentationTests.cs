@@ -14,7 +14,8 @@ namespace Gateway.Server.Tests.Compression.EndToEnd;
 /// and numpy against the file that was sent: the target is met, and where a rate was searched the PSNR is within
 /// <see cref="Margin"/> dB of it (not wastefully high); the lossy flags carry the representation's method; j2k-lossy
 /// comes back in 1.2.840.10008.1.2.4.91 when asked for it and decoded otherwise; /latent works for the j2k-lossy
-/// instance; the cap holds; the fallback is bit-exact; the choice is the smallest qualifying candidate recorded.
+/// instance; the cap holds; the fallback is bit-exact; the choice is the smallest qualifying candidate recorded;
+/// WADO-URI and getscu (C-GET) give the same pixels and flags as WADO-RS.
 /// </summary>
 public sealed class RepresentationTests(PostgresCluster cluster)
 {
@@ -82,6 +83,13 @@ public sealed class RepresentationTests(PostgresCluster cluster)
             var (_, capped) = await RetrieveClients.WadoRsAsync(gateway.Gateway, TestInstance.Of(paths[3]), "1.2.840.10008.1.2.4.91");
             retrieved.Add((paths[0], native));
             retrieved.Add((paths[3], capped));
+
+            // j2k-lossy, latent+residual (JPEG 2000 and JPEG-LS residuals) and the lossless fallback also by WADO-URI and getscu (C-GET).
+            foreach (var i in new[] { 0, 1, 2, 4 })
+            {
+                retrieved.Add((paths[i], await RetrieveClients.WadoUriAsync(gateway.Gateway, TestInstance.Of(paths[i]))));
+                retrieved.Add((paths[i], RetrieveClients.GetScu(gateway.Gateway, TestInstance.Of(paths[i]))));
+            }
             var oracle = RetrievedOracle.Compare(retrieved);
             var records = new List<(string Compression, List<(string Kind, string Key, string Codec, long Size, string Sha256, string? Model)> Objects, JsonElement Candidates)>();
             for (var i = 0; i < cases.Length; i++)
@@ -141,6 +149,14 @@ public sealed class RepresentationTests(PostgresCluster cluster)
             Assert.NotEqual("lossless", records[5].Compression);
             Assert.True(oracle[5].Psnr >= 30, $"default PSNR {oracle[5].Psnr:F2}");
             Assert.Contains(candidates, c => c.GetProperty("representation").GetString() == "latent" && !c.GetProperty("qualifies").GetBoolean());
+
+            // WADO-URI and C-GET give what WADO-RS gives: same UIDs, same pixels (PSNR and error), the lossy flags.
+            for (var r = 8; r < oracle.Count; r++)
+            {
+                var first = oracle.First(o => o.Original == oracle[r].Original);
+                Assert.True(oracle[r].SameSop && oracle[r].SameShape, $"{oracle[r].Retrieved}: UIDs or shape differ");
+                Assert.Equal((first.Psnr, first.MaxAbsError, first.Lossy), (oracle[r].Psnr, oracle[r].MaxAbsError, oracle[r].Lossy));
+            }
 
             // /api/stats per representation.
             using var stats = JsonDocument.Parse(await gateway.Gateway.Http.GetStringAsync(new Uri("api/stats", UriKind.Relative), TestContext.Current.CancellationToken));
