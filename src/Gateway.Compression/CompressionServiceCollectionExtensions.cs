@@ -9,7 +9,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Gateway.Compression;
 
-/// <summary>Registers what Gateway.Compression provides: the latent engine (once, loaded on first use), the quality measure, and the decoder of the latent representation.</summary>
+/// <summary>Registers what Gateway.Compression provides: the latent engine (once, loaded on first use), the quality measure, and the decoders of the latent and latent+residual representations.</summary>
 public static class CompressionServiceCollectionExtensions
 {
     /// <param name="runtimeOptions">How ONNX Runtime is loaded (settings Gateway:Onnx).</param>
@@ -21,6 +21,7 @@ public static class CompressionServiceCollectionExtensions
         services.AddSingleton<ILatentEngine>(provider => new LazyLatentEngine(runtimeOptions, modelOptions, provider.GetRequiredService<ILogger<LazyLatentEngine>>()));
         services.AddSingleton<IQualityMeter, QualityMeter>();
         services.AddSingleton<IRepresentationDecoder, LatentDecoder>();
+        services.AddSingleton<IRepresentationDecoder, LatentResidualDecoder>();
         return services;
     }
 }

@@ -86,11 +86,12 @@ public sealed class LatentEngine : ILatentEngine
 
         var fp16 = LatentContainerFormat.Write(container, LatentQuantization.Fp16);
         var int8 = LatentContainerFormat.Write(container, LatentQuantization.Int8);
-        var fp16Psnr = WorstPsnr(pixels, Decode(model, LatentContainerFormat.Read(fp16), cancellationToken));
-        var int8Psnr = WorstPsnr(pixels, Decode(model, LatentContainerFormat.Read(int8), cancellationToken));
-        return int8Psnr >= fp16Psnr - Int8PsnrTolerance
-            ? new LatentEncoding(int8, model.Info.Id, LatentQuantization.Int8.Name())
-            : new LatentEncoding(fp16, model.Info.Id, LatentQuantization.Fp16.Name());
+        // Each container is decoded once, from its own bytes; the chosen one's decode goes back with it (issue 11 item 6).
+        var fp16Pixels = Decode(model, LatentContainerFormat.Read(fp16), cancellationToken);
+        var int8Pixels = Decode(model, LatentContainerFormat.Read(int8), cancellationToken);
+        return QualityMetrics.WorstPsnr(pixels, int8Pixels) >= QualityMetrics.WorstPsnr(pixels, fp16Pixels) - Int8PsnrTolerance
+            ? new LatentEncoding(int8, model.Info.Id, LatentQuantization.Int8.Name(), int8Pixels)
+            : new LatentEncoding(fp16, model.Info.Id, LatentQuantization.Fp16.Name(), fp16Pixels);
     }
 
     /// <inheritdoc />
@@ -136,17 +137,6 @@ public sealed class LatentEngine : ILatentEngine
         }
 
         return pixels;
-    }
-
-    private static double WorstPsnr(PixelFrames original, PixelFrames reconstructed)
-    {
-        var worst = double.PositiveInfinity;
-        for (var f = 0; f < original.Frames; f++)
-        {
-            worst = Math.Min(worst, FrameQuality.Psnr(original.Frame(f), reconstructed.Frame(f)));
-        }
-
-        return worst;
     }
 
     private IFrameAutoencoder Find(string modelId) =>

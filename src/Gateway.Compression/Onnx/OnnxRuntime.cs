@@ -74,6 +74,15 @@ public sealed unsafe class OnnxRuntime : IDisposable
         Api.Check(Api.SetIntraOpNumThreads(optionsValue, Options.IntraOpThreads));
         Api.Check(Api.SetInterOpNumThreads(optionsValue, Options.InterOpThreads));
         Api.Check(Api.SetSessionGraphOptimizationLevel(optionsValue, GraphOptimizationAll));
+
+        // The compress job alternates encoder and decoder runs (and codec work between them): intra-op threads that
+        // spin after each run only steal the CPU the next step needs (alternating encode/decode ran 40-50% slower).
+        fixed (byte* key = "session.intra_op.allow_spinning\0"u8)
+        fixed (byte* value = Options.AllowSpinning ? "1\0"u8 : "0\0"u8)
+        {
+            Api.Check(Api.AddSessionConfigEntry(optionsValue, key, value));
+        }
+
         if (Options.UseCuda)
         {
             AppendCuda(optionsValue, Path.GetFileName(Path.GetDirectoryName(modelPath)) + "/" + Path.GetFileName(modelPath));

@@ -45,6 +45,7 @@ internal sealed unsafe class OrtApi
     public readonly delegate* unmanaged<nint, void> ReleaseValue; // 96
     public readonly delegate* unmanaged<nint, void> ReleaseTensorTypeAndShapeInfo; // 99
     public readonly delegate* unmanaged<nint, void> ReleaseSessionOptions; // 100
+    public readonly delegate* unmanaged<nint, byte*, byte*, nint> AddSessionConfigEntry; // 130 (options, key, value)
 
     /// <summary>OrtSessionOptionsAppendExecutionProvider_CUDA(options, device id): an exported function, not a table entry.</summary>
     public readonly delegate* unmanaged<nint, int, nint> AppendCudaProvider;
@@ -83,6 +84,7 @@ internal sealed unsafe class OrtApi
         ReleaseValue = (delegate* unmanaged<nint, void>)table[96];
         ReleaseTensorTypeAndShapeInfo = (delegate* unmanaged<nint, void>)table[99];
         ReleaseSessionOptions = (delegate* unmanaged<nint, void>)table[100];
+        AddSessionConfigEntry = (delegate* unmanaged<nint, byte*, byte*, nint>)table[130];
         AppendCudaProvider = (delegate* unmanaged<nint, int, nint>)appendCuda;
         Version = version;
     }

@@ -6,4 +6,6 @@ namespace Gateway.Compression.Quality;
 public sealed class QualityMeter : IQualityMeter
 {
     public QualityMeasure Measure(PixelFrames original, PixelFrames reconstruction) => QualityMetrics.Measure(original, reconstruction);
+
+    public double WorstPsnr(PixelFrames original, PixelFrames reconstruction) => QualityMetrics.WorstPsnr(original, reconstruction);
 }

@@ -27,4 +27,23 @@ public static class QualityMetrics
 
         return new QualityMeasure(psnr, ssim);
     }
+
+    /// <summary>The worst frame's PSNR alone.</summary>
+    public static double WorstPsnr(PixelFrames original, PixelFrames reconstructed)
+    {
+        ArgumentNullException.ThrowIfNull(original);
+        ArgumentNullException.ThrowIfNull(reconstructed);
+        if (original.Values.Length != reconstructed.Values.Length)
+        {
+            throw new ArgumentException($"The reconstruction has {reconstructed.Values.Length} values; the original {original.Values.Length}.", nameof(reconstructed));
+        }
+
+        var psnr = double.PositiveInfinity;
+        for (var f = 0; f < original.Frames; f++)
+        {
+            psnr = Math.Min(psnr, FrameQuality.Psnr(original.Frame(f), reconstructed.Frame(f)));
+        }
+
+        return psnr;
+    }
 }

@@ -25,6 +25,18 @@ public enum StorageKind
     /// every header element, bulk values included, outlives the original. Never served as the instance itself.
     /// </summary>
     Header,
+
+    /// <summary>A whole Part 10 file in JPEG 2000 irreversible (1.2.840.10008.1.2.4.91) with the lossy flags ("j2k-lossy").</summary>
+    J2kLossy,
+
+    /// <summary>A latent container plus a coded residual ("latent+residual"), reconstructed with the header object beside it.</summary>
+    LatentResidual,
+
+    /// <summary>
+    /// The AI latent kept beside a non-latent representation ("ai-latent", KeepLatent) for the /latent resources.
+    /// Never served as the instance itself.
+    /// </summary>
+    AiLatent,
 }
 
 /// <summary>What to do when an instance arrives whose SOP Instance UID is stored already with different content.</summary>

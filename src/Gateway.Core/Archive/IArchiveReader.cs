@@ -20,11 +20,21 @@ public sealed record ArchivedInstance(
     int? NumberOfFrames,
     IReadOnlyList<ArchivedObject> Objects)
 {
-    /// <summary>The object to serve the instance from: the original while it exists, then the lossless copy, then the latent (never a header object, which has no pixels).</summary>
+    /// <summary>
+    /// The object to serve the instance from: the original while it exists, then its one replacement (lossless,
+    /// j2k-lossy, latent+residual or latent: the compress job records at most one), never a header object or an AI
+    /// latent kept beside the replacement, which are not the instance's pixels.
+    /// </summary>
     public ArchivedObject? Serving =>
         Objects.FirstOrDefault(o => o.Kind == StorageKind.Original)
         ?? Objects.FirstOrDefault(o => o.Kind == StorageKind.Lossless)
+        ?? Objects.FirstOrDefault(o => o.Kind == StorageKind.J2kLossy)
+        ?? Objects.FirstOrDefault(o => o.Kind == StorageKind.LatentResidual)
         ?? Objects.FirstOrDefault(o => o.Kind == StorageKind.Latent);
+
+    /// <summary>The latent for AI pipelines (/latent): the latent replacement, else the AI latent kept beside another replacement; null when neither exists (a latent+residual object holds its latent inside).</summary>
+    public ArchivedObject? AiLatent =>
+        Objects.FirstOrDefault(o => o.Kind == StorageKind.Latent) ?? Objects.FirstOrDefault(o => o.Kind == StorageKind.AiLatent);
 
     /// <summary>The header object kept beside a latent (null for instances compressed before headers were kept, and for the others).</summary>
     public ArchivedObject? Header => Objects.FirstOrDefault(o => o.Kind == StorageKind.Header);

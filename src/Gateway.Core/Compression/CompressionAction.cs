@@ -3,7 +3,7 @@ namespace Gateway.Core.Compression;
 /// <summary>What the compress job does with an instance.</summary>
 public enum CompressionActionKind
 {
-    /// <summary>Store a latent of the named model if its reconstruction passes the quality gate; lossless otherwise.</summary>
+    /// <summary>Store the smallest allowed lossy representation that meets the target; lossless when none does.</summary>
     Latent,
 
     /// <summary>Store the pixels losslessly (JPEG-LS, else JPEG 2000 lossless).</summary>
@@ -14,25 +14,35 @@ public enum CompressionActionKind
 }
 
 /// <summary>
-/// The action a policy chose: for <see cref="CompressionActionKind.Latent"/> the model and the quality gate (PSNR in
-/// dB and SSIM of the worst frame, <see cref="QualityMeasure"/>) the reconstruction must reach.
+/// The action a policy chose. For <see cref="CompressionActionKind.Latent"/>: the lossy representations allowed (in
+/// the order they are tried), the model of the latent ones, and the target (<see cref="QualityTarget"/>). For any
+/// kind, <see cref="KeepLatent"/>: store the AI latent of <see cref="ModelId"/> beside a non-latent representation.
 /// </summary>
-public sealed record CompressionAction(CompressionActionKind Kind, string? ModelId = null, double MinPsnr = 0, double MinSsim = 0)
+public sealed record CompressionAction(
+    CompressionActionKind Kind,
+    string? ModelId,
+    QualityTarget Target,
+    IReadOnlyList<Representation> Representations,
+    bool KeepLatent)
 {
-    public static CompressionAction Lossless { get; } = new(CompressionActionKind.Lossless);
+    /// <summary>The lossy representations of a Latent rule that names none, in the order they are tried.</summary>
+    public static IReadOnlyList<Representation> DefaultLossy { get; } = [Representation.Latent, Representation.LatentResidual, Representation.J2kLossy];
 
-    public static CompressionAction KeepOriginal { get; } = new(CompressionActionKind.KeepOriginal);
+    private static readonly QualityTarget NoTarget = new(null, null, null, null);
 
-    public static CompressionAction Latent(string modelId, double minPsnr, double minSsim)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(modelId);
-        return new(CompressionActionKind.Latent, modelId, minPsnr, minSsim);
-    }
+    public static CompressionAction Lossless { get; } = new(CompressionActionKind.Lossless, null, NoTarget, [], false);
 
-    /// <summary>Whether <paramref name="quality"/> passes this action's gate.</summary>
-    public bool Passes(QualityMeasure quality)
-    {
-        ArgumentNullException.ThrowIfNull(quality);
-        return quality.Psnr >= MinPsnr && quality.Ssim >= MinSsim;
-    }
+    public static CompressionAction KeepOriginal { get; } = new(CompressionActionKind.KeepOriginal, null, NoTarget, [], false);
+
+    /// <summary>The least PSNR of the target (0 when unset).</summary>
+    public double MinPsnr => Target.MinPsnr ?? 0;
+
+    /// <summary>The least SSIM of the target (-1 when unset).</summary>
+    public double MinSsim => Target.MinSsim ?? -1;
+
+    /// <summary>Whether <paramref name="representation"/> may be stored.</summary>
+    public bool Allows(Representation representation) => Kind == CompressionActionKind.Latent && Representations.Contains(representation);
+
+    /// <summary>Whether the action needs the latent engine: it allows a latent representation or keeps the AI latent.</summary>
+    public bool NeedsModel => ModelId is not null && (KeepLatent || Representations.Any(representation => representation.UsesModel()));
 }

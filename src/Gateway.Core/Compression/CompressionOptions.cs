@@ -25,7 +25,7 @@ public sealed class CompressionOptions
     public string DefaultModel { get; set; } = "compact-f16-c1";
 
     /// <summary>
-    /// The least PSNR (dB, worst frame) of Latent rules that set none. 30 dB: on the model card's eval split every
+    /// The least PSNR (dB, worst frame) of the default rules and of lossy rules that set no target (MinPsnr, MinSsim, MaxAbsError). 30 dB: on the model card's eval split every
     /// CT slice (33.1-39.0 dB) and every anatomical MR slice (31.2-47.2 dB) passes; the noise-only MR edge slices
     /// (26.3-28.2 dB, where the model gains nothing over bicubic) fail and go lossless.
     /// </summary>
@@ -33,12 +33,18 @@ public sealed class CompressionOptions
     public double DefaultMinPsnr { get; set; } = 30;
 
     /// <summary>
-    /// The least SSIM (worst frame) of Latent rules that set none. 0.80: the card's CT slices (0.943-0.974), MR
+    /// The least SSIM (worst frame) of the default rules and of lossy rules that set no target. 0.80: the card's CT slices (0.943-0.974), MR
     /// body slices (0.90-0.99) and raw radiographs (0.92-0.99) pass; the MR noise slices (0.44-0.53) and the
     /// CLAHE-processed radiographs whose structure the model blurs (0.69-0.79) fail.
     /// </summary>
     [Range(-1, 1)]
     public double DefaultMinSsim { get; set; } = 0.80;
+
+    /// <summary>Per-modality caps on irreversible compression switched on as a set (None, German: CT 8:1, MR 7:1, CR/DX 10:1, MG 15:1).</summary>
+    public MaxRatioPreset MaxRatioPreset { get; set; } = MaxRatioPreset.None;
+
+    /// <summary>Caps on irreversible compression by modality (e.g. MaxRatios:CT = 8), over the preset's; a rule's MaxRatio wins over both.</summary>
+    public Dictionary<string, double> MaxRatios { get; init; } = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>The rules, first match wins; empty: <see cref="CompressionPolicy.DefaultRules"/>. No match: lossless.</summary>
     public List<CompressionRule> Rules { get; init; } = [];

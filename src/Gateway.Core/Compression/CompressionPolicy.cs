@@ -17,8 +17,9 @@ public sealed class CompressionPolicy
     }
 
     /// <summary>
-    /// Used when no rule is configured: monochrome CT, MR, CR, DX and XA to the default model with the default gate;
-    /// everything else (colour, MG, other modalities) falls through to lossless.
+    /// Used when no rule is configured: monochrome CT, MR, CR, DX and XA may be stored as latent, latent+residual or
+    /// j2k-lossy at the default target, with the AI latent kept; everything else (colour, MG, other modalities)
+    /// falls through to lossless.
     /// </summary>
     public static IReadOnlyList<CompressionRule> DefaultRules { get; } =
     [
@@ -37,16 +38,49 @@ public sealed class CompressionPolicy
         {
             if (rule.Matches(subject))
             {
-                return rule.Action switch
-                {
-                    CompressionActionKind.Latent => CompressionAction.Latent(
-                        rule.Model ?? _options.DefaultModel, rule.MinPsnr ?? _options.DefaultMinPsnr, rule.MinSsim ?? _options.DefaultMinSsim),
-                    CompressionActionKind.KeepOriginal => CompressionAction.KeepOriginal,
-                    _ => CompressionAction.Lossless,
-                };
+                return ActionOf(rule, subject);
             }
         }
 
         return CompressionAction.Lossless;
     }
+
+    private CompressionAction ActionOf(CompressionRule rule, CompressionSubject subject)
+    {
+        var lossy = rule.Representations.Where(representation => representation != Representation.Lossless).Distinct().ToList();
+        var kind = rule.Action ?? (lossy.Count > 0 ? CompressionActionKind.Latent : CompressionActionKind.Lossless);
+        if (kind == CompressionActionKind.KeepOriginal)
+        {
+            return CompressionAction.KeepOriginal;
+        }
+
+        if (kind == CompressionActionKind.Latent && lossy.Count == 0)
+        {
+            lossy = rule.Representations.Count == 0 ? [.. CompressionAction.DefaultLossy] : [];
+        }
+
+        if (kind == CompressionActionKind.Lossless || lossy.Count == 0)
+        {
+            var keep = rule.KeepLatent ?? false;
+            return keep ? CompressionAction.Lossless with { ModelId = rule.Model ?? _options.DefaultModel, KeepLatent = true } : CompressionAction.Lossless;
+        }
+
+        // A rule that bounds only the maximum error is not given the default PSNR/SSIM as well.
+        var errorOnly = rule.MaxAbsError is not null && rule.MinPsnr is null && rule.MinSsim is null;
+        var target = new QualityTarget(
+            errorOnly ? null : rule.MinPsnr ?? _options.DefaultMinPsnr,
+            errorOnly ? null : rule.MinSsim ?? _options.DefaultMinSsim,
+            rule.MaxAbsError,
+            rule.MaxRatio ?? CapOf(subject.Modality));
+        var usesModel = lossy.Any(representation => representation.UsesModel());
+        return new CompressionAction(
+            CompressionActionKind.Latent,
+            rule.Model ?? _options.DefaultModel,
+            target,
+            lossy,
+            rule.KeepLatent ?? usesModel);
+    }
+
+    private double? CapOf(string? modality) =>
+        modality is not null && _options.MaxRatios.TryGetValue(modality.Trim(), out var cap) ? cap : MaxRatioPresets.CapOf(_options.MaxRatioPreset, modality);
 }

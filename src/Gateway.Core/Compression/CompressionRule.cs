@@ -25,16 +25,38 @@ public sealed class CompressionRule
 
     public int? MaxColumns { get; init; }
 
-    public CompressionActionKind Action { get; init; } = CompressionActionKind.Lossless;
+    /// <summary>
+    /// Latent (the lossy set: <see cref="Representations"/>, or latent, latent+residual and j2k-lossy), Lossless or
+    /// KeepOriginal. Unset: Latent when <see cref="Representations"/> names a lossy one, else Lossless.
+    /// </summary>
+    public CompressionActionKind? Action { get; init; }
 
-    /// <summary>The model of a Latent rule; the policy's default model when unset.</summary>
+    /// <summary>
+    /// The representations a Latent (lossy) rule may store, tried from the fewest bytes up; lossless always qualifies
+    /// and is the fallback. Empty: Latent, LatentResidual and J2kLossy. Setting it makes Action Latent unless Action
+    /// is KeepOriginal; [Lossless] alone stores lossless.
+    /// </summary>
+    public List<Representation> Representations { get; init; } = [];
+
+    /// <summary>The model of the latent representations; the policy's default model when unset.</summary>
     public string? Model { get; init; }
 
-    /// <summary>The least PSNR (dB) of a Latent rule's reconstruction; the policy's default when unset.</summary>
+    /// <summary>The least PSNR (dB, worst frame) of a lossy representation; the policy's default when no target is set.</summary>
     public double? MinPsnr { get; init; }
 
-    /// <summary>The least SSIM of a Latent rule's reconstruction; the policy's default when unset.</summary>
+    /// <summary>The least SSIM (worst frame) of a lossy representation; the policy's default when no target is set.</summary>
     public double? MinSsim { get; init; }
+
+    /// <summary>The largest absolute error of any stored value (in stored values, before any Modality LUT); unset: not bounded.</summary>
+    [System.ComponentModel.DataAnnotations.Range(0, 65535)]
+    public int? MaxAbsError { get; init; }
+
+    /// <summary>The largest irreversible compression ratio (original pixel bytes / stored pixel bytes); unset: the preset's cap for the modality, if any.</summary>
+    [System.ComponentModel.DataAnnotations.Range(1.0, 1e9)]
+    public double? MaxRatio { get; init; }
+
+    /// <summary>Keep the AI latent beside a non-latent representation (for /latent); unset: on where the rule allows a latent representation.</summary>
+    public bool? KeepLatent { get; init; }
 
     public bool Matches(CompressionSubject subject)
     {

@@ -17,6 +17,33 @@ public sealed record CompressionCandidate(
 /// <summary>A replacement written, read back and verified: its kind, where it is, how it is coded and, for a latent, its model.</summary>
 public sealed record VerifiedReplacement(StorageKind Kind, StoredObject Stored, string Codec, string? ModelId);
 
+/// <summary>
+/// One representation the compress job tried: its encoded pixel bytes, the header bytes it costs besides them (the
+/// header inside a Part 10 object, or the header object beside a latent), the quality of its decode, whether it
+/// qualified, and a note.
+/// </summary>
+public sealed record CandidateTrial(string Representation, long Bytes, double? Psnr, double? Ssim, int? MaxAbsError, bool Qualifies, string? Note = null)
+{
+    public long HeaderBytes { get; init; }
+
+    /// <summary>What storing it costs: pixels and header.</summary>
+    public long AllInBytes => Bytes + HeaderBytes;
+}
+
+/// <summary>
+/// What the compress job stores for an instance: the verified replacement; the header object (for the latent
+/// representations: the original without its pixel data); the AI latent kept beside a non-latent replacement; the
+/// quality measured on the stored bytes' decode (null for lossless); the target; every candidate tried; and the reason.
+/// </summary>
+public sealed record CompressionOutcome(
+    VerifiedReplacement Replacement,
+    StoredObject? Header,
+    VerifiedReplacement? KeptLatent,
+    QualityMeasure? Quality,
+    QualityTarget? Target,
+    IReadOnlyList<CandidateTrial> Trials,
+    string Reason);
+
 /// <summary>The index (PostgreSQL) side of the compress and retire-original jobs.</summary>
 public interface ICompressionIndex
 {
@@ -24,14 +51,13 @@ public interface ICompressionIndex
     Task<CompressionCandidate?> LoadAsync(long instanceId, CancellationToken cancellationToken);
 
     /// <summary>
-    /// In one transaction: records <paramref name="replacement"/> as the instance's object (with, for a latent, the
-    /// verified <paramref name="header"/> object: the original without its pixel data), its outcome and quality,
-    /// the state compressed, and a retire-original job due after <paramref name="retention"/>. Nothing happens and
-    /// false comes back when the original <paramref name="originalKey"/> no longer belongs to the instance
-    /// (replaced meanwhile) or a replacement is recorded already.
+    /// In one transaction: records the outcome's replacement as the instance's object (with its header object and
+    /// kept AI latent, when there are), its representation, quality and candidates, the state compressed, and a
+    /// retire-original job due after <paramref name="retention"/>. Nothing happens and false comes back when the
+    /// original <paramref name="originalKey"/> no longer belongs to the instance (replaced meanwhile) or a
+    /// replacement is recorded already.
     /// </summary>
-    Task<bool> RecordReplacementAsync(
-        long instanceId, string originalKey, VerifiedReplacement replacement, StoredObject? header, QualityMeasure? quality, TimeSpan retention, CancellationToken cancellationToken);
+    Task<bool> RecordReplacementAsync(long instanceId, string originalKey, CompressionOutcome outcome, TimeSpan retention, CancellationToken cancellationToken);
 
     /// <summary>Records that the original stays as it is.</summary>
     Task RecordKeptAsync(long instanceId, CancellationToken cancellationToken);

@@ -22,8 +22,12 @@ public interface ILatentEngine
 /// <summary>A model the engine serves: its id, factor on area, latent channels, the sha256 of its files and the PSNR its card reports.</summary>
 public sealed record LatentModelInfo(string Id, int Factor, int LatentChannels, string Sha256, double CardPsnr);
 
-/// <summary>An encoded instance: the container bytes and how its latent was quantized ("fp16" or "int8").</summary>
-public sealed record LatentEncoding(byte[] Container, string ModelId, string Quantization);
+/// <summary>
+/// An encoded instance: the container bytes, how its latent was quantized ("fp16" or "int8"), and
+/// <paramref name="Reconstruction"/>: what <see cref="ILatentEngine.Decode"/> gives for exactly these container bytes
+/// (the engine decoded them to choose the quantization), so a caller holding the same bytes need not decode again.
+/// </summary>
+public sealed record LatentEncoding(byte[] Container, string ModelId, string Quantization, PixelFrames Reconstruction);
 
 /// <summary>A latent as float32 with its shape [frames, channels, height, width] (C order) and the model that made it.</summary>
 public sealed record LatentArray(string ModelId, int[] Shape, float[] Values);

@@ -3,8 +3,8 @@ using Gateway.Dicom.Imaging;
 
 namespace Gateway.Core.Compression;
 
-/// <summary>A lossless copy of an instance: the whole Part 10 file and the transfer syntax its pixels are in.</summary>
-public sealed record LosslessCopy(byte[] File, DicomTransferSyntax TransferSyntax);
+/// <summary>A lossless copy of an instance: the whole Part 10 file, the transfer syntax its pixels are in and the bytes of its encoded pixels.</summary>
+public sealed record LosslessCopy(byte[] File, DicomTransferSyntax TransferSyntax, long PixelBytes);
 
 /// <summary>
 /// Re-encodes an instance's pixels losslessly: JPEG-LS lossless (1.2.840.10008.1.2.4.80), or JPEG 2000 lossless
@@ -27,7 +27,10 @@ public sealed class LosslessEncoder(DicomCodecRegistry registry)
                 using var bytes = new MemoryStream();
                 copy.Save(bytes);
                 failure = null;
-                return new LosslessCopy(bytes.ToArray(), target);
+                var pixelBytes = copy.Dataset.GetElement(DicomTags.PixelData) is DicomFragmentSequence fragments
+                    ? fragments.Fragments.Sum(fragment => (long)fragment.Length)
+                    : bytes.Length;
+                return new LosslessCopy(bytes.ToArray(), target, pixelBytes);
             }
             catch (DicomException exception)
             {

@@ -33,22 +33,9 @@ public static class PixelFramesReader
         for (var frame = 0; frame < pixelData.NumberOfFrames; frame++)
         {
             var decoded = FrameDecoder.Decode(pixelData, frame, registry).Data;
-            ToValues(decoded, info, values.AsSpan(frame * info.PixelCount, info.PixelCount));
+            NativeSamples.ToValues(decoded, info, values.AsSpan(frame * info.PixelCount, info.PixelCount));
         }
 
         return new PixelFrames(info.Rows, info.Columns, pixelData.NumberOfFrames, info.BitsAllocated, info.BitsStored, info.IsSigned, values);
-    }
-
-    /// <summary>Native little-endian samples to stored values: the low BitsStored bits, sign-extended when signed.</summary>
-    private static void ToValues(ReadOnlySpan<byte> native, FrameInfo info, Span<int> values)
-    {
-        var mask = (1 << info.BitsStored) - 1;
-        var shift = 32 - info.BitsStored;
-        for (var i = 0; i < values.Length; i++)
-        {
-            var raw = info.BitsAllocated == 8 ? native[i] : native[2 * i] | (native[(2 * i) + 1] << 8);
-            var value = raw & mask;
-            values[i] = info.IsSigned ? (value << shift) >> shift : value;
-        }
     }
 }

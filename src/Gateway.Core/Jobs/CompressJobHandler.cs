@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Gateway.Core.Archive;
 using Gateway.Core.Compression;
+using Gateway.Core.Compression.Representations;
 using Gateway.Core.Storage;
 using Gateway.Dicom;
 using Gateway.Dicom.Imaging;
@@ -9,13 +10,15 @@ using Microsoft.Extensions.Logging;
 namespace Gateway.Core.Jobs;
 
 /// <summary>
-/// The "compress" job (DESIGN.md, the flow of one instance): reads the original and checks its SHA-256, applies
-/// the policy, and stores a latent that passed the quality gate, or else a lossless copy whose decoded pixels
-/// equal the original's bit for bit. A replacement is written, read back, checksum-verified and checked before
-/// one transaction records it, marks the instance compressed and schedules the original's deletion after the
-/// retention period; the original is never touched here. Idempotent: a recorded replacement or outcome means the
-/// work is done, and an object written by a run that crashed before recording it is an orphan the start-up
-/// sweep removes. The engine is asked for only when a latent rule applies (loading it is costly).
+/// The "compress" job (DESIGN.md, the flow of one instance): reads the original and checks its SHA-256, applies the
+/// policy, and stores the smallest allowed representation that meets the rule's target (<see cref="RepresentationChooser"/>:
+/// latent, latent+residual, j2k-lossy), or else a lossless copy whose decoded pixels equal the original's bit for bit;
+/// where the rule keeps latents, the AI latent is stored beside a non-latent choice. A replacement is written, read
+/// back, checksum-verified and decoded from the stored bytes, and must meet its target again, before one transaction
+/// records it (with every candidate tried), marks the instance compressed and schedules the original's deletion
+/// after the retention period; the original is never touched here. Idempotent: a recorded replacement or outcome
+/// means the work is done, and an object written by a run that crashed before recording it is an orphan the
+/// start-up sweep removes. The engine is asked for only when the rule needs a model (loading it is costly).
 /// </summary>
 public sealed partial class CompressJobHandler(
     ICompressionIndex index,
@@ -72,89 +75,167 @@ public sealed partial class CompressJobHandler(
             pixelData.Info.Rows,
             pixelData.Info.Columns);
         var action = _policy.Choose(subject);
-        switch (action.Kind)
+        if (action.Kind == CompressionActionKind.KeepOriginal)
         {
-            case CompressionActionKind.KeepOriginal:
-                await KeepAsync(candidate, "policy", cancellationToken).ConfigureAwait(false);
-                return;
-            case CompressionActionKind.Latent:
-                var fallback = await TryLatentAsync(candidate, original, file, pixelData, action, cancellationToken).ConfigureAwait(false);
-                if (fallback is null)
-                {
-                    return;
-                }
-
-                await StoreLosslessAsync(candidate, original, file, pixelData, fallback, cancellationToken).ConfigureAwait(false);
-                return;
-            default:
-                await StoreLosslessAsync(candidate, original, file, pixelData, "policy", cancellationToken).ConfigureAwait(false);
-                return;
+            await KeepAsync(candidate, "policy", cancellationToken).ConfigureAwait(false);
+            return;
         }
+
+        await CompressAsync(new Work(candidate, original, file, pixelData, action), cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Stores the latent if it passes; otherwise returns why the instance goes lossless instead.</summary>
-    private async Task<string?> TryLatentAsync(
-        CompressionCandidate candidate, ArchivedObject original, DicomFile file, DicomPixelData pixelData, CompressionAction action, CancellationToken cancellationToken)
+    private async Task CompressAsync(Work work, CancellationToken cancellationToken)
     {
-        var modelId = action.ModelId!;
-        // The engine loads on first use: only here, when a latent rule applies (loading it is costly); without models it has none.
-        if (qualityMeter is null || !engine.Models.Any(model => model.Id == modelId))
+        var (candidate, action) = (work.Candidate, work.Action);
+        var lossless = new LosslessEncoder(_codecs).Encode(work.File, out var losslessFailure);
+        var reason = action.Kind == CompressionActionKind.Latent ? "no_lossy_qualifies" : "policy";
+        PixelFrames? frames = null;
+        if (action.Kind == CompressionActionKind.Latent || action.KeepLatent)
         {
-            Log.ModelUnavailable(logger, candidate.SopInstanceUid, modelId);
-            return "model_unavailable";
+            frames = PixelFramesReader.Read(work.File.Dataset, work.PixelData, _codecs, out var unsupported);
+            if (frames is null)
+            {
+                Log.NotLatent(logger, candidate.SopInstanceUid, unsupported!);
+                reason = action.Kind == CompressionActionKind.Latent ? "unsupported_pixels" : reason;
+            }
         }
 
-        var frames = PixelFramesReader.Read(file.Dataset, pixelData, _codecs, out var unsupported);
-        if (frames is null)
+        var usable = frames is not null && action.NeedsModel ? UsableEngine(candidate, action) : null;
+        if (frames is not null && action.NeedsModel && usable is null && action.Kind == CompressionActionKind.Latent && !action.Representations.Contains(Representation.J2kLossy))
         {
-            Log.NotLatent(logger, candidate.SopInstanceUid, unsupported!);
-            return "unsupported_pixels";
+            reason = "model_unavailable";
         }
 
-        var encoding = engine.Encode(modelId, frames, cancellationToken);
-        var key = NewKey(candidate.SopInstanceUid, "latent");
-        var stored = await PutVerifiedAsync(key, encoding.Container, cancellationToken).ConfigureAwait(false);
+        if (frames is not null && action.Kind == CompressionActionKind.Latent && qualityMeter is null)
+        {
+            Log.ModelUnavailable(logger, candidate.SopInstanceUid, action.ModelId ?? "-");
+            frames = null;
+            reason = "model_unavailable";
+        }
 
-        // Decode what the store gives back, not what was written: the gate judges the bytes that will be served.
-        var readBack = await ReadVerifiedAsync(new ArchivedObject(StorageKind.Latent, key, LatentCodec, stored.Size, stored.Sha256, modelId), candidate.InstanceId, cancellationToken).ConfigureAwait(false);
-        var reconstruction = engine.Decode(readBack, cancellationToken);
+        var encoding = usable?.Encode(action.ModelId!, frames!, cancellationToken);
+        var pixelBytes = lossless?.PixelBytes ?? (long)work.PixelData.Info.NativeFrameLength * work.PixelData.NumberOfFrames;
+        RepresentationChoice choice = new(Representation.Lossless, [new CandidateTrial(RepresentationNames.Lossless, pixelBytes, null, null, 0, true)]);
+        if (frames is not null && action.Kind == CompressionActionKind.Latent)
+        {
+            // Compare what each representation costs in all today: a Part 10 object carries the header inside it, a
+            // latent representation the header object beside it.
+            var headers = new HeaderCosts(
+                lossless is null ? 0 : lossless.File.Length - lossless.PixelBytes,
+                encoding is null ? 0 : work.HeaderObject.Length);
+            choice = new RepresentationChooser(_codecs, qualityMeter!).Choose(action, frames, work.PixelData, pixelBytes, encoding, headers);
+            Log.Chosen(logger, candidate.SopInstanceUid, choice.Name, action.Target, choice);
+        }
+
+        if (choice.Representation != Representation.Lossless)
+        {
+            var stored = choice.Representation switch
+            {
+                Representation.Latent => await StoreLatentAsync(work, frames!, encoding!, choice, cancellationToken).ConfigureAwait(false),
+                Representation.LatentResidual => await StoreLatentResidualAsync(work, frames!, encoding!, choice, cancellationToken).ConfigureAwait(false),
+                _ => await StoreJ2kLossyAsync(work, frames!, encoding, choice, cancellationToken).ConfigureAwait(false),
+            };
+            if (stored)
+            {
+                return;
+            }
+
+            reason = "stored_candidate_missed";
+        }
+
+        await StoreLosslessAsync(work, lossless, losslessFailure, encoding, choice.Trials, reason, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The engine when it serves the rule's model and the quality measure exists; null (logged) otherwise.</summary>
+    private ILatentEngine? UsableEngine(CompressionCandidate candidate, CompressionAction action)
+    {
+        // The engine loads on first use: only here, when the rule needs a model (loading it is costly); without models it has none.
+        if (qualityMeter is null || !engine.Models.Any(model => model.Id == action.ModelId))
+        {
+            Log.ModelUnavailable(logger, candidate.SopInstanceUid, action.ModelId ?? "-");
+            return null;
+        }
+
+        return engine;
+    }
+
+    private async Task<bool> StoreLatentAsync(Work work, PixelFrames frames, LatentEncoding encoding, RepresentationChoice choice, CancellationToken cancellationToken)
+    {
+        var candidate = work.Candidate;
+        var stored = await PutAndReadBackAsync(work, StorageKind.Latent, "latent", encoding.Container, LatentCodec, encoding.ModelId, cancellationToken).ConfigureAwait(false);
+
+        // The read-back bytes passed the SHA-256 check against the container, so they are the container, and the
+        // engine's decode of the container (encoding.Reconstruction, made while choosing int8 or fp16) is the decode
+        // of the stored bytes: the latent is not decoded a second time (issue 11 item 6).
+        var reconstruction = encoding.Reconstruction;
         if (reconstruction.Rows != frames.Rows || reconstruction.Columns != frames.Columns || reconstruction.Frames != frames.Frames)
         {
-            await objects.DeleteAsync(key, CancellationToken.None).ConfigureAwait(false);
+            await DeleteWrittenAsync(work).ConfigureAwait(false);
             throw new InvalidOperationException($"The latent of {candidate.SopInstanceUid} decodes to {reconstruction.Frames} x {reconstruction.Rows} x {reconstruction.Columns}, not {frames.Frames} x {frames.Rows} x {frames.Columns}.");
         }
 
-        var quality = qualityMeter.Measure(frames, reconstruction);
-        if (!action.Passes(quality))
+        var quality = choice.LatentQuality!;
+        var header = await StoreHeaderAsync(work, cancellationToken).ConfigureAwait(false);
+        var outcome = new CompressionOutcome(stored, header, null, quality, work.Action.Target, choice.Trials, "target_met");
+        await RecordAsync(work, outcome, cancellationToken).ConfigureAwait(false);
+        Log.Latent(logger, candidate.SopInstanceUid, encoding.ModelId, encoding.Quantization, stored.Stored.Size, quality.Psnr, quality.Ssim);
+        return true;
+    }
+
+    private async Task<bool> StoreLatentResidualAsync(Work work, PixelFrames frames, LatentEncoding encoding, RepresentationChoice choice, CancellationToken cancellationToken)
+    {
+        var candidate = work.Candidate;
+        var content = choice.LatentResidual!.Object.Write();
+        var stored = await PutAndReadBackAsync(work, StorageKind.LatentResidual, "latent-residual", content, LatentResidualObject.Codec, encoding.ModelId, cancellationToken).ConfigureAwait(false);
+
+        // The residual is decoded from the stored bytes. Their latent part passed the SHA-256 check with the rest, so it
+        // is the container the engine decoded while encoding, and encoding.Reconstruction is its decode (item 6).
+        var readBack = LatentResidualObject.Read(work.LastReadBack!);
+        var decoded = new LatentResidualCodec(_codecs).Decode(readBack, encoding.Reconstruction);
+        var (meets, quality) = new CandidateJudge(qualityMeter!, work.Action.Target).Judge(frames, decoded);
+        if (!meets || !readBack.Latent.AsSpan().SequenceEqual(encoding.Container))
         {
-            await objects.DeleteAsync(key, CancellationToken.None).ConfigureAwait(false);
-            Log.GateFailed(logger, candidate.SopInstanceUid, modelId, quality.Psnr, quality.Ssim, action.MinPsnr, action.MinSsim);
-            return "gate_failed";
+            Log.StoredMissed(logger, candidate.SopInstanceUid, RepresentationNames.LatentResidual, quality.Psnr, quality.MaxAbsError ?? -1);
+            await DeleteWrittenAsync(work).ConfigureAwait(false);
+            return false;
         }
 
-        // The header is kept whole beside the latent: the JSON header in PostgreSQL holds values over the bulk data
-        // threshold only as references into the original, which is deleted after the retention period.
-        StoredObject header;
-        try
+        var header = await StoreHeaderAsync(work, cancellationToken).ConfigureAwait(false);
+        await RecordAsync(work, new CompressionOutcome(stored, header, null, quality, work.Action.Target, choice.Trials, "target_met"), cancellationToken).ConfigureAwait(false);
+        Log.Represented(logger, candidate.SopInstanceUid, RepresentationNames.LatentResidual, stored.Stored.Size, quality.Psnr, quality.Ssim, quality.MaxAbsError ?? -1);
+        return true;
+    }
+
+    private async Task<bool> StoreJ2kLossyAsync(Work work, PixelFrames frames, LatentEncoding? encoding, RepresentationChoice choice, CancellationToken cancellationToken)
+    {
+        var candidate = work.Candidate;
+        var content = new J2kLossyEncoder(_codecs).Write(work.File, choice.J2kLossy!.Ratio);
+        var stored = await PutAndReadBackAsync(work, StorageKind.J2kLossy, "j2k.dcm", content, J2kLossyEncoder.Syntax.Uid, null, cancellationToken).ConfigureAwait(false);
+
+        // Decoded from the bytes the store gave back: the file that will be served.
+        var reread = DicomFile.Read(new MemoryStream(work.LastReadBack!, writable: false));
+        var rereadPixels = DicomPixelData.Create(reread.Dataset, reread.TransferSyntax);
+        var decoded = reread.TransferSyntax == J2kLossyEncoder.Syntax ? PixelFramesReader.Read(reread.Dataset, rereadPixels, _codecs, out _) : null;
+        var (meets, quality) = decoded is null || decoded.Values.Length != frames.Values.Length
+            ? (false, new QualityMeasure(double.NaN, double.NaN))
+            : new CandidateJudge(qualityMeter!, work.Action.Target).Judge(frames, decoded);
+        if (!meets)
         {
-            header = await StoreHeaderAsync(candidate, file, cancellationToken).ConfigureAwait(false);
-        }
-        catch
-        {
-            await objects.DeleteAsync(key, CancellationToken.None).ConfigureAwait(false);
-            throw;
+            Log.StoredMissed(logger, candidate.SopInstanceUid, RepresentationNames.J2kLossy, quality.Psnr, quality.MaxAbsError ?? -1);
+            await DeleteWrittenAsync(work).ConfigureAwait(false);
+            return false;
         }
 
-        var replacement = new VerifiedReplacement(StorageKind.Latent, stored, LatentCodec, modelId);
-        await RecordAsync(candidate, original, replacement, header, quality, "gate_passed", cancellationToken).ConfigureAwait(false);
-        Log.Latent(logger, candidate.SopInstanceUid, modelId, encoding.Quantization, stored.Size, quality.Psnr, quality.Ssim);
-        return null;
+        var kept = work.Action.KeepLatent && encoding is not null ? await StoreKeptLatentAsync(work, encoding, cancellationToken).ConfigureAwait(false) : null;
+        await RecordAsync(work, new CompressionOutcome(stored, null, kept, quality, work.Action.Target, choice.Trials, "target_met"), cancellationToken).ConfigureAwait(false);
+        Log.Represented(logger, candidate.SopInstanceUid, RepresentationNames.J2kLossy, stored.Stored.Size, quality.Psnr, quality.Ssim, quality.MaxAbsError ?? -1);
+        return true;
     }
 
     private async Task StoreLosslessAsync(
-        CompressionCandidate candidate, ArchivedObject original, DicomFile file, DicomPixelData pixelData, string reason, CancellationToken cancellationToken)
+        Work work, LosslessCopy? copy, string? failure, LatentEncoding? encoding, IReadOnlyList<CandidateTrial> trials, string reason, CancellationToken cancellationToken)
     {
-        var copy = new LosslessEncoder(_codecs).Encode(file, out var failure);
+        var candidate = work.Candidate;
         if (copy is null)
         {
             Log.NoLosslessCodec(logger, candidate.SopInstanceUid, failure!);
@@ -162,75 +243,98 @@ public sealed partial class CompressJobHandler(
             return;
         }
 
-        if (copy.File.Length >= original.Size)
+        if (copy.File.Length >= work.Original.Size)
         {
             await KeepAsync(candidate, "lossless_not_smaller", cancellationToken).ConfigureAwait(false);
             return;
         }
 
-        var key = NewKey(candidate.SopInstanceUid, "lossless.dcm");
-        var stored = await PutVerifiedAsync(key, copy.File, cancellationToken).ConfigureAwait(false);
-        var readBack = await ReadVerifiedAsync(new ArchivedObject(StorageKind.Lossless, key, copy.TransferSyntax.Uid, stored.Size, stored.Sha256, null), candidate.InstanceId, cancellationToken).ConfigureAwait(false);
-        var reread = DicomFile.Read(new MemoryStream(readBack, writable: false));
+        var stored = await PutAndReadBackAsync(work, StorageKind.Lossless, "lossless.dcm", copy.File, copy.TransferSyntax.Uid, null, cancellationToken).ConfigureAwait(false);
+        var reread = DicomFile.Read(new MemoryStream(work.LastReadBack!, writable: false));
         if (reread.TransferSyntax.Uid != copy.TransferSyntax.Uid
-            || !StoredValuesComparer.Equal(pixelData, DicomPixelData.Create(reread.Dataset, reread.TransferSyntax), _codecs))
+            || !StoredValuesComparer.Equal(work.PixelData, DicomPixelData.Create(reread.Dataset, reread.TransferSyntax), _codecs))
         {
             // Never replace an original by pixels that differ from it: keep the original and say so.
-            await objects.DeleteAsync(key, CancellationToken.None).ConfigureAwait(false);
+            await DeleteWrittenAsync(work).ConfigureAwait(false);
             Log.LosslessMismatch(logger, candidate.SopInstanceUid, copy.TransferSyntax.Uid);
             await KeepAsync(candidate, "lossless_mismatch", cancellationToken).ConfigureAwait(false);
             return;
         }
 
-        var replacement = new VerifiedReplacement(StorageKind.Lossless, stored, copy.TransferSyntax.Uid, null);
-        await RecordAsync(candidate, original, replacement, null, null, reason, cancellationToken).ConfigureAwait(false);
-        Log.Lossless(logger, candidate.SopInstanceUid, copy.TransferSyntax.Uid, reason, original.Size, stored.Size);
+        var kept = work.Action.KeepLatent && encoding is not null ? await StoreKeptLatentAsync(work, encoding, cancellationToken).ConfigureAwait(false) : null;
+        await RecordAsync(work, new CompressionOutcome(stored, null, kept, null, null, trials, reason), cancellationToken).ConfigureAwait(false);
+        Log.Lossless(logger, candidate.SopInstanceUid, copy.TransferSyntax.Uid, reason, work.Original.Size, stored.Stored.Size);
     }
 
-    /// <summary>
-    /// Writes the original's data set without its pixel data as a Part 10 file in Explicit VR Little Endian (every
-    /// other element as received: VRs, private tags, bulk values), reads it back and checks its SHA-256.
-    /// </summary>
-    private async Task<StoredObject> StoreHeaderAsync(CompressionCandidate candidate, DicomFile file, CancellationToken cancellationToken)
+    /// <summary>The AI latent beside a non-latent replacement (KeepLatent), written, read back and checked (its decode is the engine's, as for a latent).</summary>
+    private Task<VerifiedReplacement> StoreKeptLatentAsync(Work work, LatentEncoding encoding, CancellationToken cancellationToken) =>
+        PutAndReadBackAsync(work, StorageKind.AiLatent, "ai-latent", encoding.Container, LatentCodec, encoding.ModelId, cancellationToken);
+
+    /// <summary>Writes an object, reads it back and checks its SHA-256 (keeping the bytes in <see cref="Work.LastReadBack"/>); on failure nothing of this run stays written.</summary>
+    private async Task<VerifiedReplacement> PutAndReadBackAsync(
+        Work work, StorageKind kind, string suffix, byte[] content, string codec, string? modelId, CancellationToken cancellationToken)
     {
-        var content = HeaderObject.Write(file);
-        var key = NewKey(candidate.SopInstanceUid, "header.dcm");
-        var stored = await PutVerifiedAsync(key, content, cancellationToken).ConfigureAwait(false);
+        var key = NewKey(work.Candidate.SopInstanceUid, suffix);
         try
         {
-            await ReadVerifiedAsync(new ArchivedObject(StorageKind.Header, key, HeaderObject.Codec, stored.Size, stored.Sha256, null), candidate.InstanceId, cancellationToken).ConfigureAwait(false);
+            var stored = await PutVerifiedAsync(key, content, cancellationToken).ConfigureAwait(false);
+            work.Written.Add(key);
+            work.LastReadBack = await ReadVerifiedAsync(new ArchivedObject(kind, key, codec, stored.Size, stored.Sha256, modelId), work.Candidate.InstanceId, cancellationToken).ConfigureAwait(false);
+            return new VerifiedReplacement(kind, stored, codec, modelId);
         }
         catch
         {
-            await objects.DeleteAsync(key, CancellationToken.None).ConfigureAwait(false);
+            await DeleteWrittenAsync(work).ConfigureAwait(false);
             throw;
         }
-
-        return stored;
     }
 
-    private async Task RecordAsync(
-        CompressionCandidate candidate, ArchivedObject original, VerifiedReplacement replacement, StoredObject? header, QualityMeasure? quality, string reason, CancellationToken cancellationToken)
+    private async Task DeleteWrittenAsync(Work work)
     {
-        if (!await index.RecordReplacementAsync(candidate.InstanceId, original.Key, replacement, header, quality, options.Retention, CancellationToken.None).ConfigureAwait(false))
+        foreach (var key in work.Written)
+        {
+            await objects.DeleteAsync(key, CancellationToken.None).ConfigureAwait(false);
+        }
+
+        work.Written.Clear();
+    }
+
+    /// <summary>
+    /// Writes the original's data set without its pixel data (<see cref="HeaderObject"/>), reads it back and checks
+    /// its SHA-256: the header every element of a latent representation's reconstruction comes from.
+    /// </summary>
+    private async Task<StoredObject> StoreHeaderAsync(Work work, CancellationToken cancellationToken) =>
+        (await PutAndReadBackAsync(work, StorageKind.Header, "header.dcm", work.HeaderObject, HeaderObject.Codec, null, cancellationToken).ConfigureAwait(false)).Stored;
+
+    private async Task RecordAsync(Work work, CompressionOutcome outcome, CancellationToken cancellationToken)
+    {
+        if (!await index.RecordReplacementAsync(work.Candidate.InstanceId, work.Original.Key, outcome, options.Retention, CancellationToken.None).ConfigureAwait(false))
         {
             // The instance was replaced meanwhile (its new content has its own job) or another run recorded first.
-            await objects.DeleteAsync(replacement.Stored.Key, CancellationToken.None).ConfigureAwait(false);
-            if (header is not null)
-            {
-                await objects.DeleteAsync(header.Key, CancellationToken.None).ConfigureAwait(false);
-            }
-
+            await DeleteWrittenAsync(work).ConfigureAwait(false);
             return;
         }
 
-        metrics?.Record(replacement.Kind == StorageKind.Latent ? "latent" : "lossless", reason, replacement.Stored.Size);
+        work.Written.Clear();
+        metrics?.Record(RepresentationOf(outcome.Replacement.Kind), outcome.Reason, outcome.Replacement.Stored.Size, outcome.Quality);
+        if (outcome.KeptLatent is { } kept)
+        {
+            metrics?.RecordKeptLatent(kept.Stored.Size);
+        }
     }
+
+    private static string RepresentationOf(StorageKind kind) => kind switch
+    {
+        StorageKind.Latent => RepresentationNames.Latent,
+        StorageKind.LatentResidual => RepresentationNames.LatentResidual,
+        StorageKind.J2kLossy => RepresentationNames.J2kLossy,
+        _ => RepresentationNames.Lossless,
+    };
 
     private async Task KeepAsync(CompressionCandidate candidate, string reason, CancellationToken cancellationToken)
     {
         await index.RecordKeptAsync(candidate.InstanceId, cancellationToken).ConfigureAwait(false);
-        metrics?.Record("kept", reason, 0);
+        metrics?.Record("kept", reason, 0, null);
         Log.Kept(logger, candidate.SopInstanceUid, reason);
     }
 
@@ -278,6 +382,20 @@ public sealed partial class CompressJobHandler(
         return $"{safe}.{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6))}.{suffix}";
     }
 
+    /// <summary>One run of the job on one instance: what it works on, and the keys it wrote and has not recorded yet.</summary>
+    private sealed record Work(CompressionCandidate Candidate, ArchivedObject Original, DicomFile File, DicomPixelData PixelData, CompressionAction Action)
+    {
+        private byte[]? _headerObject;
+
+        public List<string> Written { get; } = [];
+
+        /// <summary>The header object's bytes (<see cref="Compression.HeaderObject"/>), written once when first asked for.</summary>
+        public byte[] HeaderObject => _headerObject ??= Compression.HeaderObject.Write(File);
+
+        /// <summary>The bytes the store gave back for the object written last (SHA-256 checked).</summary>
+        public byte[]? LastReadBack { get; set; }
+    }
+
     private static partial class Log
     {
         [LoggerMessage(EventId = 2500, Level = LogLevel.Information, Message = "Compressed {SopInstanceUid} to a {ModelId} latent ({Quantization}, {Bytes} bytes): PSNR {Psnr:F2} dB, SSIM {Ssim:F4}")]
@@ -289,13 +407,10 @@ public sealed partial class CompressJobHandler(
         [LoggerMessage(EventId = 2502, Level = LogLevel.Information, Message = "Kept the original of {SopInstanceUid} ({Reason})")]
         public static partial void Kept(ILogger logger, string sopInstanceUid, string reason);
 
-        [LoggerMessage(EventId = 2503, Level = LogLevel.Warning, Message = "The latent of {SopInstanceUid} by {ModelId} failed the quality gate (PSNR {Psnr:F2} dB, SSIM {Ssim:F4}; needs {MinPsnr} dB, {MinSsim}): storing it lossless")]
-        public static partial void GateFailed(ILogger logger, string sopInstanceUid, string modelId, double psnr, double ssim, double minPsnr, double minSsim);
-
-        [LoggerMessage(EventId = 2504, Level = LogLevel.Warning, Message = "Model {ModelId} (or the quality measure) is not available to compress {SopInstanceUid}: storing it lossless")]
+        [LoggerMessage(EventId = 2504, Level = LogLevel.Warning, Message = "Model {ModelId} (or the quality measure) is not available to compress {SopInstanceUid}: no latent representation")]
         public static partial void ModelUnavailable(ILogger logger, string sopInstanceUid, string modelId);
 
-        [LoggerMessage(EventId = 2505, Level = LogLevel.Information, Message = "{SopInstanceUid} cannot be stored as a latent ({Reason}): storing it lossless")]
+        [LoggerMessage(EventId = 2505, Level = LogLevel.Information, Message = "{SopInstanceUid} cannot be stored lossy ({Reason}): storing it lossless")]
         public static partial void NotLatent(ILogger logger, string sopInstanceUid, string reason);
 
         [LoggerMessage(EventId = 2506, Level = LogLevel.Warning, Message = "No lossless codec can hold the pixels of {SopInstanceUid} ({Reasons}): keeping the original")]
@@ -306,5 +421,14 @@ public sealed partial class CompressJobHandler(
 
         [LoggerMessage(EventId = 2508, Level = LogLevel.Error, Message = "COMPRESS REFUSED: instance {InstanceId} object {Key}: expected {ExpectedSize} bytes sha256 {ExpectedSha256}, store has {ActualSize} bytes sha256 {ActualSha256}")]
         public static partial void Corrupt(ILogger logger, long instanceId, string key, long expectedSize, string expectedSha256, long actualSize, string actualSha256);
+
+        [LoggerMessage(EventId = 2510, Level = LogLevel.Information, Message = "{SopInstanceUid}: chose {Representation} for target {Target}; tried {Trials}")]
+        public static partial void Chosen(ILogger logger, string sopInstanceUid, string representation, QualityTarget target, RepresentationChoice trials);
+
+        [LoggerMessage(EventId = 2511, Level = LogLevel.Information, Message = "Compressed {SopInstanceUid} to {Representation} ({Bytes} bytes): PSNR {Psnr:F2} dB, SSIM {Ssim:F4}, max error {MaxAbsError}")]
+        public static partial void Represented(ILogger logger, string sopInstanceUid, string representation, long bytes, double psnr, double ssim, int maxAbsError);
+
+        [LoggerMessage(EventId = 2512, Level = LogLevel.Error, Message = "The stored {Representation} of {SopInstanceUid} decodes below its target (PSNR {Psnr:F2} dB, max error {MaxAbsError}) although its encoding met it: storing it lossless")]
+        public static partial void StoredMissed(ILogger logger, string sopInstanceUid, string representation, double psnr, int maxAbsError);
     }
 }

@@ -4,17 +4,19 @@ using Gateway.Dicom;
 namespace Gateway.Core.Retrieve;
 
 /// <summary>
-/// The representations whose stored object is the served Part 10 file: the original as received, and the lossless
-/// copy (a complete DICOM file in the lossless transfer syntax its codec names). Streamed as stored, verified
-/// (<see cref="RepresentationSource.OpenAsync"/>). Registered once for each of the two kinds.
+/// The representations whose stored object is the served Part 10 file: the original as received, the lossless
+/// copy (a complete DICOM file in the lossless transfer syntax its codec names), and the j2k-lossy object (a complete
+/// file in JPEG 2000 irreversible, 1.2.840.10008.1.2.4.91, with the lossy flags; decoded by transcoding for clients
+/// that do not accept .91). Streamed as stored, verified
+/// (<see cref="RepresentationSource.OpenAsync"/>). Registered once for each of the three kinds.
 /// </summary>
 public sealed class StoredFileDecoder : IRepresentationDecoder
 {
     public StoredFileDecoder(StorageKind kind)
     {
-        if (kind is not (StorageKind.Original or StorageKind.Lossless))
+        if (kind is not (StorageKind.Original or StorageKind.Lossless or StorageKind.J2kLossy))
         {
-            throw new ArgumentOutOfRangeException(nameof(kind), kind, "Only original and lossless objects are served as stored.");
+            throw new ArgumentOutOfRangeException(nameof(kind), kind, "Only original, lossless and j2k-lossy objects are served as stored.");
         }
 
         Kind = kind;
@@ -24,12 +26,12 @@ public sealed class StoredFileDecoder : IRepresentationDecoder
 
     public bool Reconstructs => false;
 
-    /// <summary>The received transfer syntax for the original; the lossless object's codec (a transfer syntax UID) for a lossless copy.</summary>
+    /// <summary>The received transfer syntax for the original; the object's codec (a transfer syntax UID) for a lossless or j2k-lossy copy.</summary>
     public string ServedSyntax(ArchivedInstance instance, ArchivedObject stored)
     {
         ArgumentNullException.ThrowIfNull(instance);
         ArgumentNullException.ThrowIfNull(stored);
-        return Kind == StorageKind.Lossless && DicomTransferSyntax.TryGetKnown(stored.Codec, out _) ? stored.Codec : instance.TransferSyntaxUid;
+        return Kind is StorageKind.Lossless or StorageKind.J2kLossy && DicomTransferSyntax.TryGetKnown(stored.Codec, out _) ? stored.Codec : instance.TransferSyntaxUid;
     }
 
     public Task<Stream> OpenAsync(RepresentationSource source, CancellationToken cancellationToken)

@@ -37,6 +37,14 @@ public sealed record PsnrDistribution(long Count, double? Min, double? Median, I
     public static PsnrDistribution Empty { get; } = new(0, null, null, []);
 }
 
+/// <summary>
+/// The instances served from one representation (latent, latent+residual, j2k-lossy, lossless): their original pixel
+/// bytes, the bytes of the representation's objects (the replacement and its header object; AI latents kept beside
+/// are a storage kind of their own), and the quality measured on the stored bytes: PSNR (count, min, median,
+/// buckets), the least SSIM and the largest absolute error recorded.
+/// </summary>
+public sealed record RepresentationTotals(string Representation, StorageTotals Totals, PsnrDistribution Psnr, double? MinSsim, int? MaxAbsError);
+
 /// <summary>What /api/stats reports: the archive's totals, the same per modality and per storage kind, and the queue.</summary>
 public sealed record ArchiveStatistics(
     StorageTotals Totals,
@@ -49,6 +57,9 @@ public sealed record ArchiveStatistics(
 
     /// <summary>Instances per compress outcome: latent, lossless, kept, and pending (not compressed yet).</summary>
     public IReadOnlyDictionary<string, long> ByCompression { get; init; } = new Dictionary<string, long>();
+
+    /// <summary>Totals and quality per representation.</summary>
+    public IReadOnlyList<RepresentationTotals> ByRepresentation { get; init; } = [];
 
     /// <summary>PSNR of the stored latents.</summary>
     public PsnrDistribution Psnr { get; init; } = PsnrDistribution.Empty;

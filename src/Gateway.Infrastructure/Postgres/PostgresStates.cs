@@ -19,6 +19,9 @@ internal static class PostgresStates
         "lossless" => StorageKind.Lossless,
         "latent" => StorageKind.Latent,
         "header" => StorageKind.Header,
+        "j2k-lossy" => StorageKind.J2kLossy,
+        "latent+residual" => StorageKind.LatentResidual,
+        "ai-latent" => StorageKind.AiLatent,
         _ => throw new InvalidOperationException($"Unknown object kind '{kind}'."),
     };
 
@@ -28,6 +31,9 @@ internal static class PostgresStates
         StorageKind.Lossless => "lossless",
         StorageKind.Latent => "latent",
         StorageKind.Header => "header",
+        StorageKind.J2kLossy => "j2k-lossy",
+        StorageKind.LatentResidual => "latent+residual",
+        StorageKind.AiLatent => "ai-latent",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 }

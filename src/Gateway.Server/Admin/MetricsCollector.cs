@@ -15,14 +15,18 @@ public sealed class MetricsCollector : IDisposable
     /// <summary>Upper bounds (seconds) of the duration histograms' buckets.</summary>
     public static readonly double[] Buckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
+    /// <summary>Upper bounds (dB) of the PSNR histogram's buckets.</summary>
+    public static readonly double[] PsnrBuckets = [25, 30, 32, 35, 38, 40, 45, 50];
+
     private static readonly Dictionary<string, (string Name, string Help)> Known = new(StringComparer.Ordinal)
     {
         ["gateway.ingest.instances"] = ("gateway_ingest_instances_total", "Instances received, by path (dimse, stow) and outcome"),
         ["gateway.ingest.bytes"] = ("gateway_ingest_bytes_total", "Bytes of instances stored, by path"),
         ["gateway.ingest.duration"] = ("gateway_ingest_duration_seconds", "Time to store one instance, by path"),
         ["gateway.jobs.attempts"] = ("gateway_job_attempts_total", "Job attempts finished, by kind and outcome (done, retry, failed)"),
-        ["gateway.compress.instances"] = ("gateway_compress_instances_total", "Instances the compress job finished, by outcome (latent, lossless, kept) and reason"),
-        ["gateway.compress.stored_bytes"] = ("gateway_compress_stored_bytes_total", "Bytes of the replacements the compress job stored, by outcome"),
+        ["gateway.compress.instances"] = ("gateway_compress_instances_total", "Instances the compress job finished, by outcome (latent, latent+residual, j2k-lossy, lossless, kept) and reason"),
+        ["gateway.compress.stored_bytes"] = ("gateway_compress_stored_bytes_total", "Bytes of the replacements the compress job stored, by outcome (ai-latent: latents kept beside another representation)"),
+        ["gateway.compress.psnr"] = ("gateway_compress_psnr_db", "PSNR (dB, worst frame, decoded from the stored bytes) of the lossy representations stored, by outcome"),
         ["http.server.request.duration"] = ("gateway_http_request_duration_seconds", "HTTP request durations, by method, route and status"),
     };
 
@@ -91,7 +95,7 @@ public sealed class MetricsCollector : IDisposable
         var labels = PrometheusWriter.Labels(Translate(tags));
         if (instrument is Histogram<double>)
         {
-            _histograms.GetOrAdd((name, labels), _ => new Histogram()).Observe(value);
+            _histograms.GetOrAdd((name, labels), _ => new Histogram(name == "gateway_compress_psnr_db" ? PsnrBuckets : Buckets)).Observe(value);
         }
         else
         {
@@ -120,9 +124,9 @@ public sealed class MetricsCollector : IDisposable
         public long Value;
     }
 
-    private sealed class Histogram
+    private sealed class Histogram(double[] bounds)
     {
-        private readonly long[] _counts = new long[Buckets.Length];
+        private readonly long[] _counts = new long[bounds.Length];
         private readonly Lock _lock = new();
         private long _count;
         private double _sum;
@@ -131,9 +135,9 @@ public sealed class MetricsCollector : IDisposable
         {
             lock (_lock)
             {
-                for (var i = 0; i < Buckets.Length; i++)
+                for (var i = 0; i < bounds.Length; i++)
                 {
-                    if (value <= Buckets[i])
+                    if (value <= bounds[i])
                     {
                         _counts[i]++;
                     }
@@ -148,9 +152,9 @@ public sealed class MetricsCollector : IDisposable
         {
             lock (_lock)
             {
-                for (var i = 0; i < Buckets.Length; i++)
+                for (var i = 0; i < bounds.Length; i++)
                 {
-                    writer.Sample(name + "_bucket", PrometheusWriter.WithLabel(labels, "le", PrometheusWriter.Number(Buckets[i])), _counts[i]);
+                    writer.Sample(name + "_bucket", PrometheusWriter.WithLabel(labels, "le", PrometheusWriter.Number(bounds[i])), _counts[i]);
                 }
 
                 writer.Sample(name + "_bucket", PrometheusWriter.WithLabel(labels, "le", "+Inf"), _count);

@@ -5,7 +5,9 @@ namespace Gateway.Server.Admin;
 
 /// <summary>
 /// GET /api/stats (DESIGN.md "Interfaces"): instance count, original bytes, stored bytes and ratio, the same per
-/// modality, per storage kind and per model (latents), instances per compress outcome, the PSNR distribution of the
+/// modality, per storage kind (ai-latent: AI latents kept beside another representation) and per model (latents),
+/// instances per compress outcome, per representation (instances, bytes, ratio, PSNR distribution, least SSIM, largest
+/// error), the PSNR distribution of the
 /// latents (count, min, median, buckets), and the queue depth by state (and by kind and state). 503 while
 /// PostgreSQL does not answer.
 /// </summary>
@@ -45,13 +47,17 @@ public static class StatsEndpoints
                 }),
                 byModel = current.ByModel.ToDictionary(entry => entry.Key, entry => Totals(entry.Value)),
                 compression = current.ByCompression,
-                psnr = new
+                byRepresentation = current.ByRepresentation.ToDictionary(entry => entry.Representation, entry => new
                 {
-                    count = current.Psnr.Count,
-                    min = current.Psnr.Min,
-                    median = current.Psnr.Median,
-                    buckets = current.Psnr.Buckets.Select(bucket => new { label = bucket.Label, from = bucket.From, to = bucket.To, count = bucket.Count }),
-                },
+                    instances = entry.Totals.Instances,
+                    originalBytes = entry.Totals.OriginalBytes,
+                    storedBytes = entry.Totals.StoredBytes,
+                    ratio = entry.Totals.Ratio,
+                    psnr = Distribution(entry.Psnr),
+                    minSsim = entry.MinSsim,
+                    maxAbsError = entry.MaxAbsError,
+                }),
+                psnr = Distribution(current.Psnr),
                 queue = new
                 {
                     byState = States.ToDictionary(state => state, state => current.Jobs.Where(job => job.State == state).Sum(job => job.Count)),
@@ -61,6 +67,14 @@ public static class StatsEndpoints
         });
         return endpoints;
     }
+
+    private static object Distribution(PsnrDistribution psnr) => new
+    {
+        count = psnr.Count,
+        min = psnr.Min,
+        median = psnr.Median,
+        buckets = psnr.Buckets.Select(bucket => new { label = bucket.Label, from = bucket.From, to = bucket.To, count = bucket.Count }),
+    };
 
     private static object Totals(StorageTotals totals) => new
     {

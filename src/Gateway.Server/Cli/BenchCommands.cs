@@ -7,7 +7,7 @@ using Gateway.Compression.Onnx;
 
 namespace Gateway.Server.Cli;
 
-/// <summary>`gateway bench codec`: encode and decode time of one model per 512 x 512 frame (run it on a quiet machine).</summary>
+/// <summary>`gateway bench codec` (and `bench compress`, <see cref="BenchCompressCommand"/>): encode and decode time of one model per 512 x 512 frame (run it on a quiet machine).</summary>
 internal static class BenchCommands
 {
     private const int Side = 512;
@@ -15,6 +15,7 @@ internal static class BenchCommands
     public static Command Create() => new("bench", "Benchmarks.")
     {
         CodecCommand(),
+        BenchCompressCommand.Create(),
     };
 
     private static Command CodecCommand()

@@ -14,6 +14,7 @@ internal static class ModelsCommands
         ListCommand(),
         VerifyCommand(),
         ModelsEvalCommand.Create(),
+        ModelsChooseCommand.Create(),
     };
 
     /// <summary>--models DIR: the folder of model folders (default: the onnx-models folder found above the current directory).</summary>

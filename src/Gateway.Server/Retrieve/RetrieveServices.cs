@@ -23,6 +23,7 @@ public static class RetrieveServices
             provider.GetRequiredService<ILogger<FileReconstructionCache>>()));
         services.AddSingleton<IRepresentationDecoder>(new StoredFileDecoder(StorageKind.Original));
         services.AddSingleton<IRepresentationDecoder>(new StoredFileDecoder(StorageKind.Lossless));
+        services.AddSingleton<IRepresentationDecoder>(new StoredFileDecoder(StorageKind.J2kLossy));
         services.AddSingleton(provider => new RetrieveOptions
         {
             Prefetch = Settings(provider).ReconstructionPrefetch,

@@ -20,7 +20,8 @@ public sealed class LatentCompressionTests(PostgresCluster cluster)
     public async Task CT_and_MR_slices_are_stored_as_f16_latents_of_at_most_a_fifteenth_of_their_pixel_bytes_with_the_PSNR_recorded()
     {
         string[] files = [TestData.RequireSharedData(CtSlice), TestData.RequireSharedData(MrSlice)];
-        await using var gateway = await CompressionGateway.StartAsync(cluster);
+        // The latent alone (the default set would store j2k-lossy where it is smaller, as for this CT slice).
+        await using var gateway = await CompressionGateway.StartAsync(cluster, new Dictionary<string, string?> { ["Compression:Rules:0:Representations:0"] = "Latent" });
         var engine = gateway.RequireEngine();
         var uids = await gateway.StowAsync(files);
 
@@ -60,7 +61,8 @@ public sealed class LatentCompressionTests(PostgresCluster cluster)
         try
         {
             WriteNoiseImage(TestData.RequireSharedData(CtSlice), noise);
-            await using var gateway = await CompressionGateway.StartAsync(cluster);
+            // Only the latent is allowed: it misses the gate, lossless is the fallback, and the AI latent stays beside it.
+            await using var gateway = await CompressionGateway.StartAsync(cluster, new Dictionary<string, string?> { ["Compression:Rules:0:Representations:0"] = "Latent" });
             gateway.RequireEngine();
             var uid = (await gateway.StowAsync(noise))[0];
 
@@ -68,7 +70,8 @@ public sealed class LatentCompressionTests(PostgresCluster cluster)
 
             var (state, compression, psnr, objects) = await gateway.InstanceAsync(uid);
             Assert.Equal(("compressed", "lossless", (double?)null), (state, compression, psnr));
-            var lossless = Assert.Single(objects);
+            Assert.Equal(["ai-latent", "lossless"], objects.Select(o => o.Kind).Order(StringComparer.Ordinal));
+            var lossless = Assert.Single(objects, o => o.Kind == "lossless");
             Assert.Equal(DicomTransferSyntax.JpegLSLossless.Uid, lossless.Codec);
             var script = "import sys, numpy, pydicom; a = pydicom.dcmread(sys.argv[1]).pixel_array; b = pydicom.dcmread(sys.argv[2]).pixel_array; print('equal' if a.dtype == b.dtype and numpy.array_equal(a, b) else 'differ')";
             Assert.Equal("equal", ExternalTool.Run(ExternalTool.DebianPython, ["-c", script, noise, gateway.Probe.ObjectPath(lossless.Key)], "python3-pydicom python3-gdcm").Output.Trim());

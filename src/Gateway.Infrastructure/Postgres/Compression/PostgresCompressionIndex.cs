@@ -46,10 +46,10 @@ public sealed class PostgresCompressionIndex(NpgsqlDataSource dataSource) : ICom
         return candidate;
     }
 
-    public async Task<bool> RecordReplacementAsync(
-        long instanceId, string originalKey, VerifiedReplacement replacement, StoredObject? header, QualityMeasure? quality, TimeSpan retention, CancellationToken cancellationToken)
+    public async Task<bool> RecordReplacementAsync(long instanceId, string originalKey, CompressionOutcome outcome, TimeSpan retention, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(replacement);
+        ArgumentNullException.ThrowIfNull(outcome);
+        var (replacement, header, quality) = (outcome.Replacement, outcome.Header, outcome.Quality);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
 
@@ -103,16 +103,35 @@ public sealed class PostgresCompressionIndex(NpgsqlDataSource dataSource) : ICom
                     ("sha", header.Sha256)));
             }
 
-            batch.BatchCommands.Add(Command(
+            if (outcome.KeptLatent is { } kept)
+            {
+                batch.BatchCommands.Add(Command(
+                    """
+                    insert into objects (instance_fk, kind, object_key, codec, size_bytes, sha256, model_id)
+                    values (@id, @kind, @key, @codec, @size, @sha, @model)
+                    """,
+                    ("id", instanceId),
+                    ("kind", PostgresStates.Format(kept.Kind)),
+                    ("key", kept.Stored.Key),
+                    ("codec", kept.Codec),
+                    ("size", kept.Stored.Size),
+                    ("sha", kept.Stored.Sha256),
+                    ("model", kept.ModelId)));
+            }
+
+            var candidates = new NpgsqlBatchCommand(
                 """
-                update instances set state = 'compressed', compression = @kind, psnr = @psnr, ssim = @ssim,
-                    compressed_at = now(), updated_at = now()
+                update instances set state = 'compressed', compression = @kind, psnr = @psnr, ssim = @ssim, max_abs_error = @error,
+                    compression_candidates = @candidates, compressed_at = now(), updated_at = now()
                 where id = @id
-                """,
-                ("id", instanceId),
-                ("kind", PostgresStates.Format(replacement.Kind)),
-                ("psnr", quality?.Psnr),
-                ("ssim", quality?.Ssim)));
+                """);
+            candidates.Parameters.AddWithValue("id", instanceId);
+            candidates.Parameters.AddWithValue("kind", PostgresStates.Format(replacement.Kind));
+            candidates.Parameters.AddWithValue("psnr", Finite(quality?.Psnr) is { } psnr ? psnr : DBNull.Value);
+            candidates.Parameters.AddWithValue("ssim", Finite(quality?.Ssim) is { } ssim ? ssim : DBNull.Value);
+            candidates.Parameters.AddWithValue("error", quality?.MaxAbsError is { } error ? error : DBNull.Value);
+            candidates.Parameters.Add(new NpgsqlParameter("candidates", NpgsqlTypes.NpgsqlDbType.Jsonb) { Value = CandidatesJson.Write(outcome) });
+            batch.BatchCommands.Add(candidates);
             batch.BatchCommands.Add(Command(
                 "insert into jobs (kind, instance_fk, run_after) values (@job, @id, now() + @retention)",
                 ("job", RetireOriginalJobHandler.JobKind),
@@ -141,7 +160,7 @@ public sealed class PostgresCompressionIndex(NpgsqlDataSource dataSource) : ICom
             delete from objects o
             where o.instance_fk = @id and o.kind = 'original'
               and exists (select 1 from instances i where i.id = o.instance_fk and i.state = 'compressed')
-              and exists (select 1 from objects r where r.instance_fk = o.instance_fk and r.kind in ('lossless', 'latent'))
+              and exists (select 1 from objects r where r.instance_fk = o.instance_fk and r.kind in ('lossless', 'latent', 'j2k-lossy', 'latent+residual'))
             returning o.object_key
             """);
         command.Parameters.AddWithValue("id", instanceId);
@@ -154,6 +173,9 @@ public sealed class PostgresCompressionIndex(NpgsqlDataSource dataSource) : ICom
 
         return keys;
     }
+
+    /// <summary>A measure PostgreSQL can hold as a number: an identical reconstruction's infinite PSNR is recorded as null.</summary>
+    private static double? Finite(double? value) => value is { } number && double.IsFinite(number) ? number : null;
 
     private static string? NullableString(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 

@@ -78,8 +78,9 @@ public sealed class PostgresArchiveStatistics(NpgsqlDataSource dataSource) : IAr
         var byModel = await ByModelAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
         var byCompression = await ByCompressionAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
         var psnr = await PsnrAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+        var byRepresentation = await ByRepresentationAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return new ArchiveStatistics(totals, byModality, byKind, jobs) { ByModel = byModel, ByCompression = byCompression, Psnr = psnr };
+        return new ArchiveStatistics(totals, byModality, byKind, jobs) { ByModel = byModel, ByCompression = byCompression, Psnr = psnr, ByRepresentation = byRepresentation };
     }
 
     /// <summary>Latent objects per model (one per instance: objects_instance_kind), with their instances' original bytes.</summary>
@@ -149,5 +150,52 @@ public sealed class PostgresArchiveStatistics(NpgsqlDataSource dataSource) : IAr
         }
 
         return new PsnrDistribution(count, reader.GetDouble(1), reader.GetDouble(2), buckets);
+    }
+
+    /// <summary>Compressed instances per representation (instances.compression), with their objects' bytes (not the original, not a kept AI latent) and quality.</summary>
+    private static async Task<IReadOnlyList<RepresentationTotals>> ByRepresentationAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    {
+        var bounds = PsnrDistribution.Bounds.ToArray();
+        var buckets = string.Join(", ", Enumerable.Range(0, bounds.Length + 1).Select(b => $"count(psnr) filter (where width_bucket(psnr, @bounds::float8[]) = {b})"));
+        await using var command = new NpgsqlCommand(
+            $"""
+            with r as (
+                select i.compression, i.original_bytes, i.psnr, i.ssim, i.max_abs_error,
+                       (select coalesce(sum(o.size_bytes), 0) from objects o where o.instance_fk = i.id and o.kind not in ('original', 'ai-latent')) as bytes
+                from instances i
+                where i.state = 'compressed' and i.compression in ('latent', 'latent+residual', 'j2k-lossy', 'lossless'))
+            select compression, count(*), coalesce(sum(original_bytes), 0)::bigint, coalesce(sum(bytes), 0)::bigint,
+                   count(psnr), min(psnr), percentile_cont(0.5) within group (order by psnr), min(ssim), max(max_abs_error),
+                   array[{buckets}]
+            from r group by compression order by compression
+            """,
+            connection,
+            transaction);
+        command.Parameters.AddWithValue("bounds", bounds);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var totals = new List<RepresentationTotals>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var count = reader.GetInt64(4);
+            var psnr = PsnrDistribution.Empty;
+            if (count > 0)
+            {
+                var counts = reader.GetFieldValue<long[]>(9);
+                psnr = new PsnrDistribution(
+                    count,
+                    reader.GetDouble(5),
+                    reader.GetDouble(6),
+                    [.. counts.Select((n, i) => new PsnrBucket(i == 0 ? null : bounds[i - 1], i == bounds.Length ? null : bounds[i], n))]);
+            }
+
+            totals.Add(new RepresentationTotals(
+                reader.GetString(0),
+                new StorageTotals(reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3)),
+                psnr,
+                reader.IsDBNull(7) ? null : reader.GetDouble(7),
+                reader.IsDBNull(8) ? null : reader.GetInt32(8)));
+        }
+
+        return totals;
     }
 }

@@ -15,13 +15,18 @@ internal sealed record RetrievedComparison(
     bool SameShape,
     bool Exact,
     double Psnr,
-    long PixelBytes);
+    long PixelBytes,
+    int MaxAbsError,
+    string TransferSyntax,
+    long EncapsulatedBytes);
 
 /// <summary>
 /// pydicom (Debian python3-pydicom with python3-gdcm) and numpy as the independent judge of many retrieved files in
 /// one interpreter run: UIDs, lossy flags, whether the stored values equal the original's, and the PSNR of the worst
 /// frame on values scaled by the original frame's range (max - min), as the model card's evaluation computes it;
-/// PixelBytes is the original's native pixel data size (rows x columns x frames x samples x bits allocated / 8).
+/// PixelBytes is the original's native pixel data size (rows x columns x frames x samples x bits allocated / 8);
+/// MaxAbsError the largest absolute difference of any stored value; EncapsulatedBytes the retrieved file's
+/// encapsulated pixel data length (item headers included; 0 when native).
 /// </summary>
 internal static class RetrievedOracle
 {
@@ -44,7 +49,9 @@ internal static class RetrievedOracle
             b = back.pixel_array.astype(np.int64)
             same = a.shape == b.shape
             psnr = -1.0
+            max_error = -1
             if same:
+                max_error = int(np.abs(a - b).max())
                 psnr = float('inf')
                 for fa, fb in zip(a.reshape((-1,) + a.shape[-2:]), b.reshape((-1,) + b.shape[-2:])):
                     span = float(fa.max() - fa.min()) or 1.0
@@ -64,6 +71,9 @@ internal static class RetrievedOracle
                 'exact': bool(same and np.array_equal(a, b)),
                 'psnr': 1e9 if psnr == float('inf') else psnr,
                 'pixelBytes': pixel_bytes,
+                'maxAbsError': max_error,
+                'transferSyntax': str(back.file_meta.TransferSyntaxUID),
+                'encapsulatedBytes': len(back.PixelData) if back.file_meta.TransferSyntaxUID.is_compressed else 0,
             })
         print(json.dumps(out))
         """;
