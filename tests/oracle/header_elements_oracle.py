@@ -16,6 +16,9 @@ Usage:
       the same for every file of SENT_DIR against the file of RETRIEVED_DIR with its SOP Instance UID: prints one
       JSON object {"files": N, "missing": [...], "differ": [...], "extra": [...]}, paths prefixed by the file name
       (a sent instance without a retrieved file is "missing" as a whole).
+  header_elements_oracle.py add-trailing SRC DST
+      writes DST: SRC with a private block after the pixel data, (7FE1,0010) "MEDVAE TRAILING" and a 2000-byte OB
+      value (7FE1,1001), as Siemens keeps spectroscopy data there.
   header_elements_oracle.py with-series SRC_DIR DST_DIR UID
       writes each file of SRC_DIR to DST_DIR as it is, adding Series Instance UID UID where a file has none.
 """
@@ -92,6 +95,13 @@ def compare_dirs(sent_dir, retrieved_dir):
     print(json.dumps(total))
 
 
+def add_trailing(source, destination):
+    ds = pydicom.dcmread(source)
+    rng = random.Random(7)
+    ds.private_block(0x7FE1, "MEDVAE TRAILING", create=True).add_new(0x01, "OB", bytes(rng.getrandbits(8) for _ in range(2000)))
+    ds.save_as(destination, write_like_original=True)
+
+
 def with_series(source_dir, destination_dir, uid):
     for name in sorted(os.listdir(source_dir)):
         dataset = pydicom.dcmread(os.path.join(source_dir, name))
@@ -138,6 +148,8 @@ if __name__ == "__main__":
         add(sys.argv[2], sys.argv[3])
     elif len(sys.argv) == 4 and sys.argv[1] == "compare":
         compare(sys.argv[2], sys.argv[3])
+    elif len(sys.argv) == 4 and sys.argv[1] == "add-trailing":
+        add_trailing(sys.argv[2], sys.argv[3])
     elif len(sys.argv) == 4 and sys.argv[1] == "compare-dirs":
         compare_dirs(sys.argv[2], sys.argv[3])
     elif len(sys.argv) == 5 and sys.argv[1] == "with-series":

@@ -14,7 +14,7 @@ namespace Gateway.Core.Headers;
 /// (bulk data over the threshold as references, as ingest indexed it before). Verified series headers are kept in a
 /// small cache, so a series' metadata loads its series header once.
 /// </summary>
-public sealed partial class InstanceHeaders(ISeriesHeaderStore store, IngestOptions options, ILogger<InstanceHeaders> logger)
+public sealed partial class InstanceHeaders(IHeaderStore store, IngestOptions options, ILogger<InstanceHeaders> logger)
 {
     /// <summary>Series headers kept in memory (about 100 KB each for a vendor MR series).</summary>
     public const int CacheCapacity = 64;
@@ -39,6 +39,30 @@ public sealed partial class InstanceHeaders(ISeriesHeaderStore store, IngestOpti
         }
 
         return StoredHeader.OfDelta(series.Id, delta);
+    }
+
+    /// <summary>
+    /// Makes sure the stored header of instance <paramref name="instanceId"/> holds every element of
+    /// <paramref name="file"/> (its whole content) but the pixel data, before anything replaces the original: ingest
+    /// reads up to the pixel data, so elements after it (and the header of an instance indexed before headers were
+    /// deltas) are coded now. Returns whether the stored header had to be replaced.
+    /// </summary>
+    public async Task<bool> EnsureCompleteAsync(long instanceId, string seriesInstanceUid, DicomFile file, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        var stored = await store.LoadInstanceHeaderAsync(instanceId, cancellationToken).ConfigureAwait(false)
+            ?? throw new InvalidOperationException($"Instance {instanceId} is not in the index.");
+        var content = HeaderContent.Write(file.Dataset);
+        if (stored.Json is null
+            && HeaderContent.Write(await ReadAsync(stored, seriesInstanceUid, cancellationToken).ConfigureAwait(false)).AsSpan().SequenceEqual(content))
+        {
+            return false;
+        }
+
+        var complete = await EncodeAsync(seriesInstanceUid, file.Dataset, cancellationToken).ConfigureAwait(false);
+        await store.ReplaceInstanceHeaderAsync(instanceId, complete, cancellationToken).ConfigureAwait(false);
+        Log.HeaderCompleted(logger, instanceId, seriesInstanceUid, stored.Json is null ? "elements after the pixel data" : "indexed as JSON before");
+        return true;
     }
 
     /// <summary>
@@ -129,5 +153,8 @@ public sealed partial class InstanceHeaders(ISeriesHeaderStore store, IngestOpti
     {
         [LoggerMessage(EventId = 2550, Level = LogLevel.Error, Message = "HEADER DAMAGED: series header {Id} of series {SeriesInstanceUid} cannot be used ({Reason}); the headers of its instances are not served")]
         public static partial void SeriesHeaderCorrupt(ILogger logger, long id, string seriesInstanceUid, string reason);
+
+        [LoggerMessage(EventId = 2551, Level = LogLevel.Information, Message = "The stored header of instance {InstanceId} (series {SeriesInstanceUid}) was recoded from its whole original ({Reason})")]
+        public static partial void HeaderCompleted(ILogger logger, long instanceId, string seriesInstanceUid, string reason);
     }
 }

@@ -1,4 +1,5 @@
 using Gateway.Core.Compression;
+using Gateway.Core.Headers;
 using Gateway.Core.Jobs;
 using Gateway.Core.Storage;
 using Gateway.Infrastructure.Postgres.Compression;
@@ -27,6 +28,7 @@ public static class CompressionServices
         services.AddSingleton<IJobHandler>(provider => new CompressJobHandler(
             provider.GetRequiredService<ICompressionIndex>(),
             provider.GetRequiredService<IObjectStore>(),
+            provider.GetRequiredService<InstanceHeaders>(),
             provider.GetRequiredService<CompressionOptions>(),
             provider.GetRequiredService<ILogger<CompressJobHandler>>(),
             () => provider.GetRequiredService<LatentEngineProvider>().Engine,

@@ -29,7 +29,7 @@ public static class GatewayServices
         services.AddSingleton<IArchiveIndex>(provider => new PostgresArchiveIndex(
             provider.GetRequiredService<DatabaseHost>().DataSource, Settings(provider).NodeName, provider.GetRequiredService<CompressionOptions>().Enabled,
             TimeSpan.FromSeconds(Settings(provider).JobDelaySeconds)));
-        services.AddSingleton<ISeriesHeaderStore>(provider => new PostgresSeriesHeaderStore(provider.GetRequiredService<DatabaseHost>().DataSource));
+        services.AddSingleton<IHeaderStore>(provider => new PostgresHeaderStore(provider.GetRequiredService<DatabaseHost>().DataSource));
         services.AddSingleton<InstanceHeaders>();
         services.AddSingleton<IArchiveReader>(provider => new PostgresArchiveReader(provider.GetRequiredService<DatabaseHost>().DataSource, provider.GetRequiredService<InstanceHeaders>()));
         services.AddSingleton(provider => new IngestOptions

@@ -17,7 +17,22 @@ internal sealed class HeaderStoreGateway(GatewayInstance gateway) : IAsyncDispos
 
     public ArchiveProbe Probe => new(Gateway.ConnectionString, Gateway.DataDirectory);
 
-    public static async Task<HeaderStoreGateway> StartAsync(PostgresCluster cluster) => new(await GatewayInstance.StartAsync(cluster));
+    /// <summary>Starts it; <paramref name="settings"/> are extra settings of the Gateway section (e.g. compression on, workers off).</summary>
+    public static async Task<HeaderStoreGateway> StartAsync(PostgresCluster cluster, IReadOnlyDictionary<string, string?>? settings = null) =>
+        new(await GatewayInstance.StartAsync(cluster, settings));
+
+    /// <summary>Runs due jobs until none is left (for a gateway started with JobWorkers 0); returns how many ran.</summary>
+    public async Task<int> DrainAsync()
+    {
+        var runner = Gateway.Services.GetRequiredService<Gateway.Core.Jobs.JobRunner>();
+        var ran = 0;
+        while (await runner.RunNextAsync("test/0", TestContext.Current.CancellationToken))
+        {
+            Assert.True(++ran < 100, "the queue does not drain");
+        }
+
+        return ran;
+    }
 
     /// <summary>Sends <paramref name="files"/> over <paramref name="associations"/> storescu processes at once.</summary>
     public async Task StoreAsync(IReadOnlyList<string> files, int associations = 1)

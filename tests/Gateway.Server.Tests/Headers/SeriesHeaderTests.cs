@@ -129,4 +129,39 @@ public sealed class SeriesHeaderTests(PostgresCluster cluster)
         Assert.Contains("SHA-256", damaged.Message, StringComparison.Ordinal);
 
     }
+
+    [Fact]
+    public async Task Elements_after_the_pixel_data_are_added_to_the_stored_header_by_the_compress_job_before_the_original_goes()
+    {
+        var folder = Directory.CreateTempSubdirectory("series-header-").FullName;
+        try
+        {
+            var sent = Directory.CreateDirectory(Path.Combine(folder, "sent")).FullName;
+            var file = Path.Combine(sent, "trailing.dcm");
+            ExternalTool.RunChecked(ExternalTool.DebianPython, [HeaderStoreGateway.Oracle, "add-trailing", TestData.RequireSharedData(MrSlice), file], "python3-pydicom");
+            await using var gateway = await HeaderStoreGateway.StartAsync(cluster, new Dictionary<string, string?>
+            {
+                ["JobWorkers"] = "0",
+                ["Compression:Enabled"] = "true",
+                ["Compression:Rules:0:Action"] = "Lossless",
+            });
+            await gateway.StoreAsync([file]);
+            var rebuilt = Directory.CreateDirectory(Path.Combine(folder, "at-ingest")).FullName;
+            await gateway.RebuildAsync([file], rebuilt);
+            var atIngest = ExternalTool.RunChecked(ExternalTool.DebianPython, [HeaderStoreGateway.Oracle, "compare-dirs", sent, rebuilt], "python3-pydicom");
+            Assert.Contains("7FE11001", atIngest, StringComparison.Ordinal);
+
+            Assert.True(await gateway.DrainAsync() >= 2);
+            Assert.Equal(0, await gateway.ScalarAsync("select count(*) from objects where kind = 'original'"));
+            gateway.DeleteObjects();
+            await gateway.RestartAsync();
+            rebuilt = Directory.CreateDirectory(Path.Combine(folder, "after-compress")).FullName;
+            await gateway.RebuildAsync([file], rebuilt);
+            HeaderStoreGateway.AssertSameElements(sent, rebuilt, 1);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
 }

@@ -4,10 +4,11 @@ namespace Gateway.Core.Headers;
 public sealed record StoredSeriesHeader(long Id, string SeriesInstanceUid, byte[] Frame, string ContentSha256);
 
 /// <summary>
-/// Where series headers live (PostgreSQL): one per Series Instance UID, written once and never changed, so that the
-/// deltas coded against it stay decodable; it is not deleted while an instance references it.
+/// Where headers live (PostgreSQL): series headers, one per Series Instance UID, written once and never changed, so
+/// that the deltas coded against them stay decodable (not deleted while an instance references them); and each
+/// instance's stored header in its index row.
 /// </summary>
-public interface ISeriesHeaderStore
+public interface IHeaderStore
 {
     /// <summary>
     /// The series header of <paramref name="seriesInstanceUid"/>: the one stored already, else this one, stored now.
@@ -17,4 +18,10 @@ public interface ISeriesHeaderStore
 
     /// <summary>The series header with this id, or null when there is none.</summary>
     Task<StoredSeriesHeader?> LoadAsync(long id, CancellationToken cancellationToken);
+
+    /// <summary>The stored header of instance <paramref name="instanceId"/>, or null when there is no such instance.</summary>
+    Task<StoredHeader?> LoadInstanceHeaderAsync(long instanceId, CancellationToken cancellationToken);
+
+    /// <summary>Replaces the stored header of instance <paramref name="instanceId"/> by a delta (its JSON, if any, is dropped).</summary>
+    Task ReplaceInstanceHeaderAsync(long instanceId, StoredHeader header, CancellationToken cancellationToken);
 }
