@@ -52,7 +52,14 @@ public static class HeaderDeltaCodec
     /// <summary>The content of <paramref name="frame"/>, decoded with <paramref name="dictionary"/> (null for a series header's own frame).</summary>
     public static byte[] Decode(ReadOnlySpan<byte> frame, byte[]? dictionary, string what)
     {
-        using var decompressor = new Decompressor();
+        using var decompressor = CreateDecompressor(dictionary);
+        return Decode(decompressor, frame, what);
+    }
+
+    /// <summary>A decompressor for deltas against <paramref name="dictionary"/> (not thread-safe; the dictionary is loaded once).</summary>
+    public static Decompressor CreateDecompressor(byte[]? dictionary)
+    {
+        var decompressor = new Decompressor();
         try
         {
             if (dictionary is not null)
@@ -60,6 +67,21 @@ public static class HeaderDeltaCodec
                 decompressor.LoadDictionary(dictionary);
             }
 
+            return decompressor;
+        }
+        catch
+        {
+            decompressor.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The content of <paramref name="frame"/>, decoded by <paramref name="decompressor"/> (with the dictionary it holds, if any).</summary>
+    public static byte[] Decode(Decompressor decompressor, ReadOnlySpan<byte> frame, string what)
+    {
+        ArgumentNullException.ThrowIfNull(decompressor);
+        try
+        {
             var size = Decompressor.GetDecompressedSize(frame);
             if (size > MaxContentBytes)
             {

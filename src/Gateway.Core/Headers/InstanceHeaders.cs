@@ -32,7 +32,7 @@ public sealed partial class InstanceHeaders(IHeaderStore store, IngestOptions op
         var content = HeaderContent.Write(dataset);
         var series = _cache.Find(seriesInstanceUid) ?? await AddSeriesHeaderAsync(seriesInstanceUid, content, cancellationToken).ConfigureAwait(false);
         var delta = series.Encode(content);
-        var decoded = HeaderDeltaCodec.Decode(delta, series.Content, seriesInstanceUid);
+        var decoded = series.Decode(delta, seriesInstanceUid);
         if (!decoded.AsSpan().SequenceEqual(content))
         {
             throw new InvalidOperationException($"The header delta of an instance of series {seriesInstanceUid} does not decode to its content.");
@@ -83,7 +83,7 @@ public sealed partial class InstanceHeaders(IHeaderStore store, IngestOptions op
         }
 
         var series = await LoadSeriesHeaderAsync(id, cancellationToken).ConfigureAwait(false);
-        return HeaderContent.Read(HeaderDeltaCodec.Decode(delta, series.Content, what));
+        return HeaderContent.Read(series.Decode(delta, what));
     }
 
     /// <summary>The header of an instance as DICOM JSON (PS3.18 F.2), bulk data over the threshold as references relative to the instance.</summary>
