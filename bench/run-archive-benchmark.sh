@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # The archive benchmark: the gateway (`gateway serve`, Release, its embedded PostgreSQL under a scratch data folder)
-# side by side with Debian's Orthanc 1.10 (default SQLite index and file storage, DICOMweb plugin) on the same
-# machine and the same files, printed as Markdown:
+# side by side with two configurations of Debian's Orthanc 1.10 on the same machine and the same files:
+#   orthanc     its defaults: SQLite index and file storage, DICOMweb plugin;
+#   orthanc-pg  the PostgreSQL-backed peer of a PostgreSQL-backed gateway: the PostgreSQL index plugin
+#               (orthanc-postgresql) on a private cluster (bench/lib/private-postgres.sh, one fresh database per start),
+#               StorageCompression true (zlib files), DICOMweb plugin (the Orthanc of bench/storage-efficiency);
+# printed as Markdown:
 #   1. ingest through DCMTK storescu, 4 parallel associations (the series split round robin in 4 parts), instances/s;
 #   2. ingest through STOW-RS, 4 parallel clients (bench/archive-load.js, one instance per request, keep-alive), instances/s;
 #   3. WADO-RS instance retrieve (multipart/related; type="application/dicom"), 1 client, latency p50/p90/p99.
-# Every round starts both servers afresh (empty storage) for the storescu load, runs the WADO-RS load on what they then
-# hold, and starts them afresh again for the STOW-RS load; the order of the two servers alternates each round.
+# Every round starts the servers afresh (empty storage) for the storescu load, runs the WADO-RS load on what they then
+# hold, and starts them afresh again for the STOW-RS load; the order of the servers rotates each round.
 # Before each timed load, each server ingests (the same way) or retrieves a warm-up set that is not timed:
 # WARMUP_COPIES (default 40: 800 instances) copies of the 20 CT slices of WARMUP, each copy under new UIDs, for ingest (a freshly
 # started .NET process spends its first hundreds of instances JIT-compiling; Orthanc is native code; a gateway runs for
@@ -19,11 +23,16 @@
 # Environment: SHARED_DATA (default ../shared/data); SERIES (default the 192-slice MR T1 series under volumes/);
 #   WARMUP (default the CT slices under volumes/, "none" for cold starts); WARMUP_COPIES (default 40); ROUNDS (default 5); WADO_PASSES (default 2: every instance retrieved twice per round); GATEWAY_BIN (a built
 #   `gateway`; default: build src/Gateway.Server in Release); BENCH_NICE (default -10 as root, for both servers and
-#   the load clients alike; 0 to switch off). Needs dcmtk, orthanc, orthanc-dicomweb, nodejs, python3-pydicom
-#   (scripts/install-deps.sh installs them).
+#   the load clients alike; 0 to switch off); SERVERS (default "gateway orthanc orthanc-pg"). Needs dcmtk, orthanc,
+#   orthanc-dicomweb, orthanc-postgresql, postgresql, nodejs, python3-pydicom (scripts/install-deps.sh and
+#   scripts/install-peers.sh install them).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repository=$(pwd)
+# shellcheck source=lib/private-postgres.sh
+source bench/lib/private-postgres.sh
+# shellcheck source=lib/orthanc-postgresql.sh
+source bench/lib/orthanc-postgresql.sh
 
 rounds=${ROUNDS:-5}
 if [[ ${1:-} == --quick ]]; then
@@ -37,12 +46,17 @@ wado_passes=${WADO_PASSES:-2}
 warmup_copies=${WARMUP_COPIES:-40}
 results=${1:-artifacts/bench-archive-$(date +%Y%m%d-%H%M%S)}
 nice_level=${BENCH_NICE:-$([[ $(id -u) -eq 0 ]] && echo -10 || echo 0)}
+read -r -a servers <<<"${SERVERS:-gateway orthanc orthanc-pg}"
 [[ -d $series ]] || { echo "run-archive-benchmark: no series at $series (set SHARED_DATA or SERIES)" >&2; exit 1; }
 for tool in storescu Orthanc node /usr/bin/python3 curl; do
   command -v "$tool" >/dev/null || { echo "run-archive-benchmark: $tool is missing (scripts/install-deps.sh)" >&2; exit 1; }
 done
 dicomweb_plugin=/usr/share/orthanc/plugins/libOrthancDicomWeb.so
 [[ -f $dicomweb_plugin ]] || { echo "run-archive-benchmark: $dicomweb_plugin is missing (apt-get install orthanc-dicomweb)" >&2; exit 1; }
+if [[ " ${servers[*]} " == *" orthanc-pg "* && ! -f $orthanc_pg_plugin ]]; then
+  echo "run-archive-benchmark: $orthanc_pg_plugin is missing (apt-get install orthanc-postgresql; scripts/install-peers.sh)" >&2
+  exit 1
+fi
 
 mkdir -p "$results"
 results=$(cd "$results" && pwd)
@@ -56,6 +70,7 @@ fi
 scratch=$(mktemp -d /tmp/archive-bench.XXXXXX)
 chmod 755 "$scratch"
 declare -A pids=()
+orthanc_pg=$scratch/opg
 
 stop_server() {
   local name=$1 pid=${pids[$1]:-}
@@ -74,6 +89,7 @@ cleanup() {
   for name in "${!pids[@]}"; do
     stop_server "$name"
   done
+  private_pg_stop "$orthanc_pg"
   rm -rf "$scratch"
 }
 trap cleanup EXIT
@@ -144,15 +160,23 @@ start_gateway() {
   wait_ready gateway "http://127.0.0.1:${http_port[gateway]}/health/ready"
 }
 
+# start_orthanc NAME LABEL: orthanc (Debian defaults) or orthanc-pg (PostgreSQL index plugin, StorageCompression).
 start_orthanc() {
-  local folder=$scratch/orthanc-$1
+  local name=$1 folder=$scratch/$1-$2 index_settings="" plugins="\"$dicomweb_plugin\""
   rm -rf "$folder"
   mkdir -p "$folder"
-  http_port[orthanc]=$(free_port)
-  dicom_port[orthanc]=$(free_port)
-  aet[orthanc]=ORTHANC
-  root[orthanc]=http://127.0.0.1:${http_port[orthanc]}/dicom-web
-  # Debian defaults otherwise: SQLite index and files under StorageDirectory, SyncStorageArea true (fsync),
+  http_port[$name]=$(free_port)
+  dicom_port[$name]=$(free_port)
+  aet[$name]=$([[ $name == orthanc ]] && echo ORTHANC || echo ORTHANCPG)
+  root[$name]=http://127.0.0.1:${http_port[$name]}/dicom-web
+  if [[ $name == orthanc-pg ]]; then
+    local database=orthanc_${2//-/_}
+    [[ -f $orthanc_pg/data/postmaster.pid ]] || private_pg_start "$orthanc_pg"
+    orthanc_pg_fresh_database "$orthanc_pg" "$database"
+    index_settings=$(orthanc_pg_section "$orthanc_pg" "$database"; echo '  "StorageCompression" : true,')
+    plugins+=", \"$orthanc_pg_plugin\""
+  fi
+  # Debian defaults otherwise: SQLite index (orthanc) and files under StorageDirectory, SyncStorageArea true (fsync),
   # 4 DICOM threads, 50 HTTP threads. Orthanc 1.10 cannot bind to 127.0.0.1 only (it listens on 0.0.0.0);
   # RemoteAccessAllowed false refuses non-loopback HTTP clients.
   cat >"$folder/orthanc.json" <<EOF
@@ -160,20 +184,25 @@ start_orthanc() {
   "Name" : "archive-benchmark",
   "StorageDirectory" : "$folder/db",
   "IndexDirectory" : "$folder/db",
-  "Plugins" : [ "$dicomweb_plugin" ],
-  "HttpPort" : ${http_port[orthanc]},
+$index_settings
+  "Plugins" : [ $plugins ],
+  "HttpPort" : ${http_port[$name]},
   "RemoteAccessAllowed" : false,
   "AuthenticationEnabled" : false,
-  "DicomAet" : "ORTHANC",
-  "DicomPort" : ${dicom_port[orthanc]},
+  "DicomAet" : "${aet[$name]}",
+  "DicomPort" : ${dicom_port[$name]},
   "DicomCheckCalledAet" : false,
   "DicomAlwaysAllowStore" : true,
   "DicomWeb" : { "Enable" : true, "Root" : "/dicom-web/" }
 }
 EOF
-  nice -n "$nice_level" Orthanc "$folder/orthanc.json" >>"$results/orthanc.log" 2>&1 &
-  pids[orthanc]=$!
-  wait_ready orthanc "http://127.0.0.1:${http_port[orthanc]}/system"
+  nice -n "$nice_level" Orthanc "$folder/orthanc.json" >>"$results/$name.log" 2>&1 &
+  pids[$name]=$!
+  wait_ready "$name" "http://127.0.0.1:${http_port[$name]}/system"
+}
+
+start_server() { # NAME LABEL
+  if [[ $1 == gateway ]]; then start_gateway "$2"; else start_orthanc "$1" "$2"; fi
 }
 
 wait_ready() {
@@ -266,39 +295,38 @@ run_wado() {
 
 printf 'round\tserver\tload\tmetric\tvalue\tload_average\n' >"$results/runs.tsv"
 for round in $(seq 1 "$rounds"); do
-  if ((round % 2)); then order=(gateway orthanc); else order=(orthanc gateway); fi
+  shift_by=$(((round - 1) % ${#servers[@]}))
+  order=("${servers[@]:shift_by}" "${servers[@]:0:shift_by}")
   echo "Round $round of $rounds (${order[*]}) ..." >&2
-  start_gateway "r$round-dimse"
-  start_orthanc "r$round-dimse"
+  for name in "${order[@]}"; do start_server "$name" "r$round-dimse"; done
   for name in "${order[@]}"; do run_storescu "$name" "$round"; done
   for name in "${order[@]}"; do run_wado "$name" "$round"; done
-  stop_server gateway
-  stop_server orthanc
-  start_gateway "r$round-stow"
-  start_orthanc "r$round-stow"
+  for name in "${order[@]}"; do stop_server "$name"; done
+  for name in "${order[@]}"; do start_server "$name" "r$round-stow"; done
   for name in "${order[@]}"; do run_stow "$name" "$round"; done
-  stop_server gateway
-  stop_server orthanc
+  for name in "${order[@]}"; do stop_server "$name"; done
 done
 
 # ---- report -----------------------------------------------------------------------------------------------------
-/usr/bin/python3 - "$results/runs.tsv" "$count" "$bytes" "$rounds" "$wado_passes" <<'EOF' | tee "$results/report.md"
+/usr/bin/python3 - "$results/runs.tsv" "$count" "$bytes" "$rounds" "$wado_passes" "${servers[@]}" <<'EOF' | tee "$results/report.md"
 import csv
 import statistics
 import sys
 
 path, count, size, rounds, passes = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
+servers = sys.argv[6:]
+peers = [server for server in servers if server != "gateway"] if "gateway" in servers else []
 rows = list(csv.DictReader(open(path), delimiter="\t"))
 
 def values(server, load, metric):
     return [float(r["value"]) for r in rows if r["server"] == server and r["load"] == load and r["metric"] == metric]
 
-def paired(load, metric):
+def paired(load, metric, peer):
     by_round = {}
     for r in rows:
         if r["load"] == load and r["metric"] == metric:
             by_round.setdefault(r["round"], {})[r["server"]] = float(r["value"])
-    return [v["gateway"] / v["orthanc"] for v in by_round.values() if "gateway" in v and "orthanc" in v]
+    return [v["gateway"] / v[peer] for v in by_round.values() if "gateway" in v and peer in v]
 
 loads = [float(r["load_average"]) for r in rows]
 print(f"{count} instances ({size / 1e6:.1f} MB) per ingest, {rounds} rounds, load average {min(loads):.1f}-{max(loads):.1f} "
@@ -306,21 +334,22 @@ print(f"{count} instances ({size / 1e6:.1f} MB) per ingest, {rounds} rounds, loa
 print("| ingest | server | median instances/s | min | max | median MB/s |")
 print("|---|---|---|---|---|---|")
 for load, label in (("storescu", "storescu, 4 associations"), ("stow", "STOW-RS, 4 clients")):
-    for server in ("gateway", "orthanc"):
+    for server in servers:
         v = values(server, load, "instances_per_s")
         print(f"| {label} | {server} | {statistics.median(v):.0f} | {min(v):.0f} | {max(v):.0f} | "
               f"{statistics.median(v) * size / count / 1e6:.1f} |")
 print()
-print("| ingest | gateway / Orthanc, ratio of medians | median of paired ratios (same round) |")
-print("|---|---|---|")
+print("| ingest | peer | gateway / peer, ratio of medians | median of paired ratios (same round) |")
+print("|---|---|---|---|")
 for load, label in (("storescu", "storescu, 4 associations"), ("stow", "STOW-RS, 4 clients")):
-    ratio = statistics.median(values("gateway", load, "instances_per_s")) / statistics.median(values("orthanc", load, "instances_per_s"))
-    print(f"| {label} | **{ratio:.2f}x** | {statistics.median(paired(load, 'instances_per_s')):.2f}x |")
+    for peer in peers:
+        ratio = statistics.median(values("gateway", load, "instances_per_s")) / statistics.median(values(peer, load, "instances_per_s"))
+        print(f"| {label} | {peer} | **{ratio:.2f}x** | {statistics.median(paired(load, 'instances_per_s', peer)):.2f}x |")
 print()
 print(f"WADO-RS instance retrieve, 1 client, {count * passes} requests per server and round (medians over rounds, ms):\n")
 print("| server | p50 | p90 | p99 | mean |")
 print("|---|---|---|---|---|")
-for server in ("gateway", "orthanc"):
+for server in servers:
     cells = " | ".join(f"{statistics.median(values(server, 'wado', m)):.1f}" for m in ("p50Ms", "p90Ms", "p99Ms", "meanMs"))
     print(f"| {server} | {cells} |")
 EOF

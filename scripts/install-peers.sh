@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the real DICOMweb peers the interoperability tests and the archive benchmark talk to:
-#   apt: chromium (headless screenshots of OHIF), fonts-dejavu-core, orthanc, orthanc-dicomweb;
+#   apt: chromium (headless screenshots of OHIF), fonts-dejavu-core, orthanc, orthanc-dicomweb, orthanc-postgresql
+#        (the PostgreSQL-indexed Orthanc of bench/storage-efficiency and bench/run-archive-benchmark.sh);
 #   npm: dicomweb-client@0.11.3, dcmjs, xhr2@0.2.1 and the prebuilt OHIF viewer from the @ohif/app@3.13.2 tarball.
 # The npm packages go into a cache folder outside the repository (printed at the end; the tests look there):
 #   ${GATEWAY_PEERS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/medvae-gateway/peers}
@@ -10,7 +11,7 @@ set -euo pipefail
 peers_dir="${GATEWAY_PEERS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/medvae-gateway/peers}"
 ohif_version=3.13.2
 
-apt_packages=(chromium fonts-dejavu-core orthanc orthanc-dicomweb)
+apt_packages=(chromium fonts-dejavu-core orthanc orthanc-dicomweb orthanc-postgresql)
 missing=()
 for package in "${apt_packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then

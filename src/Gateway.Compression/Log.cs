@@ -16,4 +16,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 6004, Level = LogLevel.Error, Message = "Model {Model} refused: {Reason}")]
     public static partial void ModelRefused(ILogger logger, string model, string reason);
+
+    [LoggerMessage(EventId = 2703, Level = LogLevel.Warning, Message = "The latent engine is not available ({Reason}): latent rules store instances lossless")]
+    public static partial void EngineUnavailable(ILogger logger, string reason);
 }

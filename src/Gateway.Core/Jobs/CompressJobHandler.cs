@@ -24,7 +24,7 @@ public sealed partial class CompressJobHandler(
     InstanceHeaders headers,
     CompressionOptions options,
     ILogger<CompressJobHandler> logger,
-    Func<ILatentEngine?>? engines = null,
+    ILatentEngine engine,
     IQualityMeter? qualityMeter = null,
     CompressionMetrics? metrics = null) : IJobHandler
 {
@@ -102,8 +102,8 @@ public sealed partial class CompressJobHandler(
         CompressionCandidate candidate, ArchivedObject original, DicomFile file, DicomPixelData pixelData, CompressionAction action, CancellationToken cancellationToken)
     {
         var modelId = action.ModelId!;
-        var engine = engines?.Invoke();
-        if (engine is null || qualityMeter is null || !engine.Models.Any(model => model.Id == modelId))
+        // The engine loads on first use: only here, when a latent rule applies (loading it is costly); without models it has none.
+        if (qualityMeter is null || !engine.Models.Any(model => model.Id == modelId))
         {
             Log.ModelUnavailable(logger, candidate.SopInstanceUid, modelId);
             return "model_unavailable";

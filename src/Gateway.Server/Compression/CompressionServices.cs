@@ -1,3 +1,6 @@
+using Gateway.Compression;
+using Gateway.Compression.Models;
+using Gateway.Compression.Onnx;
 using Gateway.Core.Compression;
 using Gateway.Core.Headers;
 using Gateway.Core.Jobs;
@@ -10,20 +13,24 @@ namespace Gateway.Server.Compression;
 
 /// <summary>
 /// Registers compression: the options of Gateway:Compression, the compress and retire-original jobs, their index,
-/// metrics, the latent engine (loaded on first use) with Gateway.Compression's quality measure, and the start-up
-/// registration of the engine's models. Without an engine latent rules store lossless.
+/// metrics, and the start-up registration of the engine's models; Gateway.Compression's part (the latent engine,
+/// loaded on first use, its quality measure and the latent decoder) once, with the settings of Gateway:Onnx and
+/// Gateway:Models. Without an engine latent rules store lossless.
 /// </summary>
 public static class CompressionServices
 {
     /// <summary>Call after the archive's start-up service: the model registration needs the migrated schema.</summary>
-    public static IServiceCollection AddGatewayCompression(this IServiceCollection services)
+    public static IServiceCollection AddGatewayCompressionJobs(this IServiceCollection services, IConfiguration configuration)
     {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var runtimeOptions = configuration.GetSection("Gateway:Onnx").Get<OnnxRuntimeOptions>() ?? new OnnxRuntimeOptions();
+        runtimeOptions.LibraryPath ??= configuration["Gateway:OnnxRuntimePath"];
+        var modelOptions = configuration.GetSection(ModelRegistryOptions.SectionName).Get<ModelRegistryOptions>() ?? new ModelRegistryOptions();
+        services.AddGatewayCompression(runtimeOptions, modelOptions);
+
         services.AddOptions<CompressionOptions>().BindConfiguration(CompressionOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(provider => provider.GetRequiredService<IOptions<CompressionOptions>>().Value);
         services.AddSingleton<CompressionMetrics>();
-        services.AddSingleton<LatentEngineProvider>();
-        services.AddSingleton<ILatentEngine, ProvidedLatentEngine>();
-        services.AddSingleton<IQualityMeter, QualityMeter>();
         services.AddSingleton<ICompressionIndex>(provider => new PostgresCompressionIndex(provider.GetRequiredService<NpgsqlDataSource>()));
         services.AddSingleton<IJobHandler>(provider => new CompressJobHandler(
             provider.GetRequiredService<ICompressionIndex>(),
@@ -31,7 +38,7 @@ public static class CompressionServices
             provider.GetRequiredService<InstanceHeaders>(),
             provider.GetRequiredService<CompressionOptions>(),
             provider.GetRequiredService<ILogger<CompressJobHandler>>(),
-            () => provider.GetRequiredService<LatentEngineProvider>().Engine,
+            provider.GetRequiredService<ILatentEngine>(),
             provider.GetRequiredService<IQualityMeter>(),
             provider.GetRequiredService<CompressionMetrics>()));
         services.AddSingleton<IJobHandler, RetireOriginalJobHandler>();

@@ -8,7 +8,7 @@ namespace Gateway.Server.Compression;
 /// At start-up (after migrations), when compression is on: loads the latent engine and records its models in
 /// PostgreSQL's models table, which latent objects reference.
 /// </summary>
-public sealed partial class ModelRegistration(NpgsqlDataSource dataSource, CompressionOptions options, LatentEngineProvider engines, ILogger<ModelRegistration> logger) : IHostedService
+public sealed partial class ModelRegistration(NpgsqlDataSource dataSource, CompressionOptions options, ILatentEngine engine, ILogger<ModelRegistration> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -17,8 +17,7 @@ public sealed partial class ModelRegistration(NpgsqlDataSource dataSource, Compr
             return;
         }
 
-        var engine = engines.Engine;
-        if (engine is null)
+        if (engine.Models.Count == 0)
         {
             Log.NoEngine(logger);
             return;

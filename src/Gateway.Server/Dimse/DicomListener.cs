@@ -1,9 +1,9 @@
 using System.Net;
 using Gateway.Core.Archive;
 using Gateway.Core.Query;
+using Gateway.Core.Retrieve;
 using Gateway.Dicom.Network;
 using Gateway.Server.Hosting;
-using Gateway.Server.Reconstruction;
 using Microsoft.Extensions.Options;
 
 namespace Gateway.Server.Dimse;
@@ -13,8 +13,7 @@ public sealed class DicomListener(
     IOptions<GatewayOptions> options,
     IngestService ingest,
     ArchiveQueryService queries,
-    IArchiveReader archive,
-    InstanceSource instances,
+    RetrieveService retrieve,
     ILogger<DicomServer> logger) : IHostedService, IAsyncDisposable
 {
     private DicomServer? _server;
@@ -33,7 +32,7 @@ public sealed class DicomListener(
             KnownPeers = peers,
             RestrictCallingAETitles = settings.RestrictCallingAETitles,
         };
-        _server = new DicomServer(serverOptions, _ => new GatewayDicomProvider(ingest, queries, archive, instances, peers), logger);
+        _server = new DicomServer(serverOptions, _ => new GatewayDicomProvider(ingest, queries, retrieve, peers), logger);
         _server.Start();
         return Task.CompletedTask;
     }

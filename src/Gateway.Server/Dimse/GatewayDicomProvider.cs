@@ -1,10 +1,10 @@
 using System.Runtime.CompilerServices;
 using Gateway.Core.Archive;
 using Gateway.Core.Query;
+using Gateway.Core.Retrieve;
 using Gateway.Dicom;
 using Gateway.Dicom.Network;
 using Gateway.Dicom.Query;
-using Gateway.Server.Reconstruction;
 
 namespace Gateway.Server.Dimse;
 
@@ -12,13 +12,12 @@ namespace Gateway.Server.Dimse;
 /// The gateway as a DICOM node, for one association: C-ECHO; C-STORE into the archive (the sender is told Success
 /// only once the instance is durable and indexed); C-FIND in the Patient Root and Study Root models by the
 /// hierarchical method, through the same query layer as QIDO-RS; C-MOVE to the configured peers and C-GET, reading
-/// the instances through the instance source (stored objects, or reconstructions from latents).
+/// the instances through the retrieve service (stored objects, or reconstructions).
 /// </summary>
 public sealed class GatewayDicomProvider(
     IngestService ingest,
     ArchiveQueryService queries,
-    IArchiveReader archive,
-    InstanceSource instances,
+    RetrieveService retrieve,
     IReadOnlyList<DicomPeer> moveDestinations) : IDicomServiceProvider
 {
     public bool SupportsAbstractSyntax(string sopClassUid) => ArchiveNegotiation.SupportsAbstractSyntax(sopClassUid);
@@ -68,8 +67,8 @@ public sealed class GatewayDicomProvider(
                 record.GetString(DicomTags.StudyInstanceUID)!,
                 searchLevel >= DicomQueryLevel.Series ? record.GetString(DicomTags.SeriesInstanceUID) : null,
                 searchLevel == DicomQueryLevel.Image ? record.GetString(DicomTags.SOPInstanceUID) : null);
-            var located = await archive.LocateAsync(scope, cancellationToken).ConfigureAwait(false);
-            selected.AddRange(located.Select(instance => new ArchiveRetrievableInstance(instance, instances)));
+            var located = await retrieve.LocateAsync(scope, cancellationToken).ConfigureAwait(false);
+            selected.AddRange(located.Select(instance => new ArchiveRetrievableInstance(instance, retrieve)));
         }
 
         return selected;

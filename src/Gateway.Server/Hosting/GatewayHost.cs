@@ -1,4 +1,5 @@
 using Gateway.Server.Admin;
+using Gateway.Server.DicomWeb.Http;
 using Gateway.Server.DicomWeb.Latent;
 using Gateway.Server.DicomWeb.Qido;
 using Gateway.Server.DicomWeb.Retrieve;
@@ -32,10 +33,11 @@ public static class GatewayHost
 
         var http = builder.Configuration["Gateway:Http"] ?? "127.0.0.1:8080";
         builder.WebHost.UseUrls(http.Contains("://", StringComparison.Ordinal) ? http : "http://" + http);
-        builder.Services.AddGateway();
+        builder.Services.AddGateway(builder.Configuration);
         configure?.Invoke(builder);
 
         var app = builder.Build();
+        app.UseMiddleware<DamagedObjectResponses>();
         app.MapHealth();
         app.MapWadoRs();
         app.MapLatent();

@@ -8,10 +8,9 @@ using Gateway.Infrastructure.Postgres.Headers;
 using Gateway.Infrastructure.Postgres.Query;
 using Gateway.Infrastructure.Storage;
 using Gateway.Server.Compression;
-using Gateway.Server.DicomWeb.Retrieve;
 using Gateway.Server.Dimse;
 using Gateway.Server.Jobs;
-using Gateway.Server.Reconstruction;
+using Gateway.Server.Retrieve;
 using Microsoft.Extensions.Options;
 
 namespace Gateway.Server.Hosting;
@@ -19,7 +18,7 @@ namespace Gateway.Server.Hosting;
 /// <summary>Registers the archive: PostgreSQL, object store, ingest, and the hosted services that run them.</summary>
 public static class GatewayServices
 {
-    public static IServiceCollection AddGateway(this IServiceCollection services)
+    public static IServiceCollection AddGateway(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<DatabaseHost>();
@@ -39,9 +38,8 @@ public static class GatewayServices
         });
         services.AddSingleton<IngestService>();
 
-        // WADO-RS and WADO-URI; the instance source (with reconstruction from latents) they and C-GET/C-MOVE read through.
-        services.AddGatewayReconstruction();
-        services.AddSingleton<ArchiveInstances>();
+        // The retrieve service that WADO-RS, WADO-URI, C-GET and C-MOVE read through (the latent decoder comes with compression).
+        services.AddGatewayRetrieve();
 
         // Searches (QIDO-RS and C-FIND) and retrieval over DIMSE.
         services.AddSingleton<IArchiveQueryStore>(provider => new PostgresArchiveQueryStore(provider.GetRequiredService<DatabaseHost>().DataSource, provider.GetRequiredService<InstanceHeaders>()));
@@ -54,7 +52,7 @@ public static class GatewayServices
         services.AddGatewayIngestOperations();
 
         // The compress and retire-original jobs, and the models table filled from the latent engine.
-        services.AddGatewayCompression();
+        services.AddGatewayCompressionJobs(configuration);
 
         services.AddSingleton<DicomListener>();
         services.AddHostedService(provider => provider.GetRequiredService<DicomListener>());

@@ -55,6 +55,17 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--train-command", help="the training command line, recorded in model.json")
     p.add_argument("--threads", type=int, default=2)
 
+    p = sub.add_parser("pack", help="write training crops (train split only) as 16-bit PNGs for a run on a GPU machine")
+    p.add_argument("--data", required=True, help="data root (../shared/data)")
+    p.add_argument("--out", required=True)
+    p.add_argument("--max-mb", type=float, default=48.0, help="stop once the PNGs take this many MB")
+    p.add_argument("--crop", type=int, default=256)
+    p.add_argument("--seed", type=int, default=7)
+
+    p = sub.add_parser("snapshot", help="write the slim state of a run (EMA weights, step, time) for train --init")
+    p.add_argument("--run", required=True, help="training run folder (its last.pt)")
+    p.add_argument("--out", required=True)
+
     p = sub.add_parser("import", help="load a published MedVAE checkpoint with strict=True and export it")
     p.add_argument("--checkpoint", required=True)
     p.add_argument("--config", required=True, help="one of the six published model names")
@@ -77,6 +88,14 @@ def main(argv: list[str] | None = None) -> int:
         from .export import run_export
 
         run_export(args)
+    elif args.command == "pack":
+        from .pack import run_pack
+
+        run_pack(args)
+    elif args.command == "snapshot":
+        from .checkpoint import write_snapshot
+
+        print(f"wrote {args.out} at step {write_snapshot(args.run, args.out)}")
     elif args.command == "import":
         from .importer import run_import
 

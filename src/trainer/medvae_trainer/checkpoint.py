@@ -62,11 +62,11 @@ def load_model(path: str | Path, weights: str = "ema", checkpoint: str | None = 
         meta = json.loads((p / "model.json").read_text())
         cfg = ModelConfig.from_dict(meta["architecture"])
         model = AutoencoderKL(cfg)
-        model.load_state_dict(torch.load(p / "weights.pt", map_location="cpu"), strict=True)
+        model.load_state_dict(torch.load(p / "weights.pt", map_location="cpu", weights_only=False), strict=True)
         return model.eval(), meta
     if p.is_dir():
         p = p / "last.pt"
-    state = torch.load(p, map_location="cpu")
+    state = torch.load(p, map_location="cpu", weights_only=False)
     cfg = ModelConfig.from_dict(state["model_config"])
     model = AutoencoderKL(cfg)
     key = weights if weights in state else "ema"
@@ -75,3 +75,15 @@ def load_model(path: str | Path, weights: str = "ema", checkpoint: str | None = 
     meta["checkpoint"] = str(p)
     meta["weights"] = key
     return model.eval(), meta
+
+
+SNAPSHOT_KEYS = ("step", "model_config", "ema", "data", "seconds", "images_seen")
+
+
+def write_snapshot(run: str | Path, out: str | Path) -> int:
+    """Writes the slim state of a run's last.pt (the keys ``train --init`` reads, as ``ema-step*.pt`` files hold
+    them); returns its step."""
+    state = torch.load(Path(run) / "last.pt", map_location="cpu", weights_only=False)
+    Path(out).parent.mkdir(parents=True, exist_ok=True)
+    torch.save({k: state[k] for k in SNAPSHOT_KEYS}, out)
+    return int(state["step"])

@@ -14,6 +14,10 @@ import numpy as np
 
 IMAGE_SUFFIXES = (".png", ".dcm", ".dicom")
 
+# The index of a folder written by ``medvae_trainer pack`` (crops already scaled by their whole image's range).
+PACK_INDEX = "PACK.csv"
+PACK_RANGE = (0.0, 65535.0)
+
 
 class EvalSplitError(RuntimeError):
     """Raised when training code tries to read an image of the evaluation split."""
@@ -188,8 +192,10 @@ def _compact(arr: np.ndarray) -> np.ndarray:
     return arr.astype(np.float32, copy=False)
 
 
-def load_images(path: str | Path, group: str, guard: EvalSplit | None) -> list[Image2D]:
-    """Read a PNG or DICOM file as 2D images. With a guard, refuses eval-split files."""
+def load_images(path: str | Path, group: str, guard: EvalSplit | None,
+                value_range: tuple[float, float] | None = None) -> list[Image2D]:
+    """Read a PNG or DICOM file as 2D images, normalised by ``value_range`` or else each by its own min and max.
+    With a guard, refuses eval-split files."""
     if guard is not None:
         guard.check_train(path)
     frames = read_frames(path)
@@ -197,7 +203,8 @@ def load_images(path: str | Path, group: str, guard: EvalSplit | None) -> list[I
     for i, f in enumerate(frames):
         f = _compact(f)
         name = Path(path).name if len(frames) == 1 else f"{Path(path).name}#{i}"
-        out.append(Image2D(name, group, f, float(f.min()), float(f.max())))
+        lo, hi = value_range or (float(f.min()), float(f.max()))
+        out.append(Image2D(name, group, f, lo, hi))
     return out
 
 
@@ -205,6 +212,8 @@ def load_images(path: str | Path, group: str, guard: EvalSplit | None) -> list[I
 class Source:
     path: Path
     group: str
+    # The value range an image of this source is normalised by (None: its own min and max).
+    value_range: tuple[float, float] | None = None
 
 
 def _group_of(path: Path) -> str:
@@ -271,6 +280,11 @@ def discover(root: str | Path, split: str, guard: EvalSplit | None = None) -> li
         return part is not None and split in ("eval", part)
 
     found: list[Source] = []
+    if (root / PACK_INDEX).is_file():
+        if split not in ("train", "all"):
+            return found  # a pack holds training crops only
+        with (root / PACK_INDEX).open(newline="") as f:
+            return [Source(root / r["file"], r["group"], PACK_RANGE) for r in csv.DictReader(f)]
     index = root / "xray" / "index.csv"
     if index.is_file():
         with index.open(newline="") as f:
@@ -411,4 +425,4 @@ class CropSampler:
 def _resize(patch: np.ndarray, size: int) -> np.ndarray:
     from PIL import Image
 
-    return np.asarray(Image.fromarray(np.ascontiguousarray(patch, dtype=np.float32), mode="F").resize((size, size), Image.BICUBIC))
+    return np.asarray(Image.fromarray(np.ascontiguousarray(patch, dtype=np.float32)).resize((size, size), Image.BICUBIC))

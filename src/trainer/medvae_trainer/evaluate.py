@@ -51,6 +51,26 @@ def reconstruct(model: AutoencoderKL, x01: torch.Tensor, latent_dtype: str = "fl
     return ((y + 1) / 2).clamp(0.0, 1.0)
 
 
+def curve_point(model: AutoencoderKL, images: list) -> dict:
+    """Mean PSNR/SSIM of ``images`` (Image2D) with int8 latents, and bicubic's, per family too: one point of a
+    training run's eval curve."""
+    rows = []
+    for im in images:
+        unit = im.unit()
+        x = torch.from_numpy(unit)[None, None].float()
+        rec = reconstruct(model, x, "int8").double()
+        bic = bicubic_roundtrip(x, model.cfg.scale).double()
+        xd = x.double()
+        rows.append({"family": modality_of(im.group), "psnr": float(psnr(rec, xd)[0]), "bicubic_psnr": float(psnr(bic, xd)[0]),
+                     "ssim": float(ssim(rec, xd)[0])})
+    point = {"count": len(rows)}
+    for key in ("psnr", "bicubic_psnr", "ssim"):
+        point[key] = round(statistics.fmean(r[key] for r in rows), 4)
+    for family in sorted({r["family"] for r in rows}):
+        point[f"psnr_{family}"] = round(statistics.fmean(r["psnr"] for r in rows if r["family"] == family), 4)
+    return point
+
+
 def _msssim_or_none(a: torch.Tensor, b: torch.Tensor) -> float | None:
     try:
         return float(ms_ssim(a, b)[0])

@@ -21,6 +21,7 @@ from .config import PUBLISHED, ModelConfig, compact_config
 from .data import Augmentation, CropSampler, EvalSplit, discover, load_images
 from .losses import (NLayerDiscriminator, adaptive_weight, gradient_l1, hinge_d_loss, kl_per_pixel, lowpass_l1,
                      ssim)
+from .evaluate import curve_point
 from .model import AutoencoderKL
 from .quantize import fake_quantize_fp16, fake_quantize_int8
 
@@ -68,6 +69,10 @@ class TrainConfig:
     log_every: int = 25
     max_minutes: float | None = None
     max_images: int | None = None
+    workers: int = 0
+    init: str | None = None
+    eval_every: int = 2000
+    eval_data: str | None = None
 
 
 def model_config(tc: TrainConfig) -> ModelConfig:
@@ -101,9 +106,13 @@ def git_commit() -> str:
         return "unknown"
 
 
-def lr_at(tc: TrainConfig, step: int) -> float:
-    if step < tc.warmup:
-        return tc.lr * (step + 1) / tc.warmup
+def lr_at(tc: TrainConfig, step: int, warmup_from: int = 0) -> float:
+    """Linear warm-up over ``tc.warmup`` steps from ``warmup_from`` (0, or the step a run was initialised at), then
+    cosine decay to ``lr_min_ratio`` at ``tc.steps``."""
+    if step - warmup_from < tc.warmup:
+        t = min(1.0, (step - tc.warmup) / max(1, tc.steps - tc.warmup)) if step >= tc.warmup else 0.0
+        target = tc.lr * (tc.lr_min_ratio + (1 - tc.lr_min_ratio) * 0.5 * (1 + math.cos(math.pi * t)))
+        return target * (step - warmup_from + 1) / tc.warmup
     t = min(1.0, (step - tc.warmup) / max(1, tc.steps - tc.warmup))
     return tc.lr * (tc.lr_min_ratio + (1 - tc.lr_min_ratio) * 0.5 * (1 + math.cos(math.pi * t)))
 
@@ -134,6 +143,8 @@ class Trainer:
         self.opt = torch.optim.Adam(groups, lr=tc.lr, betas=tc.betas)
         self.opt_d = torch.optim.Adam(self.disc.parameters(), lr=tc.disc_lr or tc.lr, betas=tc.betas)
         self.step = 0
+        self.warmup_from = 0
+        self._curve_images: list | None = None
         self.seconds = 0.0
         self.images_seen = 0
         self.stop = False
@@ -147,7 +158,7 @@ class Trainer:
             sources = sources[: self.tc.max_images]
         images = []
         for s in sources:
-            images.extend(load_images(s.path, s.group, guard))  # the guard raises on eval files
+            images.extend(load_images(s.path, s.group, guard, s.value_range))  # the guard raises on eval files
         self.data_summary = {"root": str(Path(self.tc.data)), "split": "train", "files": len(sources),
                              "images": len(images), "pixels": int(sum(i.pixels.size for i in images)),
                              "groups": {g: sum(1 for i in images if i.group == g) for g in sorted({i.group for i in images})}}
@@ -181,18 +192,34 @@ class Trainer:
 
     def snapshot(self) -> None:
         torch.save({"step": self.step, "model_config": self.cfg.to_dict(), "ema": self.ema.state_dict(),
-                    "data": self.data_summary, "seconds": self.seconds},
+                    "data": self.data_summary, "seconds": self.seconds, "images_seen": self.images_seen},
                    self.run / f"ema-step{self.step:07d}.pt")
+
+    def _init_from(self, path: str) -> None:
+        """Starts a new run from the EMA weights of a snapshot (``ema-step*.pt``, the slim state committed between
+        sessions and returned by a GPU run): model and EMA take those weights, the step count and time continue, the
+        optimiser starts afresh (its warm-up covers the restart)."""
+        state = torch.load(path, map_location=self.device, weights_only=False)
+        if state["model_config"] != self.cfg.to_dict():
+            raise SystemExit(f"{path} holds a different model configuration than this run's")
+        self.model.load_state_dict(state["ema"])
+        self.ema.load_state_dict(state["ema"])
+        self.step, self.seconds = int(state["step"]), float(state["seconds"])
+        self.images_seen = int(state.get("images_seen", 0))
+        self.warmup_from = self.step
+        print(f"initialised from the EMA weights of {path} at step {self.step}", flush=True)
 
     def _resume(self) -> None:
         tc = self.tc
         path = self.run / "last.pt"
         if not path.is_file():
+            if tc.init:
+                self._init_from(tc.init)
             meta = {"train_config": asdict(self.tc), "model_config": self.cfg.to_dict(), "git_commit": git_commit(),
                     "data": self.data_summary, "torch": torch.__version__, "device": str(self.device)}
             (self.run / "config.json").write_text(json.dumps(meta, indent=1))
             return
-        state = torch.load(path, map_location=self.device)
+        state = torch.load(path, map_location=self.device, weights_only=False)  # our own checkpoint: RNG states, configs
         if state["model_config"] != self.cfg.to_dict():
             raise SystemExit(f"{path} holds a different model configuration; use a new --run folder")
         self.model.load_state_dict(state["model"])
@@ -213,7 +240,7 @@ class Trainer:
     def train_step(self, x: torch.Tensor) -> dict[str, float]:
         tc = self.tc
         for group in self.opt.param_groups:
-            group["lr"] = lr_at(tc, self.step) * group["lr_scale"]
+            group["lr"] = lr_at(tc, self.step, self.warmup_from) * group["lr_scale"]
         mean, logvar = self.model.encode_moments(x)
         z = mean + torch.exp(0.5 * logvar) * torch.randn_like(mean)
         rec = self.model.decode(QUANTIZERS[tc.quantize](z))
@@ -272,9 +299,10 @@ class Trainer:
         metrics = (self.run / "metrics.jsonl").open("a")
         tty = sys.stdout.isatty()
         self.model.train()
+        batches = self._batches()
         while self.step < tc.steps and not self.stop:
             t0 = time.monotonic()
-            x = torch.from_numpy(self.sampler.sample(tc.batch)).to(self.device)
+            x = next(batches).to(self.device, non_blocking=True)
             logs = self.train_step(x)
             self.step += 1
             self.images_seen += tc.batch
@@ -291,7 +319,7 @@ class Trainer:
                 eta_h = (tc.steps - self.step) / rate / 3600
                 line = (f"[{bar}] step {self.step}/{tc.steps} loss {avg['loss']:.4f} l1 {avg['l1']:.4f} "
                         f"ssim {avg['ssim']:.4f} | {rate:.2f} it/s {rate * tc.batch:.1f} img/s "
-                        f"{rate * tc.batch * tc.crop**2 / 1e6:.2f} Mpx/s | lr {lr_at(tc, self.step):.2e} eta {eta_h:.1f} h")
+                        f"{rate * tc.batch * tc.crop**2 / 1e6:.2f} Mpx/s | lr {lr_at(tc, self.step, self.warmup_from):.2e} eta {eta_h:.1f} h")
                 print(("\r" + line) if tty else line, end="" if tty else "\n", flush=True)
                 metrics.write(json.dumps({"step": self.step, "seconds": round(self.seconds, 1),
                                           "it_per_s": round(rate, 3), **{k: round(v, 6) for k, v in avg.items()}}) + "\n")
@@ -299,6 +327,8 @@ class Trainer:
                 window_t, window_steps, sums = time.monotonic(), 0, {}
             if tc.snapshot_every and self.step % tc.snapshot_every == 0:
                 self.snapshot()
+            if tc.eval_every and self.step % tc.eval_every == 0:
+                self._eval_curve()
             if time.monotonic() - last_ckpt > tc.ckpt_minutes * 60:
                 self.save()
                 last_ckpt = time.monotonic()
@@ -308,6 +338,50 @@ class Trainer:
         metrics.close()
         print(f"\nsaved {self.run / 'last.pt'} at step {self.step}", flush=True)
 
+    def _eval_curve(self) -> None:
+        """One point of the eval curve (eval.jsonl): the EMA weights on a fixed quarter of the held-out images (every
+        4th, sides up to 640), int8 latents as stored, against bicubic."""
+        if self._curve_images is None:
+            root = Path(self.tc.eval_data or self.tc.data)
+            sources = discover(root, "eval", EvalSplit(root))[::4]
+            self._curve_images = [im for s in sources for im in load_images(s.path, s.group, guard=None)
+                                  if max(im.pixels.shape) <= 640]
+        if not self._curve_images:
+            return
+        self.ema.eval()
+        point = curve_point(self.ema, self._curve_images)
+        with (self.run / "eval.jsonl").open("a") as f:
+            f.write(json.dumps({"step": self.step, "seconds": round(self.seconds, 1), **point}) + "\n")
+        print(f"\neval at step {self.step}: PSNR {point['psnr']:.3f} dB vs bicubic {point['bicubic_psnr']:.3f} "
+              f"({point['count']} images)", flush=True)
+
+    def _batches(self):
+        """Batches of crops: drawn here (reproducible, resumable), or with ``--workers`` by that many processes, each
+        with its own sampler seeded from the run's seed, the step and its number (for a GPU whose steps outrun one
+        core's crops; the crop stream of such a run is not reproduced on resume)."""
+        if self.tc.workers <= 0:
+            while True:
+                yield torch.from_numpy(self.sampler.sample(self.tc.batch))
+        loader = torch.utils.data.DataLoader(
+            _CropStream(self.sampler, self.tc.batch, self.tc.seed + 7919 * self.step),
+            batch_size=None, num_workers=self.tc.workers, pin_memory=self.device.type == "cuda", prefetch_factor=4)
+        yield from loader
+
     def _on_signal(self, signum, _frame) -> None:
         print(f"\nsignal {signum}: saving and stopping", flush=True)
         self.stop = True
+
+
+class _CropStream(torch.utils.data.IterableDataset):
+    """Endless batches from a copy of the sampler per worker process, each seeded by ``seed`` and the worker number."""
+
+    def __init__(self, sampler: CropSampler, batch: int, seed: int) -> None:
+        super().__init__()
+        self.sampler, self.batch, self.seed = sampler, batch, seed
+
+    def __iter__(self):
+        info = torch.utils.data.get_worker_info()
+        sampler = copy.copy(self.sampler)
+        sampler.rng = np.random.default_rng([self.seed, info.id if info is not None else 0])
+        while True:
+            yield torch.from_numpy(sampler.sample(self.batch))

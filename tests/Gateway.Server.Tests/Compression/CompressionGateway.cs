@@ -38,9 +38,11 @@ internal sealed class CompressionGateway : IAsyncDisposable
     }
 
     /// <summary>The real latent engine the gateway loaded (ONNX Runtime and onnx-models); fails the test naming how to install it.</summary>
-    public Gateway.Core.Compression.ILatentEngine RequireEngine() =>
-        Gateway.Services.GetRequiredService<Gateway.Server.Compression.LatentEngineProvider>().Engine
-        ?? throw new InvalidOperationException("The latent engine did not load: install ONNX Runtime with scripts/install-deps.sh (libonnxruntime.so.1 from onnxruntime-node 1.30.0).");
+    public Gateway.Core.Compression.ILatentEngine RequireEngine()
+    {
+        var engine = Gateway.Services.GetRequiredService<Gateway.Core.Compression.ILatentEngine>();
+        return engine.Models.Count > 0 ? engine : throw new InvalidOperationException("The latent engine did not load: install ONNX Runtime with scripts/install-deps.sh (libonnxruntime.so.1 from onnxruntime-node 1.30.0).");
+    }
 
     /// <summary>Runs due jobs until none is left; returns how many ran.</summary>
     public async Task<int> DrainAsync()

@@ -1,4 +1,4 @@
-using Gateway.Server.Reconstruction;
+using Gateway.Infrastructure.Storage;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Gateway.Server.Tests.Reconstruction;
@@ -9,7 +9,7 @@ public sealed class ReconstructionCacheTests : IDisposable
     private const int EntryOverhead = 40;
     private readonly string _folder = Directory.CreateTempSubdirectory("reconstruction-cache-").FullName;
 
-    private ReconstructionCache Cache(long maxBytes) => new(_folder, maxBytes, NullLogger<ReconstructionCache>.Instance);
+    private FileReconstructionCache Cache(long maxBytes) => new(_folder, maxBytes, NullLogger<FileReconstructionCache>.Instance);
 
     private static byte[] Content(byte fill, int length = 1000) => Enumerable.Repeat(fill, length).ToArray();
 

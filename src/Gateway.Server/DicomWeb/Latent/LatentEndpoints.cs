@@ -2,6 +2,7 @@ using System.IO.Compression;
 using System.Text.Json;
 using Gateway.Compression.Npy;
 using Gateway.Core.Archive;
+using Gateway.Core.Retrieve;
 using Gateway.Server.DicomWeb.Http;
 using Gateway.Server.DicomWeb.Retrieve;
 using Microsoft.AspNetCore.WebUtilities;
@@ -26,10 +27,10 @@ public static class LatentEndpoints
         return endpoints;
     }
 
-    private static async Task<IResult> InstanceAsync(string study, string series, string instance, HttpContext http, IArchiveReader reader, LatentArrays arrays)
+    private static async Task<IResult> InstanceAsync(string study, string series, string instance, HttpContext http, RetrieveService retrieve, LatentArrays arrays)
     {
         var scope = new RetrieveScope(study, series, instance);
-        var found = await reader.LocateAsync(scope, http.RequestAborted).ConfigureAwait(false);
+        var found = await retrieve.LocateAsync(scope, http.RequestAborted).ConfigureAwait(false);
         if (found.Count == 0)
         {
             return DicomWebResults.NotFound(RetrieveMessages.NothingAt(scope));
@@ -40,22 +41,22 @@ public static class LatentEndpoints
             return Conflict($"Instance {instance} is not stored as a latent (it is kept as {found[0].Serving?.Kind.ToString().ToLowerInvariant() ?? "nothing"}), so it has no latent to give.");
         }
 
-        var array = await arrays.ReadAsync(latent, http.RequestAborted).ConfigureAwait(false);
+        var array = await arrays.ReadAsync(found[0], latent, http.RequestAborted).ConfigureAwait(false);
         http.Response.Headers[ModelHeader] = array.ModelId;
         return Results.File(NpyWriter.ToBytes(array.Shape, array.Values), "application/octet-stream", instance + ".npy");
     }
 
-    private static async Task<IResult> SeriesAsync(string study, string series, HttpContext http, IArchiveReader reader, LatentArrays arrays)
+    private static async Task<IResult> SeriesAsync(string study, string series, HttpContext http, RetrieveService retrieve, LatentArrays arrays)
     {
         var cancellationToken = http.RequestAborted;
         var scope = new RetrieveScope(study, series);
-        var found = await reader.LocateAsync(scope, cancellationToken).ConfigureAwait(false);
+        var found = await retrieve.LocateAsync(scope, cancellationToken).ConfigureAwait(false);
         if (found.Count == 0)
         {
             return DicomWebResults.NotFound(RetrieveMessages.NothingAt(scope));
         }
 
-        var latents = found.Select(instance => (instance.SopInstanceUid, Latent: LatentArrays.LatentOf(instance))).Where(pair => pair.Latent is not null).ToList();
+        var latents = found.Select(instance => (Instance: instance, Latent: LatentArrays.LatentOf(instance))).Where(pair => pair.Latent is not null).ToList();
         if (latents.Count == 0)
         {
             return Conflict($"No instance of series {series} is stored as a latent, so it has no latents to give.");
@@ -68,9 +69,10 @@ public static class LatentEndpoints
             using (var zip = new ZipArchive(buffer, ZipArchiveMode.Create, leaveOpen: true))
             {
                 var manifest = new Dictionary<string, (string Model, int[] Shape)>(StringComparer.Ordinal);
-                foreach (var (uid, latent) in latents)
+                foreach (var (instance, latent) in latents)
                 {
-                    var array = await arrays.ReadAsync(latent!, cancellationToken).ConfigureAwait(false);
+                    var uid = instance.SopInstanceUid;
+                    var array = await arrays.ReadAsync(instance, latent!, cancellationToken).ConfigureAwait(false);
                     using (var entry = zip.CreateEntry(uid + ".npy", CompressionLevel.Fastest).Open())
                     {
                         NpyWriter.Write(entry, array.Shape, array.Values);

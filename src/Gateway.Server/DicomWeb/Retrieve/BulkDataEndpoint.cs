@@ -1,3 +1,4 @@
+using Gateway.Core.Retrieve;
 using System.Globalization;
 using Gateway.Core.Compression;
 using Gateway.Dicom;
@@ -15,7 +16,7 @@ namespace Gateway.Server.DicomWeb.Retrieve;
 /// </summary>
 internal static class BulkDataEndpoint
 {
-    public static async Task<IResult> HandleAsync(string study, string series, string instance, string path, HttpContext http, ArchiveInstances archive)
+    public static async Task<IResult> HandleAsync(string study, string series, string instance, string path, HttpContext http, RetrieveService archive)
     {
         var cancellationToken = http.RequestAborted;
         if (!TryParsePath(path, out var steps))

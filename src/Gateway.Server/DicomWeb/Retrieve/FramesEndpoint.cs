@@ -1,3 +1,4 @@
+using Gateway.Core.Retrieve;
 using Gateway.Dicom;
 using Gateway.Dicom.Imaging;
 using Gateway.Server.DicomWeb.Http;
@@ -7,7 +8,7 @@ namespace Gateway.Server.DicomWeb.Retrieve;
 /// <summary>WADO-RS frames (PS3.18 10.4.1.1.3): multipart/related, one part per requested frame, in the negotiated form.</summary>
 internal static class FramesEndpoint
 {
-    public static async Task<IResult> HandleAsync(string study, string series, string instance, string frames, HttpContext http, ArchiveInstances archive)
+    public static async Task<IResult> HandleAsync(string study, string series, string instance, string frames, HttpContext http, RetrieveService archive)
     {
         var cancellationToken = http.RequestAborted;
         if (!FrameList.TryParse(frames, out var numbers))

@@ -2,7 +2,7 @@ using Gateway.Core.Archive;
 using Gateway.Dicom;
 using Gateway.Dicom.Imaging;
 using Gateway.Server.DicomWeb.Http;
-using Gateway.Server.Reconstruction;
+using Gateway.Core.Retrieve;
 
 namespace Gateway.Server.DicomWeb.Retrieve;
 
@@ -20,13 +20,13 @@ internal sealed class InstancePart(string transferSyntaxUid, Stream content) : I
 
     /// <param name="choice">A transfer syntax UID or <see cref="DicomSyntaxNegotiation.AsStored"/>.</param>
     /// <exception cref="DicomException">The instance cannot be transcoded into <paramref name="choice"/>.</exception>
-    public static async Task<InstancePart> PrepareAsync(ArchivedInstance instance, string choice, ArchiveInstances archive, CancellationToken cancellationToken)
+    public static async Task<InstancePart> PrepareAsync(ArchivedInstance instance, string choice, RetrieveService archive, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(instance);
         ArgumentNullException.ThrowIfNull(archive);
         if (choice == DicomSyntaxNegotiation.AsStored)
         {
-            return new InstancePart(InstanceSource.ServedSyntax(instance), await archive.OpenAsync(instance, cancellationToken).ConfigureAwait(false));
+            return new InstancePart(archive.ServedSyntax(instance), await archive.OpenAsync(instance, cancellationToken).ConfigureAwait(false));
         }
 
         var file = await archive.ReadAsync(instance, cancellationToken).ConfigureAwait(false);

@@ -2,7 +2,7 @@ using Gateway.Core.Archive;
 using Gateway.Dicom;
 using Gateway.Dicom.Imaging;
 using Gateway.Server.DicomWeb.Http;
-using Gateway.Server.Reconstruction;
+using Gateway.Core.Retrieve;
 
 namespace Gateway.Server.DicomWeb.Retrieve;
 
@@ -12,7 +12,7 @@ namespace Gateway.Server.DicomWeb.Retrieve;
 /// </summary>
 internal static class InstanceRetrieveEndpoint
 {
-    public static async Task<IResult> HandleAsync(RetrieveScope scope, HttpContext http, ArchiveInstances archive)
+    public static async Task<IResult> HandleAsync(RetrieveScope scope, HttpContext http, RetrieveService archive)
     {
         var cancellationToken = http.RequestAborted;
         var requested = RequestedRepresentation.FromRequest(http.Request);
@@ -30,12 +30,12 @@ internal static class InstanceRetrieveEndpoint
         var choices = new string[instances.Count];
         for (var i = 0; i < instances.Count; i++)
         {
-            choices[i] = DicomSyntaxNegotiation.Choose(requested, InstanceSource.ServedSyntax(instances[i]), DicomCodecRegistry.Default)
+            choices[i] = DicomSyntaxNegotiation.Choose(requested, archive.ServedSyntax(instances[i]), DicomCodecRegistry.Default)
                 ?? string.Empty;
             if (choices[i].Length == 0)
             {
                 return DicomWebResults.NotAcceptable(
-                    $"Instance {instances[i].SopInstanceUid} is stored as {InstanceSource.ServedSyntax(instances[i])} and cannot be served in any transfer syntax the request accepts.");
+                    $"Instance {instances[i].SopInstanceUid} is stored as {archive.ServedSyntax(instances[i])} and cannot be served in any transfer syntax the request accepts.");
             }
         }
 

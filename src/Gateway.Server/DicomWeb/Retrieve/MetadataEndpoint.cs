@@ -1,6 +1,7 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Gateway.Core.Archive;
+using Gateway.Core.Retrieve;
 using Gateway.Server.DicomWeb.Http;
 using Gateway.Server.Hosting;
 using Microsoft.Extensions.Options;
@@ -15,7 +16,7 @@ internal static class MetadataEndpoint
 {
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    public static async Task<IResult> HandleAsync(RetrieveScope scope, HttpContext http, ArchiveInstances archive, IOptions<GatewayOptions> options)
+    public static async Task<IResult> HandleAsync(RetrieveScope scope, HttpContext http, RetrieveService archive, IOptions<GatewayOptions> options)
     {
         var requested = RequestedRepresentation.FromRequest(http.Request);
         var accepted = requested.FirstOrDefault(representation =>

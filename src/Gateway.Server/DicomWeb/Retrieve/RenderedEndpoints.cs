@@ -1,4 +1,5 @@
 using Gateway.Core.Archive;
+using Gateway.Core.Retrieve;
 using Gateway.Server.DicomWeb.Http;
 using Gateway.Server.DicomWeb.Retrieve.Rendering;
 
@@ -14,7 +15,7 @@ internal static class RenderedEndpoints
 {
     private const int ThumbnailSize = 128;
 
-    public static async Task<IResult> StudyOrSeriesAsync(RetrieveScope scope, bool thumbnail, HttpContext http, ArchiveInstances archive)
+    public static async Task<IResult> StudyOrSeriesAsync(RetrieveScope scope, bool thumbnail, HttpContext http, RetrieveService archive)
     {
         if (Prepare(http, archive, thumbnail, out var request) is { } error)
         {
@@ -54,7 +55,7 @@ internal static class RenderedEndpoints
         return Multipart(request!.MediaType, rendered);
     }
 
-    public static async Task<IResult> InstanceAsync(string study, string series, string instance, string? frames, bool thumbnail, HttpContext http, ArchiveInstances archive)
+    public static async Task<IResult> InstanceAsync(string study, string series, string instance, string? frames, bool thumbnail, HttpContext http, RetrieveService archive)
     {
         int[]? numbers = null;
         if (frames is not null && !FrameList.TryParse(frames, out numbers))
@@ -103,7 +104,7 @@ internal static class RenderedEndpoints
         });
 
     /// <summary>Reads the query parameters and the wanted media type; the result is the error answer when they do not do.</summary>
-    private static IResult? Prepare(HttpContext http, ArchiveInstances archive, bool thumbnail, out RenderRequest? request)
+    private static IResult? Prepare(HttpContext http, RetrieveService archive, bool thumbnail, out RenderRequest? request)
     {
         request = null;
         var options = RenderOptions.Parse(http.Request.Query, out var problem);

@@ -1,4 +1,5 @@
 using Gateway.Core.Archive;
+using Gateway.Core.Retrieve;
 using Gateway.Server.Hosting;
 using Microsoft.Extensions.Options;
 
@@ -11,41 +12,41 @@ public static class WadoRsEndpoints
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         var studyRoutes = endpoints.MapGroup("/dicomweb/studies/{study}");
-        studyRoutes.MapGet(string.Empty, (string study, HttpContext http, ArchiveInstances archive) =>
+        studyRoutes.MapGet(string.Empty, (string study, HttpContext http, RetrieveService archive) =>
             InstanceRetrieveEndpoint.HandleAsync(new RetrieveScope(study), http, archive));
-        studyRoutes.MapGet("/metadata", (string study, HttpContext http, ArchiveInstances archive, IOptions<GatewayOptions> options) =>
+        studyRoutes.MapGet("/metadata", (string study, HttpContext http, RetrieveService archive, IOptions<GatewayOptions> options) =>
             MetadataEndpoint.HandleAsync(new RetrieveScope(study), http, archive, options));
-        studyRoutes.MapGet("/rendered", (string study, HttpContext http, ArchiveInstances archive) =>
+        studyRoutes.MapGet("/rendered", (string study, HttpContext http, RetrieveService archive) =>
             RenderedEndpoints.StudyOrSeriesAsync(new RetrieveScope(study), false, http, archive));
-        studyRoutes.MapGet("/thumbnail", (string study, HttpContext http, ArchiveInstances archive) =>
+        studyRoutes.MapGet("/thumbnail", (string study, HttpContext http, RetrieveService archive) =>
             RenderedEndpoints.StudyOrSeriesAsync(new RetrieveScope(study), true, http, archive));
 
         var seriesRoutes = studyRoutes.MapGroup("/series/{series}");
-        seriesRoutes.MapGet(string.Empty, (string study, string series, HttpContext http, ArchiveInstances archive) =>
+        seriesRoutes.MapGet(string.Empty, (string study, string series, HttpContext http, RetrieveService archive) =>
             InstanceRetrieveEndpoint.HandleAsync(new RetrieveScope(study, series), http, archive));
-        seriesRoutes.MapGet("/metadata", (string study, string series, HttpContext http, ArchiveInstances archive, IOptions<GatewayOptions> options) =>
+        seriesRoutes.MapGet("/metadata", (string study, string series, HttpContext http, RetrieveService archive, IOptions<GatewayOptions> options) =>
             MetadataEndpoint.HandleAsync(new RetrieveScope(study, series), http, archive, options));
-        seriesRoutes.MapGet("/rendered", (string study, string series, HttpContext http, ArchiveInstances archive) =>
+        seriesRoutes.MapGet("/rendered", (string study, string series, HttpContext http, RetrieveService archive) =>
             RenderedEndpoints.StudyOrSeriesAsync(new RetrieveScope(study, series), false, http, archive));
-        seriesRoutes.MapGet("/thumbnail", (string study, string series, HttpContext http, ArchiveInstances archive) =>
+        seriesRoutes.MapGet("/thumbnail", (string study, string series, HttpContext http, RetrieveService archive) =>
             RenderedEndpoints.StudyOrSeriesAsync(new RetrieveScope(study, series), true, http, archive));
 
         var instanceRoutes = seriesRoutes.MapGroup("/instances/{instance}");
-        instanceRoutes.MapGet(string.Empty, (string study, string series, string instance, HttpContext http, ArchiveInstances archive) =>
+        instanceRoutes.MapGet(string.Empty, (string study, string series, string instance, HttpContext http, RetrieveService archive) =>
             InstanceRetrieveEndpoint.HandleAsync(new RetrieveScope(study, series, instance), http, archive));
-        instanceRoutes.MapGet("/metadata", (string study, string series, string instance, HttpContext http, ArchiveInstances archive, IOptions<GatewayOptions> options) =>
+        instanceRoutes.MapGet("/metadata", (string study, string series, string instance, HttpContext http, RetrieveService archive, IOptions<GatewayOptions> options) =>
             MetadataEndpoint.HandleAsync(new RetrieveScope(study, series, instance), http, archive, options));
-        instanceRoutes.MapGet("/rendered", (string study, string series, string instance, HttpContext http, ArchiveInstances archive) =>
+        instanceRoutes.MapGet("/rendered", (string study, string series, string instance, HttpContext http, RetrieveService archive) =>
             RenderedEndpoints.InstanceAsync(study, series, instance, null, false, http, archive));
-        instanceRoutes.MapGet("/thumbnail", (string study, string series, string instance, HttpContext http, ArchiveInstances archive) =>
+        instanceRoutes.MapGet("/thumbnail", (string study, string series, string instance, HttpContext http, RetrieveService archive) =>
             RenderedEndpoints.InstanceAsync(study, series, instance, null, true, http, archive));
-        instanceRoutes.MapGet("/frames/{frames}", (string study, string series, string instance, string frames, HttpContext http, ArchiveInstances archive) =>
+        instanceRoutes.MapGet("/frames/{frames}", (string study, string series, string instance, string frames, HttpContext http, RetrieveService archive) =>
             FramesEndpoint.HandleAsync(study, series, instance, frames, http, archive));
-        instanceRoutes.MapGet("/frames/{frames}/rendered", (string study, string series, string instance, string frames, HttpContext http, ArchiveInstances archive) =>
+        instanceRoutes.MapGet("/frames/{frames}/rendered", (string study, string series, string instance, string frames, HttpContext http, RetrieveService archive) =>
             RenderedEndpoints.InstanceAsync(study, series, instance, frames, false, http, archive));
-        instanceRoutes.MapGet("/frames/{frames}/thumbnail", (string study, string series, string instance, string frames, HttpContext http, ArchiveInstances archive) =>
+        instanceRoutes.MapGet("/frames/{frames}/thumbnail", (string study, string series, string instance, string frames, HttpContext http, RetrieveService archive) =>
             RenderedEndpoints.InstanceAsync(study, series, instance, frames, true, http, archive));
-        instanceRoutes.MapGet("/bulkdata/{**path}", (string study, string series, string instance, string path, HttpContext http, ArchiveInstances archive) =>
+        instanceRoutes.MapGet("/bulkdata/{**path}", (string study, string series, string instance, string path, HttpContext http, RetrieveService archive) =>
             BulkDataEndpoint.HandleAsync(study, series, instance, path, http, archive));
         return endpoints;
     }

@@ -4,7 +4,7 @@ using Gateway.Dicom.Imaging;
 using Gateway.Server.DicomWeb.Http;
 using Gateway.Server.DicomWeb.Retrieve;
 using Gateway.Server.DicomWeb.Retrieve.Rendering;
-using Gateway.Server.Reconstruction;
+using Gateway.Core.Retrieve;
 
 namespace Gateway.Server.DicomWeb.WadoUri;
 
@@ -19,12 +19,12 @@ public static class WadoUriEndpoints
     public static IEndpointRouteBuilder MapWadoUri(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        endpoints.MapGet("/dicomweb/wado", (HttpContext http, ArchiveInstances archive) => HandleAsync(http, archive));
-        endpoints.MapGet("/wado", (HttpContext http, ArchiveInstances archive) => HandleAsync(http, archive));
+        endpoints.MapGet("/dicomweb/wado", (HttpContext http, RetrieveService archive) => HandleAsync(http, archive));
+        endpoints.MapGet("/wado", (HttpContext http, RetrieveService archive) => HandleAsync(http, archive));
         return endpoints;
     }
 
-    private static async Task<IResult> HandleAsync(HttpContext http, ArchiveInstances archive)
+    private static async Task<IResult> HandleAsync(HttpContext http, RetrieveService archive)
     {
         var query = http.Request.Query;
         var cancellationToken = http.RequestAborted;
@@ -70,10 +70,10 @@ public static class WadoUriEndpoints
         return DicomWebResults.NotAcceptable($"contentType '{contentTypes}' cannot be served: application/dicom, image/jpeg and image/png can.");
     }
 
-    private static async Task<IResult> DicomObjectAsync(Gateway.Core.Archive.ArchivedInstance instance, string transferSyntax, ArchiveInstances archive, CancellationToken cancellationToken)
+    private static async Task<IResult> DicomObjectAsync(Gateway.Core.Archive.ArchivedInstance instance, string transferSyntax, RetrieveService archive, CancellationToken cancellationToken)
     {
         var requested = new RequestedRepresentation(DicomMediaTypes.Dicom, transferSyntax.Length == 0 ? null : transferSyntax);
-        var served = InstanceSource.ServedSyntax(instance);
+        var served = archive.ServedSyntax(instance);
         var choice = DicomSyntaxNegotiation.Choose([requested], served, DicomCodecRegistry.Default);
         if (choice is null)
         {
@@ -93,7 +93,7 @@ public static class WadoUriEndpoints
         return Results.Stream(part.Content, part.ContentType);
     }
 
-    private static async Task<IResult> ImageAsync(Gateway.Core.Archive.ArchivedInstance instance, string mediaType, IQueryCollection query, ArchiveInstances archive, CancellationToken cancellationToken)
+    private static async Task<IResult> ImageAsync(Gateway.Core.Archive.ArchivedInstance instance, string mediaType, IQueryCollection query, RetrieveService archive, CancellationToken cancellationToken)
     {
         var frame = 1;
         var frameText = query["frameNumber"].ToString();

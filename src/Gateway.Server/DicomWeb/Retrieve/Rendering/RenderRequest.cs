@@ -1,4 +1,5 @@
 using Gateway.Core.Archive;
+using Gateway.Core.Retrieve;
 using Gateway.Dicom;
 using Gateway.Dicom.Imaging;
 using Gateway.Server.DicomWeb.Http;
@@ -6,7 +7,7 @@ using Gateway.Server.DicomWeb.Http;
 namespace Gateway.Server.DicomWeb.Retrieve.Rendering;
 
 /// <summary>Renders frames of archived instances into encoded images, or says why not (as the answer to give).</summary>
-internal sealed class RenderRequest(ArchiveInstances archive, RenderOptions options, string mediaType)
+internal sealed class RenderRequest(RetrieveService archive, RenderOptions options, string mediaType)
 {
     public string MediaType => mediaType;
 

@@ -1,7 +1,6 @@
-using Gateway.Compression.Quality;
 using Gateway.Core.Compression;
 
-namespace Gateway.Server.Compression;
+namespace Gateway.Compression.Quality;
 
 /// <summary>The compress job's quality measure: Gateway.Compression's <see cref="QualityMetrics"/> (PSNR and SSIM, worst frame).</summary>
 public sealed class QualityMeter : IQualityMeter

@@ -1,38 +1,35 @@
 using System.Threading.Channels;
 using Gateway.Core.Archive;
+using Microsoft.Extensions.Logging;
 
-namespace Gateway.Server.Reconstruction;
+namespace Gateway.Core.Retrieve;
 
 /// <summary>
-/// Reconstructs the rest of a series in the background once a viewer has opened one of its latent instances, so the
-/// next images come from the cache: one series at a time, one instance at a time, from a bounded queue of series
-/// (a series already waiting is not queued twice; a full queue drops the request), stopped with the gateway.
+/// Reconstructs the rest of a series in the background once a viewer has opened one of its reconstructed instances,
+/// so the next images come from the cache: one series at a time, one instance at a time, from a bounded queue of
+/// series (a series already waiting is not queued twice; a full queue drops the request), stopped with the gateway.
 /// </summary>
-public sealed partial class ReconstructionPrefetcher : BackgroundService
+internal sealed partial class SeriesPrefetcher
 {
     private readonly Channel<RetrieveScope> _queue;
     private readonly HashSet<RetrieveScope> _pending = [];
     private readonly Lock _pendingLock = new();
-    private readonly IArchiveReader _reader;
-    private readonly LatentReconstructor _reconstructor;
-    private readonly ILogger<ReconstructionPrefetcher> _logger;
+    private readonly RetrieveService _retrieve;
+    private readonly ILogger _logger;
     private readonly bool _enabled;
 
-    public ReconstructionPrefetcher(IArchiveReader reader, LatentReconstructor reconstructor, ReconstructionCache cache, int queueCapacity, bool enabled, ILogger<ReconstructionPrefetcher> logger)
+    public SeriesPrefetcher(RetrieveService retrieve, int queueCapacity, bool enabled, ILogger logger)
     {
-        ArgumentNullException.ThrowIfNull(cache);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(queueCapacity);
-        _reader = reader;
-        _reconstructor = reconstructor;
+        _retrieve = retrieve;
         _logger = logger;
-        _enabled = enabled && cache.Enabled;
+        _enabled = enabled;
         _queue = Channel.CreateBounded<RetrieveScope>(new BoundedChannelOptions(queueCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
     }
 
-    /// <summary>Queues the other latent instances of <paramref name="instance"/>'s series for reconstruction.</summary>
+    /// <summary>Queues the other instances of <paramref name="instance"/>'s series for reconstruction.</summary>
     public void QueueSeriesOf(ArchivedInstance instance)
     {
-        ArgumentNullException.ThrowIfNull(instance);
         if (!_enabled)
         {
             return;
@@ -54,7 +51,7 @@ public sealed partial class ReconstructionPrefetcher : BackgroundService
         }
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    public async Task RunAsync(CancellationToken stoppingToken)
     {
         await foreach (var series in _queue.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
         {
@@ -82,19 +79,16 @@ public sealed partial class ReconstructionPrefetcher : BackgroundService
 
     private async Task PrefetchAsync(RetrieveScope series, CancellationToken cancellationToken)
     {
-        var instances = await _reader.LocateAsync(series, cancellationToken).ConfigureAwait(false);
+        var instances = await _retrieve.LocateAsync(series, cancellationToken).ConfigureAwait(false);
         var done = 0;
         foreach (var instance in instances)
         {
-            if (instance.Serving is not { Kind: StorageKind.Latent } latent || _reconstructor.IsCached(instance, latent))
-            {
-                continue;
-            }
-
             try
             {
-                await _reconstructor.ReconstructAsync(instance, latent, cancellationToken).ConfigureAwait(false);
-                done++;
+                if (await _retrieve.PrefetchAsync(instance, cancellationToken).ConfigureAwait(false))
+                {
+                    done++;
+                }
             }
             catch (Exception exception) when (exception is not OperationCanceledException)
             {
@@ -107,7 +101,7 @@ public sealed partial class ReconstructionPrefetcher : BackgroundService
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 2620, Level = LogLevel.Information, Message = "Prefetch reconstructed {Count} latent instances of series {SeriesInstanceUid}")]
+        [LoggerMessage(EventId = 2620, Level = LogLevel.Information, Message = "Prefetch reconstructed {Count} instances of series {SeriesInstanceUid}")]
         public static partial void Prefetched(ILogger logger, int count, string seriesInstanceUid);
 
         [LoggerMessage(EventId = 2621, Level = LogLevel.Warning, Message = "Prefetch queue is full; series {SeriesInstanceUid} is not prefetched")]

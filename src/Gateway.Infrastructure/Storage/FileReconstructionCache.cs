@@ -1,15 +1,17 @@
 using System.Security.Cryptography;
 using System.Text;
+using Gateway.Core.Retrieve;
+using Microsoft.Extensions.Logging;
 
-namespace Gateway.Server.Reconstruction;
+namespace Gateway.Infrastructure.Storage;
 
 /// <summary>
 /// Reconstructed instance files on disk (data/cache by default), keyed by SOP Instance UID and the SHA-256 of the
-/// latent object they were decoded from, bounded in size: the entries used longest ago are evicted first. An entry is
+/// stored object they were decoded from, bounded in size: the entries used longest ago are evicted first. An entry is
 /// written to a temporary file and renamed into place, and carries the SHA-256 of its content, so a torn, truncated or
 /// corrupted entry is never served: it is deleted and the caller rebuilds it. A limit of 0 disables the cache.
 /// </summary>
-public sealed partial class ReconstructionCache
+public sealed partial class FileReconstructionCache : IReconstructionCache
 {
     private const string EntryExtension = ".rc";
     private const string TemporaryExtension = ".tmp";
@@ -18,11 +20,11 @@ public sealed partial class ReconstructionCache
 
     private readonly string _directory;
     private readonly long _maxBytes;
-    private readonly ILogger<ReconstructionCache> _logger;
+    private readonly ILogger<FileReconstructionCache> _logger;
     private readonly Lock _evictionLock = new();
     private long _totalBytes = -1;
 
-    public ReconstructionCache(string directory, long maxBytes, ILogger<ReconstructionCache> logger)
+    public FileReconstructionCache(string directory, long maxBytes, ILogger<FileReconstructionCache> logger)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
         ArgumentOutOfRangeException.ThrowIfNegative(maxBytes);
@@ -45,17 +47,17 @@ public sealed partial class ReconstructionCache
     }
 
     /// <summary>Whether a (not yet verified) entry exists for the key.</summary>
-    public bool Contains(string sopInstanceUid, string latentSha256) => Enabled && File.Exists(PathOf(sopInstanceUid, latentSha256));
+    public bool Contains(string sopInstanceUid, string sourceSha256) => Enabled && File.Exists(PathOf(sopInstanceUid, sourceSha256));
 
     /// <summary>The cached file content, or null when there is none or it does not verify (then it is deleted). A hit counts as a use for eviction.</summary>
-    public byte[]? TryGet(string sopInstanceUid, string latentSha256)
+    public byte[]? TryGet(string sopInstanceUid, string sourceSha256)
     {
         if (!Enabled)
         {
             return null;
         }
 
-        var path = PathOf(sopInstanceUid, latentSha256);
+        var path = PathOf(sopInstanceUid, sourceSha256);
         byte[] entry;
         try
         {
@@ -92,7 +94,7 @@ public sealed partial class ReconstructionCache
     }
 
     /// <summary>Stores a reconstructed file (atomically), then evicts the least recently used entries beyond the limit.</summary>
-    public void Put(string sopInstanceUid, string latentSha256, ReadOnlySpan<byte> content)
+    public void Put(string sopInstanceUid, string sourceSha256, ReadOnlySpan<byte> content)
     {
         if (!Enabled || content.Length + PrefixLength > _maxBytes)
         {
@@ -100,7 +102,7 @@ public sealed partial class ReconstructionCache
         }
 
         EnsureScanned();
-        var path = PathOf(sopInstanceUid, latentSha256);
+        var path = PathOf(sopInstanceUid, sourceSha256);
         var temporary = $"{path}.{Guid.NewGuid():N}{TemporaryExtension}";
         var previous = File.Exists(path) ? new FileInfo(path).Length : 0;
         try
@@ -199,11 +201,11 @@ public sealed partial class ReconstructionCache
         return SHA256.HashData(content).AsSpan().SequenceEqual(entry.AsSpan(Magic.Length, SHA256.HashSizeInBytes)) ? content.ToArray() : null;
     }
 
-    private string PathOf(string sopInstanceUid, string latentSha256)
+    private string PathOf(string sopInstanceUid, string sourceSha256)
     {
         ArgumentException.ThrowIfNullOrEmpty(sopInstanceUid);
-        ArgumentException.ThrowIfNullOrEmpty(latentSha256);
-        var name = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{sopInstanceUid}\n{latentSha256}")));
+        ArgumentException.ThrowIfNullOrEmpty(sourceSha256);
+        var name = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{sopInstanceUid}\n{sourceSha256}")));
         return Path.Combine(_directory, name + EntryExtension);
     }
 

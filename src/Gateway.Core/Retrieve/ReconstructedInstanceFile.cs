@@ -4,30 +4,28 @@ using Gateway.Core.Compression;
 using Gateway.Dicom;
 using Gateway.Dicom.Json;
 
-namespace Gateway.Server.Reconstruction;
+namespace Gateway.Core.Retrieve;
 
 /// <summary>
-/// Builds the DICOM file of an instance kept as a latent (DESIGN.md, "Headers of reconstructed images"): its header
-/// (the header object kept beside the latent, or the DICOM JSON stored at ingest) with the decoded stored values as native pixel data in Explicit VR Little Endian, the same UIDs,
-/// Lossy Image Compression (0028,2110) "01", the ratio (0028,2112) and method (0028,2114) appended to any earlier
-/// lossy compression, and a Derivation Description (0008,2111) naming the model.
+/// Builds the DICOM file of an instance kept in a lossy representation (DESIGN.md, "Headers of reconstructed images"):
+/// its header (the header object kept beside it, or the DICOM JSON stored at ingest) with the decoded stored values as
+/// native pixel data in Explicit VR Little Endian, the same UIDs, Lossy Image Compression (0028,2110) "01", the ratio
+/// (0028,2112) and method (0028,2114) appended to any earlier lossy compression, and a Derivation Description
+/// (0008,2111) saying how it was made.
 /// </summary>
-internal static class LatentInstanceFile
+public static class ReconstructedInstanceFile
 {
-    /// <summary>The value of Lossy Image Compression Method (0028,2114) for latent reconstructions (CS: at most 16 of A-Z, 0-9, _ and space).</summary>
-    public const string CompressionMethod = "MEDVAE";
-
     /// <param name="header">The stored header (the header object's data set, or DICOM JSON read back); it is changed and becomes the file's data set.</param>
     /// <param name="pixels">The decoded stored values.</param>
-    /// <param name="modelId">The model that encoded the latent.</param>
-    /// <param name="latentBytes">The size of the latent object (the denominator of the compression ratio).</param>
+    /// <param name="lossy">The method, the stored size and the derivation text.</param>
     /// <returns>The file, and how many elements were left out because their values were only references to the deleted original.</returns>
-    public static (DicomFile File, int DroppedBulkData) Build(DicomDataset header, PixelFrames pixels, string modelId, long latentBytes)
+    public static (DicomFile File, int DroppedBulkData) Build(DicomDataset header, PixelFrames pixels, LossyCompression lossy)
     {
         ArgumentNullException.ThrowIfNull(header);
         ArgumentNullException.ThrowIfNull(pixels);
-        ArgumentException.ThrowIfNullOrEmpty(modelId);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(latentBytes);
+        ArgumentNullException.ThrowIfNull(lossy);
+        ArgumentException.ThrowIfNullOrEmpty(lossy.Method);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(lossy.StoredBytes);
         header.RemoveAll(element => HeaderObject.PixelTags.Contains(element.Tag));
 
         // Bulk data other than the pixels is a reference to the original object, which no longer exists.
@@ -49,9 +47,9 @@ internal static class LatentInstanceFile
         var pixelBytes = NativePixelData(pixels);
         var originalPixelBytes = (long)pixels.FrameLength * pixels.Frames * (pixels.BitsAllocated / 8);
         header.SetString(DicomTags.LossyImageCompression, DicomVR.CS, "01");
-        Append(header, DicomTags.LossyImageCompressionRatio, DicomVR.DS, Ratio(originalPixelBytes, latentBytes));
-        Append(header, DicomTags.LossyImageCompressionMethod, DicomVR.CS, CompressionMethod);
-        var derivation = $"Reconstructed from a MedVAE latent by model {modelId}";
+        Append(header, DicomTags.LossyImageCompressionRatio, DicomVR.DS, Ratio(originalPixelBytes, lossy.StoredBytes));
+        Append(header, DicomTags.LossyImageCompressionMethod, DicomVR.CS, lossy.Method);
+        var derivation = lossy.Derivation;
         var earlier = header.GetString(DicomTags.DerivationDescription)?.Trim();
         var description = string.IsNullOrEmpty(earlier) ? derivation : $"{earlier}; {derivation}";
         header.SetString(DicomTags.DerivationDescription, DicomVR.ST, description.Length <= 1024 ? description : description[..1024]);
@@ -106,9 +104,9 @@ internal static class LatentInstanceFile
     }
 
     /// <summary>A DS value of at most 16 characters.</summary>
-    private static string Ratio(long originalBytes, long latentBytes)
+    private static string Ratio(long originalBytes, long storedBytes)
     {
-        var ratio = (double)originalBytes / latentBytes;
+        var ratio = (double)originalBytes / storedBytes;
         return ratio.ToString(ratio >= 1e9 ? "0" : "0.###", CultureInfo.InvariantCulture);
     }
 

@@ -1,0 +1,26 @@
+using Gateway.Compression.Engine;
+using Gateway.Compression.Models;
+using Gateway.Compression.Onnx;
+using Gateway.Compression.Quality;
+using Gateway.Core.Compression;
+using Gateway.Core.Retrieve;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Gateway.Compression;
+
+/// <summary>Registers what Gateway.Compression provides: the latent engine (once, loaded on first use), the quality measure, and the decoder of the latent representation.</summary>
+public static class CompressionServiceCollectionExtensions
+{
+    /// <param name="runtimeOptions">How ONNX Runtime is loaded (settings Gateway:Onnx).</param>
+    /// <param name="modelOptions">Where the models are (settings Gateway:Models).</param>
+    public static IServiceCollection AddGatewayCompression(this IServiceCollection services, OnnxRuntimeOptions runtimeOptions, ModelRegistryOptions modelOptions)
+    {
+        ArgumentNullException.ThrowIfNull(runtimeOptions);
+        ArgumentNullException.ThrowIfNull(modelOptions);
+        services.AddSingleton<ILatentEngine>(provider => new LazyLatentEngine(runtimeOptions, modelOptions, provider.GetRequiredService<ILogger<LazyLatentEngine>>()));
+        services.AddSingleton<IQualityMeter, QualityMeter>();
+        services.AddSingleton<IRepresentationDecoder, LatentDecoder>();
+        return services;
+    }
+}

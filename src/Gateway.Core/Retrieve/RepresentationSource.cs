@@ -1,0 +1,147 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using Gateway.Core.Archive;
+using Gateway.Core.Compression;
+using Gateway.Core.Storage;
+using Gateway.Dicom;
+using Gateway.Dicom.Json;
+using Microsoft.Extensions.Logging;
+
+namespace Gateway.Core.Retrieve;
+
+/// <summary>
+/// What a <see cref="IRepresentationDecoder"/> reads an instance from: its stored objects, each checked against the
+/// size and SHA-256 the index recorded (a mismatch is a <see cref="DamagedObjectException"/>, logged naming the
+/// object), and its header (the header object kept beside a reconstructed representation, else the DICOM JSON stored
+/// at ingest).
+/// </summary>
+public sealed partial class RepresentationSource
+{
+    /// <summary>
+    /// Objects up to this size are read whole and verified before anything is sent (so a damaged one is answered
+    /// with an error status); larger ones are streamed and verified while they stream, and a mismatch at the end
+    /// breaks the transfer.
+    /// </summary>
+    public const long VerifyBeforeStreamingMaxBytes = 16L << 20;
+
+    private readonly IObjectStore _objects;
+    private readonly IArchiveReader _reader;
+    private readonly ILogger _logger;
+
+    internal RepresentationSource(ArchivedInstance instance, ArchivedObject stored, IObjectStore objects, IArchiveReader reader, ILogger logger)
+    {
+        Instance = instance;
+        Stored = stored;
+        _objects = objects;
+        _reader = reader;
+        _logger = logger;
+    }
+
+    /// <summary>The instance being retrieved.</summary>
+    public ArchivedInstance Instance { get; }
+
+    /// <summary>The object that serves it (the one the decoder decodes).</summary>
+    public ArchivedObject Stored { get; }
+
+    /// <summary>The whole object, verified.</summary>
+    /// <exception cref="DamagedObjectException">Its size or SHA-256 is not the recorded one.</exception>
+    public async Task<byte[]> ReadAsync(ArchivedObject stored, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(stored);
+        using var buffer = new MemoryStream(stored.Size is > 0 and < int.MaxValue ? (int)stored.Size : 0);
+        var stream = await _objects.OpenReadAsync(stored.Key, cancellationToken).ConfigureAwait(false);
+        await using (stream.ConfigureAwait(false))
+        {
+            await stream.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
+        }
+
+        var bytes = buffer.ToArray();
+        if (bytes.LongLength != stored.Size)
+        {
+            throw Damaged(stored, SizeText(bytes.LongLength));
+        }
+
+        var sha256 = Convert.ToHexStringLower(SHA256.HashData(bytes));
+        if (!string.Equals(sha256, stored.Sha256, StringComparison.OrdinalIgnoreCase))
+        {
+            throw Damaged(stored, $"SHA-256 {sha256}");
+        }
+
+        return bytes;
+    }
+
+    /// <summary>
+    /// The object as a stream, verified: read whole first up to <see cref="VerifyBeforeStreamingMaxBytes"/>, else
+    /// hashed while it is read (the stream throws <see cref="DamagedObjectException"/> at its end).
+    /// </summary>
+    public async Task<Stream> OpenAsync(ArchivedObject stored, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(stored);
+        if (stored.Size <= VerifyBeforeStreamingMaxBytes)
+        {
+            return new MemoryStream(await ReadAsync(stored, cancellationToken).ConfigureAwait(false), writable: false);
+        }
+
+        var stream = await _objects.OpenReadAsync(stored.Key, cancellationToken).ConfigureAwait(false);
+        if (stream.CanSeek && stream.Length is var length && length != stored.Size)
+        {
+            await stream.DisposeAsync().ConfigureAwait(false);
+            throw Damaged(stored, SizeText(length));
+        }
+
+        return new VerifyingReadStream(stream, stored, this);
+    }
+
+    /// <summary>
+    /// The instance's header as received, pixel data included where the original had it: the header object when one
+    /// is kept (verified), else the DICOM JSON stored at ingest (whose bulk data are references to the original).
+    /// </summary>
+    public async Task<DicomDataset> ReadHeaderAsync(CancellationToken cancellationToken)
+    {
+        if (Instance.Header is { } kept)
+        {
+            var bytes = await ReadAsync(kept, cancellationToken).ConfigureAwait(false);
+            return DicomFile.Read(new MemoryStream(bytes, writable: false)).Dataset;
+        }
+
+        var scope = new RetrieveScope(Instance.StudyInstanceUid, Instance.SeriesInstanceUid, Instance.SopInstanceUid);
+        var headers = await _reader.ReadHeadersAsync(scope, cancellationToken).ConfigureAwait(false);
+        if (headers.Count == 0)
+        {
+            throw new InvalidOperationException($"Instance {Instance.SopInstanceUid} has no header in the index.");
+        }
+
+        return DicomJsonReader.Read(headers[0]);
+    }
+
+    /// <summary>The file of a lossy reconstruction (<see cref="ReconstructedInstanceFile"/>), noting header elements it had to leave out.</summary>
+    public DicomFile BuildLossyFile(DicomDataset header, PixelFrames pixels, LossyCompression lossy)
+    {
+        var (file, dropped) = ReconstructedInstanceFile.Build(header, pixels, lossy);
+        if (dropped > 0)
+        {
+            Log.BulkDataDropped(_logger, Instance.SopInstanceUid, dropped);
+        }
+
+        return file;
+    }
+
+    /// <summary>Logs a damaged object (naming it) and gives the exception to throw.</summary>
+    internal DamagedObjectException Damaged(ArchivedObject stored, string actual)
+    {
+        var expected = $"{SizeText(stored.Size)}, SHA-256 {stored.Sha256}";
+        Log.Damaged(_logger, stored.Kind.ToString().ToLowerInvariant(), stored.Key, Instance.SopInstanceUid, expected, actual);
+        return new DamagedObjectException(stored.Key, Instance.SopInstanceUid, expected, actual);
+    }
+
+    private static string SizeText(long size) => size.ToString(CultureInfo.InvariantCulture) + " bytes";
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 2611, Level = LogLevel.Warning, Message = "Reconstruction of {SopInstanceUid} leaves out {Count} header elements whose values were only references to the original")]
+        public static partial void BulkDataDropped(ILogger logger, string sopInstanceUid, int count);
+
+        [LoggerMessage(EventId = 2630, Level = LogLevel.Error, Message = "Damaged stored object: the {Kind} object {Key} of instance {SopInstanceUid} should be {Expected} but is {Actual}; it is not served")]
+        public static partial void Damaged(ILogger logger, string kind, string key, string sopInstanceUid, string expected, string actual);
+    }
+}

@@ -1,0 +1,114 @@
+using System.Security.Cryptography;
+using Gateway.Core.Archive;
+using Gateway.Core.Retrieve;
+using Gateway.Infrastructure.Storage;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Gateway.Server.Tests.Reconstruction;
+
+/// <summary>
+/// How the retrieve service verifies objects served as stored, on a real folder object store: up to
+/// <see cref="RepresentationSource.VerifyBeforeStreamingMaxBytes"/> before anything is given out, beyond it while the
+/// stream is read (so a damaged large object fails the read that reaches its end).
+/// </summary>
+public sealed class VerifiedStreamingTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("verified-streaming-").FullName;
+    private readonly FileSystemObjectStore _store;
+    private readonly RetrieveService _retrieve;
+
+    public VerifiedStreamingTests()
+    {
+        _store = new FileSystemObjectStore(Path.Combine(_folder, "objects"));
+        _retrieve = new RetrieveService(
+            new NoIndex(),
+            _store,
+            new FileReconstructionCache(Path.Combine(_folder, "cache"), 0, NullLogger<FileReconstructionCache>.Instance),
+            [new StoredFileDecoder(StorageKind.Original)],
+            new RetrieveOptions { Prefetch = false },
+            NullLogger<RetrieveService>.Instance);
+    }
+
+    public void Dispose()
+    {
+        _retrieve.Dispose();
+        Directory.Delete(_folder, recursive: true);
+    }
+
+    [Fact]
+    public async Task A_large_healthy_object_streams_whole()
+    {
+        var (instance, content) = await StoreAsync("large-ok", RepresentationSource.VerifyBeforeStreamingMaxBytes + 12345);
+        await using var stream = await _retrieve.OpenAsync(instance, TestContext.Current.CancellationToken);
+        Assert.IsNotType<MemoryStream>(stream);
+        using var read = new MemoryStream();
+        await stream.CopyToAsync(read, TestContext.Current.CancellationToken);
+        Assert.Equal(SHA256.HashData(content), SHA256.HashData(read.ToArray()));
+    }
+
+    [Fact]
+    public async Task A_large_object_changed_in_place_fails_the_read_that_reaches_its_end()
+    {
+        var (instance, _) = await StoreAsync("large-changed", RepresentationSource.VerifyBeforeStreamingMaxBytes + 12345);
+        Flip("large-changed", ^10);
+        await using var stream = await _retrieve.OpenAsync(instance, TestContext.Current.CancellationToken);
+        var buffer = new byte[1 << 16];
+        Assert.True(await stream.ReadAsync(buffer, TestContext.Current.CancellationToken) > 0, "the start of the object streams before the end is checked");
+        var damaged = await Assert.ThrowsAsync<DamagedObjectException>(() => stream.CopyToAsync(Stream.Null, TestContext.Current.CancellationToken));
+        Assert.Equal("large-changed", damaged.Key);
+        Assert.StartsWith("SHA-256 ", damaged.Actual, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_large_object_cut_short_is_refused_before_it_streams()
+    {
+        var (instance, _) = await StoreAsync("large-short", RepresentationSource.VerifyBeforeStreamingMaxBytes + 12345);
+        CutShort("large-short");
+        var damaged = await Assert.ThrowsAsync<DamagedObjectException>(() => _retrieve.OpenAsync(instance, TestContext.Current.CancellationToken));
+        Assert.Equal($"{RepresentationSource.VerifyBeforeStreamingMaxBytes + 12344} bytes", damaged.Actual);
+    }
+
+    [Fact]
+    public async Task A_small_object_changed_in_place_is_refused_before_anything_is_given_out()
+    {
+        var (instance, _) = await StoreAsync("small-changed", 300_000);
+        Flip("small-changed", 0);
+        var damaged = await Assert.ThrowsAsync<DamagedObjectException>(() => _retrieve.OpenAsync(instance, TestContext.Current.CancellationToken));
+        Assert.Contains("small-changed", damaged.Message, StringComparison.Ordinal);
+        Assert.Contains("is damaged", damaged.Message, StringComparison.Ordinal);
+    }
+
+    private async Task<(ArchivedInstance Instance, byte[] Content)> StoreAsync(string key, long size)
+    {
+        var content = new byte[size];
+        new Random(7).NextBytes(content);
+        var stored = await _store.PutAsync(key, new MemoryStream(content), TestContext.Current.CancellationToken);
+        var original = new ArchivedObject(StorageKind.Original, key, "1.2.840.10008.1.2.1", stored.Size, Convert.ToHexStringLower(SHA256.HashData(content)), null);
+        var instance = new ArchivedInstance(1, "1.2.3", "1.2.3.4", "1.2.3.4." + key.Length, "1.2.840.10008.5.1.4.1.1.7", "1.2.840.10008.1.2.1", InstanceState.Stored, null, null, null, [original]);
+        return (instance, content);
+    }
+
+    private void Flip(string key, Index at)
+    {
+        var path = ObjectFile(key);
+        var bytes = File.ReadAllBytes(path);
+        bytes[at] ^= 0x01;
+        File.WriteAllBytes(path, bytes);
+    }
+
+    private void CutShort(string key)
+    {
+        using var file = new FileStream(ObjectFile(key), FileMode.Open, FileAccess.Write);
+        file.SetLength(file.Length - 1);
+    }
+
+    private string ObjectFile(string key) => Assert.Single(Directory.GetFiles(Path.Combine(_folder, "objects"), key, SearchOption.AllDirectories));
+
+    /// <summary>The index is not consulted when an instance already located is opened.</summary>
+    private sealed class NoIndex : IArchiveReader
+    {
+        public Task<IReadOnlyList<ArchivedInstance>> LocateAsync(RetrieveScope scope, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task<IReadOnlyList<string>> ReadHeadersAsync(RetrieveScope scope, CancellationToken cancellationToken) => throw new NotSupportedException();
+    }
+}
