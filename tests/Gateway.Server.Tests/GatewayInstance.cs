@@ -17,10 +17,15 @@ namespace Gateway.Server.Tests;
 public sealed class GatewayInstance : IAsyncDisposable
 {
     private readonly WebApplication _app;
+    private readonly Dictionary<string, string?> _overrides;
+    private readonly Action<WebApplicationBuilder>? _configure;
+    private bool _handedOver;
 
-    private GatewayInstance(WebApplication app, string dataDirectory, string connectionString)
+    private GatewayInstance(WebApplication app, Dictionary<string, string?> overrides, Action<WebApplicationBuilder>? configure, string dataDirectory, string connectionString)
     {
         _app = app;
+        _overrides = overrides;
+        _configure = configure;
         DataDirectory = dataDirectory;
         ConnectionString = connectionString;
         var addresses = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses;
@@ -78,7 +83,22 @@ public sealed class GatewayInstance : IAsyncDisposable
 
         var app = GatewayHost.Build(overrides, configure);
         await app.StartAsync(cancellationToken);
-        return new GatewayInstance(app, dataDirectory, connectionString);
+        return new GatewayInstance(app, overrides, configure, dataDirectory, connectionString);
+    }
+
+    /// <summary>
+    /// Stops this gateway and starts a new one with the same settings, database and data folder (as a restart of
+    /// `gateway serve` would, on new ports); the new one owns the folder, this one is done.
+    /// </summary>
+    public async Task<GatewayInstance> RestartAsync()
+    {
+        Http.Dispose();
+        await _app.StopAsync(CancellationToken.None);
+        await _app.DisposeAsync();
+        _handedOver = true;
+        var app = GatewayHost.Build(_overrides, _configure);
+        await app.StartAsync(TestContext.Current.CancellationToken);
+        return new GatewayInstance(app, _overrides, _configure, DataDirectory, ConnectionString);
     }
 
     /// <summary>A data source on the gateway's database, for checks of what it indexed.</summary>
@@ -86,6 +106,11 @@ public sealed class GatewayInstance : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_handedOver)
+        {
+            return;
+        }
+
         Http.Dispose();
         await _app.StopAsync(CancellationToken.None);
         await _app.DisposeAsync();

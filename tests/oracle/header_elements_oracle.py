@@ -12,7 +12,17 @@ Usage:
       prints a JSON object {"missing": [...], "differ": [...], "extra": [...]} of the elements (paths) of SENT
       that RETRIEVED lacks or holds with another VR or value, and of RETRIEVED's that SENT lacks, leaving out the
       pixel data and the elements a reconstruction adds by design (lossy flags, derivation description).
+  header_elements_oracle.py compare-dirs SENT_DIR RETRIEVED_DIR
+      the same for every file of SENT_DIR against the file of RETRIEVED_DIR with its SOP Instance UID: prints one
+      JSON object {"files": N, "missing": [...], "differ": [...], "extra": [...]}, paths prefixed by the file name
+      (a sent instance without a retrieved file is "missing" as a whole).
+  header_elements_oracle.py add-trailing SRC DST
+      writes DST: SRC with a private block after the pixel data, (7FE1,0010) "MEDVAE TRAILING" and a 2000-byte OB
+      value (7FE1,1001), as Siemens keeps spectroscopy data there.
+  header_elements_oracle.py with-series SRC_DIR DST_DIR UID
+      writes each file of SRC_DIR to DST_DIR as it is, adding Series Instance UID UID where a file has none.
 """
+import os
 import hashlib
 import json
 import random
@@ -64,8 +74,43 @@ def add(source, destination):
 
 
 def compare(sent_path, retrieved_path):
-    sent = pydicom.dcmread(sent_path)
-    retrieved = pydicom.dcmread(retrieved_path)
+    print(json.dumps(differences(pydicom.dcmread(sent_path), pydicom.dcmread(retrieved_path))))
+
+
+def compare_dirs(sent_dir, retrieved_dir):
+    retrieved = {}
+    for name in sorted(os.listdir(retrieved_dir)):
+        dataset = pydicom.dcmread(os.path.join(retrieved_dir, name))
+        retrieved[dataset.SOPInstanceUID] = dataset
+    total = {"files": 0, "missing": [], "differ": [], "extra": []}
+    for name in sorted(os.listdir(sent_dir)):
+        sent = pydicom.dcmread(os.path.join(sent_dir, name))
+        total["files"] += 1
+        if sent.SOPInstanceUID not in retrieved:
+            total["missing"].append(name)
+            continue
+        report = differences(sent, retrieved[sent.SOPInstanceUID])
+        for key in ("missing", "differ", "extra"):
+            total[key].extend(f"{name}:{path}" for path in report[key])
+    print(json.dumps(total))
+
+
+def add_trailing(source, destination):
+    ds = pydicom.dcmread(source)
+    rng = random.Random(7)
+    ds.private_block(0x7FE1, "MEDVAE TRAILING", create=True).add_new(0x01, "OB", bytes(rng.getrandbits(8) for _ in range(2000)))
+    ds.save_as(destination, write_like_original=True)
+
+
+def with_series(source_dir, destination_dir, uid):
+    for name in sorted(os.listdir(source_dir)):
+        dataset = pydicom.dcmread(os.path.join(source_dir, name))
+        if "SeriesInstanceUID" not in dataset:
+            dataset.SeriesInstanceUID = uid
+        dataset.save_as(os.path.join(destination_dir, name), write_like_original=True)
+
+
+def differences(sent, retrieved):
     report = {"missing": [], "differ": [], "extra": []}
 
     def walk(left, right, prefix, top):
@@ -95,7 +140,7 @@ def compare(sent_path, retrieved_path):
                 report["extra"].append(tag_path(prefix, element.tag))
 
     walk(sent, retrieved, "", True)
-    print(json.dumps(report))
+    return report
 
 
 if __name__ == "__main__":
@@ -103,5 +148,11 @@ if __name__ == "__main__":
         add(sys.argv[2], sys.argv[3])
     elif len(sys.argv) == 4 and sys.argv[1] == "compare":
         compare(sys.argv[2], sys.argv[3])
+    elif len(sys.argv) == 4 and sys.argv[1] == "add-trailing":
+        add_trailing(sys.argv[2], sys.argv[3])
+    elif len(sys.argv) == 4 and sys.argv[1] == "compare-dirs":
+        compare_dirs(sys.argv[2], sys.argv[3])
+    elif len(sys.argv) == 5 and sys.argv[1] == "with-series":
+        with_series(sys.argv[2], sys.argv[3], sys.argv[4])
     else:
         sys.exit(__doc__)

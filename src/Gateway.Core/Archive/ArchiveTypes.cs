@@ -103,11 +103,11 @@ public sealed record InstanceAttributes
     public int? NumberOfFrames { get; init; }
 }
 
-/// <summary>An instance about to be stored: its attributes, its header as DICOM JSON, and its content's identity.</summary>
+/// <summary>An instance about to be stored: its attributes, its header (a delta against its series header), and its content's identity.</summary>
 public sealed record NewInstance(
     InstanceAttributes Attributes,
     string TransferSyntaxUid,
-    string HeaderJson,
+    Headers.StoredHeader Header,
     string ContentSha256,
     long OriginalPixelBytes,
     string? CallingAE);

@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
+using Gateway.Core.Headers;
 using Gateway.Core.Storage;
 using Gateway.Dicom;
-using Gateway.Dicom.Json;
 using Microsoft.Extensions.Logging;
 
 namespace Gateway.Core.Archive;
@@ -13,7 +13,7 @@ namespace Gateway.Core.Archive;
 /// the original object is written durably, and one transaction makes the instance visible and enqueues its
 /// jobs. Only then is the sender answered. Duplicates are settled by content hash and the duplicate policy.
 /// </summary>
-public sealed partial class IngestService(IArchiveIndex index, IObjectStore objects, IngestOptions options, ILogger<IngestService> logger, IngestMetrics? metrics = null)
+public sealed partial class IngestService(IArchiveIndex index, IObjectStore objects, InstanceHeaders headers, IngestOptions options, ILogger<IngestService> logger, IngestMetrics? metrics = null)
 {
     private const string DimsePath = "dimse";
     private const string StowPath = "stow";
@@ -147,7 +147,7 @@ public sealed partial class IngestService(IArchiveIndex index, IObjectStore obje
         var instance = new NewInstance(
             attributes,
             header.TransferSyntax.Uid,
-            HeaderJson(header),
+            await headers.EncodeAsync(attributes.SeriesInstanceUid, header.Dataset, cancellationToken).ConfigureAwait(false),
             spool.Sha256,
             InstanceAttributesReader.NativePixelBytes(header.Dataset),
             callingAE ?? header.FileMetaInformation.GetString(DicomTags.SourceApplicationEntityTitle));
@@ -225,12 +225,6 @@ public sealed partial class IngestService(IArchiveIndex index, IObjectStore obje
         }
 
         return stored;
-    }
-
-    private string HeaderJson(DicomFile file)
-    {
-        var policy = new DicomBulkDataPolicy((path, _) => "bulkdata/" + path, options.BulkDataThreshold);
-        return DicomJsonWriter.Serialize(file.Dataset, new DicomJsonWriterOptions { BulkData = policy });
     }
 
     /// <summary>A fresh key per object, so a replacement never overwrites what a reader may be streaming.</summary>

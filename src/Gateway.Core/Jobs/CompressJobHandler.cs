@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Gateway.Core.Archive;
 using Gateway.Core.Compression;
 using Gateway.Core.Compression.Representations;
+using Gateway.Core.Headers;
 using Gateway.Core.Storage;
 using Gateway.Dicom;
 using Gateway.Dicom.Imaging;
@@ -23,6 +24,7 @@ namespace Gateway.Core.Jobs;
 public sealed partial class CompressJobHandler(
     ICompressionIndex index,
     IObjectStore objects,
+    InstanceHeaders headers,
     CompressionOptions options,
     ILogger<CompressJobHandler> logger,
     ILatentEngine engine,
@@ -59,6 +61,9 @@ public sealed partial class CompressJobHandler(
             ?? throw new PermanentJobFailureException($"Instance {instanceId} has no original object to compress.");
         var bytes = await ReadVerifiedAsync(original, instanceId, cancellationToken).ConfigureAwait(false);
         var file = DicomFile.Read(new MemoryStream(bytes, writable: false));
+
+        // The stored header must hold every element of the original before anything may replace it.
+        await headers.EnsureCompleteAsync(instanceId, file.Dataset.GetString(DicomTags.SeriesInstanceUID)!, file, cancellationToken).ConfigureAwait(false);
         if (!DicomPixelData.HasPixelData(file.Dataset))
         {
             await KeepAsync(candidate, "no pixel data", cancellationToken).ConfigureAwait(false);

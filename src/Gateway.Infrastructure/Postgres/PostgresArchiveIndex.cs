@@ -30,10 +30,10 @@ public sealed class PostgresArchiveIndex(NpgsqlDataSource dataSource, string nod
                 """
                 with relaxed as (select set_config('synchronous_commit', 'off', true) as setting)
                 insert into instances (sop_instance_uid, sop_class_uid, study_instance_uid, series_instance_uid, instance_number,
-                    state, transfer_syntax_uid, rows, columns, number_of_frames, header, content_sha256, original_bytes,
-                    calling_ae, pending_object_key, receiving_node)
+                    state, transfer_syntax_uid, rows, columns, number_of_frames, header, series_header_fk, header_delta, content_sha256,
+                    original_bytes, calling_ae, pending_object_key, receiving_node)
                 values (@sop, @class, @study, @series, @number, 'receiving', @syntax, @rows, @columns, @frames, @header,
-                    @sha, @bytes, @ae, @key, @node)
+                    @seriesHeader, @headerDelta, @sha, @bytes, @ae, @key, @node)
                 on conflict (sop_instance_uid) do nothing
                 returning id, (select setting from relaxed)
                 """,
@@ -101,7 +101,7 @@ public sealed class PostgresArchiveIndex(NpgsqlDataSource dataSource, string nod
             """
             update instances set series_fk = @seriesFk, sop_class_uid = @class, study_instance_uid = @study,
                 series_instance_uid = @series, instance_number = @number, state = 'stored', transfer_syntax_uid = @syntax,
-                rows = @rows, columns = @columns, number_of_frames = @frames, header = @header, content_sha256 = @sha,
+                rows = @rows, columns = @columns, number_of_frames = @frames, header = @header, series_header_fk = @seriesHeader, header_delta = @headerDelta, content_sha256 = @sha,
                 original_bytes = @bytes, calling_ae = @ae, compression = null, psnr = null, ssim = null, compressed_at = null,
                 updated_at = now()
             where id = @id
@@ -206,7 +206,7 @@ public sealed class PostgresArchiveIndex(NpgsqlDataSource dataSource, string nod
 
         """;
 
-    /// <summary>The instance columns an insert and a replacement both write, as @class, @study, @series, @number, @syntax, @rows, @columns, @frames, @header, @sha, @bytes, @ae.</summary>
+    /// <summary>The instance columns an insert and a replacement both write, as @class, @study, @series, @number, @syntax, @rows, @columns, @frames, @header, @seriesHeader, @headerDelta, @sha, @bytes, @ae.</summary>
     private static void AddInstanceColumns(NpgsqlCommand command, NewInstance instance)
     {
         var attributes = instance.Attributes;
@@ -218,7 +218,9 @@ public sealed class PostgresArchiveIndex(NpgsqlDataSource dataSource, string nod
         command.Parameters.AddWithValue("rows", (object?)attributes.Rows ?? DBNull.Value);
         command.Parameters.AddWithValue("columns", (object?)attributes.Columns ?? DBNull.Value);
         command.Parameters.AddWithValue("frames", (object?)attributes.NumberOfFrames ?? DBNull.Value);
-        command.Parameters.Add(new NpgsqlParameter("header", NpgsqlDbType.Json) { Value = instance.HeaderJson });
+        command.Parameters.Add(new NpgsqlParameter("header", NpgsqlDbType.Json) { Value = (object?)instance.Header.Json ?? DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter("seriesHeader", NpgsqlDbType.Bigint) { Value = (object?)instance.Header.SeriesHeaderId ?? DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter("headerDelta", NpgsqlDbType.Bytea) { Value = (object?)instance.Header.Delta ?? DBNull.Value });
         command.Parameters.AddWithValue("sha", instance.ContentSha256);
         command.Parameters.AddWithValue("bytes", instance.OriginalPixelBytes);
         command.Parameters.AddWithValue("ae", (object?)instance.CallingAE ?? DBNull.Value);

@@ -1,10 +1,15 @@
 using Gateway.Core.Archive;
+using Gateway.Core.Headers;
+using Gateway.Infrastructure.Postgres.Headers;
 using Npgsql;
 
 namespace Gateway.Infrastructure.Postgres;
 
-/// <summary>The archive index on PostgreSQL, read side for retrieval (see <see cref="IArchiveReader"/>).</summary>
-public sealed class PostgresArchiveReader(NpgsqlDataSource dataSource) : IArchiveReader
+/// <summary>
+/// The archive index on PostgreSQL, read side for retrieval (see <see cref="IArchiveReader"/>); headers stored as
+/// deltas are decoded against their series header by <paramref name="headers"/>.
+/// </summary>
+public sealed class PostgresArchiveReader(NpgsqlDataSource dataSource, InstanceHeaders headers) : IArchiveReader
 {
     private const string ScopeFilter =
         """
@@ -69,16 +74,25 @@ public sealed class PostgresArchiveReader(NpgsqlDataSource dataSource) : IArchiv
     public async Task<IReadOnlyList<string>> ReadHeadersAsync(RetrieveScope scope, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(scope);
-        await using var command = dataSource.CreateCommand($"select i.header::text from instances i where {ScopeFilter} {Order}");
+        await using var command = dataSource.CreateCommand(
+            $"select i.sop_instance_uid, {StoredHeaderColumns.Select} from instances i where {ScopeFilter} {Order}");
         AddScope(command, scope);
-        var headers = new List<string>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        var stored = new List<(string Uid, StoredHeader Header)>();
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
-            headers.Add(reader.GetString(0));
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                stored.Add((reader.GetString(0), StoredHeaderColumns.Read(reader, 1)));
+            }
         }
 
-        return headers;
+        var json = new List<string>(stored.Count);
+        foreach (var (uid, header) in stored)
+        {
+            json.Add(await headers.ReadJsonAsync(header, uid, cancellationToken).ConfigureAwait(false));
+        }
+
+        return json;
     }
 
     private static void AddScope(NpgsqlCommand command, RetrieveScope scope)

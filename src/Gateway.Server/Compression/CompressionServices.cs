@@ -2,6 +2,7 @@ using Gateway.Compression;
 using Gateway.Compression.Models;
 using Gateway.Compression.Onnx;
 using Gateway.Core.Compression;
+using Gateway.Core.Headers;
 using Gateway.Core.Jobs;
 using Gateway.Core.Storage;
 using Gateway.Infrastructure.Postgres.Compression;
@@ -34,6 +35,7 @@ public static class CompressionServices
         services.AddSingleton<IJobHandler>(provider => new CompressJobHandler(
             provider.GetRequiredService<ICompressionIndex>(),
             provider.GetRequiredService<IObjectStore>(),
+            provider.GetRequiredService<InstanceHeaders>(),
             provider.GetRequiredService<CompressionOptions>(),
             provider.GetRequiredService<ILogger<CompressJobHandler>>(),
             provider.GetRequiredService<ILatentEngine>(),

@@ -1,8 +1,10 @@
 using Gateway.Core.Archive;
 using Gateway.Core.Compression;
+using Gateway.Core.Headers;
 using Gateway.Core.Query;
 using Gateway.Core.Storage;
 using Gateway.Infrastructure.Postgres;
+using Gateway.Infrastructure.Postgres.Headers;
 using Gateway.Infrastructure.Postgres.Query;
 using Gateway.Infrastructure.Storage;
 using Gateway.Server.Compression;
@@ -26,7 +28,9 @@ public static class GatewayServices
         services.AddSingleton<IArchiveIndex>(provider => new PostgresArchiveIndex(
             provider.GetRequiredService<DatabaseHost>().DataSource, Settings(provider).NodeName, provider.GetRequiredService<CompressionOptions>().Enabled,
             TimeSpan.FromSeconds(Settings(provider).JobDelaySeconds)));
-        services.AddSingleton<IArchiveReader>(provider => new PostgresArchiveReader(provider.GetRequiredService<DatabaseHost>().DataSource));
+        services.AddSingleton<IHeaderStore>(provider => new PostgresHeaderStore(provider.GetRequiredService<DatabaseHost>().DataSource));
+        services.AddSingleton<InstanceHeaders>();
+        services.AddSingleton<IArchiveReader>(provider => new PostgresArchiveReader(provider.GetRequiredService<DatabaseHost>().DataSource, provider.GetRequiredService<InstanceHeaders>()));
         services.AddSingleton(provider => new IngestOptions
         {
             SpoolDirectory = Settings(provider).SpoolDirectory,
@@ -38,7 +42,7 @@ public static class GatewayServices
         services.AddGatewayRetrieve();
 
         // Searches (QIDO-RS and C-FIND) and retrieval over DIMSE.
-        services.AddSingleton<IArchiveQueryStore>(provider => new PostgresArchiveQueryStore(provider.GetRequiredService<DatabaseHost>().DataSource));
+        services.AddSingleton<IArchiveQueryStore>(provider => new PostgresArchiveQueryStore(provider.GetRequiredService<DatabaseHost>().DataSource, provider.GetRequiredService<InstanceHeaders>()));
         services.AddSingleton<ArchiveQueryService>();
 
         // Hosted services start in this order and stop in the reverse one: the archive before the listeners.

@@ -2,6 +2,7 @@ using Gateway.Core.Archive;
 using Gateway.Dicom;
 using Gateway.Infrastructure.Postgres;
 using Gateway.Infrastructure.Storage;
+using Gateway.Server.Tests.Headers;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
@@ -30,6 +31,7 @@ public sealed class ArchiveReaderTests(PostgresCluster cluster) : IAsyncLifetime
         var ingest = new IngestService(
             new PostgresArchiveIndex(_database, "node-a"),
             objects,
+            TestHeaders.For(_database),
             new IngestOptions { SpoolDirectory = Path.Combine(_folder, "spool"), DuplicatePolicy = DuplicatePolicy.Reject },
             NullLogger<IngestService>.Instance);
         var stored = new List<DicomDataset>();
@@ -47,7 +49,7 @@ public sealed class ArchiveReaderTests(PostgresCluster cluster) : IAsyncLifetime
         var study = first.GetString(DicomTags.StudyInstanceUID)!;
         var series = first.GetString(DicomTags.SeriesInstanceUID)!;
         var sop = first.GetString(DicomTags.SOPInstanceUID)!;
-        var reader = new PostgresArchiveReader(_database);
+        var reader = new PostgresArchiveReader(_database, TestHeaders.For(_database));
 
         var inStudy = await reader.LocateAsync(new RetrieveScope(study), TestContext.Current.CancellationToken);
         Assert.Equal(stored.Count(d => d.GetString(DicomTags.StudyInstanceUID) == study), inStudy.Count);

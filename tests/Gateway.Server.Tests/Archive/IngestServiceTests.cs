@@ -1,7 +1,9 @@
 using Gateway.Core.Archive;
+using Gateway.Core.Headers;
 using Gateway.Dicom;
 using Gateway.Infrastructure.Postgres;
 using Gateway.Infrastructure.Storage;
+using Gateway.Server.Tests.Headers;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
@@ -111,7 +113,7 @@ public sealed class IngestServiceTests(PostgresCluster cluster) : IAsyncLifetime
         var index = new PostgresArchiveIndex(_database, "node-a");
         var objects = new FileSystemObjectStore(Path.Combine(_folder, "objects"));
         var attributes = new InstanceAttributes { SopInstanceUid = "1.2.3.4", SopClassUid = "1.2.840.10008.5.1.4.1.1.7", StudyInstanceUid = "1.2.3", SeriesInstanceUid = "1.2.3.1" };
-        var ticket = await index.BeginReceiveAsync(new NewInstance(attributes, "1.2.840.10008.1.2.1", "{}", "00", 0, null), "half-written.dcm", TestContext.Current.CancellationToken);
+        var ticket = await index.BeginReceiveAsync(new NewInstance(attributes, "1.2.840.10008.1.2.1", StoredHeader.OfJson("{}"), "00", 0, null), "half-written.dcm", TestContext.Current.CancellationToken);
         await objects.PutAsync("half-written.dcm", new MemoryStream([1, 2, 3]), TestContext.Current.CancellationToken);
         Assert.NotNull(ticket.InstanceId);
 
@@ -125,7 +127,7 @@ public sealed class IngestServiceTests(PostgresCluster cluster) : IAsyncLifetime
     {
         var objects = new FileSystemObjectStore(Path.Combine(_folder, "objects"));
         var options = new IngestOptions { SpoolDirectory = Path.Combine(_folder, "spool"), DuplicatePolicy = policy };
-        return (new IngestService(new PostgresArchiveIndex(_database, "node-a"), objects, options, NullLogger<IngestService>.Instance), objects);
+        return (new IngestService(new PostgresArchiveIndex(_database, "node-a"), objects, TestHeaders.For(_database, options), options, NullLogger<IngestService>.Instance), objects);
     }
 
     private static async Task<IngestResult> StoreAsync(IngestService service, byte[] file)

@@ -1,7 +1,8 @@
 using Gateway.Core.Archive;
-using Gateway.Infrastructure.Postgres;
 using Gateway.Infrastructure.Postgres.Jobs;
+using Gateway.Infrastructure.Postgres;
 using Gateway.Infrastructure.Storage;
+using Gateway.Server.Tests.Headers;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
@@ -27,7 +28,7 @@ public sealed class OrphanSweepTests(PostgresCluster cluster) : IAsyncLifetime
         var cancellationToken = TestContext.Current.CancellationToken;
         var file = TestData.RequireSharedData("dicom-conformance/dcm_qa_ts-MR-9-transfer-syntaxes/1.dcm");
         var objects = new FileSystemObjectStore(Path.Combine(_folder, "objects"));
-        var ingest = new IngestService(new PostgresArchiveIndex(_database, "node-a"), objects, new IngestOptions { SpoolDirectory = Path.Combine(_folder, "spool") }, NullLogger<IngestService>.Instance);
+        var ingest = new IngestService(new PostgresArchiveIndex(_database, "node-a"), objects, TestHeaders.For(_database), new IngestOptions { SpoolDirectory = Path.Combine(_folder, "spool") }, NullLogger<IngestService>.Instance);
         await using (var input = File.OpenRead(file))
         {
             Assert.Equal(IngestOutcome.Stored, (await ingest.StoreFileAsync(input, null, cancellationToken)).Outcome);

@@ -1,5 +1,7 @@
 using System.Globalization;
+using Gateway.Core.Headers;
 using Gateway.Core.Query;
+using Gateway.Infrastructure.Postgres.Headers;
 using Gateway.Dicom.Query;
 using Npgsql;
 
@@ -8,9 +10,10 @@ namespace Gateway.Infrastructure.Postgres.Query;
 /// <summary>
 /// Searches of the archive index on PostgreSQL (see <see cref="IArchiveQueryStore"/>): one statement per query,
 /// filtering on indexed columns, counting the related instances and picking the header of one instance (the first
-/// by series and Instance Number) for each entity.
+/// by series and Instance Number) for each entity, as DICOM JSON (headers stored as deltas are decoded by
+/// <paramref name="headers"/>).
 /// </summary>
-public sealed class PostgresArchiveQueryStore(NpgsqlDataSource dataSource) : IArchiveQueryStore
+public sealed class PostgresArchiveQueryStore(NpgsqlDataSource dataSource, InstanceHeaders headers) : IArchiveQueryStore
 {
     private const string Visible = "i.state <> 'receiving'";
 
@@ -28,18 +31,26 @@ public sealed class PostgresArchiveQueryStore(NpgsqlDataSource dataSource) : IAr
             DicomQueryLevel.Series => SeriesSql(filter),
             _ => InstanceSql(filter),
         } + page;
-        var rows = new List<ArchiveQueryRow>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        var found = new List<(StoredHeader Header, ArchiveQueryRow Row)>();
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
-            rows.Add(new ArchiveQueryRow(reader.GetString(0))
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                StudyCount = Int(reader, "study_count"),
-                SeriesCount = Int(reader, "series_count"),
-                InstanceCount = Int(reader, "instance_count"),
-                Modalities = Strings(reader, "modalities"),
-                SopClasses = Strings(reader, "sop_classes"),
-            });
+                found.Add((StoredHeaderColumns.Read(reader, 0), new ArchiveQueryRow(string.Empty)
+                {
+                    StudyCount = Int(reader, "study_count"),
+                    SeriesCount = Int(reader, "series_count"),
+                    InstanceCount = Int(reader, "instance_count"),
+                    Modalities = Strings(reader, "modalities"),
+                    SopClasses = Strings(reader, "sop_classes"),
+                }));
+            }
+        }
+
+        var rows = new List<ArchiveQueryRow>(found.Count);
+        foreach (var (header, row) in found)
+        {
+            rows.Add(row with { HeaderJson = await headers.ReadJsonAsync(header, "a query result", cancellationToken).ConfigureAwait(false) });
         }
 
         return rows;
@@ -47,14 +58,14 @@ public sealed class PostgresArchiveQueryStore(NpgsqlDataSource dataSource) : IAr
 
     private static string PatientSql(string filter) =>
         $"""
-        select h.header, c.study_count, c.series_count, c.instance_count
+        select h.header, h.series_header_fk, h.header_delta, c.study_count, c.series_count, c.instance_count
         from patients p
         cross join lateral (
             select count(distinct s.id)::int as study_count, count(distinct x.id)::int as series_count, count(*)::int as instance_count
             from studies s join series x on x.study_fk = s.id join instances i on i.series_fk = x.id and {Visible}
             where s.patient_fk = p.id) c
         cross join lateral (
-            select i.header::text as header
+            select i.header::text as header, i.series_header_fk, i.header_delta
             from studies s join series x on x.study_fk = s.id join instances i on i.series_fk = x.id and {Visible}
             where s.patient_fk = p.id
             order by s.id, x.id, i.instance_number nulls last, i.id limit 1) h
@@ -64,7 +75,7 @@ public sealed class PostgresArchiveQueryStore(NpgsqlDataSource dataSource) : IAr
 
     private static string StudySql(string filter) =>
         $"""
-        select h.header, c.series_count, c.instance_count, c.modalities, c.sop_classes
+        select h.header, h.series_header_fk, h.header_delta, c.series_count, c.instance_count, c.modalities, c.sop_classes
         from studies s join patients p on p.id = s.patient_fk
         cross join lateral (
             select count(distinct x.id)::int as series_count, count(*)::int as instance_count,
@@ -73,7 +84,7 @@ public sealed class PostgresArchiveQueryStore(NpgsqlDataSource dataSource) : IAr
             from series x join instances i on i.series_fk = x.id and {Visible}
             where x.study_fk = s.id) c
         cross join lateral (
-            select i.header::text as header
+            select i.header::text as header, i.series_header_fk, i.header_delta
             from series x join instances i on i.series_fk = x.id and {Visible}
             where x.study_fk = s.id
             order by x.id, i.instance_number nulls last, i.id limit 1) h
@@ -83,11 +94,11 @@ public sealed class PostgresArchiveQueryStore(NpgsqlDataSource dataSource) : IAr
 
     private static string SeriesSql(string filter) =>
         $"""
-        select h.header, c.instance_count
+        select h.header, h.series_header_fk, h.header_delta, c.instance_count
         from series x join studies s on s.id = x.study_fk join patients p on p.id = s.patient_fk
         cross join lateral (select count(*)::int as instance_count from instances i where i.series_fk = x.id and {Visible}) c
         cross join lateral (
-            select i.header::text as header from instances i where i.series_fk = x.id and {Visible}
+            select i.header::text as header, i.series_header_fk, i.header_delta from instances i where i.series_fk = x.id and {Visible}
             order by i.instance_number nulls last, i.id limit 1) h
         where c.instance_count > 0 and {filter}
         order by s.id, x.id
@@ -95,7 +106,7 @@ public sealed class PostgresArchiveQueryStore(NpgsqlDataSource dataSource) : IAr
 
     private static string InstanceSql(string filter) =>
         $"""
-        select i.header::text as header
+        select {StoredHeaderColumns.Select}
         from instances i join series x on x.id = i.series_fk join studies s on s.id = x.study_fk join patients p on p.id = s.patient_fk
         where {Visible} and {filter}
         order by s.id, x.id, i.instance_number nulls last, i.id
