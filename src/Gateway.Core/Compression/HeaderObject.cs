@@ -1,3 +1,4 @@
+using Gateway.Core.Headers;
 using Gateway.Dicom;
 
 namespace Gateway.Core.Compression;
@@ -13,25 +14,12 @@ public static class HeaderObject
     /// <summary>The codec recorded for header objects: their transfer syntax.</summary>
     public static readonly string Codec = DicomTransferSyntax.DeflatedExplicitVRLittleEndian.Uid;
 
-    /// <summary>
-    /// The elements left out: the pixel data in its three forms and the Extended Offset Table and its lengths,
-    /// which describe encapsulated pixel data only.
-    /// </summary>
-    public static readonly IReadOnlySet<DicomTag> PixelTags = new HashSet<DicomTag>
-    {
-        DicomTags.PixelData,
-        DicomTags.FloatPixelData,
-        DicomTags.DoubleFloatPixelData,
-        DicomTags.ExtendedOffsetTable,
-        DicomTags.ExtendedOffsetTableLengths,
-    };
-
     /// <summary>The header object's bytes for <paramref name="original"/> (which is left unchanged).</summary>
     public static byte[] Write(DicomFile original)
     {
         ArgumentNullException.ThrowIfNull(original);
         var dataset = original.Dataset.Clone();
-        dataset.RemoveAll(element => PixelTags.Contains(element.Tag));
+        dataset.RemoveAll(element => HeaderContent.PixelTags.Contains(element.Tag));
         var file = new DicomFile(dataset, DicomTransferSyntax.DeflatedExplicitVRLittleEndian, original.FileMetaInformation.Clone());
         using var buffer = new MemoryStream();
         file.Save(buffer);

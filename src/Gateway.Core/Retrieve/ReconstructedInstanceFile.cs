@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Globalization;
 using Gateway.Core.Compression;
+using Gateway.Core.Headers;
 using Gateway.Dicom;
 using Gateway.Dicom.Json;
 
@@ -26,7 +27,7 @@ public static class ReconstructedInstanceFile
         ArgumentNullException.ThrowIfNull(lossy);
         ArgumentException.ThrowIfNullOrEmpty(lossy.Method);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(lossy.StoredBytes);
-        header.RemoveAll(element => HeaderObject.PixelTags.Contains(element.Tag));
+        header.RemoveAll(element => HeaderContent.PixelTags.Contains(element.Tag));
 
         // Bulk data other than the pixels is a reference to the original object, which no longer exists.
         var dropped = header.RemoveAll(element => HoldsBulkDataReference(element));

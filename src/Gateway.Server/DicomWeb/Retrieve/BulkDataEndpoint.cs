@@ -1,6 +1,7 @@
 using Gateway.Core.Retrieve;
 using System.Globalization;
 using Gateway.Core.Compression;
+using Gateway.Core.Headers;
 using Gateway.Dicom;
 using Gateway.Dicom.Imaging;
 using Gateway.Server.DicomWeb.Http;
@@ -30,7 +31,7 @@ internal static class BulkDataEndpoint
             return DicomWebResults.NotFound(RetrieveMessages.NothingAt(new(study, series, instance)));
         }
 
-        var file = (HeaderObject.PixelTags.Contains(steps[0].Tag) ? null : await archive.ReadKeptHeaderAsync(found, cancellationToken).ConfigureAwait(false))
+        var file = (HeaderContent.PixelTags.Contains(steps[0].Tag) ? null : await archive.ReadKeptHeaderAsync(found, cancellationToken).ConfigureAwait(false))
             ?? await archive.ReadAsync(found, cancellationToken).ConfigureAwait(false);
         var element = Resolve(file.Dataset, steps);
         var requested = RequestedRepresentation.FromRequest(http.Request);
