@@ -66,6 +66,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--run", required=True, help="training run folder (its last.pt)")
     p.add_argument("--out", required=True)
 
+    p = sub.add_parser("plot", help="eval curves (eval.jsonl files) as a PNG")
+    p.add_argument("curves", nargs="+", help="eval.jsonl files (named by their file name, or by their run folder)")
+    p.add_argument("--out", required=True)
+
     p = sub.add_parser("import", help="load a published MedVAE checkpoint with strict=True and export it")
     p.add_argument("--checkpoint", required=True)
     p.add_argument("--config", required=True, help="one of the six published model names")
@@ -96,6 +100,10 @@ def main(argv: list[str] | None = None) -> int:
         from .checkpoint import write_snapshot
 
         print(f"wrote {args.out} at step {write_snapshot(args.run, args.out)}")
+    elif args.command == "plot":
+        from .plot import run_plot
+
+        run_plot(args)
     elif args.command == "import":
         from .importer import run_import
 

@@ -51,3 +51,15 @@ def test_a_run_starts_from_a_snapshot_and_continues_its_step_count(tmp_path):
     state = torch.load(tmp_path / "b" / "last.pt", weights_only=False)
     assert state["step"] == 3  # nothing left to do: the count continued from the snapshot
     assert all(torch.equal(state["model"][k], ema[k]) for k in ema)
+
+
+def test_plot_draws_each_curve_in_its_own_colour(tmp_path):
+    from medvae_trainer.plot import COLOURS, SIZE
+
+    curve = tmp_path / "run-a.eval.jsonl"
+    curve.write_text('{"step": 100, "psnr": 30.0, "bicubic_psnr": 28.0}\n{"step": 200, "psnr": 31.0, "bicubic_psnr": 28.0}\n')
+    out = tmp_path / "curve.png"
+    main(["plot", str(curve), "--out", str(out)])
+    image = Image.open(out).convert("RGB")
+    assert image.size == SIZE
+    assert COLOURS[0] in {colour for _, colour in image.getcolors(1 << 20)}
