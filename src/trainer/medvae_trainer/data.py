@@ -287,25 +287,19 @@ def discover(root: str | Path, split: str, guard: EvalSplit | None = None) -> li
             return [Source(root / r["file"], r["group"], PACK_RANGE) for r in csv.DictReader(f)]
     index = root / "xray" / "index.csv"
     if index.is_file():
-        with index.open(newline="") as f:
-            for r in csv.DictReader(f):
-                p = root / "xray" / r["png"]
-                if wanted(p, r["split"]):
-                    found.append(Source(p, _group_of(p)))
-        more = root / "xray" / "more" / "INDEX.csv"
-        if more.is_file():
-            with more.open(newline="") as f:
+        by_name = lambda _row, path: _group_of(path)  # noqa: E731
+        by_vendor = lambda row, _path: _extra_group(row)  # noqa: E731
+        for csv_path, folder, column, group in (
+                (index, root / "xray", "png", by_name),
+                (root / "xray" / "more" / "INDEX.csv", root / "xray" / "more", "file", by_name),
+                (root / "train-extra" / "INDEX.csv", root / "train-extra", "png", by_vendor)):
+            if not csv_path.is_file():
+                continue
+            with csv_path.open(newline="") as f:
                 for r in csv.DictReader(f):
-                    p = root / "xray" / "more" / r["file"]
+                    p = folder / r[column]
                     if wanted(p, r["split"]):
-                        found.append(Source(p, _group_of(p)))
-        extra = root / "train-extra" / "INDEX.csv"
-        if extra.is_file():
-            with extra.open(newline="") as f:
-                for r in csv.DictReader(f):
-                    p = root / "train-extra" / r["png"]
-                    if wanted(p, r["split"]):
-                        found.append(Source(p, _extra_group(r)))
+                        found.append(Source(p, group(r, p)))
         files = sorted((root / "volumes").rglob("*")) if (root / "volumes").is_dir() else []
     else:
         files = sorted(root.rglob("*"))

@@ -107,14 +107,11 @@ def git_commit() -> str:
 
 
 def lr_at(tc: TrainConfig, step: int, warmup_from: int = 0) -> float:
-    """Linear warm-up over ``tc.warmup`` steps from ``warmup_from`` (0, or the step a run was initialised at), then
-    cosine decay to ``lr_min_ratio`` at ``tc.steps``."""
-    if step - warmup_from < tc.warmup:
-        t = min(1.0, (step - tc.warmup) / max(1, tc.steps - tc.warmup)) if step >= tc.warmup else 0.0
-        target = tc.lr * (tc.lr_min_ratio + (1 - tc.lr_min_ratio) * 0.5 * (1 + math.cos(math.pi * t)))
-        return target * (step - warmup_from + 1) / tc.warmup
-    t = min(1.0, (step - tc.warmup) / max(1, tc.steps - tc.warmup))
-    return tc.lr * (tc.lr_min_ratio + (1 - tc.lr_min_ratio) * 0.5 * (1 + math.cos(math.pi * t)))
+    """Cosine decay to ``lr_min_ratio`` at ``tc.steps`` (flat at ``tc.lr`` during the first ``tc.warmup`` steps),
+    scaled by a linear warm-up over ``tc.warmup`` steps from ``warmup_from`` (0, or the step a run was initialised at)."""
+    t = min(1.0, max(0, step - tc.warmup) / max(1, tc.steps - tc.warmup))
+    lr = tc.lr * (tc.lr_min_ratio + (1 - tc.lr_min_ratio) * 0.5 * (1 + math.cos(math.pi * t)))
+    return lr * min(1.0, (step - warmup_from + 1) / tc.warmup)
 
 
 class Trainer:
