@@ -200,6 +200,9 @@ run_gateway() { # CONFIG SERIES
   drained=$(now)
   after=$(pg_measured_size "$socket" gateway)
   tables_after=$(pg_table_sizes "$socket" gateway)
+  # Where the growth comes from: live and dead rows and (HOT) updates per table.
+  pg_sql "$socket" gateway "select relname, n_live_tup, n_dead_tup, n_tup_ins, n_tup_upd, n_tup_hot_upd, n_tup_del
+    from pg_stat_user_tables order by relname" >"$results/logs/pg-stat-$config-$series.txt"
   local headers store
   headers=$(header_column_bytes "$socket" gateway)
   store=$(/usr/bin/python3 "$here/measure.py" "$folder/data/objects")

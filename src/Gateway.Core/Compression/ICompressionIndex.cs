@@ -31,13 +31,11 @@ public sealed record CandidateTrial(string Representation, long Bytes, double? P
 }
 
 /// <summary>
-/// What the compress job stores for an instance: the verified replacement; the header object (for the latent
-/// representations: the original without its pixel data); the AI latent kept beside a non-latent replacement; the
-/// quality measured on the stored bytes' decode (null for lossless); the target; every candidate tried; and the reason.
+/// What the compress job stores for an instance: the verified replacement (its header is in the header store); the
+/// AI latent kept beside a non-latent replacement; the quality measured on the stored bytes' decode (null for lossless); the target; every candidate tried; and the reason.
 /// </summary>
 public sealed record CompressionOutcome(
     VerifiedReplacement Replacement,
-    StoredObject? Header,
     VerifiedReplacement? KeptLatent,
     QualityMeasure? Quality,
     QualityTarget? Target,

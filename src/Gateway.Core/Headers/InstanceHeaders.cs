@@ -86,6 +86,17 @@ public sealed partial class InstanceHeaders(IHeaderStore store, IngestOptions op
         return HeaderContent.Read(series.Decode(delta, what));
     }
 
+    /// <summary>
+    /// The header data set of instance <paramref name="instanceId"/> when the index holds it as a delta (every element
+    /// as received, pixel data as stand-ins); null for an instance indexed as JSON before headers were deltas.
+    /// </summary>
+    public async Task<DicomDataset?> ReadDeltaAsync(long instanceId, string what, CancellationToken cancellationToken)
+    {
+        var stored = await store.LoadInstanceHeaderAsync(instanceId, cancellationToken).ConfigureAwait(false)
+            ?? throw new HeaderCorruptException($"The index holds no header for {what}.");
+        return stored.Json is null ? await ReadAsync(stored, what, cancellationToken).ConfigureAwait(false) : null;
+    }
+
     /// <summary>The header of an instance as DICOM JSON (PS3.18 F.2), bulk data over the threshold as references relative to the instance.</summary>
     public async Task<string> ReadJsonAsync(StoredHeader stored, string what, CancellationToken cancellationToken)
     {

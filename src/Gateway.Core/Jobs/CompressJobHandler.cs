@@ -64,6 +64,7 @@ public sealed partial class CompressJobHandler(
 
         // The stored header must hold every element of the original before anything may replace it.
         await headers.EnsureCompleteAsync(instanceId, file.Dataset.GetString(DicomTags.SeriesInstanceUID)!, file, cancellationToken).ConfigureAwait(false);
+        var header = await headers.ReadDeltaAsync(instanceId, "instance " + candidate.SopInstanceUid, cancellationToken).ConfigureAwait(false);
         if (!DicomPixelData.HasPixelData(file.Dataset))
         {
             await KeepAsync(candidate, "no pixel data", cancellationToken).ConfigureAwait(false);
@@ -86,13 +87,14 @@ public sealed partial class CompressJobHandler(
             return;
         }
 
-        await CompressAsync(new Work(candidate, original, file, pixelData, action), cancellationToken).ConfigureAwait(false);
+        await CompressAsync(new Work(candidate, original, file, pixelData, action, header), cancellationToken).ConfigureAwait(false);
     }
 
     private async Task CompressAsync(Work work, CancellationToken cancellationToken)
     {
         var (candidate, action) = (work.Candidate, work.Action);
         var lossless = new LosslessEncoder(_codecs).Encode(work.File, out var losslessFailure);
+        var losslessStored = lossless is null ? null : HeaderFreeFile.StoredForm(lossless.File, work.Header);
         var reason = action.Kind == CompressionActionKind.Latent ? "no_lossy_qualifies" : "policy";
         PixelFrames? frames = null;
         if (action.Kind == CompressionActionKind.Latent || action.KeepLatent)
@@ -123,11 +125,9 @@ public sealed partial class CompressJobHandler(
         RepresentationChoice choice = new(Representation.Lossless, [new CandidateTrial(RepresentationNames.Lossless, pixelBytes, null, null, 0, true)]);
         if (frames is not null && action.Kind == CompressionActionKind.Latent)
         {
-            // Compare what each representation costs in all today: a Part 10 object carries the header inside it, a
-            // latent representation the header object beside it.
-            var headers = new HeaderCosts(
-                lossless is null ? 0 : lossless.File.Length - lossless.PixelBytes,
-                encoding is null ? 0 : work.HeaderObject.Length);
+            // Compare what each representation costs in all: the header is in the header store for every one of
+            // them, and a Part 10 object (lossless, j2k-lossy) adds its few non-pixel elements.
+            var headers = new HeaderCosts(losslessStored is null ? 0 : losslessStored.Length - lossless!.PixelBytes);
             choice = new RepresentationChooser(_codecs, qualityMeter!).Choose(action, frames, work.PixelData, pixelBytes, encoding, headers);
             Log.Chosen(logger, candidate.SopInstanceUid, choice.Name, action.Target, choice);
         }
@@ -148,7 +148,7 @@ public sealed partial class CompressJobHandler(
             reason = "stored_candidate_missed";
         }
 
-        await StoreLosslessAsync(work, lossless, losslessFailure, encoding, choice.Trials, reason, cancellationToken).ConfigureAwait(false);
+        await StoreLosslessAsync(work, lossless, losslessStored, losslessFailure, encoding, choice.Trials, reason, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The engine when it serves the rule's model and the quality measure exists; null (logged) otherwise.</summary>
@@ -180,8 +180,7 @@ public sealed partial class CompressJobHandler(
         }
 
         var quality = choice.LatentQuality!;
-        var header = await StoreHeaderAsync(work, cancellationToken).ConfigureAwait(false);
-        var outcome = new CompressionOutcome(stored, header, null, quality, work.Action.Target, choice.Trials, "target_met");
+        var outcome = new CompressionOutcome(stored, null, quality, work.Action.Target, choice.Trials, "target_met");
         await RecordAsync(work, outcome, cancellationToken).ConfigureAwait(false);
         Log.Latent(logger, candidate.SopInstanceUid, encoding.ModelId, encoding.Quantization, stored.Stored.Size, quality.Psnr, quality.Ssim);
         return true;
@@ -205,8 +204,7 @@ public sealed partial class CompressJobHandler(
             return false;
         }
 
-        var header = await StoreHeaderAsync(work, cancellationToken).ConfigureAwait(false);
-        await RecordAsync(work, new CompressionOutcome(stored, header, null, quality, work.Action.Target, choice.Trials, "target_met"), cancellationToken).ConfigureAwait(false);
+        await RecordAsync(work, new CompressionOutcome(stored, null, quality, work.Action.Target, choice.Trials, "target_met"), cancellationToken).ConfigureAwait(false);
         Log.Represented(logger, candidate.SopInstanceUid, RepresentationNames.LatentResidual, stored.Stored.Size, quality.Psnr, quality.Ssim, quality.MaxAbsError ?? -1);
         return true;
     }
@@ -214,11 +212,11 @@ public sealed partial class CompressJobHandler(
     private async Task<bool> StoreJ2kLossyAsync(Work work, PixelFrames frames, LatentEncoding? encoding, RepresentationChoice choice, CancellationToken cancellationToken)
     {
         var candidate = work.Candidate;
-        var content = new J2kLossyEncoder(_codecs).Write(work.File, choice.J2kLossy!.Ratio);
+        var content = HeaderFreeFile.StoredForm(new J2kLossyEncoder(_codecs).Write(work.File, choice.J2kLossy!.Ratio), work.Header);
         var stored = await PutAndReadBackAsync(work, StorageKind.J2kLossy, "j2k.dcm", content, J2kLossyEncoder.Syntax.Uid, null, cancellationToken).ConfigureAwait(false);
 
-        // Decoded from the bytes the store gave back: the file that will be served.
-        var reread = DicomFile.Read(new MemoryStream(work.LastReadBack!, writable: false));
+        // Decoded from the bytes the store gave back, as retrieval builds the file it serves.
+        var reread = HeaderFreeFile.Served(work.LastReadBack!, work.Header);
         var rereadPixels = DicomPixelData.Create(reread.Dataset, reread.TransferSyntax);
         var decoded = reread.TransferSyntax == J2kLossyEncoder.Syntax ? PixelFramesReader.Read(reread.Dataset, rereadPixels, _codecs, out _) : null;
         var (meets, quality) = decoded is null || decoded.Values.Length != frames.Values.Length
@@ -232,13 +230,13 @@ public sealed partial class CompressJobHandler(
         }
 
         var kept = work.Action.KeepLatent && encoding is not null ? await StoreKeptLatentAsync(work, encoding, cancellationToken).ConfigureAwait(false) : null;
-        await RecordAsync(work, new CompressionOutcome(stored, null, kept, quality, work.Action.Target, choice.Trials, "target_met"), cancellationToken).ConfigureAwait(false);
+        await RecordAsync(work, new CompressionOutcome(stored, kept, quality, work.Action.Target, choice.Trials, "target_met"), cancellationToken).ConfigureAwait(false);
         Log.Represented(logger, candidate.SopInstanceUid, RepresentationNames.J2kLossy, stored.Stored.Size, quality.Psnr, quality.Ssim, quality.MaxAbsError ?? -1);
         return true;
     }
 
     private async Task StoreLosslessAsync(
-        Work work, LosslessCopy? copy, string? failure, LatentEncoding? encoding, IReadOnlyList<CandidateTrial> trials, string reason, CancellationToken cancellationToken)
+        Work work, LosslessCopy? copy, byte[]? storedForm, string? failure, LatentEncoding? encoding, IReadOnlyList<CandidateTrial> trials, string reason, CancellationToken cancellationToken)
     {
         var candidate = work.Candidate;
         if (copy is null)
@@ -254,8 +252,8 @@ public sealed partial class CompressJobHandler(
             return;
         }
 
-        var stored = await PutAndReadBackAsync(work, StorageKind.Lossless, "lossless.dcm", copy.File, copy.TransferSyntax.Uid, null, cancellationToken).ConfigureAwait(false);
-        var reread = DicomFile.Read(new MemoryStream(work.LastReadBack!, writable: false));
+        var stored = await PutAndReadBackAsync(work, StorageKind.Lossless, "lossless.dcm", storedForm!, copy.TransferSyntax.Uid, null, cancellationToken).ConfigureAwait(false);
+        var reread = HeaderFreeFile.Served(work.LastReadBack!, work.Header);
         if (reread.TransferSyntax.Uid != copy.TransferSyntax.Uid
             || !StoredValuesComparer.Equal(work.PixelData, DicomPixelData.Create(reread.Dataset, reread.TransferSyntax), _codecs))
         {
@@ -267,7 +265,7 @@ public sealed partial class CompressJobHandler(
         }
 
         var kept = work.Action.KeepLatent && encoding is not null ? await StoreKeptLatentAsync(work, encoding, cancellationToken).ConfigureAwait(false) : null;
-        await RecordAsync(work, new CompressionOutcome(stored, null, kept, null, null, trials, reason), cancellationToken).ConfigureAwait(false);
+        await RecordAsync(work, new CompressionOutcome(stored, kept, null, null, trials, reason), cancellationToken).ConfigureAwait(false);
         Log.Lossless(logger, candidate.SopInstanceUid, copy.TransferSyntax.Uid, reason, work.Original.Size, stored.Stored.Size);
     }
 
@@ -303,13 +301,6 @@ public sealed partial class CompressJobHandler(
 
         work.Written.Clear();
     }
-
-    /// <summary>
-    /// Writes the original's data set without its pixel data (<see cref="HeaderObject"/>), reads it back and checks
-    /// its SHA-256: the header every element of a latent representation's reconstruction comes from.
-    /// </summary>
-    private async Task<StoredObject> StoreHeaderAsync(Work work, CancellationToken cancellationToken) =>
-        (await PutAndReadBackAsync(work, StorageKind.Header, "header.dcm", work.HeaderObject, HeaderObject.Codec, null, cancellationToken).ConfigureAwait(false)).Stored;
 
     private async Task RecordAsync(Work work, CompressionOutcome outcome, CancellationToken cancellationToken)
     {
@@ -387,15 +378,13 @@ public sealed partial class CompressJobHandler(
         return $"{safe}.{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6))}.{suffix}";
     }
 
-    /// <summary>One run of the job on one instance: what it works on, and the keys it wrote and has not recorded yet.</summary>
-    private sealed record Work(CompressionCandidate Candidate, ArchivedObject Original, DicomFile File, DicomPixelData PixelData, CompressionAction Action)
+    /// <summary>
+    /// One run of the job on one instance: what it works on (with its stored header, which lossless and j2k-lossy
+    /// objects are stored without: <see cref="HeaderFreeFile"/>), and the keys it wrote and has not recorded yet.
+    /// </summary>
+    private sealed record Work(CompressionCandidate Candidate, ArchivedObject Original, DicomFile File, DicomPixelData PixelData, CompressionAction Action, DicomDataset? Header)
     {
-        private byte[]? _headerObject;
-
         public List<string> Written { get; } = [];
-
-        /// <summary>The header object's bytes (<see cref="Compression.HeaderObject"/>), written once when first asked for.</summary>
-        public byte[] HeaderObject => _headerObject ??= Compression.HeaderObject.Write(File);
 
         /// <summary>The bytes the store gave back for the object written last (SHA-256 checked).</summary>
         public byte[]? LastReadBack { get; set; }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using Gateway.Core.Archive;
 using Gateway.Core.Compression;
+using Gateway.Core.Headers;
 using Gateway.Core.Storage;
 using Gateway.Dicom;
 using Gateway.Dicom.Json;
@@ -12,8 +13,9 @@ namespace Gateway.Core.Retrieve;
 /// <summary>
 /// What a <see cref="IRepresentationDecoder"/> reads an instance from: its stored objects, each checked against the
 /// size and SHA-256 the index recorded (a mismatch is a <see cref="DamagedObjectException"/>, logged naming the
-/// object), and its header (the header object kept beside a reconstructed representation, else the DICOM JSON stored
-/// at ingest).
+/// object), and its header: the delta against its series header that the index holds (every element as received),
+/// else, for instances stored before headers were deltas, the header object kept beside a latent or the DICOM JSON
+/// stored at ingest.
 /// </summary>
 public sealed partial class RepresentationSource
 {
@@ -26,14 +28,16 @@ public sealed partial class RepresentationSource
 
     private readonly IObjectStore _objects;
     private readonly IArchiveReader _reader;
+    private readonly InstanceHeaders _headers;
     private readonly ILogger _logger;
 
-    internal RepresentationSource(ArchivedInstance instance, ArchivedObject stored, IObjectStore objects, IArchiveReader reader, ILogger logger)
+    internal RepresentationSource(ArchivedInstance instance, ArchivedObject stored, IObjectStore objects, IArchiveReader reader, InstanceHeaders headers, ILogger logger)
     {
         Instance = instance;
         Stored = stored;
         _objects = objects;
         _reader = reader;
+        _headers = headers;
         _logger = logger;
     }
 
@@ -93,11 +97,18 @@ public sealed partial class RepresentationSource
     }
 
     /// <summary>
-    /// The instance's header as received, pixel data included where the original had it: the header object when one
-    /// is kept (verified), else the DICOM JSON stored at ingest (whose bulk data are references to the original).
+    /// The instance's header as received: the delta the index holds (pixel data as zero-length stand-ins), else the
+    /// header object kept beside a latent, else the DICOM JSON stored at ingest (whose bulk data are references to the
+    /// original).
     /// </summary>
+    /// <exception cref="DamagedObjectException">The stored header or header object is not what the index recorded.</exception>
     public async Task<DicomDataset> ReadHeaderAsync(CancellationToken cancellationToken)
     {
+        if (await ReadDeltaHeaderAsync(cancellationToken).ConfigureAwait(false) is { } header)
+        {
+            return header;
+        }
+
         if (Instance.Header is { } kept)
         {
             var bytes = await ReadAsync(kept, cancellationToken).ConfigureAwait(false);
@@ -112,6 +123,21 @@ public sealed partial class RepresentationSource
         }
 
         return DicomJsonReader.Read(headers[0]);
+    }
+
+    /// <summary>The header delta the index holds, decoded; null for an instance indexed as JSON (before headers were deltas).</summary>
+    /// <exception cref="DamagedObjectException">The delta or its series header does not decode to its recorded checksum.</exception>
+    public async Task<DicomDataset?> ReadDeltaHeaderAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _headers.ReadDeltaAsync(Instance.Id, "instance " + Instance.SopInstanceUid, cancellationToken).ConfigureAwait(false);
+        }
+        catch (HeaderCorruptException exception)
+        {
+            Log.Damaged(_logger, "header", "series header delta", Instance.SopInstanceUid, "a delta that decodes to its recorded checksum", exception.Message);
+            throw new DamagedObjectException("(stored header)", Instance.SopInstanceUid, "a header that decodes to its recorded checksum", exception.Message);
+        }
     }
 
     /// <summary>The file of a lossy reconstruction (<see cref="ReconstructedInstanceFile"/>), noting header elements it had to leave out.</summary>

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Gateway.Core.Archive;
+using Gateway.Core.Headers;
 using Gateway.Core.Storage;
 using Gateway.Dicom;
 using Microsoft.Extensions.Logging;
@@ -19,6 +20,7 @@ public sealed partial class RetrieveService : IDisposable
     private readonly IArchiveReader _reader;
     private readonly IObjectStore _objects;
     private readonly IReconstructionCache _cache;
+    private readonly InstanceHeaders _headers;
     private readonly Dictionary<StorageKind, IRepresentationDecoder> _decoders;
     private readonly ILogger<RetrieveService> _logger;
     private readonly SeriesPrefetcher _prefetcher;
@@ -30,6 +32,7 @@ public sealed partial class RetrieveService : IDisposable
         IArchiveReader reader,
         IObjectStore objects,
         IReconstructionCache cache,
+        InstanceHeaders headers,
         IEnumerable<IRepresentationDecoder> decoders,
         RetrieveOptions options,
         ILogger<RetrieveService> logger)
@@ -39,6 +42,7 @@ public sealed partial class RetrieveService : IDisposable
         _reader = reader;
         _objects = objects;
         _cache = cache;
+        _headers = headers;
         _logger = logger;
         _decoders = [];
         foreach (var decoder in decoders)
@@ -113,19 +117,30 @@ public sealed partial class RetrieveService : IDisposable
     }
 
     /// <summary>
-    /// The header object of an instance served from a reconstruction (every element but the pixel data, as
-    /// received), read without decoding; null when the instance is served from its stored file or has no header object.
+    /// The header of an instance whose original was replaced (every element as received, pixel data as zero-length
+    /// stand-ins), read without decoding its pixels: the delta the index holds (completed from the whole original
+    /// before it was replaced), else the header object kept beside a latent. Null while the original serves (its file
+    /// has the elements after the pixel data, which ingest did not read) and for an instance stored before headers
+    /// were kept.
     /// </summary>
-    public async Task<DicomFile?> ReadKeptHeaderAsync(ArchivedInstance instance, CancellationToken cancellationToken)
+    /// <exception cref="DamagedObjectException">The stored header or header object is not what the index recorded.</exception>
+    public async Task<DicomDataset?> ReadStoredHeaderAsync(ArchivedInstance instance, CancellationToken cancellationToken)
     {
-        var (decoder, serving) = DecoderOf(instance);
-        if (!decoder.Reconstructs || instance.Header is not { } header)
+        var (_, serving) = DecoderOf(instance);
+        if (serving.Kind == StorageKind.Original)
         {
             return null;
         }
 
-        var bytes = await SourceOf(instance, serving).ReadAsync(header, cancellationToken).ConfigureAwait(false);
-        return DicomFile.Read(new MemoryStream(bytes, writable: false));
+        var source = SourceOf(instance, serving);
+        if (await source.ReadDeltaHeaderAsync(cancellationToken).ConfigureAwait(false) is { } header)
+        {
+            return header;
+        }
+
+        return instance.Header is { } kept
+            ? DicomFile.Read(new MemoryStream(await source.ReadAsync(kept, cancellationToken).ConfigureAwait(false), writable: false)).Dataset
+            : null;
     }
 
     /// <summary>One stored object of an instance, whole and verified (the /latent resources read latents so).</summary>
@@ -210,7 +225,7 @@ public sealed partial class RetrieveService : IDisposable
                 $"Instance {instance.SopInstanceUid} is stored as {serving.Kind.ToString().ToLowerInvariant()}, and this gateway registers no decoder for that representation.");
     }
 
-    private RepresentationSource SourceOf(ArchivedInstance instance, ArchivedObject stored) => new(instance, stored, _objects, _reader, _logger);
+    private RepresentationSource SourceOf(ArchivedInstance instance, ArchivedObject stored) => new(instance, stored, _objects, _reader, _headers, _logger);
 
     private static partial class Log
     {

@@ -8,6 +8,7 @@ using Gateway.Compression.Onnx;
 using Gateway.Compression.Quality;
 using Gateway.Core.Compression;
 using Gateway.Core.Compression.Representations;
+using Gateway.Core.Headers;
 using Gateway.Dicom;
 using Gateway.Dicom.Imaging;
 
@@ -40,7 +41,7 @@ internal static class ModelsChooseCommand
             Description = "Allowed lossy representations (default: Latent LatentResidual J2kLossy).",
             AllowMultipleArgumentsPerToken = true,
         };
-        var pixelsOnly = new Option<bool>("--pixels-only") { Description = "Compare encoded pixel bytes alone (as once headers cost the same in every representation), not pixels plus the header each representation carries today." };
+        var pixelsOnly = new Option<bool>("--pixels-only") { Description = "Compare encoded pixel bytes alone, not pixels plus the few header elements a Part 10 object (lossless, j2k-lossy) keeps." };
         var files = new Argument<FileInfo[]>("files") { Description = "Single-sample DICOM files.", Arity = ArgumentArity.OneOrMore };
         var models = ModelsCommands.ModelsOption();
         var library = ModelsCommands.LibraryOption();
@@ -107,7 +108,9 @@ internal static class ModelsChooseCommand
         var lossless = new LosslessEncoder(DicomCodecRegistry.Default).Encode(dicom, out _);
         var native = (long)pixels.Values.Length * (pixels.BitsAllocated / 8);
         var encoding = engine.Encode(action.ModelId!, pixels, CancellationToken.None);
-        var headers = new HeaderCosts(lossless is null ? 0 : lossless.File.Length - lossless.PixelBytes, HeaderObject.Write(dicom).Length);
+        // The header goes to the header store whatever is chosen; a Part 10 object keeps a few elements of it.
+        var header = HeaderContent.Read(HeaderContent.Write(dicom.Dataset));
+        var headers = new HeaderCosts(lossless is null ? 0 : HeaderFreeFile.StoredForm(lossless.File, header).Length - lossless.PixelBytes);
         var choice = chooser.Choose(action, pixels, pixelData, lossless?.PixelBytes ?? native, encoding, allIn ? headers : HeaderCosts.None);
         var chosen = choice.Trials.Last(trial => trial.Qualifies && trial.Representation == choice.Name);
         return (JsonSerializer.Serialize(new

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Gateway.Core.Archive;
+using Gateway.Core.Headers;
 using Gateway.Core.Retrieve;
 using Gateway.Infrastructure.Storage;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -24,6 +25,7 @@ public sealed class VerifiedStreamingTests : IDisposable
             new NoIndex(),
             _store,
             new FileReconstructionCache(Path.Combine(_folder, "cache"), 0, NullLogger<FileReconstructionCache>.Instance),
+            new InstanceHeaders(new NoHeaders(), new IngestOptions { SpoolDirectory = Path.Combine(_folder, "spool") }, NullLogger<InstanceHeaders>.Instance),
             [new StoredFileDecoder(StorageKind.Original)],
             new RetrieveOptions { Prefetch = false },
             NullLogger<RetrieveService>.Instance);
@@ -110,5 +112,17 @@ public sealed class VerifiedStreamingTests : IDisposable
         public Task<IReadOnlyList<ArchivedInstance>> LocateAsync(RetrieveScope scope, CancellationToken cancellationToken) => throw new NotSupportedException();
 
         public Task<IReadOnlyList<string>> ReadHeadersAsync(RetrieveScope scope, CancellationToken cancellationToken) => throw new NotSupportedException();
+    }
+
+    /// <summary>Originals are served as stored: their headers are never read.</summary>
+    private sealed class NoHeaders : IHeaderStore
+    {
+        public Task<StoredSeriesHeader> GetOrAddAsync(string seriesInstanceUid, byte[] frame, string contentSha256, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task<StoredSeriesHeader?> LoadAsync(long id, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task<StoredHeader?> LoadInstanceHeaderAsync(long instanceId, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task ReplaceInstanceHeaderAsync(long instanceId, StoredHeader header, CancellationToken cancellationToken) => throw new NotSupportedException();
     }
 }

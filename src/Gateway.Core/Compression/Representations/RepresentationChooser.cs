@@ -3,15 +3,15 @@ using Gateway.Dicom.Imaging;
 namespace Gateway.Core.Compression.Representations;
 
 /// <summary>
-/// The header bytes each kind of representation costs besides its pixels: <paramref name="InFile"/> for those stored as
-/// a whole Part 10 file (lossless, j2k-lossy), <paramref name="Beside"/> for the header object the latent
-/// representations keep beside them. Zero for both compares pixel bytes alone.
+/// The bytes besides its pixels each kind of representation costs: <paramref name="InFile"/> for those stored as a
+/// Part 10 object (lossless, j2k-lossy: the elements it keeps, <see cref="Headers.HeaderFreeFile"/>); none for the
+/// latent representations, whose header is the header store's alone. Zero compares pixel bytes alone.
 /// </summary>
-public sealed record HeaderCosts(long InFile, long Beside)
+public sealed record HeaderCosts(long InFile)
 {
-    public static HeaderCosts None { get; } = new(0, 0);
+    public static HeaderCosts None { get; } = new(0);
 
-    public long Of(Representation representation) => representation.UsesModel() ? Beside : InFile;
+    public long Of(Representation representation) => representation.UsesModel() ? 0 : InFile;
 }
 
 /// <summary>The representation the chooser found smallest among those that qualify, with what the compress job needs to store it.</summary>
@@ -68,10 +68,10 @@ public sealed class RepresentationChooser(DicomCodecRegistry registry, IQualityM
             {
                 var withinCap = action.Target.AllowsRatio(pixelBytes, latent.Container.Length);
                 var qualifies = meets && withinCap && latent.Container.Length < Under(Representation.Latent);
-                trials.Add(Trial(RepresentationNames.Latent, latent.Container.Length, headers.Beside, quality, qualifies, !withinCap ? "over the ratio cap" : latent.Quantization));
+                trials.Add(Trial(RepresentationNames.Latent, latent.Container.Length, headers.Of(Representation.Latent), quality, qualifies, !withinCap ? "over the ratio cap" : latent.Quantization));
                 if (qualifies)
                 {
-                    best = (Representation.Latent, latent.Container.Length + headers.Beside);
+                    best = (Representation.Latent, latent.Container.Length + headers.Of(Representation.Latent));
                 }
             }
         }
@@ -83,10 +83,10 @@ public sealed class RepresentationChooser(DicomCodecRegistry registry, IQualityM
             residual = new LatentResidualCodec(registry).Search(original, latent.Container, latent.Reconstruction, judge, under, out var tried);
             trials.Add(residual is null
                 ? new CandidateTrial(RepresentationNames.LatentResidual, 0, null, null, null, false, $"none under {under} pixel bytes meets the target ({tried} tried)")
-                : Trial(RepresentationNames.LatentResidual, residual.Bytes, headers.Beside, residual.Quality, true, $"{residual.Object.Coding}, {tried} tried"));
+                : Trial(RepresentationNames.LatentResidual, residual.Bytes, headers.Of(Representation.LatentResidual), residual.Quality, true, $"{residual.Object.Coding}, {tried} tried"));
             if (residual is not null)
             {
-                best = (Representation.LatentResidual, residual.Bytes + headers.Beside);
+                best = (Representation.LatentResidual, residual.Bytes + headers.Of(Representation.LatentResidual));
             }
         }
 

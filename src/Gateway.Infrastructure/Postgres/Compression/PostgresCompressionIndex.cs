@@ -49,7 +49,7 @@ public sealed class PostgresCompressionIndex(NpgsqlDataSource dataSource) : ICom
     public async Task<bool> RecordReplacementAsync(long instanceId, string originalKey, CompressionOutcome outcome, TimeSpan retention, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(outcome);
-        var (replacement, header, quality) = (outcome.Replacement, outcome.Header, outcome.Quality);
+        var (replacement, quality) = (outcome.Replacement, outcome.Quality);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
 
@@ -89,20 +89,6 @@ public sealed class PostgresCompressionIndex(NpgsqlDataSource dataSource) : ICom
                 ("size", replacement.Stored.Size),
                 ("sha", replacement.Stored.Sha256),
                 ("model", replacement.ModelId)));
-            if (header is not null)
-            {
-                batch.BatchCommands.Add(Command(
-                    """
-                    insert into objects (instance_fk, kind, object_key, codec, size_bytes, sha256)
-                    values (@id, 'header', @key, @codec, @size, @sha)
-                    """,
-                    ("id", instanceId),
-                    ("key", header.Key),
-                    ("codec", HeaderObject.Codec),
-                    ("size", header.Size),
-                    ("sha", header.Sha256)));
-            }
-
             if (outcome.KeptLatent is { } kept)
             {
                 batch.BatchCommands.Add(Command(

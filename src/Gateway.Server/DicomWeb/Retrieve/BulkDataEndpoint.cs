@@ -31,13 +31,13 @@ internal static class BulkDataEndpoint
             return DicomWebResults.NotFound(RetrieveMessages.NothingAt(new(study, series, instance)));
         }
 
-        var file = (HeaderContent.PixelTags.Contains(steps[0].Tag) ? null : await archive.ReadKeptHeaderAsync(found, cancellationToken).ConfigureAwait(false))
-            ?? await archive.ReadAsync(found, cancellationToken).ConfigureAwait(false);
-        var element = Resolve(file.Dataset, steps);
+        var header = HeaderContent.PixelTags.Contains(steps[0].Tag) ? null : await archive.ReadStoredHeaderAsync(found, cancellationToken).ConfigureAwait(false);
+        var file = header is null ? await archive.ReadAsync(found, cancellationToken).ConfigureAwait(false) : null;
+        var element = Resolve(header ?? file!.Dataset, steps);
         var requested = RequestedRepresentation.FromRequest(http.Request);
         switch (element)
         {
-            case DicomFragmentSequence when steps.Count == 1:
+            case DicomFragmentSequence when steps.Count == 1 && file is not null:
                 return PixelData(file, requested);
             case DicomValueElement value:
                 if (!requested.Any(representation => representation.Admits(DicomMediaTypes.OctetStream)))
