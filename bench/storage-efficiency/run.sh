@@ -36,7 +36,7 @@
 # Environment: SHARED_DATA (default ../shared/data); SERIES (default mprage,mr640,ct,xray); LIMIT (first N files of
 #   each series, 0 = all; LIMIT=20 SERIES=ct,mprage checks the script in a few minutes); CONFIGS (default all eight);
 #   GATEWAY_BIN (a built `gateway`; default: dotnet build src/Gateway.Server -c Release); DRAIN_TIMEOUT (s per run,
-#   default 3600); BENCH_NICE (default 0). Needs dcmtk, orthanc, orthanc-postgresql, postgresql, python3-pydicom,
+#   default 3600); BENCH_NICE (default 0); KEEP_DATA=1 keeps each gateway run's data folder (to inspect its database). Needs dcmtk, orthanc, orthanc-postgresql, postgresql, python3-pydicom,
 #   python3-pil (scripts/install-deps.sh and scripts/install-peers.sh).
 # Orthanc 1.10 cannot bind its ports to 127.0.0.1 only (it listens on 0.0.0.0); RemoteAccessAllowed false refuses
 # non-loopback HTTP clients. Everything else binds 127.0.0.1 or a Unix socket.
@@ -93,7 +93,7 @@ stop_server() {
 cleanup() {
   stop_server
   private_pg_stop "$orthanc_pg"
-  rm -rf "$scratch"
+  if [[ ${KEEP_DATA:-0} == 1 ]]; then echo "storage-efficiency: data folders kept in $scratch" >&2; else rm -rf "$scratch"; fi
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -208,7 +208,7 @@ run_gateway() { # CONFIG SERIES
   store=$(/usr/bin/python3 "$here/measure.py" "$folder/data/objects")
   stop_server
   record "$config" "$series" "$count" "$before" "$after" "$started" "$sent" "$drained" "$store" "$headers" "$stats" "$tables_before" "$tables_after"
-  rm -rf "$folder"
+  [[ ${KEEP_DATA:-0} == 1 ]] || rm -rf "$folder"
 }
 
 # ---- Orthanc ------------------------------------------------------------------------------------------------------

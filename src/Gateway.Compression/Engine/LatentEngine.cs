@@ -90,8 +90,8 @@ public sealed class LatentEngine : ILatentEngine
         var fp16Pixels = Decode(model, LatentContainerFormat.Read(fp16), cancellationToken);
         var int8Pixels = Decode(model, LatentContainerFormat.Read(int8), cancellationToken);
         return QualityMetrics.WorstPsnr(pixels, int8Pixels) >= QualityMetrics.WorstPsnr(pixels, fp16Pixels) - Int8PsnrTolerance
-            ? new LatentEncoding(int8, model.Info.Id, LatentQuantization.Int8.Name(), int8Pixels)
-            : new LatentEncoding(fp16, model.Info.Id, LatentQuantization.Fp16.Name(), fp16Pixels);
+            ? new LatentEncoding(int8, model.Info.Id, LatentQuantization.Int8.Name(), int8Pixels, int8)
+            : new LatentEncoding(fp16, model.Info.Id, LatentQuantization.Fp16.Name(), fp16Pixels, int8);
     }
 
     /// <inheritdoc />

@@ -18,16 +18,16 @@ public sealed record CompressionCandidate(
 public sealed record VerifiedReplacement(StorageKind Kind, StoredObject Stored, string Codec, string? ModelId);
 
 /// <summary>
-/// One representation the compress job tried: its encoded pixel bytes, the header bytes it costs besides them (the
-/// header inside a Part 10 object, or the header object beside a latent), the quality of its decode, whether it
-/// qualified, and a note.
+/// One representation the compress job tried: its encoded pixel bytes, what it costs besides them, the quality of its
+/// decode, whether it qualified, and a note.
 /// </summary>
 public sealed record CandidateTrial(string Representation, long Bytes, double? Psnr, double? Ssim, int? MaxAbsError, bool Qualifies, string? Note = null)
 {
-    public long HeaderBytes { get; init; }
+    /// <summary>What storing it costs besides the encoded pixels (<see cref="Representations.StorageOverhead"/>).</summary>
+    public long ExtraBytes { get; init; }
 
-    /// <summary>What storing it costs: pixels and header.</summary>
-    public long AllInBytes => Bytes + HeaderBytes;
+    /// <summary>What storing it costs in all.</summary>
+    public long AllInBytes => Bytes + ExtraBytes;
 }
 
 /// <summary>

@@ -25,9 +25,12 @@ public sealed record LatentModelInfo(string Id, int Factor, int LatentChannels, 
 /// <summary>
 /// An encoded instance: the container bytes, how its latent was quantized ("fp16" or "int8"), and
 /// <paramref name="Reconstruction"/>: what <see cref="ILatentEngine.Decode"/> gives for exactly these container bytes
-/// (the engine decoded them to choose the quantization), so a caller holding the same bytes need not decode again.
+/// (the engine decoded them to choose the quantization), so a caller holding the same bytes need not decode again; and
+/// <paramref name="AiContainer"/>, the same latent quantized to 8 bits, which is what an AI latent kept beside another
+/// representation stores (the features for AI pipelines, in their smallest form; the fp16/int8 choice is about
+/// reconstructed pixels, which that latent never serves).
 /// </summary>
-public sealed record LatentEncoding(byte[] Container, string ModelId, string Quantization, PixelFrames Reconstruction);
+public sealed record LatentEncoding(byte[] Container, string ModelId, string Quantization, PixelFrames Reconstruction, byte[] AiContainer);
 
 /// <summary>A latent as float32 with its shape [frames, channels, height, width] (C order) and the model that made it.</summary>
 public sealed record LatentArray(string ModelId, int[] Shape, float[] Values);

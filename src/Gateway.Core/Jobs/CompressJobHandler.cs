@@ -126,8 +126,11 @@ public sealed partial class CompressJobHandler(
         if (frames is not null && action.Kind == CompressionActionKind.Latent)
         {
             // Compare what each representation costs in all: the header is in the header store for every one of
-            // them, and a Part 10 object (lossless, j2k-lossy) adds its few non-pixel elements.
-            var headers = new HeaderCosts(losslessStored is null ? 0 : losslessStored.Length - lossless!.PixelBytes);
+            // them; a Part 10 object (lossless, j2k-lossy) adds its few non-pixel elements and, where the rule keeps
+            // latents, the AI latent beside it.
+            var headers = new StorageOverhead(
+                losslessStored is null ? 0 : losslessStored.Length - lossless!.PixelBytes,
+                action.KeepLatent && encoding is not null ? encoding.AiContainer.Length : 0);
             choice = new RepresentationChooser(_codecs, qualityMeter!).Choose(action, frames, work.PixelData, pixelBytes, encoding, headers);
             Log.Chosen(logger, candidate.SopInstanceUid, choice.Name, action.Target, choice);
         }
@@ -269,9 +272,9 @@ public sealed partial class CompressJobHandler(
         Log.Lossless(logger, candidate.SopInstanceUid, copy.TransferSyntax.Uid, reason, work.Original.Size, stored.Stored.Size);
     }
 
-    /// <summary>The AI latent beside a non-latent replacement (KeepLatent), written, read back and checked (its decode is the engine's, as for a latent).</summary>
+    /// <summary>The AI latent beside a non-latent replacement (KeepLatent), in 8 bits, written, read back and checked.</summary>
     private Task<VerifiedReplacement> StoreKeptLatentAsync(Work work, LatentEncoding encoding, CancellationToken cancellationToken) =>
-        PutAndReadBackAsync(work, StorageKind.AiLatent, "ai-latent", encoding.Container, LatentCodec, encoding.ModelId, cancellationToken);
+        PutAndReadBackAsync(work, StorageKind.AiLatent, "ai-latent", encoding.AiContainer, LatentCodec, encoding.ModelId, cancellationToken);
 
     /// <summary>Writes an object, reads it back and checks its SHA-256 (keeping the bytes in <see cref="Work.LastReadBack"/>); on failure nothing of this run stays written.</summary>
     private async Task<VerifiedReplacement> PutAndReadBackAsync(

@@ -110,15 +110,17 @@ internal static class ModelsChooseCommand
         var encoding = engine.Encode(action.ModelId!, pixels, CancellationToken.None);
         // The header goes to the header store whatever is chosen; a Part 10 object keeps a few elements of it.
         var header = HeaderContent.Read(HeaderContent.Write(dicom.Dataset));
-        var headers = new HeaderCosts(lossless is null ? 0 : HeaderFreeFile.StoredForm(lossless.File, header).Length - lossless.PixelBytes);
-        var choice = chooser.Choose(action, pixels, pixelData, lossless?.PixelBytes ?? native, encoding, allIn ? headers : HeaderCosts.None);
+        var headers = new StorageOverhead(
+            lossless is null ? 0 : HeaderFreeFile.StoredForm(lossless.File, header).Length - lossless.PixelBytes,
+            action.KeepLatent ? encoding.AiContainer.Length : 0);
+        var choice = chooser.Choose(action, pixels, pixelData, lossless?.PixelBytes ?? native, encoding, allIn ? headers : StorageOverhead.None);
         var chosen = choice.Trials.Last(trial => trial.Qualifies && trial.Representation == choice.Name);
         return (JsonSerializer.Serialize(new
         {
             input = file.Name,
             representation = choice.Name,
             pixelBytes = chosen.Bytes,
-            headerBytes = headers.Of(choice.Representation),
+            extraBytes = headers.Of(choice.Representation),
             nativeBytes = native,
             psnr = chosen.Psnr,
             ms = Math.Round(clock.Elapsed.TotalMilliseconds),

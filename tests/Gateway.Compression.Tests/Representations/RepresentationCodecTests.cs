@@ -104,7 +104,7 @@ public sealed class RepresentationCodecTests
         var all = CompressionAction.DefaultLossy;
         var at = (double psnr) => new CompressionAction(CompressionActionKind.Latent, ModelId, new QualityTarget(psnr, null, null, null), all, false);
 
-        foreach (var headers in new[] { HeaderCosts.None, new HeaderCosts(100_000) })
+        foreach (var headers in new[] { StorageOverhead.None, new StorageOverhead(100_000, 0) })
         {
             var choice = chooser.Choose(at(34), original, pixelData, 60_000, encoding, headers);
             var qualifying = choice.Trials.Where(trial => trial.Qualifies).ToList();
@@ -113,9 +113,9 @@ public sealed class RepresentationCodecTests
         }
 
         // A Part 10 object that kept 100 KB of header, against latents that keep none: j2k-lossy's few pixel bytes do not make up for it.
-        Assert.NotEqual(Representation.J2kLossy, chooser.Choose(at(34), original, pixelData, 60_000, encoding, new HeaderCosts(100_000)).Representation);
+        Assert.NotEqual(Representation.J2kLossy, chooser.Choose(at(34), original, pixelData, 60_000, encoding, new StorageOverhead(100_000, 0)).Representation);
 
-        var none = chooser.Choose(at(99), original, pixelData, 60_000, encoding, HeaderCosts.None);
+        var none = chooser.Choose(at(99), original, pixelData, 60_000, encoding, StorageOverhead.None);
         Assert.Equal(Representation.Lossless, none.Representation);
         Assert.Single(none.Trials, trial => trial.Qualifies);
     }

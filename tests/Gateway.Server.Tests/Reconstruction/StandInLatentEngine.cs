@@ -45,7 +45,7 @@ public sealed class StandInLatentEngine : ILatentEngine
             offset += 4;
         }
 
-        return new LatentEncoding(bytes, modelId, "fp16", pixels with { Values = pixels.Values.Select(value => value - (value & 1)).ToArray() });
+        return new LatentEncoding(bytes, modelId, "fp16", pixels with { Values = pixels.Values.Select(value => value - (value & 1)).ToArray() }, bytes);
     }
 
     public PixelFrames Decode(ReadOnlySpan<byte> container, CancellationToken cancellationToken)

@@ -3,15 +3,17 @@ using Gateway.Dicom.Imaging;
 namespace Gateway.Core.Compression.Representations;
 
 /// <summary>
-/// The bytes besides its pixels each kind of representation costs: <paramref name="InFile"/> for those stored as a
-/// Part 10 object (lossless, j2k-lossy: the elements it keeps, <see cref="Headers.HeaderFreeFile"/>); none for the
-/// latent representations, whose header is the header store's alone. Zero compares pixel bytes alone.
+/// The bytes each kind of representation costs besides its encoded pixels: for those stored as a Part 10 object
+/// (lossless, j2k-lossy) the elements the object keeps (<paramref name="PartTenElements"/>,
+/// <see cref="Headers.HeaderFreeFile"/>) and the AI latent kept beside them when the rule keeps latents
+/// (<paramref name="KeptLatent"/>); none for the latent representations, which hold their latent and whose header is
+/// the header store's alone. Zero compares pixel bytes alone.
 /// </summary>
-public sealed record HeaderCosts(long InFile)
+public sealed record StorageOverhead(long PartTenElements, long KeptLatent)
 {
-    public static HeaderCosts None { get; } = new(0);
+    public static StorageOverhead None { get; } = new(0, 0);
 
-    public long Of(Representation representation) => representation.UsesModel() ? 0 : InFile;
+    public long Of(Representation representation) => representation.UsesModel() ? 0 : PartTenElements + KeptLatent;
 }
 
 /// <summary>The representation the chooser found smallest among those that qualify, with what the compress job needs to store it.</summary>
@@ -28,12 +30,12 @@ public sealed record RepresentationChoice(
     /// <summary>The candidates tried, one after the other (what the log shows).</summary>
     public override string ToString() =>
         string.Join("; ", Trials.Select(trial => FormattableString.Invariant(
-            $"{trial.Representation} {trial.Bytes}+{trial.HeaderBytes} B {(trial.Psnr is { } p ? $"{p:F2} dB" : "-")}{(trial.MaxAbsError is { } e ? $" max {e}" : string.Empty)} {(trial.Qualifies ? "ok" : "no")}{(trial.Note is { } n ? $" ({n})" : string.Empty)}")));
+            $"{trial.Representation} {trial.Bytes}+{trial.ExtraBytes} B {(trial.Psnr is { } p ? $"{p:F2} dB" : "-")}{(trial.MaxAbsError is { } e ? $" max {e}" : string.Empty)} {(trial.Qualifies ? "ok" : "no")}{(trial.Note is { } n ? $" ({n})" : string.Empty)}")));
 }
 
 /// <summary>
 /// Tries the representations a rule allows, in memory, and picks the one with the fewest bytes (encoded pixels plus
-/// the header bytes its kind costs, <see cref="HeaderCosts"/>) that meets the target; lossless always qualifies and
+/// the bytes its kind costs besides them, <see cref="StorageOverhead"/>) that meets the target; lossless always qualifies and
 /// bounds the rest (a lossy candidate must be smaller than the best so far, which also cuts each rate search short). The order, cheapest first: lossless (its size is the bound),
 /// latent (one encode, already done), latent+residual (only when the latent alone misses the target, as it is
 /// always larger), j2k-lossy. The compress job then writes the choice, reads it back, checks its SHA-256 and decodes
@@ -46,7 +48,7 @@ public sealed class RepresentationChooser(DicomCodecRegistry registry, IQualityM
     /// <param name="losslessBytes">The lossless copy's encoded pixel bytes, or the native pixel bytes when there is none.</param>
     /// <param name="latent">The latent encoding (with its reconstruction), or null when no model applies or none could encode.</param>
     /// <param name="headers">The header bytes each kind of representation costs besides its pixels.</param>
-    public RepresentationChoice Choose(CompressionAction action, PixelFrames original, DicomPixelData pixelData, long losslessBytes, LatentEncoding? latent, HeaderCosts headers)
+    public RepresentationChoice Choose(CompressionAction action, PixelFrames original, DicomPixelData pixelData, long losslessBytes, LatentEncoding? latent, StorageOverhead headers)
     {
         ArgumentNullException.ThrowIfNull(headers);
         ArgumentNullException.ThrowIfNull(action);
@@ -54,8 +56,8 @@ public sealed class RepresentationChooser(DicomCodecRegistry registry, IQualityM
         ArgumentNullException.ThrowIfNull(pixelData);
         var judge = new CandidateJudge(meter, action.Target);
         var pixelBytes = (long)original.Values.Length * (original.BitsAllocated / 8);
-        var trials = new List<CandidateTrial> { new(RepresentationNames.Lossless, losslessBytes, null, null, 0, true) { HeaderBytes = headers.InFile } };
-        var best = (Representation: Representation.Lossless, Bytes: losslessBytes + headers.InFile);
+        var trials = new List<CandidateTrial> { new(RepresentationNames.Lossless, losslessBytes, null, null, 0, true) { ExtraBytes = headers.Of(Representation.Lossless) } };
+        var best = (Representation: Representation.Lossless, Bytes: losslessBytes + headers.Of(Representation.Lossless));
 
         // The pixel bytes a candidate of this kind must stay under to beat the best so far.
         long Under(Representation representation) => best.Bytes - headers.Of(representation);
@@ -99,10 +101,10 @@ public sealed class RepresentationChooser(DicomCodecRegistry registry, IQualityM
             j2k = under <= 0 ? null : j2kEncoder.Search(pixelData, original, judge, under, out tried);
             trials.Add(j2k is null
                 ? new CandidateTrial(RepresentationNames.J2kLossy, 0, null, null, null, false, $"none under {under} pixel bytes meets the target ({tried} tried)")
-                : Trial(RepresentationNames.J2kLossy, j2k.PixelBytes, headers.InFile, j2k.Quality, true, FormattableString.Invariant($"ratio {j2k.Ratio:F2}, {tried} tried")));
+                : Trial(RepresentationNames.J2kLossy, j2k.PixelBytes, headers.Of(Representation.J2kLossy), j2k.Quality, true, FormattableString.Invariant($"ratio {j2k.Ratio:F2}, {tried} tried")));
             if (j2k is not null)
             {
-                best = (Representation.J2kLossy, j2k.PixelBytes + headers.InFile);
+                best = (Representation.J2kLossy, j2k.PixelBytes + headers.Of(Representation.J2kLossy));
             }
         }
 
@@ -114,6 +116,6 @@ public sealed class RepresentationChooser(DicomCodecRegistry registry, IQualityM
             latentQuality);
     }
 
-    private static CandidateTrial Trial(string representation, long bytes, long headerBytes, QualityMeasure quality, bool qualifies, string? note) =>
-        new(representation, bytes, quality.Psnr, double.IsNaN(quality.Ssim) ? null : quality.Ssim, quality.MaxAbsError, qualifies, note) { HeaderBytes = headerBytes };
+    private static CandidateTrial Trial(string representation, long bytes, long extraBytes, QualityMeasure quality, bool qualifies, string? note) =>
+        new(representation, bytes, quality.Psnr, double.IsNaN(quality.Ssim) ? null : quality.Ssim, quality.MaxAbsError, qualifies, note) { ExtraBytes = extraBytes };
 }
