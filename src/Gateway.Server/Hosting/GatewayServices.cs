@@ -28,7 +28,7 @@ public static class GatewayServices
             .Validate(testing => testing.KillAt is null || CrashPoint.All.Contains(testing.KillAt), $"Gateway:Testing:KillAt must be one of {string.Join(", ", CrashPoint.All)}.")
             .Validate<IHostEnvironment>(
                 (testing, environment) => testing.KillAt is null || environment.IsEnvironment(TestingOptions.EnvironmentName),
-                $"Gateway:Testing:KillAt arms a crash point that kills the process; it is refused unless DOTNET_ENVIRONMENT is {TestingOptions.EnvironmentName}.")
+                $"Gateway:Testing:KillAt arms a crash point that kills the process; it is refused unless DOTNET_ENVIRONMENT (or ASPNETCORE_ENVIRONMENT) is {TestingOptions.EnvironmentName}.")
             .ValidateOnStart();
         services.AddSingleton<ICrashPoints, ProcessKillCrashPoints>();
         services.AddSingleton<DatabaseHost>();
