@@ -9,14 +9,14 @@ namespace Gateway.Server.Tests.Compression.EndToEnd;
 
 /// <summary>
 /// `gateway serve` (compression on, the real f=16 model, retention 0) kills itself with SIGKILL at a crash point
-/// (Gateway:Testing:KillAt) while its workers compress 3 MR and 2 CT slices that storescu sent: after a compress job
-/// wrote and checked an object but recorded nothing, after a compress job's choice was committed but before the job
-/// was marked done, and while a retire-original job has removed the original's row but not its file. The state at
-/// the kill is checked to be that moment's. After a restart and the queue drained: every job done (none failed, the
-/// interrupted ones run again), every instance served by exactly one object of the kind its outcome names, every
-/// object row backed by a file with its size and SHA-256, no file without a row, and every instance retrieved by
-/// WADO-RS with its original pixels bit for bit (lossless) or with the PSNR recorded for it (pydicom + numpy),
-/// which is at least the gate's 30 dB.
+/// (Gateway:Testing:KillAt) while its workers compress 3 MR and 2 CT slices and a mammogram that storescu sent:
+/// after a compress job wrote and checked an object but recorded nothing, after a compress job's choice was
+/// committed but before the job was marked done, and while a retire-original job has removed the original's row but
+/// not its file. The state at the kill is checked to be that moment's. After a restart and the queue drained: every
+/// job done (none failed, the interrupted ones run again), every instance served by exactly one object of the kind
+/// its outcome names, every object row backed by a file with its size and SHA-256, no file without a row, and every
+/// instance retrieved by WADO-RS with its original pixels bit for bit (lossless) or with the PSNR recorded for it
+/// (pydicom + numpy), which is at least the gate's 30 dB.
 /// </summary>
 public sealed class CompressionCrashTests(PostgresCluster cluster)
 {
@@ -28,7 +28,8 @@ public sealed class CompressionCrashTests(PostgresCluster cluster)
     [InlineData(CrashPoint.RetireOriginal, 2)]
     public async Task Kill_9_at_a_crash_point_of_compression_never_loses_an_instance_and_the_jobs_rerun_to_a_consistent_state(string point, int count)
     {
-        IReadOnlyList<EndToEndImage> images = [.. EndToEndData.Mr8().Where((_, index) => index is 0 or 3 or 7), .. EndToEndData.Ct4().Take(2)];
+        // Three MR and two CT slices (latent, latent+residual and j2k-lossy by the default policy) and a mammogram (lossless).
+        IReadOnlyList<EndToEndImage> images = [.. EndToEndData.Mr8().Where((_, index) => index is 0 or 3 or 7), .. EndToEndData.Ct4().Take(2), EndToEndData.Mammogram()];
         var cancellationToken = TestContext.Current.CancellationToken;
         var output = TestContext.Current.TestOutputHelper;
         var postgres = await cluster.CreateEmptyDatabaseAsync(cancellationToken);
