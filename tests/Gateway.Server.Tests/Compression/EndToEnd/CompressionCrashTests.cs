@@ -9,7 +9,7 @@ namespace Gateway.Server.Tests.Compression.EndToEnd;
 
 /// <summary>
 /// `gateway serve` (compression on, the real f=16 model, retention 0) kills itself with SIGKILL at a crash point
-/// (Gateway:Testing:KillAt) while its workers compress 3 MR and 2 CT slices and a mammogram that storescu sent:
+/// (Gateway:Testing:KillAt) while its workers compress 3 MR and 2 CT slices and a mammogram received from storescu:
 /// after a compress job wrote and checked an object but recorded nothing, after a compress job's choice was
 /// committed but before the job was marked done, and while a retire-original job has removed the original's row but
 /// not its file. The state at the kill is checked to be that moment's. After a restart and the queue drained: every
@@ -29,7 +29,8 @@ public sealed class CompressionCrashTests(PostgresCluster cluster)
     public async Task Kill_9_at_a_crash_point_of_compression_never_loses_an_instance_and_the_jobs_rerun_to_a_consistent_state(string point, int count)
     {
         // Three MR and two CT slices (latent, latent+residual and j2k-lossy by the default policy) and a mammogram (lossless).
-        IReadOnlyList<EndToEndImage> images = [.. EndToEndData.Mr8().Where((_, index) => index is 0 or 3 or 7), .. EndToEndData.Ct4().Take(2), EndToEndData.Mammogram()];
+        var mammogram = EndToEndData.Mammogram();
+        IReadOnlyList<EndToEndImage> images = [.. EndToEndData.Mr8().Where((_, index) => index is 0 or 3 or 7), .. EndToEndData.Ct4().Take(2), mammogram];
         var cancellationToken = TestContext.Current.CancellationToken;
         var output = TestContext.Current.TestOutputHelper;
         var postgres = await cluster.CreateEmptyDatabaseAsync(cancellationToken);
@@ -54,9 +55,17 @@ public sealed class CompressionCrashTests(PostgresCluster cluster)
         {
             await using var database = NpgsqlDataSource.Create(postgres);
             List<long> interrupted;
-            using (var gateway = await GatewayProcess.StartAsync(data, httpPort, dicomPort, postgres, armed))
+            // Received by a gateway without queue workers, so storescu is done before any job can reach the point; what
+            // it acknowledged is durable when it is stopped (CrashRecoveryTests).
+            using (await GatewayProcess.StartAsync(data, httpPort, dicomPort, postgres, new Dictionary<string, string>(environment) { ["Gateway__JobWorkers"] = "0" }))
             {
-                Storescu(dicomPort, images.Select(image => image.Path));
+                Storescu(dicomPort, [], images.Where(image => image != mammogram).Select(image => image.Path));
+                Storescu(dicomPort, ["-xs"], [mammogram.Path]); // JPEG lossless, as the file is
+            }
+
+            // The queued jobs start at once: the gateway may reach the point before it is ready to serve.
+            using (var gateway = GatewayProcess.Launch(data, httpPort, dicomPort, postgres, armed))
+            {
                 var exitCode = await gateway.WaitForExitAsync(TimeSpan.FromMinutes(3));
                 Assert.True(exitCode == 137, $"gateway serve exited with {exitCode}, not by SIGKILL (137):\n{gateway.Output}");
                 Assert.Contains($"CRASH POINT {point}: reached {count} time(s), killing the process (SIGKILL)", gateway.Output, StringComparison.Ordinal);
@@ -267,10 +276,10 @@ public sealed class CompressionCrashTests(PostgresCluster cluster)
         Assert.Fail("The queue did not drain within 3 minutes after the restart:\n" + gateway.Output);
     }
 
-    /// <summary>Sends the files over one association and checks storescu reports no failure.</summary>
-    private static void Storescu(int port, IEnumerable<string> files)
+    /// <summary>Sends the files over one association (proposing the transfer syntaxes <paramref name="options"/> name, storescu's default when none) and checks storescu reports no failure.</summary>
+    private static void Storescu(int port, IEnumerable<string> options, IEnumerable<string> files)
     {
-        var (exitCode, output, error) = ExternalTool.Run("storescu", ["-aec", GatewayInstance.AETitle, "127.0.0.1", port.ToString(CultureInfo.InvariantCulture), .. files], "dcmtk");
+        var (exitCode, output, error) = ExternalTool.Run("storescu", [.. options, "-aec", GatewayInstance.AETitle, "127.0.0.1", port.ToString(CultureInfo.InvariantCulture), .. files], "dcmtk");
         Assert.True(exitCode == 0, $"storescu failed:\n{output}\n{error}");
     }
 
