@@ -28,6 +28,7 @@ public sealed partial class CompressJobHandler(
     CompressionOptions options,
     ILogger<CompressJobHandler> logger,
     ILatentEngine engine,
+    ICrashPoints crashPoints,
     IQualityMeter? qualityMeter = null,
     CompressionMetrics? metrics = null) : IJobHandler
 {
@@ -286,6 +287,7 @@ public sealed partial class CompressJobHandler(
             var stored = await PutVerifiedAsync(key, content, cancellationToken).ConfigureAwait(false);
             work.Written.Add(key);
             work.LastReadBack = await ReadVerifiedAsync(new ArchivedObject(kind, key, codec, stored.Size, stored.Sha256, modelId), work.Candidate.InstanceId, cancellationToken).ConfigureAwait(false);
+            crashPoints.Reached(CrashPoint.CandidateWritten);
             return new VerifiedReplacement(kind, stored, codec, modelId);
         }
         catch
@@ -314,6 +316,7 @@ public sealed partial class CompressJobHandler(
             return;
         }
 
+        crashPoints.Reached(CrashPoint.ChoiceRecorded);
         work.Written.Clear();
         metrics?.Record(RepresentationOf(outcome.Replacement.Kind), outcome.Reason, outcome.Replacement.Stored.Size, outcome.Quality);
         if (outcome.KeptLatent is { } kept)

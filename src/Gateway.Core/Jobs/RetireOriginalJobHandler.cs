@@ -9,7 +9,7 @@ namespace Gateway.Core.Jobs;
 /// original's object row (only while a replacement is recorded), then its file. Idempotent: a second run finds no
 /// row; a file left by a crash between the two steps is unreferenced and the start-up orphan sweep removes it.
 /// </summary>
-public sealed partial class RetireOriginalJobHandler(ICompressionIndex index, IObjectStore objects, ILogger<RetireOriginalJobHandler> logger) : IJobHandler
+public sealed partial class RetireOriginalJobHandler(ICompressionIndex index, IObjectStore objects, ICrashPoints crashPoints, ILogger<RetireOriginalJobHandler> logger) : IJobHandler
 {
     /// <summary>The job kind.</summary>
     public const string JobKind = "retire-original";
@@ -26,6 +26,7 @@ public sealed partial class RetireOriginalJobHandler(ICompressionIndex index, IO
 
         foreach (var key in await index.RetireOriginalAsync(instanceId, cancellationToken).ConfigureAwait(false))
         {
+            crashPoints.Reached(CrashPoint.RetireOriginal);
             await objects.DeleteAsync(key, CancellationToken.None).ConfigureAwait(false);
             Log.Retired(logger, instanceId, key);
         }
@@ -33,7 +34,7 @@ public sealed partial class RetireOriginalJobHandler(ICompressionIndex index, IO
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 2510, Level = LogLevel.Information, Message = "Deleted the original {Key} of instance {InstanceId}: its verified replacement serves it")]
+        [LoggerMessage(EventId = 2520, Level = LogLevel.Information, Message = "Deleted the original {Key} of instance {InstanceId}: its verified replacement serves it")]
         public static partial void Retired(ILogger logger, long instanceId, string key);
     }
 }

@@ -39,6 +39,7 @@ public static class CompressionServices
             provider.GetRequiredService<CompressionOptions>(),
             provider.GetRequiredService<ILogger<CompressJobHandler>>(),
             provider.GetRequiredService<ILatentEngine>(),
+            provider.GetRequiredService<ICrashPoints>(),
             provider.GetRequiredService<IQualityMeter>(),
             provider.GetRequiredService<CompressionMetrics>()));
         services.AddSingleton<IJobHandler, RetireOriginalJobHandler>();

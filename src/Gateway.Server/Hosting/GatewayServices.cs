@@ -1,6 +1,7 @@
 using Gateway.Core.Archive;
 using Gateway.Core.Compression;
 using Gateway.Core.Headers;
+using Gateway.Core.Jobs;
 using Gateway.Core.Query;
 using Gateway.Core.Storage;
 using Gateway.Infrastructure.Postgres;
@@ -21,6 +22,15 @@ public static class GatewayServices
     public static IServiceCollection AddGateway(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+
+        // Crash tests only: a crash point, armed only in the Testing environment (nothing is armed by default).
+        services.AddOptions<TestingOptions>().BindConfiguration(TestingOptions.SectionName).ValidateDataAnnotations()
+            .Validate(testing => testing.KillAt is null || CrashPoint.All.Contains(testing.KillAt), $"Gateway:Testing:KillAt must be one of {string.Join(", ", CrashPoint.All)}.")
+            .Validate<IHostEnvironment>(
+                (testing, environment) => testing.KillAt is null || environment.IsEnvironment(TestingOptions.EnvironmentName),
+                $"Gateway:Testing:KillAt arms a crash point that kills the process; it is refused unless DOTNET_ENVIRONMENT (or ASPNETCORE_ENVIRONMENT) is {TestingOptions.EnvironmentName}.")
+            .ValidateOnStart();
+        services.AddSingleton<ICrashPoints, ProcessKillCrashPoints>();
         services.AddSingleton<DatabaseHost>();
         services.AddSingleton(provider => provider.GetRequiredService<DatabaseHost>().DataSource);
         services.AddSingleton<MigrationRunner>();

@@ -47,32 +47,7 @@ internal sealed class GatewayProcess : IDisposable
     /// <summary>Starts `gateway serve` and waits until /health/ready answers 200; <paramref name="environment"/> adds or overrides settings (e.g. Gateway__Compression__Enabled).</summary>
     public static async Task<GatewayProcess> StartAsync(string dataDirectory, int httpPort, int dicomPort, string postgres, IReadOnlyDictionary<string, string>? environment = null)
     {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in new[]
-        {
-            GatewayDll(), "serve", "--data", dataDirectory, "--http", $"127.0.0.1:{httpPort}",
-            "--dicom-port", dicomPort.ToString(CultureInfo.InvariantCulture), "--postgres", postgres,
-        })
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        start.Environment["Gateway__NodeName"] = "crash-test-node";
-
-        // The ingest crash tests check the originals kept across a crash; compression would replace them (the compression crash tests turn it on).
-        start.Environment["Gateway__Compression__Enabled"] = "false";
-        start.Environment["Gateway__JobDelaySeconds"] = "0";
-        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
-        {
-            start.Environment[name] = value;
-        }
-
-        var gateway = new GatewayProcess(Process.Start(start)!, httpPort);
+        var gateway = Launch(dataDirectory, httpPort, dicomPort, postgres, environment);
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
         var deadline = DateTime.UtcNow.AddSeconds(90);
         while (DateTime.UtcNow < deadline)
@@ -101,6 +76,54 @@ internal sealed class GatewayProcess : IDisposable
         gateway.Dispose();
         Assert.Fail("gateway serve did not become ready in 90 s:\n" + gateway.Output);
         return null;
+    }
+
+    /// <summary>Starts `gateway serve` without waiting for it (<see cref="StartAsync"/> waits until it is ready).</summary>
+    public static GatewayProcess Launch(string dataDirectory, int httpPort, int dicomPort, string postgres, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in new[]
+        {
+            GatewayDll(), "serve", "--data", dataDirectory, "--http", $"127.0.0.1:{httpPort}",
+            "--dicom-port", dicomPort.ToString(CultureInfo.InvariantCulture), "--postgres", postgres,
+        })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment["Gateway__NodeName"] = "crash-test-node";
+
+        // The ingest crash tests check the originals kept across a crash; compression would replace them (the compression crash tests turn it on).
+        start.Environment["Gateway__Compression__Enabled"] = "false";
+        start.Environment["Gateway__JobDelaySeconds"] = "0";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
+        return new GatewayProcess(Process.Start(start)!, httpPort);
+    }
+
+    /// <summary>Waits until the process exits by itself (its output read to the end) and returns its exit code (128 + the signal's number when a signal ended it).</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        limit.CancelAfter(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(limit.Token);
+        }
+        catch (OperationCanceledException) when (!TestContext.Current.CancellationToken.IsCancellationRequested)
+        {
+            Assert.Fail($"gateway serve did not exit within {timeout.TotalSeconds:F0} s:\n{Output}");
+        }
+
+        return _process.ExitCode;
     }
 
     /// <summary>SIGKILL: no shutdown code runs.</summary>
