@@ -10,5 +10,5 @@ namespace Gateway.Server.Tests.Headers;
 public static class TestHeaders
 {
     public static InstanceHeaders For(NpgsqlDataSource database, IngestOptions? options = null) =>
-        new(new PostgresHeaderStore(database), options ?? new IngestOptions { SpoolDirectory = Path.GetTempPath() }, NullLogger<InstanceHeaders>.Instance);
+        new(new PostgresHeaderStore(database), options ?? new IngestOptions { SpoolDirectory = Path.GetTempPath() }, new HeaderCacheOptions(), NullLogger<InstanceHeaders>.Instance);
 }
