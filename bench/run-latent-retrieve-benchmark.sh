@@ -121,5 +121,5 @@ for phase, result in (("first (decode on the request, no cache)", uncached), (f"
         assert r["ok"] == r["requests"], (label, r)
         print(f"| {phase} | {label} | {r['requests']} | {r['p50Ms']:.1f} | {r['p90Ms']:.1f} | {r['p99Ms']:.1f} |")
 for (label, _), s in zip(origins, stats):
-    print(f"\n/api/stats of {label}: {json.dumps({k: s[k] for k in ('compression', 'byModel', 'byRepresentation', 'psnr') if k in s})}")
+    print(f"\n/api/stats of {label}: {json.dumps({k: s[k] for k in ('compression', 'byModel') if k in s})}")
 EOF2

@@ -92,13 +92,10 @@ public sealed partial class InstanceHeaders(IHeaderStore store, IngestOptions op
         return HeaderContent.Read(series.Decode(delta, what));
     }
 
-    /// <summary>The header of an instance as DICOM JSON (PS3.18 F.2), bulk data over the threshold as references relative to the instance.</summary>
-    public async Task<string> ReadJsonAsync(StoredHeader stored, string what, CancellationToken cancellationToken) =>
-        (await ReadJsonAsync([(stored, what)], cancellationToken).ConfigureAwait(false))[0];
-
     /// <summary>
-    /// The headers of several instances as DICOM JSON, in the order given (see the single form; each with the name
-    /// errors give it). Those not in the JSON cache are decoded and written in parallel.
+    /// The headers of instances as DICOM JSON (PS3.18 F.2), in the order given, bulk data over the threshold as
+    /// references relative to each instance (<paramref name="headers"/>: each stored header with the name errors give
+    /// it). Those not in the JSON cache are decoded and written in parallel.
     /// </summary>
     public async Task<IReadOnlyList<string>> ReadJsonAsync(IReadOnlyList<(StoredHeader Header, string What)> headers, CancellationToken cancellationToken)
     {
