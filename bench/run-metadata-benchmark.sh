@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # WADO-RS metadata and QIDO-RS of the 192-slice MPRAGE series (Siemens CSA headers, ~100 KB each), several builds of
 # the gateway side by side in one run: each `gateway serve` (Release, embedded PostgreSQL in a scratch folder,
-# compression off so the headers stay as ingest stored them) receives the series by storescu and is restarted; then
-#   1. "first": the first series metadata request of each restarted process (JIT, series header, every header decoded);
+# compression off so the headers stay as ingest stored them) receives the series by storescu; then
+#   1. "first": RESTARTS times, every gateway restarted and asked for the series metadata, the builds in turn: the
+#      first request of a process (JIT, series header, every header decoded);
 #   2. PASSES rounds, the builds taking turns request by request: series metadata, study metadata, and QIDO-RS
 #      instances of the series with includefield=all (every header read) — p50/p90/min ms, one keep-alive client.
 # Each response body's SHA-256 (its server's address left out) is printed, so builds that should answer the same
@@ -11,11 +12,13 @@
 #   Without arguments: this tree's build ("branch", built if GATEWAY_BIN is unset) and, the JSON cache off
 #   (GATEWAY__METADATACACHEMAXBYTES=0), "branch, no JSON cache". BASELINE_REFS="main 650b78a^" adds builds of those
 #   git refs (git archive into the scratch folder, dotnet build; labelled by ref).
-# Environment: SHARED_DATA, GATEWAY_BIN, BASELINE_REFS, PASSES (default 20), SERIES (default the MPRAGE folder).
+# Environment: SHARED_DATA, GATEWAY_BIN, BASELINE_REFS, RESTARTS (default 3), PASSES (default 20), SERIES (default the
+# MPRAGE folder).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 data=${SHARED_DATA:-../shared/data}
 passes=${PASSES:-20}
+restarts=${RESTARTS:-3}
 series=${SERIES:-$data/volumes/mr-t1-sag-mprage-pediatric__FNNDSC-SAG-anon}
 [[ -d $series ]] || { echo "run-metadata-benchmark: no series at $series (set SHARED_DATA or SERIES)" >&2; exit 1; }
 
@@ -79,12 +82,12 @@ start_all
 for i in $(seq 0 $((count - 1))); do
   storescu -aec GATEWAY 127.0.0.1 "${dicoms[$i]}" "${files[@]}" >"$scratch/storescu-$i.log" 2>&1
 done
-stop_all
-start_all
 
-roots=()
-for i in $(seq 0 $((count - 1))); do roots+=("${labels[$i]}=http://127.0.0.1:${https[$i]}/dicomweb"); done
-/usr/bin/python3 - "${files[0]}" "${#files[@]}" "$passes" "${roots[@]}" <<'EOF2'
+cat >"$scratch/client.py" <<'EOF2'
+# client.py first|warm FIRST_FILE INSTANCES PASSES FIRSTS_JSON LABEL=ROOT...
+#   first: one series metadata request of each build (just restarted); prints {label: [ms, digest, bytes]}
+#   warm:  PASSES rounds of the three requests, builds taking turns; prints the Markdown table (FIRSTS_JSON: the
+#          first-mode results of each restart, a JSON list)
 import hashlib
 import http.client
 import json
@@ -95,8 +98,8 @@ import urllib.parse
 
 import pydicom
 
-first_file, instances, passes = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-builds = [arg.split("=", 1) for arg in sys.argv[4:]]
+mode, first_file, instances, passes, firsts = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), json.loads(sys.argv[5])
+builds = [arg.split("=", 1) for arg in sys.argv[6:]]
 d = pydicom.dcmread(first_file, stop_before_pixels=True)
 study, series = d.StudyInstanceUID, d.SeriesInstanceUID
 paths = {
@@ -124,7 +127,15 @@ def get(label, root, path):
     return ms, digest, len(body)
 
 
-first = {label: get(label, root, paths["series metadata"]) for label, root in builds}
+def p90(values):
+    values = sorted(values)
+    return values[min(len(values) - 1, -(-9 * len(values) // 10) - 1)]
+
+
+if mode == "first":
+    print(json.dumps({label: get(label, root, paths["series metadata"]) for label, root in builds}))
+    sys.exit(0)
+
 times = {(label, name): [] for label, _ in builds for name in paths}
 digests = {}
 for _ in range(passes):
@@ -134,16 +145,30 @@ for _ in range(passes):
             times[(label, name)].append(ms)
             digests[(label, name)] = (digest, size)
 
-print(f"{instances} instances of {d.Modality} series {series[-12:]}, {passes} passes, builds taking turns; one client, keep-alive:\n")
+print(f"{instances} instances of {d.Modality} series ...{series[-12:]}; builds taking turns, one client, keep-alive; "
+      f"first request: {len(firsts)} restarts; the others: {passes} passes after them:\n")
 print("| request | build | p50 ms | p90 ms | min ms | bytes | body SHA-256 |")
 print("|---|---|---|---|---|---|---|")
 for label, _ in builds:
-    ms, digest, size = first[label]
-    print(f"| first series metadata after restart | {label} | {ms:.0f} | | | {size} | {digest} |")
+    values = [first[label][0] for first in firsts]
+    digest_size = {tuple(first[label][1:]) for first in firsts}
+    assert len(digest_size) == 1, (label, digest_size)
+    digest, size = digest_size.pop()
+    print(f"| first series metadata after a restart | {label} | {statistics.median(values):.0f} | {p90(values):.0f} | {min(values):.0f} | {size} | {digest} |")
 for name in paths:
     for label, _ in builds:
-        values = sorted(times[(label, name)])
-        p90 = values[min(len(values) - 1, -(-9 * len(values) // 10) - 1)]
+        values = times[(label, name)]
         digest, size = digests[(label, name)]
-        print(f"| {name} | {label} | {statistics.median(values):.1f} | {p90:.1f} | {values[0]:.1f} | {size} | {digest} |")
+        print(f"| {name} | {label} | {statistics.median(values):.1f} | {p90(values):.1f} | {min(values):.1f} | {size} | {digest} |")
 EOF2
+
+roots=()
+for i in $(seq 0 $((count - 1))); do roots+=("${labels[$i]}=http://127.0.0.1:${https[$i]}/dicomweb"); done
+firsts=()
+for _ in $(seq 1 "$restarts"); do
+  stop_all
+  start_all
+  firsts+=("$(/usr/bin/python3 "$scratch/client.py" first "${files[0]}" "${#files[@]}" 0 '[]' "${roots[@]}")")
+done
+all_firsts=$(printf '%s\n' "${firsts[@]}" | /usr/bin/python3 -c 'import json, sys; print(json.dumps([json.loads(line) for line in sys.stdin if line.strip()]))')
+/usr/bin/python3 "$scratch/client.py" warm "${files[0]}" "${#files[@]}" "$passes" "$all_firsts" "${roots[@]}"
