@@ -5,7 +5,9 @@
 //       Prints {"requests", "ok", "seconds", "instancesPerSecond", "statuses"}.
 //   node archive-load.js wado CLIENTS PASSES URL...
 //       GETs each URL PASSES times with Accept: multipart/related; type="application/dicom" over CLIENTS keep-alive
-//       connections, reading every body; prints {"requests", "ok", "p50Ms", "p90Ms", "p99Ms", "meanMs", "bytes"}.
+//       connections, reading every body; prints {"requests", "ok", "p50Ms", "p90Ms", "p99Ms", "meanMs", "bytes",
+//       "byOrigin"}, byOrigin the same figures for each server (scheme://host:port) of the URLs, so that URLs of
+//       two servers given in turn compare them in one run.
 'use strict';
 
 const http = require('http');
@@ -77,16 +79,24 @@ async function wado(clients, passes, urls) {
   for (let pass = 0; pass < passes; pass++) {
     jobs.push(...urls);
   }
-  const results = await runClients(clients, jobs, (agent, url) =>
-    request(agent, url, 'GET', { Accept: 'multipart/related; type="application/dicom"' }));
-  const ok = results.filter(r => r.status === 200);
-  const times = ok.map(r => r.ms).sort((a, b) => a - b);
-  return {
-    requests: results.length, ok: ok.length,
-    p50Ms: percentile(times, 0.5), p90Ms: percentile(times, 0.9), p99Ms: percentile(times, 0.99),
-    meanMs: times.reduce((a, b) => a + b, 0) / Math.max(times.length, 1),
-    bytes: ok.reduce((a, r) => a + r.bytes, 0),
+  const results = await runClients(clients, jobs, async (agent, url) => ({
+    ...await request(agent, url, 'GET', { Accept: 'multipart/related; type="application/dicom"' }), origin: new URL(url).origin,
+  }));
+  const summary = rs => {
+    const ok = rs.filter(r => r.status === 200);
+    const times = ok.map(r => r.ms).sort((a, b) => a - b);
+    return {
+      requests: rs.length, ok: ok.length,
+      p50Ms: percentile(times, 0.5), p90Ms: percentile(times, 0.9), p99Ms: percentile(times, 0.99),
+      meanMs: times.reduce((a, b) => a + b, 0) / Math.max(times.length, 1),
+      bytes: ok.reduce((a, r) => a + r.bytes, 0),
+    };
   };
+  const byOrigin = {};
+  for (const r of results) {
+    (byOrigin[r.origin] = byOrigin[r.origin] || []).push(r);
+  }
+  return { ...summary(results), byOrigin: Object.fromEntries(Object.entries(byOrigin).map(([o, rs]) => [o, summary(rs)])) };
 }
 
 (async () => {

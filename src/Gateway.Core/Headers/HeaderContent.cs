@@ -68,19 +68,17 @@ public static class HeaderContent
     }
 
     /// <summary>
-    /// The header as DICOM JSON reads it: <paramref name="header"/> with a bulk data reference (at
-    /// <paramref name="uriOf"/> its tag) in place of each pixel data stand-in.
+    /// Makes <paramref name="header"/> the header as DICOM JSON reads it: a bulk data reference (at
+    /// <paramref name="uriOf"/> its tag) in place of each pixel data stand-in, in place (a header just read is
+    /// not copied for it).
     /// </summary>
-    public static DicomDataset WithPixelReferences(DicomDataset header, Func<DicomTag, string> uriOf)
+    public static void ReferencePixels(DicomDataset header, Func<DicomTag, string> uriOf)
     {
         ArgumentNullException.ThrowIfNull(header);
         ArgumentNullException.ThrowIfNull(uriOf);
-        var dataset = new DicomDataset(header.Where(element => !PixelTags.Contains(element.Tag)));
-        foreach (var element in header.Where(element => PixelTags.Contains(element.Tag)))
+        foreach (var element in header.Where(element => PixelTags.Contains(element.Tag)).ToList())
         {
-            dataset.Add(new DicomBulkDataReference(element.Tag, element.VR, uriOf(element.Tag)));
+            header.Add(new DicomBulkDataReference(element.Tag, element.VR, uriOf(element.Tag)));
         }
-
-        return dataset;
     }
 }

@@ -12,14 +12,20 @@ namespace Gateway.Core.Headers;
 /// dictionary). Each delta is decoded and compared with its content before it is returned for storing; a series
 /// header is checked against its SHA-256 whenever it is loaded. Readers get the header data set or its DICOM JSON
 /// (bulk data over the threshold as references, as ingest indexed it before). Verified series headers are kept in a
-/// small cache, so a series' metadata loads its series header once.
+/// small cache, so a series' metadata loads its series header once, and the JSON rendered from deltas in a cache
+/// bounded in bytes (<see cref="HeaderCacheOptions"/>), so reading a series' metadata again decodes nothing.
 /// </summary>
-public sealed partial class InstanceHeaders(IHeaderStore store, IngestOptions options, ILogger<InstanceHeaders> logger)
+public sealed partial class InstanceHeaders(IHeaderStore store, IngestOptions options, HeaderCacheOptions cacheOptions, ILogger<InstanceHeaders> logger)
 {
     /// <summary>Series headers kept in memory (about 100 KB each for a vendor MR series).</summary>
     public const int CacheCapacity = 64;
 
     private readonly SeriesHeaderCache _cache = new(CacheCapacity);
+    private readonly HeaderJsonCache _jsonCache = new(cacheOptions.JsonMaxBytes);
+    private readonly DicomJsonWriterOptions _jsonOptions = new()
+    {
+        BulkData = new DicomBulkDataPolicy((path, _) => "bulkdata/" + path, options.BulkDataThreshold),
+    };
 
     /// <summary>
     /// Codes the header of <paramref name="dataset"/> (a whole data set, or one read up to its pixel data) against its
@@ -97,22 +103,60 @@ public sealed partial class InstanceHeaders(IHeaderStore store, IngestOptions op
         return stored.Json is null ? await ReadAsync(stored, what, cancellationToken).ConfigureAwait(false) : null;
     }
 
-    /// <summary>The header of an instance as DICOM JSON (PS3.18 F.2), bulk data over the threshold as references relative to the instance.</summary>
-    public async Task<string> ReadJsonAsync(StoredHeader stored, string what, CancellationToken cancellationToken)
+    /// <summary>
+    /// The headers of instances as DICOM JSON (PS3.18 F.2), in the order given, bulk data over the threshold as
+    /// references relative to each instance (<paramref name="headers"/>: each stored header with the name errors give
+    /// it). Those not in the JSON cache are decoded and written in parallel.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> ReadJsonAsync(IReadOnlyList<(StoredHeader Header, string What)> headers, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(stored);
-        if (stored.Json is { } json)
+        ArgumentNullException.ThrowIfNull(headers);
+        var json = new string[headers.Count];
+        var missing = new List<(int Index, SeriesHeaderEntry Series, byte[] Delta, string What)>();
+        for (var index = 0; index < headers.Count; index++)
         {
-            return json;
+            var (stored, what) = headers[index];
+            ArgumentNullException.ThrowIfNull(stored);
+            if (stored.Json is { } indexed)
+            {
+                json[index] = indexed;
+                continue;
+            }
+
+            if (stored.SeriesHeaderId is not { } id || stored.Delta is not { } delta)
+            {
+                throw new HeaderCorruptException($"The index holds no header for {what}.");
+            }
+
+            if (_jsonCache.Find(id, delta) is { } cached)
+            {
+                json[index] = cached;
+                continue;
+            }
+
+            missing.Add((index, await LoadSeriesHeaderAsync(id, cancellationToken).ConfigureAwait(false), delta, what));
         }
 
-        var header = HeaderContent.WithPixelReferences(await ReadAsync(stored, what, cancellationToken).ConfigureAwait(false), BulkDataUri);
-        var policy = new DicomBulkDataPolicy((path, _) => "bulkdata/" + path, options.BulkDataThreshold);
-        return DicomJsonWriter.Serialize(header, new DicomJsonWriterOptions { BulkData = policy });
+        var parallel = new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = Environment.ProcessorCount };
+        await Parallel.ForEachAsync(missing, parallel, (item, _) =>
+        {
+            json[item.Index] = WriteJson(item.Series, item.Delta, item.What);
+            return ValueTask.CompletedTask;
+        }).ConfigureAwait(false);
+        return json;
     }
 
     /// <summary>The relative BulkDataURI of a top-level element, as ingest writes them (e.g. bulkdata/7FE00010).</summary>
     public static string BulkDataUri(DicomTag tag) => "bulkdata/" + tag.ToHexString();
+
+    private string WriteJson(SeriesHeaderEntry series, byte[] delta, string what)
+    {
+        var header = HeaderContent.Read(series.Decode(delta, what));
+        HeaderContent.ReferencePixels(header, BulkDataUri);
+        var json = DicomJsonWriter.Serialize(header, _jsonOptions);
+        _jsonCache.Add(series.Id, delta, json);
+        return json;
+    }
 
     private async Task<SeriesHeaderEntry> AddSeriesHeaderAsync(string seriesInstanceUid, byte[] content, CancellationToken cancellationToken)
     {

@@ -77,22 +77,16 @@ public sealed class PostgresArchiveReader(NpgsqlDataSource dataSource, InstanceH
         await using var command = dataSource.CreateCommand(
             $"select i.sop_instance_uid, {StoredHeaderColumns.Select} from instances i where {ScopeFilter} {Order}");
         AddScope(command, scope);
-        var stored = new List<(string Uid, StoredHeader Header)>();
+        var stored = new List<(StoredHeader Header, string What)>();
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                stored.Add((reader.GetString(0), StoredHeaderColumns.Read(reader, 1)));
+                stored.Add((StoredHeaderColumns.Read(reader, 1), reader.GetString(0)));
             }
         }
 
-        var json = new List<string>(stored.Count);
-        foreach (var (uid, header) in stored)
-        {
-            json.Add(await headers.ReadJsonAsync(header, uid, cancellationToken).ConfigureAwait(false));
-        }
-
-        return json;
+        return await headers.ReadJsonAsync(stored, cancellationToken).ConfigureAwait(false);
     }
 
     private static void AddScope(NpgsqlCommand command, RetrieveScope scope)

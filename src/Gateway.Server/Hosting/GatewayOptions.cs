@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Gateway.Core.Archive;
+using Gateway.Core.Headers;
 
 namespace Gateway.Server.Hosting;
 
@@ -72,6 +73,13 @@ public sealed class GatewayOptions
     /// <summary>The largest STOW-RS request body accepted (413 beyond).</summary>
     [Range(1, long.MaxValue)]
     public long StowMaxBodyBytes { get; set; } = 4L << 30;
+
+    /// <summary>
+    /// Size limit of the in-memory cache of DICOM JSON rendered from stored header deltas (WADO-RS metadata, QIDO-RS
+    /// and C-FIND results read it); 0 turns it off.
+    /// </summary>
+    [Range(0, long.MaxValue)]
+    public long MetadataCacheMaxBytes { get; set; } = new HeaderCacheOptions().JsonMaxBytes;
 
     /// <summary>Size limit of the reconstruction cache (data/cache: instances decoded from latents); 0 turns it off.</summary>
     [Range(0, long.MaxValue)]

@@ -39,6 +39,7 @@ public static class GatewayServices
             provider.GetRequiredService<DatabaseHost>().DataSource, Settings(provider).NodeName, provider.GetRequiredService<CompressionOptions>().Enabled,
             TimeSpan.FromSeconds(Settings(provider).JobDelaySeconds)));
         services.AddSingleton<IHeaderStore>(provider => new PostgresHeaderStore(provider.GetRequiredService<DatabaseHost>().DataSource));
+        services.AddSingleton(provider => new HeaderCacheOptions { JsonMaxBytes = Settings(provider).MetadataCacheMaxBytes });
         services.AddSingleton<InstanceHeaders>();
         services.AddSingleton<IArchiveReader>(provider => new PostgresArchiveReader(provider.GetRequiredService<DatabaseHost>().DataSource, provider.GetRequiredService<InstanceHeaders>()));
         services.AddSingleton(provider => new IngestOptions

@@ -146,6 +146,8 @@ public sealed class SeriesHeaderTests(PostgresCluster cluster)
                 ["Compression:Rules:0:Action"] = "Lossless",
             });
             await gateway.StoreAsync([file]);
+            var metadata = DicomWeb.Retrieve.TestInstance.Of(file).InstancePath + "/metadata";
+            Assert.DoesNotContain("\"7FE11001\"", await GetStringAsync(gateway, metadata), StringComparison.Ordinal);
             var rebuilt = Directory.CreateDirectory(Path.Combine(folder, "at-ingest")).FullName;
             await gateway.RebuildAsync([file], rebuilt);
             var atIngest = ExternalTool.RunChecked(ExternalTool.DebianPython, [HeaderStoreGateway.Oracle, "compare-dirs", sent, rebuilt], "python3-pydicom");
@@ -153,6 +155,9 @@ public sealed class SeriesHeaderTests(PostgresCluster cluster)
 
             Assert.True(await gateway.DrainAsync() >= 2);
             Assert.Equal(0, await gateway.ScalarAsync("select count(*) from objects where kind = 'original'"));
+
+            // The JSON the first metadata request cached was of the old delta: the recoded header is served.
+            Assert.Contains("\"7FE11001\"", await GetStringAsync(gateway, metadata), StringComparison.Ordinal);
             gateway.DeleteObjects();
             await gateway.RestartAsync();
             rebuilt = Directory.CreateDirectory(Path.Combine(folder, "after-compress")).FullName;
@@ -163,5 +168,36 @@ public sealed class SeriesHeaderTests(PostgresCluster cluster)
         {
             Directory.Delete(folder, recursive: true);
         }
+    }
+
+    [Fact]
+    public async Task Series_metadata_and_headers_read_through_the_json_cache_are_the_bytes_decoded_without_it()
+    {
+        var sent = Directory.GetFiles(TestData.RequireSharedData(Mprage), "*.dcm").Order(StringComparer.Ordinal).Take(24).ToList();
+        await using var gateway = await HeaderStoreGateway.StartAsync(cluster);
+        await gateway.StoreAsync(sent);
+        var series = DicomWeb.Retrieve.TestInstance.Of(sent[0]).SeriesPath + "/metadata";
+
+        var decoded = await GetStringAsync(gateway, series);
+        var cached = await GetStringAsync(gateway, series);
+        Assert.Equal(decoded, cached);
+        Assert.Equal(sent.Count, System.Text.Json.JsonDocument.Parse(cached).RootElement.GetArrayLength());
+
+        // The gateway's JSON for every instance (now cached) against a reader with no JSON cache, one at a time.
+        var stored = (await gateway.StoredHeadersAsync()).ToList();
+        var fromCache = await gateway.Gateway.Services.GetRequiredService<InstanceHeaders>().ReadJsonAsync(stored.Select(item => (item.Value, item.Key)).ToList(), TestContext.Current.CancellationToken);
+        await using var database = gateway.Gateway.OpenDatabase();
+        var uncached = TestHeaders.For(database, cacheOptions: new HeaderCacheOptions { JsonMaxBytes = 0 });
+        for (var index = 0; index < stored.Count; index++)
+        {
+            Assert.Equal((await uncached.ReadJsonAsync([(stored[index].Value, stored[index].Key)], TestContext.Current.CancellationToken))[0], fromCache[index]);
+        }
+    }
+
+    private static async Task<string> GetStringAsync(HeaderStoreGateway gateway, string path)
+    {
+        using var response = await DicomWeb.Retrieve.MultipartResponse.GetAsync(gateway.Gateway.Http, path, "application/dicom+json");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
     }
 }

@@ -9,6 +9,6 @@ namespace Gateway.Server.Tests.Headers;
 /// <summary>The header store of a test database, as the gateway registers it (PostgreSQL series headers, a fresh cache).</summary>
 public static class TestHeaders
 {
-    public static InstanceHeaders For(NpgsqlDataSource database, IngestOptions? options = null) =>
-        new(new PostgresHeaderStore(database), options ?? new IngestOptions { SpoolDirectory = Path.GetTempPath() }, NullLogger<InstanceHeaders>.Instance);
+    public static InstanceHeaders For(NpgsqlDataSource database, IngestOptions? options = null, HeaderCacheOptions? cacheOptions = null) =>
+        new(new PostgresHeaderStore(database), options ?? new IngestOptions { SpoolDirectory = Path.GetTempPath() }, cacheOptions ?? new HeaderCacheOptions(), NullLogger<InstanceHeaders>.Instance);
 }

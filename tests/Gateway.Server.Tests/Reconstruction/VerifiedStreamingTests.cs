@@ -25,7 +25,7 @@ public sealed class VerifiedStreamingTests : IDisposable
             new NoIndex(),
             _store,
             new FileReconstructionCache(Path.Combine(_folder, "cache"), 0, NullLogger<FileReconstructionCache>.Instance),
-            new InstanceHeaders(new NoHeaders(), new IngestOptions { SpoolDirectory = Path.Combine(_folder, "spool") }, NullLogger<InstanceHeaders>.Instance),
+            new InstanceHeaders(new NoHeaders(), new IngestOptions { SpoolDirectory = Path.Combine(_folder, "spool") }, new HeaderCacheOptions(), NullLogger<InstanceHeaders>.Instance),
             [new StoredFileDecoder(StorageKind.Original)],
             new RetrieveOptions { Prefetch = false },
             NullLogger<RetrieveService>.Instance);

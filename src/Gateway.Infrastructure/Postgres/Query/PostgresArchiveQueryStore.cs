@@ -47,13 +47,8 @@ public sealed class PostgresArchiveQueryStore(NpgsqlDataSource dataSource, Insta
             }
         }
 
-        var rows = new List<ArchiveQueryRow>(found.Count);
-        foreach (var (header, row) in found)
-        {
-            rows.Add(row with { HeaderJson = await headers.ReadJsonAsync(header, "a query result", cancellationToken).ConfigureAwait(false) });
-        }
-
-        return rows;
+        var json = await headers.ReadJsonAsync(found.Select(item => (item.Header, "a query result")).ToList(), cancellationToken).ConfigureAwait(false);
+        return found.Select((item, index) => item.Row with { HeaderJson = json[index] }).ToList();
     }
 
     private static string PatientSql(string filter) =>
