@@ -44,7 +44,7 @@ def machine():
 
 def target_of(config):
     head, _, tail = config.partition("-")
-    return float(tail) if head in ("default", "j2k") else None
+    return float(tail) if head in ("default", "j2k", "nokeep") else None
 
 
 def honoured(run):
@@ -164,6 +164,10 @@ def main():
                 result = (f"UNVERIFIED: JPEG 2000 alone not honoured by this build (it stored {stored_as(reference)}); "
                           f"{result} against what it stored")
             print(f"| {series}, {target} dB: default >= JPEG 2000 alone | {a:.2f}x vs {b:.2f}x | {result} |")
+            if (alone := by_key.get((f"nokeep-{target}", series))) is not None:
+                c = figures(alone, files)["vs_files"]
+                print(f"| {series}, {target} dB: default's choice without AI latents (nokeep) >= JPEG 2000 alone "
+                      f"| {c:.2f}x vs {b:.2f}x | {'PASS' if c >= b else 'FAIL'} |")
     for target in (30, 35, 40):
         run = by_key.get((f"default-{target}", "mprage"))
         if run:

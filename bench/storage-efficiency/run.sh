@@ -13,6 +13,8 @@
 #   j2k-30, j2k-35, j2k-40              JPEG 2000 lossy alone at that target: one rule, Representations [J2kLossy],
 #                                       MinPsnr T, on the default policy's lossy eligibility (CT/MR/CR/DX/XA,
 #                                       MONOCHROME1/2), so MG and colour stay lossless as under the default policy;
+#   nokeep-30, nokeep-35, nokeep-40     the default policy's lossy set and eligibility at that target, KeepLatent false
+#                                       (no AI latent beside j2k-lossy/lossless choices, as j2k-* store none);
 #   lossless                            JPEG-LS lossless for everything (Rules:0:Action=Lossless);
 #   orthanc                             Orthanc 1.10 (Debian), StorageCompression true (zlib), the PostgreSQL index
 #                                       plugin (orthanc-postgresql) on a private cluster (bench/lib/private-postgres.sh).
@@ -138,7 +140,7 @@ config_environment() { # CONFIG: the GATEWAY__* settings of a gateway configurat
   echo GATEWAY__Compression__RetentionDays=0
   case $1 in
     default-*) echo "GATEWAY__Compression__DefaultMinPsnr=$target" ;;
-    j2k-*)
+    j2k-* | nokeep-*)
       local modality index=0
       for modality in CT MR CR DX XA; do
         echo "GATEWAY__Compression__Rules__0__Modalities__${index}=$modality"
@@ -146,8 +148,14 @@ config_environment() { # CONFIG: the GATEWAY__* settings of a gateway configurat
       done
       echo GATEWAY__Compression__Rules__0__PhotometricInterpretations__0=MONOCHROME1
       echo GATEWAY__Compression__Rules__0__PhotometricInterpretations__1=MONOCHROME2
-      echo GATEWAY__Compression__Rules__0__Representations__0=J2kLossy
       echo "GATEWAY__Compression__Rules__0__MinPsnr=$target"
+      if [[ $1 == j2k-* ]]; then
+        echo GATEWAY__Compression__Rules__0__Representations__0=J2kLossy
+      else
+        # The default policy's choice (latent, latent+residual, j2k-lossy) without the AI latent kept beside.
+        echo GATEWAY__Compression__Rules__0__Action=Latent
+        echo GATEWAY__Compression__Rules__0__KeepLatent=false
+      fi
       ;;
     lossless) echo GATEWAY__Compression__Rules__0__Action=Lossless ;;
     *) fail "unknown configuration $1" ;;
