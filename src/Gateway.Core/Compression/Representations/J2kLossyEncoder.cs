@@ -53,7 +53,10 @@ public sealed class J2kLossyEncoder(DicomCodecRegistry registry)
         var low = Math.Max(MinSearchRatio, (double)pixelBytes / Math.Max(1, fewerThan - 1));
         var high = Math.Min(MaxSearchRatio, judge.Target.MaxRatio ?? MaxSearchRatio);
         var codec = registry.Get(Syntax);
-        return RateSearch.Highest(low, high, ratio =>
+        // The search looks for the highest ratio that meets the target (quality falls as the ratio rises); whether its
+        // bytes beat the bound is checked on the answer: near the bound's own ratio the codestream's markers can make
+        // an encoding just too large although a slightly higher ratio would qualify.
+        var found = RateSearch.Highest(low, high, ratio =>
         {
             var options = EncodeOptions.Default with { Jpeg2000Ratio = ratio };
             var decoded = new int[original.Values.Length];
@@ -67,9 +70,9 @@ public sealed class J2kLossyEncoder(DicomCodecRegistry registry)
             }
 
             var (meets, quality) = judge.Judge(original, original with { Values = decoded });
-            var qualifies = meets && bytes < fewerThan && judge.Target.AllowsRatio(pixelBytes, bytes);
-            return (qualifies, new J2kLossyResult(ratio, bytes, quality));
+            return (meets && judge.Target.AllowsRatio(pixelBytes, bytes), new J2kLossyResult(ratio, bytes, quality));
         }, out tried);
+        return found is not null && found.PixelBytes < fewerThan ? found : null;
     }
 
     /// <summary>The Part 10 file of <paramref name="original"/> in .91 at <paramref name="ratio"/>, with the lossy flags.</summary>

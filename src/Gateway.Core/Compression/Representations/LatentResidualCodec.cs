@@ -62,12 +62,13 @@ public sealed class LatentResidualCodec(DicomCodecRegistry registry)
         var floor = target.MinBytes(pixelBytes) - latent.Length;
         var low = Math.Max(J2kLossyEncoder.MinSearchRatio, residualNative / room);
         var high = Math.Min(J2kLossyEncoder.MaxSearchRatio, floor > 0 ? residualNative / floor : J2kLossyEncoder.MaxSearchRatio);
-        return RateSearch.Highest(low, high, ratio =>
+        // Searched by quality (and the cap) alone, the bound checked on the answer, as for j2k-lossy.
+        var found = RateSearch.Highest(low, high, ratio =>
         {
             var result = Trial(original, latent, reconstruction, wide, ResidualCoding.Jpeg2000, 0, EncodeOptions.Default with { Jpeg2000Ratio = ratio }, judge);
-            var qualifies = target.Meets(result.Quality) && result.Bytes < fewerThan && target.AllowsRatio(pixelBytes, result.Bytes);
-            return (qualifies, result);
+            return (target.Meets(result.Quality) && target.AllowsRatio(pixelBytes, result.Bytes), result);
         }, out tried);
+        return found is not null && found.Bytes < fewerThan ? found : null;
     }
 
     /// <summary>Decodes a latent+residual object given its latent's reconstruction (the latent engine decodes <see cref="LatentResidualObject.Latent"/>).</summary>
