@@ -104,15 +104,9 @@ public sealed partial class RepresentationSource
     /// <exception cref="DamagedObjectException">The stored header or header object is not what the index recorded.</exception>
     public async Task<DicomDataset> ReadHeaderAsync(CancellationToken cancellationToken)
     {
-        if (await ReadDeltaHeaderAsync(cancellationToken).ConfigureAwait(false) is { } header)
+        if (await ReadKeptHeaderAsync(cancellationToken).ConfigureAwait(false) is { } header)
         {
             return header;
-        }
-
-        if (Instance.Header is { } kept)
-        {
-            var bytes = await ReadAsync(kept, cancellationToken).ConfigureAwait(false);
-            return DicomFile.Read(new MemoryStream(bytes, writable: false)).Dataset;
         }
 
         var scope = new RetrieveScope(Instance.StudyInstanceUid, Instance.SeriesInstanceUid, Instance.SopInstanceUid);
@@ -123,6 +117,23 @@ public sealed partial class RepresentationSource
         }
 
         return DicomJsonReader.Read(headers[0]);
+    }
+
+    /// <summary>
+    /// The header with every element as received, without the DICOM JSON fallback: the delta the index holds, else the
+    /// header object kept beside a latent; null when the instance has neither.
+    /// </summary>
+    /// <exception cref="DamagedObjectException">The stored header or header object is not what the index recorded.</exception>
+    public async Task<DicomDataset?> ReadKeptHeaderAsync(CancellationToken cancellationToken)
+    {
+        if (await ReadDeltaHeaderAsync(cancellationToken).ConfigureAwait(false) is { } header)
+        {
+            return header;
+        }
+
+        return Instance.Header is { } kept
+            ? DicomFile.Read(new MemoryStream(await ReadAsync(kept, cancellationToken).ConfigureAwait(false), writable: false)).Dataset
+            : null;
     }
 
     /// <summary>The header delta the index holds, decoded; null for an instance indexed as JSON (before headers were deltas).</summary>

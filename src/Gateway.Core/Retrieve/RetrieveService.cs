@@ -132,15 +132,7 @@ public sealed partial class RetrieveService : IDisposable
             return null;
         }
 
-        var source = SourceOf(instance, serving);
-        if (await source.ReadDeltaHeaderAsync(cancellationToken).ConfigureAwait(false) is { } header)
-        {
-            return header;
-        }
-
-        return instance.Header is { } kept
-            ? DicomFile.Read(new MemoryStream(await source.ReadAsync(kept, cancellationToken).ConfigureAwait(false), writable: false)).Dataset
-            : null;
+        return await SourceOf(instance, serving).ReadKeptHeaderAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>One stored object of an instance, whole and verified (the /latent resources read latents so).</summary>
