@@ -50,7 +50,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--id", required=True, help="model id: the folder name under --out")
     p.add_argument("--out", default="../../onnx-models")
     p.add_argument("--weights", default="ema", choices=("ema", "model"))
-    p.add_argument("--eval-json", help="evaluation results (from eval --json) to include in model.json")
+    p.add_argument("--eval-json", nargs="+", default=[],
+                   help="evaluation results (from eval --json) to include in model.json and the card; the first is "
+                        "the model's headline evaluation, the others (e.g. eval-extra, eval-spread, capacity) add "
+                        "per-group tables")
     p.add_argument("--notes", help="a Markdown file whose text goes into model.json and the model card")
     p.add_argument("--train-command", help="the training command line, recorded in model.json")
     p.add_argument("--threads", type=int, default=2)

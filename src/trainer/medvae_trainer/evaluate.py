@@ -168,6 +168,25 @@ def format_table(result: dict) -> str:
     return "\n".join(lines)
 
 
+def format_summary(result: dict) -> str:
+    """Per-group means of one evaluation (overall, per family, per source group) with the shares at 30 and 35 dB."""
+    def f(v: float | None, d: int = 2) -> str:
+        return "-" if v is None else f"{v:.{d}f}"
+
+    def pct(v: float | None) -> str:
+        return "-" if v is None else f"{100 * v:.0f}%"
+
+    lines = ["| group | images | PSNR | bicubic PSNR | gain | SSIM | bicubic SSIM | MS-SSIM | >= 30 dB (bicubic) | >= 35 dB (bicubic) |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
+    families = [(f"{g} (all)", m) for g, m in result.get("by_modality", {}).items()]
+    for name, m in [("**all**", result)] + families + list(result["by_group"].items()):
+        lines.append(f"| {name} | {m['count']} | {f(m['psnr'])} | {f(m['bicubic_psnr'])} | {f(m['psnr'] - m['bicubic_psnr'])} "
+                     f"| {f(m['ssim'], 4)} | {f(m['bicubic_ssim'], 4)} | {f(m['msssim'], 4)} "
+                     f"| {pct(m['share_psnr_30'])} ({pct(m['bicubic_share_psnr_30'])}) "
+                     f"| {pct(m['share_psnr_35'])} ({pct(m['bicubic_share_psnr_35'])}) |")
+    return "\n".join(lines)
+
+
 def run_eval(args: argparse.Namespace) -> None:
     torch.set_num_threads(args.threads)
     model, meta = load_model(args.model, args.weights, args.checkpoint)

@@ -128,8 +128,17 @@ def write_model_dir(model: AutoencoderKL, out_dir: Path, model_id: str, meta: di
     return info
 
 
+SPLIT_TITLES = {
+    "eval": "every held-out image (never read by training)",
+    "eval-manifest": "MANIFEST.md's eval split",
+    "eval-extra": "the train-extra eval series: other vendors and sites, whole series",
+    "eval-spread": "slices spread over whole series, central slices too",
+    "capacity": "central MPRAGE training slices: a fit check, not held out",
+}
+
+
 def model_card(info: dict) -> str:
-    from .evaluate import format_table
+    from .evaluate import format_summary, format_table
 
     ev = info.get("evaluation")
     cost = info.get("cost", {})
@@ -158,11 +167,14 @@ def model_card(info: dict) -> str:
     lines += [f"- {k}: {v}" for k, v in info["normalization"].items()]
     if ev:
         f = lambda v, d=2: "-" if v is None else f"{v:.{d}f}"  # noqa: E731
-        lines += ["", "## Evaluation (eval split; never read by training)", "",
+        lines += ["", f"## Evaluation ({SPLIT_TITLES.get(ev.get('split'), ev.get('split'))})", "",
                   f"Mean PSNR {f(ev['psnr'])} dB vs bicubic {f(ev['bicubic_psnr'])} dB "
                   f"(gain {ev['psnr'] - ev['bicubic_psnr']:+.2f} dB; Pillow bicubic {f(ev['bicubic_pil_psnr'])} dB), "
                   f"SSIM {f(ev['ssim'], 4)} vs {f(ev['bicubic_ssim'], 4)}, MS-SSIM {f(ev['msssim'], 4)} vs "
-                  f"{f(ev['bicubic_msssim'], 4)}; latent {ev['latent_dtype']}.", "", format_table(ev)]
+                  f"{f(ev['bicubic_msssim'], 4)}; latent {ev['latent_dtype']}.", "", format_summary(ev)]
+        for part in info.get("evaluations", [])[1:]:
+            lines += ["", f"### {SPLIT_TITLES.get(part.get('split'), part.get('split'))}", "", format_summary(part)]
+        lines += ["", "### Per image", "", format_table(ev)]
     lines += ["", "## Files", ""]
     lines += [f"- `{name}`: {f['bytes']:,} bytes, sha256 `{f['sha256']}`" for name, f in info["files"].items()]
     return "\n".join(lines) + "\n"
@@ -181,7 +193,9 @@ def run_export(args: argparse.Namespace) -> None:
                 "weights": meta.get("weights"), "checkpoint": meta.get("checkpoint")}
     info_meta: dict = {"training": training, "cost": decoder_cost(model)}
     if args.eval_json:
-        info_meta["evaluation"] = json.loads(Path(args.eval_json).read_text())
+        results = [json.loads(Path(p).read_text()) for p in args.eval_json]
+        info_meta["evaluation"] = results[0]
+        info_meta["evaluations"] = [{k: v for k, v in r.items() if k != "images"} for r in results]
     if args.notes:
         info_meta["notes"] = Path(args.notes).read_text().strip()
     if args.train_command:

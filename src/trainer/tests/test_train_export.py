@@ -53,8 +53,10 @@ def test_train_resume_eval_export(image_folder, tmp_path, capsys):
         assert key in result
     assert len(result["images"]) == 5 and result["factor"] == 16
 
+    part_path = tmp_path / "eval-part.json"
+    main(["eval", "--model", str(run), "--data", str(image_folder), "--split", "all", "--limit", "2", "--json", str(part_path)])
     models = tmp_path / "models"
-    main(["export", "--model", str(run), "--id", "smoke-f16", "--out", str(models), "--eval-json", str(result_path)])
+    main(["export", "--model", str(run), "--id", "smoke-f16", "--out", str(models), "--eval-json", str(result_path), str(part_path)])
     folder = models / "smoke-f16"
     info = json.loads((folder / "model.json").read_text())
     assert info["f"] == 16 and info["C"] == 1 and info["dimensionality"] == 2
@@ -65,7 +67,10 @@ def test_train_resume_eval_export(image_folder, tmp_path, capsys):
         assert len(data) < MAX_MODEL_BYTES
     for name in ("encoder.onnx", "decoder.onnx"):
         onnx.checker.check_model(str(folder / name), full_check=True)
-    assert "| **mean** (5) |" in (folder / "MODEL_CARD.md").read_text()
+    assert [e["count"] for e in info["evaluations"]] == [5, 2] and "images" not in info["evaluations"][1]
+    card = (folder / "MODEL_CARD.md").read_text()
+    assert "| **mean** (5) |" in card  # the per-image table of the headline evaluation
+    assert "| **all** | 5 |" in card and "| **all** | 2 |" in card  # a per-group summary of each evaluation
 
 
 def test_training_steps_reduce_the_loss_on_a_fixed_batch(image_folder, tmp_path):
