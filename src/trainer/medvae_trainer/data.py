@@ -214,6 +214,8 @@ class Source:
     group: str
     # The value range an image of this source is normalised by (None: its own min and max).
     value_range: tuple[float, float] | None = None
+    # The held-out part it belongs to (eval-manifest, eval-extra, eval-spread), None for training images.
+    part: str | None = None
 
 
 def _group_of(path: Path) -> str:
@@ -299,13 +301,13 @@ def discover(root: str | Path, split: str, guard: EvalSplit | None = None) -> li
                 for r in csv.DictReader(f):
                     p = folder / r[column]
                     if wanted(p, r["split"]):
-                        found.append(Source(p, group(r, p)))
+                        found.append(Source(p, group(r, p), part=_held_out_part(guard, p, r["split"])))
         files = sorted((root / "volumes").rglob("*")) if (root / "volumes").is_dir() else []
     else:
         files = sorted(root.rglob("*"))
     for p in files:
         if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES and wanted(p):
-            found.append(Source(p, _group_of(p)))
+            found.append(Source(p, _group_of(p), part=_held_out_part(guard, p, None)))
     return found
 
 

@@ -106,6 +106,20 @@ def _means(rows: list[dict]) -> dict[str, float | None]:
     return out
 
 
+def _summary(rows: list[dict]) -> dict:
+    """The count and means of ``rows``, overall, per source group and per family."""
+    groups = sorted({r["group"] for r in rows})
+    return {
+        "count": len(rows),
+        **_means(rows),
+        "by_group": {g: {"count": sum(1 for r in rows if r["group"] == g), **_means([r for r in rows if r["group"] == g])}
+                     for g in groups},
+        "by_modality": {m: {"count": sum(1 for r in rows if modality_of(r["group"]) == m),
+                            **_means([r for r in rows if modality_of(r["group"]) == m])}
+                        for m in sorted({modality_of(g) for g in groups})},
+    }
+
+
 def modality_of(group: str) -> str:
     """The family of a source group (``mr-siemens`` -> ``mr``)."""
     return group.split("-", 1)[0]
@@ -122,13 +136,14 @@ def evaluate(model: AutoencoderKL, data: str | Path, split: str = "eval", latent
             if max_side is not None and max(im.pixels.shape) > max_side:
                 continue
             t = time.perf_counter()
-            r = {"image": im.name, "group": im.group, "path": str(s.path), "height": int(im.pixels.shape[0]), "width": int(im.pixels.shape[1])}
+            r = {"image": im.name, "group": im.group, "part": s.part, "path": str(s.path),
+                 "height": int(im.pixels.shape[0]), "width": int(im.pixels.shape[1])}
             r.update(evaluate_image(model, im.unit(), latent_dtype))
             rows.append(r)
             if progress:
                 print(f"[{i + 1}/{len(sources)}] {im.name:60s} psnr {r['psnr']:.2f} bicubic {r['bicubic_psnr']:.2f} "
                       f"({time.perf_counter() - t:.1f} s)", flush=True)
-    groups = sorted({r["group"] for r in rows})
+    parts = sorted({r["part"] for r in rows if r["part"] is not None})
     result = {
         "split": split,
         "data": str(data),
@@ -136,13 +151,8 @@ def evaluate(model: AutoencoderKL, data: str | Path, split: str = "eval", latent
         "scale_per_side": model.cfg.scale,
         "latent_channels": model.cfg.embed_dim,
         "latent_dtype": latent_dtype,
-        "count": len(rows),
-        **_means(rows),
-        "by_group": {g: {"count": sum(1 for r in rows if r["group"] == g), **_means([r for r in rows if r["group"] == g])}
-                     for g in groups},
-        "by_modality": {m: {"count": sum(1 for r in rows if modality_of(r["group"]) == m),
-                            **_means([r for r in rows if modality_of(r["group"]) == m])}
-                        for m in sorted({modality_of(g) for g in groups})},
+        **_summary(rows),
+        "by_part": {p: _summary([r for r in rows if r["part"] == p]) for p in parts} if len(parts) > 1 else {},
         "images": [{k: (round(v, 5) if isinstance(v, float) else v) for k, v in r.items()} for r in rows],
     }
     result["psnr_gain_db"] = round(result["psnr"] - result["bicubic_psnr"], 4) if rows else None

@@ -172,8 +172,10 @@ def model_card(info: dict) -> str:
                   f"(gain {ev['psnr'] - ev['bicubic_psnr']:+.2f} dB; Pillow bicubic {f(ev['bicubic_pil_psnr'])} dB), "
                   f"SSIM {f(ev['ssim'], 4)} vs {f(ev['bicubic_ssim'], 4)}, MS-SSIM {f(ev['msssim'], 4)} vs "
                   f"{f(ev['bicubic_msssim'], 4)}; latent {ev['latent_dtype']}.", "", format_summary(ev)]
-        for part in info.get("evaluations", [])[1:]:
-            lines += ["", f"### {SPLIT_TITLES.get(part.get('split'), part.get('split'))}", "", format_summary(part)]
+        parts = [(name, summary) for name, summary in ev.get("by_part", {}).items()]
+        parts += [(other.get("split"), other) for other in info.get("evaluations", [])[1:]]
+        for name, summary in parts:
+            lines += ["", f"### {SPLIT_TITLES.get(name, name)}", "", format_summary(summary)]
         lines += ["", "### Per image", "", format_table(ev)]
     lines += ["", "## Files", ""]
     lines += [f"- `{name}`: {f['bytes']:,} bytes, sha256 `{f['sha256']}`" for name, f in info["files"].items()]

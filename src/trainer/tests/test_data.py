@@ -126,6 +126,12 @@ def test_train_extra_split_follows_its_index_and_every_held_out_part_is_disjoint
     assert numbers == list(range(10, 150, 10))  # central slices too, not only one end of the series
     capacity = {s.path.resolve() for s in discover(shared_data, "capacity")}
     assert len(capacity) == 10 and capacity <= train
+    by_part = {}
+    for s in discover(shared_data, "eval"):
+        by_part.setdefault(s.part, set()).add(s.path.resolve())
+    assert by_part["eval-extra"] == extra and by_part["eval-spread"] == spread  # what eval's by_part reports
+    assert by_part["eval-manifest"] == {s.path.resolve() for s in discover(shared_data, "eval-manifest")}
+    assert set(by_part) == {"eval-manifest", "eval-extra", "eval-spread"}
 
 
 def test_guard_refuses_train_extra_eval_series_by_name_alone():
