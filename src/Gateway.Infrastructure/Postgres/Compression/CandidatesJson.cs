@@ -4,12 +4,15 @@ using Gateway.Core.Compression;
 namespace Gateway.Infrastructure.Postgres.Compression;
 
 /// <summary>
-/// instances.compression_candidates (migrations/0006_representations.sql, stored compressed since 0008): the target and
-/// every candidate the compress job tried, as {"reason", "representation", "target": {minPsnr, minSsim, maxAbsError,
-/// maxRatio}, "candidates": [{representation, bytes, extraBytes, psnr, ssim, maxAbsError, qualifies, note}]}. Kept
-/// small, as every instance has one: members without a value are left out (a target it does not set, a quality not
-/// measured, a PSNR that is not finite because the pixels are identical, extraBytes 0, no note), PSNR is rounded to
-/// 0.001 dB and SSIM to 0.0001 (the instance's own psnr and ssim columns keep the exact values).
+/// instances.compression_candidates (json, migrations/0006_representations.sql and 0009_compact_candidates.sql): why
+/// the compress job chose what it chose, what it aimed at and every candidate it tried, as
+/// <c>{"reason": R, "target": [minPsnr, minSsim, maxAbsError, maxRatio], "candidates": [[representation, bytes,
+/// extraBytes, psnr, ssim, maxAbsError, qualifies, note], ...]}</c>. Positional, because every instance has one and
+/// names repeated per candidate made the row too long to stay inline (PostgreSQL moves rows over ~2 KB into TOAST):
+/// an unset target member, an unmeasured quality, a PSNR that is not finite because the pixels are identical and a
+/// missing note are null; PSNR is rounded to 0.001 dB and SSIM to 0.0001 (the instance's own psnr and ssim columns
+/// keep the exact values). The chosen representation is instances.compression. Rows written before migration 0009
+/// keep the object form of 0006.
 /// </summary>
 internal static class CandidatesJson
 {
@@ -20,37 +23,37 @@ internal static class CandidatesJson
         {
             writer.WriteStartObject();
             writer.WriteString("reason", outcome.Reason);
-            writer.WriteString("representation", PostgresStates.Format(outcome.Replacement.Kind));
             if (outcome.Target is { } target)
             {
-                writer.WriteStartObject("target");
-                Number(writer, "minPsnr", target.MinPsnr, 3);
-                Number(writer, "minSsim", target.MinSsim, 4);
-                Number(writer, "maxAbsError", target.MaxAbsError, 0);
-                Number(writer, "maxRatio", target.MaxRatio, 3);
-                writer.WriteEndObject();
+                writer.WriteStartArray("target");
+                Number(writer, target.MinPsnr, 3);
+                Number(writer, target.MinSsim, 4);
+                Number(writer, target.MaxAbsError, 0);
+                Number(writer, target.MaxRatio, 3);
+                writer.WriteEndArray();
             }
 
             writer.WriteStartArray("candidates");
             foreach (var trial in outcome.Trials)
             {
-                writer.WriteStartObject();
-                writer.WriteString("representation", trial.Representation);
-                writer.WriteNumber("bytes", trial.Bytes);
-                if (trial.ExtraBytes != 0)
-                {
-                    writer.WriteNumber("extraBytes", trial.ExtraBytes);
-                }
-
-                Number(writer, "psnr", trial.Psnr, 3);
-                Number(writer, "ssim", trial.Ssim, 4);
-                Number(writer, "maxAbsError", trial.MaxAbsError, 0);
-                writer.WriteBoolean("qualifies", trial.Qualifies);
+                writer.WriteStartArray();
+                writer.WriteStringValue(trial.Representation);
+                writer.WriteNumberValue(trial.Bytes);
+                writer.WriteNumberValue(trial.ExtraBytes);
+                Number(writer, trial.Psnr, 3);
+                Number(writer, trial.Ssim, 4);
+                Number(writer, trial.MaxAbsError, 0);
+                writer.WriteBooleanValue(trial.Qualifies);
                 if (trial.Note is { } note)
                 {
-                    writer.WriteString("note", note);
+                    writer.WriteStringValue(note);
                 }
-                writer.WriteEndObject();
+                else
+                {
+                    writer.WriteNullValue();
+                }
+
+                writer.WriteEndArray();
             }
 
             writer.WriteEndArray();
@@ -60,11 +63,15 @@ internal static class CandidatesJson
         return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
     }
 
-    private static void Number(Utf8JsonWriter writer, string name, double? value, int decimals)
+    private static void Number(Utf8JsonWriter writer, double? value, int decimals)
     {
         if (value is { } number && double.IsFinite(number))
         {
-            writer.WriteNumber(name, Math.Round(number, decimals));
+            writer.WriteNumberValue(Math.Round(number, decimals));
+        }
+        else
+        {
+            writer.WriteNullValue();
         }
     }
 }

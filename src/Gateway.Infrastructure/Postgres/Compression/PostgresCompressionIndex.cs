@@ -116,7 +116,7 @@ public sealed class PostgresCompressionIndex(NpgsqlDataSource dataSource) : ICom
             candidates.Parameters.AddWithValue("psnr", Finite(quality?.Psnr) is { } psnr ? psnr : DBNull.Value);
             candidates.Parameters.AddWithValue("ssim", Finite(quality?.Ssim) is { } ssim ? ssim : DBNull.Value);
             candidates.Parameters.AddWithValue("error", quality?.MaxAbsError is { } error ? error : DBNull.Value);
-            candidates.Parameters.Add(new NpgsqlParameter("candidates", NpgsqlTypes.NpgsqlDbType.Jsonb) { Value = CandidatesJson.Write(outcome) });
+            candidates.Parameters.Add(new NpgsqlParameter("candidates", NpgsqlTypes.NpgsqlDbType.Json) { Value = CandidatesJson.Write(outcome) });
             batch.BatchCommands.Add(candidates);
             batch.BatchCommands.Add(Command(
                 "insert into jobs (kind, instance_fk, run_after) values (@job, @id, now() + @retention)",
