@@ -101,7 +101,19 @@ public sealed class DicomQueryKey
             return new DicomQueryKey(tag, vr, kind, [], [], itemMatcher, ignoreCase);
         }
 
-        var values = identifier.GetStrings(tag).Select(value => value.Trim()).Where(value => value.Length > 0).ToArray();
+        var given = identifier.GetStrings(tag);
+        foreach (var text in given)
+        {
+            RejectControlCharacters(tag, vr, text);
+        }
+
+        var values = given.Select(value => value.Trim()).Where(value => value.Length > 0).ToArray();
+        if (values.Length == 0 && given.Length > 1)
+        {
+            // Universal Matching is a zero-length value (C.2.2.2.3); "\" is two empty values, not a value to match.
+            throw new DicomQueryException($"Key {tag} holds {given.Length} empty values separated by backslashes, the value delimiter (PS3.4 C.2.2.2); give a value to match, or an empty one to match every entity.");
+        }
+
         if (vr == DicomVR.PN)
         {
             values = values.Select(NormalizePersonName).ToArray();
@@ -137,6 +149,23 @@ public sealed class DicomQueryKey
 
         var single = vr == DicomVR.UI && values.Length > 1 ? DicomMatchKind.ListOfUid : DicomMatchKind.SingleValue;
         return new DicomQueryKey(tag, vr, single, values, [], null, ignoreCase);
+    }
+
+    /// <summary>
+    /// Refuses a value holding a control character (NUL, ESC, ...): decoded text has none, and no stored value can
+    /// match one; only LT, ST and UT values may hold TAB, LF, FF and CR.
+    /// </summary>
+    private static void RejectControlCharacters(DicomTag tag, DicomVR vr, string value)
+    {
+        var allowsFormatting = vr == DicomVR.LT || vr == DicomVR.ST || vr == DicomVR.UT;
+        for (var i = 0; i < value.Length; i++)
+        {
+            var character = value[i];
+            if (char.IsControl(character) && !(allowsFormatting && character is '\t' or '\n' or '\f' or '\r'))
+            {
+                throw new DicomQueryException(string.Create(CultureInfo.InvariantCulture, $"Key {tag} holds the control character U+{(int)character:X4} at position {i + 1}; query values cannot contain control characters."));
+            }
+        }
     }
 
     /// <summary>A person name without trailing spaces in its components and without empty trailing components or groups.</summary>

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Gateway.Core.Query;
 using Gateway.Dicom;
 using Gateway.Dicom.Json;
@@ -90,7 +89,7 @@ public static class QidoEndpoints
         var baseUrl = DicomWebBaseUrl(context);
         var returned = QidoAttributes.Defaults(level, study is not null, series is not null);
         returned.UnionWith(request.IncludeFields);
-        returned.UnionWith(request.Identifier.Select(element => element.Tag));
+        returned.UnionWith(request.Identifier.Select(element => element.Tag).Where(tag => tag != DicomTags.SpecificCharacterSet));
         var results = records.Select(record => Project(record, level, returned, request.IncludeAll, baseUrl)).ToAsyncEnumerable();
         return Results.Stream(body => DicomJsonWriter.WriteArrayAsync(body, results, cancellationToken: cancellationToken), mediaType);
     }
