@@ -152,19 +152,30 @@ public sealed class DicomQueryKey
     }
 
     /// <summary>
-    /// Refuses a value holding a control character (NUL, ESC, ...): decoded text has none, and no stored value can
-    /// match one; only LT, ST and UT values may hold TAB, LF, FF and CR.
+    /// Where <paramref name="value"/> holds a control character (NUL, ESC, ...), or -1: decoded query values have none,
+    /// and no stored value can match one; only LT, ST and UT values may hold TAB, LF, FF and CR.
     /// </summary>
-    private static void RejectControlCharacters(DicomTag tag, DicomVR vr, string value)
+    public static int IndexOfControlCharacter(DicomVR vr, string value)
     {
+        ArgumentNullException.ThrowIfNull(vr);
+        ArgumentNullException.ThrowIfNull(value);
         var allowsFormatting = vr == DicomVR.LT || vr == DicomVR.ST || vr == DicomVR.UT;
         for (var i = 0; i < value.Length; i++)
         {
-            var character = value[i];
-            if (char.IsControl(character) && !(allowsFormatting && character is '\t' or '\n' or '\f' or '\r'))
+            if (char.IsControl(value[i]) && !(allowsFormatting && value[i] is '\t' or '\n' or '\f' or '\r'))
             {
-                throw new DicomQueryException(string.Create(CultureInfo.InvariantCulture, $"Key {tag} holds the control character U+{(int)character:X4} at position {i + 1}; query values cannot contain control characters."));
+                return i;
             }
+        }
+
+        return -1;
+    }
+
+    private static void RejectControlCharacters(DicomTag tag, DicomVR vr, string value)
+    {
+        if (IndexOfControlCharacter(vr, value) is var index and >= 0)
+        {
+            throw new DicomQueryException(string.Create(CultureInfo.InvariantCulture, $"Key {tag} holds the control character U+{(int)value[index]:X4} at position {index + 1}; query values cannot contain control characters."));
         }
     }
 

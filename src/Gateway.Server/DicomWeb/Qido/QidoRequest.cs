@@ -123,6 +123,15 @@ public sealed class QidoRequest
             throw new QidoRequestException($"Matching on the sequence {name} is not supported; ask for it with includefield.");
         }
 
+        foreach (var value in values)
+        {
+            // Checked before the value is encoded: a trailing NUL would pass for padding there.
+            if (DicomQueryKey.IndexOfControlCharacter(vr, value) is var index and >= 0)
+            {
+                throw new QidoRequestException(string.Create(CultureInfo.InvariantCulture, $"{name} holds the control character U+{(int)value[index]:X4} at position {index + 1}; query values cannot contain control characters."));
+            }
+        }
+
         var parts = values
             .SelectMany(value => vr == DicomVR.UI ? value.Split(',', StringSplitOptions.TrimEntries) : [value])
             .SelectMany(value => value.Split('\\'))

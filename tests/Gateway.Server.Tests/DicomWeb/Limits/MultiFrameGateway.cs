@@ -6,23 +6,27 @@ namespace Gateway.Server.Tests.DicomWeb.Limits;
 
 /// <summary>
 /// `gateway serve` as its own process (so that its memory can be measured), holding one multi-frame instance sent by
-/// DCMTK storescu: the ACUSON 65-frame YBR_FULL_422 JPEG baseline cine, whose frames decode to 788 KB each (51 MB
-/// for all 65, from a 3.8 MB file). The frame list may name at most <see cref="MaxFrames"/> frames.
+/// DCMTK storescu: <see cref="Frames"/> frames of 512 x 512 16-bit values written by pydicom
+/// (tests/oracle/multiframe_oracle.py) and compressed by DCMTK dcmcjpls to JPEG-LS lossless: about 6 MB stored, 60 MB
+/// of frames when served decoded. The frame list may name at most <see cref="MaxFrames"/> frames.
 /// </summary>
 public sealed class MultiFrameGateway(PostgresCluster cluster) : IAsyncLifetime
 {
-    public const string File = "dicom-conformance/fo-dicom/DIRW0007_US_multiframe.dcm";
+    public const int Frames = 120;
 
-    public const int MaxFrames = 100;
+    public const int FrameBytes = 512 * 512 * 2;
+
+    public const int MaxFrames = 200;
 
     private GatewayProcess? _gateway;
     private string? _data;
+    private string? _files;
 
-    public GatewayProcess Gateway
+    internal GatewayProcess Gateway
     {
         get
         {
-            TestData.RequireSharedData(File);
+            TestData.RequireSharedData();
             return _gateway ?? throw new InvalidOperationException("The gateway did not start.");
         }
     }
@@ -32,14 +36,25 @@ public sealed class MultiFrameGateway(PostgresCluster cluster) : IAsyncLifetime
     /// <summary>The instance's WADO-RS path, relative to the gateway's root.</summary>
     public string InstancePath { get; private set; } = string.Empty;
 
+    /// <summary>The stored values of each frame as pydicom wrote them (little endian).</summary>
+    public IReadOnlyList<byte[]> ExpectedFrames { get; private set; } = [];
+
     public async ValueTask InitializeAsync()
     {
+        // The tests share the skip of the other gateway tests: no shared data, no gateway.
         if (TestData.SharedData is null)
         {
             return;
         }
 
-        var file = Path.Combine(TestData.SharedData, File);
+        _files = Directory.CreateTempSubdirectory("frames-oracle-").FullName;
+        var native = Path.Combine(_files, "native.dcm");
+        var jpegLs = Path.Combine(_files, "jpeg-ls.dcm");
+        ExternalTool.RunChecked(ExternalTool.DebianPython, [Path.Combine(TestData.RepositoryRoot, "tests/oracle/multiframe_oracle.py"), "make", native, Frames.ToString(CultureInfo.InvariantCulture)], "python3-pydicom");
+        ExternalTool.RunChecked("dcmcjpls", [native, jpegLs], "dcmtk");
+        var raw = await File.ReadAllBytesAsync(native + ".raw", TestContext.Current.CancellationToken);
+        ExpectedFrames = Enumerable.Range(0, Frames).Select(n => raw.AsSpan(n * FrameBytes, FrameBytes).ToArray()).ToList();
+
         var postgres = await cluster.CreateEmptyDatabaseAsync(TestContext.Current.CancellationToken);
         _data = Directory.CreateTempSubdirectory("gateway-frames-").FullName;
         var (httpPort, dicomPort) = (GatewayProcess.FreePort(), GatewayProcess.FreePort());
@@ -49,8 +64,8 @@ public sealed class MultiFrameGateway(PostgresCluster cluster) : IAsyncLifetime
             ["Gateway__JobWorkers"] = "0",
         });
         Http.BaseAddress = new Uri($"http://127.0.0.1:{httpPort}/");
-        ExternalTool.RunChecked("storescu", ["-xy", "-aec", GatewayInstance.AETitle, "127.0.0.1", dicomPort.ToString(CultureInfo.InvariantCulture), file], "dcmtk");
-        var dataset = DicomFile.Open(file, new DicomReadOptions { StopBeforePixelData = true }).Dataset;
+        ExternalTool.RunChecked("storescu", ["-xt", "-aec", GatewayInstance.AETitle, "127.0.0.1", dicomPort.ToString(CultureInfo.InvariantCulture), jpegLs], "dcmtk");
+        var dataset = DicomFile.Open(jpegLs, new DicomReadOptions { StopBeforePixelData = true }).Dataset;
         InstancePath = $"dicomweb/studies/{dataset.GetString(DicomTags.StudyInstanceUID)}/series/{dataset.GetString(DicomTags.SeriesInstanceUID)}/instances/{dataset.GetString(DicomTags.SOPInstanceUID)}";
     }
 
@@ -58,9 +73,12 @@ public sealed class MultiFrameGateway(PostgresCluster cluster) : IAsyncLifetime
     {
         Http.Dispose();
         _gateway?.Dispose();
-        if (_data is not null)
+        foreach (var folder in new[] { _data, _files })
         {
-            Directory.Delete(_data, recursive: true);
+            if (folder is not null)
+            {
+                Directory.Delete(folder, recursive: true);
+            }
         }
 
         return ValueTask.CompletedTask;
