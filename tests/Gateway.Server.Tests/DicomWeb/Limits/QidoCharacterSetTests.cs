@@ -20,8 +20,7 @@ public sealed partial class QidoCharacterSetTests(PostgresCluster cluster)
 
     private static readonly string[] Patterns =
     [
-        "Müller*", "müller^hans", "M?ller*", "MÜLLER^KARL", "山田*", "*山田*", "山田^太郎", "やまだ*", "Yamada*",
-        "Διονυσιος", "διον*", "παπαδόπουλος^νίκος", "Äneas^Rüdiger", "*^Jérôme", "Люк*", "Wang*", "*=王^小東*",
+        "Müller*", "müller^hans", "M?ller*", "山田*", "*山田*", "やまだ*", "Διονυσιος", "παπαδόπουλος^νίκος", "*^Jérôme", "Люк*", "*=王^小東*",
     ];
 
     [Fact]
@@ -54,24 +53,32 @@ public sealed partial class QidoCharacterSetTests(PostgresCluster cluster)
         }
     }
 
-    [Theory]
-    [InlineData("PatientName=a%00b", "control character U+0000")]
-    [InlineData("PatientID=%00", "control character U+0000")]
-    [InlineData("PatientName=M%C3%BCller%1B", "control character U+001B")]
-    [InlineData("StudyDescription=a%0Ab", "control character U+000A")]
-    [InlineData("PatientName=%5C", "delimiters")]
-    [InlineData("PatientID=%5C%5C", "delimiters")]
-    [InlineData("StudyInstanceUID=,", "delimiters")]
-    [InlineData("Modality=%C3%9C", "outside ASCII")]
-    public async Task Point05_control_characters_lone_backslashes_and_non_ASCII_codes_give_400_with_a_reason(string query, string reason)
+    [Fact]
+    public async Task Point05_control_characters_lone_backslashes_and_non_ASCII_codes_give_400_with_a_reason()
     {
+        (string Query, string Reason)[] cases =
+        [
+            ("PatientName=a%00b", "control character U+0000"),
+            ("PatientID=%00", "control character U+0000"),
+            ("PatientName=M%C3%BCller%1B", "control character U+001B"),
+            ("StudyDescription=a%0Ab", "control character U+000A"),
+            ("PatientName=%5C", "delimiters"),
+            ("PatientID=%5C%5C", "delimiters"),
+            ("StudyInstanceUID=,", "delimiters"),
+            ("Modality=%C3%9C", "outside ASCII"),
+        ];
+        var file = Path.Combine(TestData.RequireSharedData(CharsetFolder), "chrGerm.dcm");
         await using var gateway = await GatewayInstance.StartAsync(cluster);
-        foreach (var level in new[] { "studies", "instances" })
+        ExternalTool.RunChecked("storescu", ["-aec", GatewayInstance.AETitle, "127.0.0.1", gateway.DicomPort.ToString(CultureInfo.InvariantCulture), file], "dcmtk");
+        foreach (var (query, reason) in cases)
         {
-            using var response = await gateway.Http.GetAsync(new Uri($"dicomweb/{level}?{query}", UriKind.Relative), TestContext.Current.CancellationToken);
-            var body = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
-            Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{level}?{query} answered {(int)response.StatusCode}: {body}");
-            Assert.Contains(reason, body, StringComparison.Ordinal);
+            foreach (var level in new[] { "studies", "instances" })
+            {
+                using var response = await gateway.Http.GetAsync(new Uri($"dicomweb/{level}?{query}", UriKind.Relative), TestContext.Current.CancellationToken);
+                var body = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+                Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{level}?{query} answered {(int)response.StatusCode}: {body}");
+                Assert.Contains(reason, body, StringComparison.Ordinal);
+            }
         }
     }
 
