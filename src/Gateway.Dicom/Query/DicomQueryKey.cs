@@ -101,7 +101,19 @@ public sealed class DicomQueryKey
             return new DicomQueryKey(tag, vr, kind, [], [], itemMatcher, ignoreCase);
         }
 
-        var values = identifier.GetStrings(tag).Select(value => value.Trim()).Where(value => value.Length > 0).ToArray();
+        var given = identifier.GetStrings(tag);
+        foreach (var text in given)
+        {
+            RejectControlCharacters(tag, vr, text);
+        }
+
+        var values = given.Select(value => value.Trim()).Where(value => value.Length > 0).ToArray();
+        if (values.Length == 0 && given.Length > 1)
+        {
+            // Universal Matching is a zero-length value (C.2.2.2.3); "\" is two empty values, not a value to match.
+            throw new DicomQueryException($"Key {tag} holds {given.Length} empty values separated by backslashes, the value delimiter (PS3.4 C.2.2.2); give a value to match, or an empty one to match every entity.");
+        }
+
         if (vr == DicomVR.PN)
         {
             values = values.Select(NormalizePersonName).ToArray();
@@ -137,6 +149,34 @@ public sealed class DicomQueryKey
 
         var single = vr == DicomVR.UI && values.Length > 1 ? DicomMatchKind.ListOfUid : DicomMatchKind.SingleValue;
         return new DicomQueryKey(tag, vr, single, values, [], null, ignoreCase);
+    }
+
+    /// <summary>
+    /// Where <paramref name="value"/> holds a control character (NUL, ESC, ...), or -1: decoded query values have none,
+    /// and no stored value can match one; only LT, ST and UT values may hold TAB, LF, FF and CR.
+    /// </summary>
+    public static int IndexOfControlCharacter(DicomVR vr, string value)
+    {
+        ArgumentNullException.ThrowIfNull(vr);
+        ArgumentNullException.ThrowIfNull(value);
+        var allowsFormatting = vr == DicomVR.LT || vr == DicomVR.ST || vr == DicomVR.UT;
+        for (var i = 0; i < value.Length; i++)
+        {
+            if (char.IsControl(value[i]) && !(allowsFormatting && value[i] is '\t' or '\n' or '\f' or '\r'))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    private static void RejectControlCharacters(DicomTag tag, DicomVR vr, string value)
+    {
+        if (IndexOfControlCharacter(vr, value) is var index and >= 0)
+        {
+            throw new DicomQueryException(string.Create(CultureInfo.InvariantCulture, $"Key {tag} holds the control character U+{(int)value[index]:X4} at position {index + 1}; query values cannot contain control characters."));
+        }
     }
 
     /// <summary>A person name without trailing spaces in its components and without empty trailing components or groups.</summary>

@@ -75,6 +75,17 @@ public sealed class GatewayOptions
     public long StowMaxBodyBytes { get; set; } = 4L << 30;
 
     /// <summary>
+    /// The most matches one QIDO-RS response holds: a search without a limit, or with a larger one, gets this many and
+    /// a Warning header saying that more can be asked for with offset (PS3.18 8.3.4.4).
+    /// </summary>
+    [Range(1, 1_000_000)]
+    public int QidoMaxResults { get; set; } = 1000;
+
+    /// <summary>The most frame numbers one WADO-RS frames request may list (400 beyond).</summary>
+    [Range(1, 1_000_000)]
+    public int WadoMaxFrames { get; set; } = 2048;
+
+    /// <summary>
     /// Size limit of the in-memory cache of DICOM JSON rendered from stored header deltas (WADO-RS metadata, QIDO-RS
     /// and C-FIND results read it); 0 turns it off.
     /// </summary>

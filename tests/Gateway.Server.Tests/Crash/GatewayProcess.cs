@@ -24,6 +24,9 @@ internal sealed class GatewayProcess : IDisposable
 
     public int HttpPort { get; }
 
+    /// <summary>The gateway's process id (for /proc/{id}/status).</summary>
+    public int ProcessId => _process.Id;
+
     public string Output
     {
         get

@@ -31,6 +31,17 @@ internal sealed class MultipartRelatedWriter(Stream output)
         await output.WriteAsync(content, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>One part whose content comes in pieces (frame after frame), each written as the sequence produces it.</summary>
+    public async Task WritePartAsync(string contentType, IEnumerable<ReadOnlyMemory<byte>> pieces, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(pieces);
+        await WritePartHeaderAsync(contentType, null, cancellationToken).ConfigureAwait(false);
+        foreach (var piece in pieces)
+        {
+            await output.WriteAsync(piece, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>The closing boundary; a body with no parts still gets one, so that it parses.</summary>
     public async Task CompleteAsync(CancellationToken cancellationToken)
     {

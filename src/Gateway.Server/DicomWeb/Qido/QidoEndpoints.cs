@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Gateway.Core.Query;
 using Gateway.Dicom;
 using Gateway.Dicom.Json;
@@ -12,11 +11,15 @@ namespace Gateway.Server.DicomWeb.Qido;
 /// <summary>
 /// QIDO-RS (PS3.18 10.6) under /dicomweb: searches for studies, series and instances, answered as DICOM JSON
 /// (application/dicom+json, or application/json when that is what the client accepts). No match is 200 with an
-/// empty array (CP-2473); a request that cannot be run is 400 with a plain-text reason.
+/// empty array (CP-2473); a request that cannot be run is 400 with a plain-text reason. A response holds at most
+/// <see cref="GatewayOptions.QidoMaxResults"/> matches and is written as it is serialized.
 /// </summary>
 public static class QidoEndpoints
 {
     private const string DicomJson = "application/dicom+json";
+
+    /// <summary>The Warning of a response cut to <see cref="GatewayOptions.QidoMaxResults"/>, worded as PS3.18 words it.</summary>
+    internal const string TruncatedWarning = "299 gateway: \"The number of results exceeded the maximum supported by the server. Additional results can be requested.\"";
 
     public static IEndpointRouteBuilder MapQido(this IEndpointRouteBuilder endpoints)
     {
@@ -57,11 +60,15 @@ public static class QidoEndpoints
             return Results.Text(exception.Message + "\n", statusCode: StatusCodes.Status400BadRequest);
         }
 
+        // The server's maximum applies to a search without a limit and caps a larger one; one match more than the
+        // maximum is asked for to know whether the response is truncated (PS3.18 8.3.4.4).
+        var maxResults = context.RequestServices.GetRequiredService<IOptions<GatewayOptions>>().Value.QidoMaxResults;
+        var capped = request.Limit is not { } limit || limit > maxResults;
         var service = context.RequestServices.GetRequiredService<ArchiveQueryService>();
         IReadOnlyList<DicomDataset> records;
         try
         {
-            records = await service.FindAsync(level, matcher, request.Offset, request.Limit, cancellationToken);
+            records = await service.FindAsync(level, matcher, request.Offset, capped ? maxResults + 1 : request.Limit, cancellationToken);
         }
         catch (DicomQueryException exception)
         {
@@ -73,18 +80,18 @@ public static class QidoEndpoints
             context.Response.Headers.Append("Warning", "299 gateway: The fuzzymatching parameter is not supported. Only literal matching has been performed.");
         }
 
+        if (capped && records.Count > maxResults)
+        {
+            records = records.Take(maxResults).ToList();
+            context.Response.Headers.Append("Warning", TruncatedWarning);
+        }
+
         var baseUrl = DicomWebBaseUrl(context);
         var returned = QidoAttributes.Defaults(level, study is not null, series is not null);
         returned.UnionWith(request.IncludeFields);
-        returned.UnionWith(request.Identifier.Select(element => element.Tag));
-        var results = records.Select(record => Project(record, level, returned, request.IncludeAll, baseUrl));
-        using var buffer = new MemoryStream();
-        await using (var writer = new Utf8JsonWriter(buffer, DicomJsonWriterOptions.Default.ToJsonWriterOptions()))
-        {
-            DicomJsonWriter.WriteArray(writer, results);
-        }
-
-        return Results.Bytes(buffer.ToArray(), mediaType);
+        returned.UnionWith(request.Identifier.Select(element => element.Tag).Where(tag => tag != DicomTags.SpecificCharacterSet));
+        var results = records.Select(record => Project(record, level, returned, request.IncludeAll, baseUrl)).ToAsyncEnumerable();
+        return Results.Stream(body => DicomJsonWriter.WriteArrayAsync(body, results, cancellationToken: cancellationToken), mediaType);
     }
 
     /// <summary>The attributes of one match to return, with its RetrieveURL.</summary>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using Gateway.Dicom;
 using Gateway.Dicom.Query;
 
@@ -27,7 +28,7 @@ public sealed class QidoRequest
 
     public DicomQueryLevel Level { get; }
 
-    /// <summary>The matching keys, each with a non-empty value, including the UIDs of the URL's path.</summary>
+    /// <summary>The matching keys, each with a non-empty value, including the UIDs of the URL's path, and Specific Character Set ISO_IR 192.</summary>
     public DicomDataset Identifier { get; }
 
     /// <summary>The attributes includefield asks for beyond the defaults.</summary>
@@ -48,7 +49,10 @@ public sealed class QidoRequest
     public static QidoRequest Parse(DicomQueryLevel level, IEnumerable<KeyValuePair<string, IReadOnlyList<string>>> parameters, string? studyInstanceUid, string? seriesInstanceUid)
     {
         ArgumentNullException.ThrowIfNull(parameters);
+        // Query values are Unicode (percent-encoded UTF-8 in the URL): the identifier holds them as ISO_IR 192, and
+        // they are matched as decoded text against names stored in any character set, as C-FIND matches them.
         var identifier = new DicomDataset();
+        identifier.SetString(DicomTags.SpecificCharacterSet, DicomVR.CS, "ISO_IR 192");
         var includeFields = new HashSet<DicomTag>();
         var includeAll = false;
         var offset = 0;
@@ -119,6 +123,15 @@ public sealed class QidoRequest
             throw new QidoRequestException($"Matching on the sequence {name} is not supported; ask for it with includefield.");
         }
 
+        foreach (var value in values)
+        {
+            // Checked before the value is encoded: a trailing NUL would pass for padding there.
+            if (DicomQueryKey.IndexOfControlCharacter(vr, value) is var index and >= 0)
+            {
+                throw new QidoRequestException(string.Create(CultureInfo.InvariantCulture, $"{name} holds the control character U+{(int)value[index]:X4} at position {index + 1}; query values cannot contain control characters."));
+            }
+        }
+
         var parts = values
             .SelectMany(value => vr == DicomVR.UI ? value.Split(',', StringSplitOptions.TrimEntries) : [value])
             .SelectMany(value => value.Split('\\'))
@@ -127,6 +140,12 @@ public sealed class QidoRequest
             .ToList();
         if (parts.Count == 0)
         {
+            if (values.Any(value => value.Trim().Length > 0))
+            {
+                // "\" (or "," in a UID list) is empty values between delimiters (PS3.4 C.2.2.2), not the zero-length value of Universal Matching.
+                throw new QidoRequestException($"{name}={values.First(value => value.Trim().Length > 0)} holds only empty values between delimiters; give a value to match, or an empty one ({name}=) to have the attribute returned.");
+            }
+
             // An empty value is Universal Matching: it only asks for the attribute to be returned.
             return;
         }
@@ -142,6 +161,11 @@ public sealed class QidoRequest
             {
                 throw new QidoRequestException($"{name}={part} is neither a {vr} value nor a range of them (e.g. 20100101-20101231, -2010, 2010-).");
             }
+        }
+
+        if (!vr.IsCharacterSetDependent && parts.Find(part => !Ascii.IsValid(part)) is { } nonAscii)
+        {
+            throw new QidoRequestException($"{name}={nonAscii} holds characters outside ASCII, which a {vr} value cannot hold.");
         }
 
         identifier.SetStrings(tag, vr, parts);

@@ -38,7 +38,7 @@ internal static class BulkDataEndpoint
         switch (element)
         {
             case DicomFragmentSequence when steps.Count == 1 && file is not null:
-                return PixelData(file, requested);
+                return PixelData(file, requested, http);
             case DicomValueElement value:
                 if (!requested.Any(representation => representation.Admits(DicomMediaTypes.OctetStream)))
                 {
@@ -52,7 +52,7 @@ internal static class BulkDataEndpoint
         }
     }
 
-    private static IResult PixelData(DicomFile file, IReadOnlyList<RequestedRepresentation> requested)
+    private static IResult PixelData(DicomFile file, IReadOnlyList<RequestedRepresentation> requested, HttpContext http)
     {
         var pixelData = DicomPixelData.Create(file.Dataset, file.TransferSyntax);
         var plan = FramePlan.Choose(requested, pixelData, DicomCodecRegistry.Default);
@@ -61,32 +61,8 @@ internal static class BulkDataEndpoint
             return DicomWebResults.NotAcceptable($"The pixel data is stored as {pixelData.TransferSyntax.Uid} and cannot be served in any form the request accepts.");
         }
 
-        var frames = new List<byte[]>(pixelData.NumberOfFrames);
-        try
-        {
-            for (var i = 0; i < pixelData.NumberOfFrames; i++)
-            {
-                frames.Add(plan.Produce(pixelData, i, DicomCodecRegistry.Default));
-            }
-        }
-        catch (DicomException exception)
-        {
-            return DicomWebResults.NotAcceptable($"The pixel data cannot be served as {plan.PartContentType}: {exception.Message}");
-        }
-
-        return new MultipartResult(plan.MediaType, plan.TransferSyntaxUid, async (writer, token) =>
-        {
-            if (plan.Form == FrameForm.Native)
-            {
-                await writer.WritePartAsync(plan.PartContentType, frames.SelectMany(frame => frame).ToArray(), token).ConfigureAwait(false);
-                return;
-            }
-
-            foreach (var frame in frames)
-            {
-                await writer.WritePartAsync(plan.PartContentType, frame, token).ConfigureAwait(false);
-            }
-        });
+        // Native pixel data is one value: one part, the frames one after the other; compressed frames one part each.
+        return FrameParts.Serve(plan, pixelData, Enumerable.Range(0, pixelData.NumberOfFrames).ToArray(), onePart: plan.Form == FrameForm.Native, http);
     }
 
     /// <summary>Tags and item indexes alternating: "7FE00010", "00081140/0/00081155".</summary>

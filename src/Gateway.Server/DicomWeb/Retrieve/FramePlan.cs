@@ -22,18 +22,18 @@ internal sealed record FramePlan(FrameForm Form, string MediaType, string Transf
 {
     public string PartContentType => DicomMediaTypes.WithSyntax(MediaType, TransferSyntaxUid);
 
-    /// <summary>The bytes of frame <paramref name="index"/> (from 0) in this plan's form.</summary>
+    /// <summary>The bytes of frame <paramref name="index"/> (from 0) in this plan's form (stored frames are not copied).</summary>
     /// <exception cref="DicomException">The frame cannot be decoded or encoded as planned.</exception>
-    public byte[] Produce(DicomPixelData pixelData, int index, DicomCodecRegistry registry)
+    public ReadOnlyMemory<byte> Produce(DicomPixelData pixelData, int index, DicomCodecRegistry registry)
     {
         ArgumentNullException.ThrowIfNull(pixelData);
         ArgumentNullException.ThrowIfNull(registry);
         switch (Form)
         {
             case FrameForm.AsStored:
-                return pixelData.IsEncapsulated ? pixelData.GetEncodedFrame(index).ToArray() : pixelData.GetNativeFrame(index).ToArray();
+                return pixelData.IsEncapsulated ? pixelData.GetEncodedFrame(index) : pixelData.GetNativeFrame(index);
             case FrameForm.Native:
-                return pixelData.IsEncapsulated ? FrameDecoder.Decode(pixelData, index, registry).Data : pixelData.GetNativeFrame(index).ToArray();
+                return pixelData.IsEncapsulated ? FrameDecoder.Decode(pixelData, index, registry).Data : pixelData.GetNativeFrame(index);
             default:
                 var decoded = FrameDecoder.Decode(pixelData, index, registry);
                 var info = pixelData.Info.With(decoded.PhotometricInterpretation, PlanarConfiguration.Interleaved);

@@ -2,18 +2,20 @@ using Gateway.Core.Retrieve;
 using Gateway.Dicom;
 using Gateway.Dicom.Imaging;
 using Gateway.Server.DicomWeb.Http;
+using Gateway.Server.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace Gateway.Server.DicomWeb.Retrieve;
 
-/// <summary>WADO-RS frames (PS3.18 10.4.1.1.3): multipart/related, one part per requested frame, in the negotiated form.</summary>
+/// <summary>WADO-RS frames (PS3.18 10.4.1.1.3): multipart/related, one part per requested frame, in the negotiated form, streamed frame by frame.</summary>
 internal static class FramesEndpoint
 {
-    public static async Task<IResult> HandleAsync(string study, string series, string instance, string frames, HttpContext http, RetrieveService archive)
+    public static async Task<IResult> HandleAsync(string study, string series, string instance, string frames, HttpContext http, RetrieveService archive, IOptions<GatewayOptions> options)
     {
         var cancellationToken = http.RequestAborted;
-        if (!FrameList.TryParse(frames, out var numbers))
+        if (FrameList.Parse(frames, options.Value.WadoMaxFrames, out var problem) is not { } numbers)
         {
-            return DicomWebResults.BadRequest($"'{frames}' is not a list of frame numbers (1, 2, ... separated by commas).");
+            return DicomWebResults.BadRequest(problem!);
         }
 
         var found = await archive.FindAsync(study, series, instance, cancellationToken).ConfigureAwait(false);
@@ -40,22 +42,6 @@ internal static class FramesEndpoint
             return DicomWebResults.NotAcceptable($"The frames are stored as {pixelData.TransferSyntax.Uid} and cannot be served in any form the request accepts.");
         }
 
-        var parts = new List<byte[]>(numbers.Length);
-        try
-        {
-            parts.AddRange(numbers.Select(number => plan.Produce(pixelData, number - 1, DicomCodecRegistry.Default)));
-        }
-        catch (DicomException exception)
-        {
-            return DicomWebResults.NotAcceptable($"The frames cannot be served as {plan.PartContentType}: {exception.Message}");
-        }
-
-        return new MultipartResult(plan.MediaType, plan.TransferSyntaxUid, async (writer, token) =>
-        {
-            foreach (var part in parts)
-            {
-                await writer.WritePartAsync(plan.PartContentType, part, token).ConfigureAwait(false);
-            }
-        });
+        return FrameParts.Serve(plan, pixelData, numbers.Select(number => number - 1).ToArray(), onePart: false, http);
     }
 }

@@ -55,12 +55,14 @@ internal static class RenderedEndpoints
         return Multipart(request!.MediaType, rendered);
     }
 
-    public static async Task<IResult> InstanceAsync(string study, string series, string instance, string? frames, bool thumbnail, HttpContext http, RetrieveService archive)
+    /// <param name="frames">The {frames} segment, or null for the instance as a whole.</param>
+    /// <param name="maxFrames">The most frame numbers <paramref name="frames"/> may list.</param>
+    public static async Task<IResult> InstanceAsync(string study, string series, string instance, string? frames, int maxFrames, bool thumbnail, HttpContext http, RetrieveService archive)
     {
         int[]? numbers = null;
-        if (frames is not null && !FrameList.TryParse(frames, out numbers))
+        if (frames is not null && (numbers = FrameList.Parse(frames, maxFrames, out var problem)) is null)
         {
-            return DicomWebResults.BadRequest($"'{frames}' is not a list of frame numbers (1, 2, ... separated by commas).");
+            return DicomWebResults.BadRequest(problem!);
         }
 
         if (Prepare(http, archive, thumbnail, out var request) is { } error)

@@ -36,16 +36,16 @@ public static class WadoRsEndpoints
             InstanceRetrieveEndpoint.HandleAsync(new RetrieveScope(study, series, instance), http, archive));
         instanceRoutes.MapGet("/metadata", (string study, string series, string instance, HttpContext http, RetrieveService archive, IOptions<GatewayOptions> options) =>
             MetadataEndpoint.HandleAsync(new RetrieveScope(study, series, instance), http, archive, options));
-        instanceRoutes.MapGet("/rendered", (string study, string series, string instance, HttpContext http, RetrieveService archive) =>
-            RenderedEndpoints.InstanceAsync(study, series, instance, null, false, http, archive));
-        instanceRoutes.MapGet("/thumbnail", (string study, string series, string instance, HttpContext http, RetrieveService archive) =>
-            RenderedEndpoints.InstanceAsync(study, series, instance, null, true, http, archive));
-        instanceRoutes.MapGet("/frames/{frames}", (string study, string series, string instance, string frames, HttpContext http, RetrieveService archive) =>
-            FramesEndpoint.HandleAsync(study, series, instance, frames, http, archive));
-        instanceRoutes.MapGet("/frames/{frames}/rendered", (string study, string series, string instance, string frames, HttpContext http, RetrieveService archive) =>
-            RenderedEndpoints.InstanceAsync(study, series, instance, frames, false, http, archive));
-        instanceRoutes.MapGet("/frames/{frames}/thumbnail", (string study, string series, string instance, string frames, HttpContext http, RetrieveService archive) =>
-            RenderedEndpoints.InstanceAsync(study, series, instance, frames, true, http, archive));
+        instanceRoutes.MapGet("/rendered", (string study, string series, string instance, HttpContext http, RetrieveService archive, IOptions<GatewayOptions> options) =>
+            RenderedEndpoints.InstanceAsync(study, series, instance, null, options.Value.WadoMaxFrames, false, http, archive));
+        instanceRoutes.MapGet("/thumbnail", (string study, string series, string instance, HttpContext http, RetrieveService archive, IOptions<GatewayOptions> options) =>
+            RenderedEndpoints.InstanceAsync(study, series, instance, null, options.Value.WadoMaxFrames, true, http, archive));
+        instanceRoutes.MapGet("/frames/{frames}", (string study, string series, string instance, string frames, HttpContext http, RetrieveService archive, IOptions<GatewayOptions> options) =>
+            FramesEndpoint.HandleAsync(study, series, instance, frames, http, archive, options));
+        instanceRoutes.MapGet("/frames/{frames}/rendered", (string study, string series, string instance, string frames, HttpContext http, RetrieveService archive, IOptions<GatewayOptions> options) =>
+            RenderedEndpoints.InstanceAsync(study, series, instance, frames, options.Value.WadoMaxFrames, false, http, archive));
+        instanceRoutes.MapGet("/frames/{frames}/thumbnail", (string study, string series, string instance, string frames, HttpContext http, RetrieveService archive, IOptions<GatewayOptions> options) =>
+            RenderedEndpoints.InstanceAsync(study, series, instance, frames, options.Value.WadoMaxFrames, true, http, archive));
         instanceRoutes.MapGet("/bulkdata/{**path}", (string study, string series, string instance, string path, HttpContext http, RetrieveService archive) =>
             BulkDataEndpoint.HandleAsync(study, series, instance, path, http, archive));
         return endpoints;
