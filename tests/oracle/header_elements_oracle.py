@@ -21,6 +21,9 @@ Usage:
       value (7FE1,1001), as Siemens keeps spectroscopy data there.
   header_elements_oracle.py with-series SRC_DIR DST_DIR UID
       writes each file of SRC_DIR to DST_DIR as it is, adding Series Instance UID UID where a file has none.
+  header_elements_oracle.py with-source-ae DST_DIR AE SRC [AE SRC ...]
+      writes each SRC to DST_DIR under its own name with Source Application Entity Title (0002,0016) AE in its
+      file meta information and its data set as it is (what a STOW-RS client sends for a rule by calling AE).
 """
 import os
 import hashlib
@@ -110,6 +113,13 @@ def with_series(source_dir, destination_dir, uid):
         dataset.save_as(os.path.join(destination_dir, name), write_like_original=True)
 
 
+def with_source_ae(destination_dir, pairs):
+    for ae, source in zip(pairs[::2], pairs[1::2]):
+        dataset = pydicom.dcmread(source)
+        dataset.file_meta.SourceApplicationEntityTitle = ae
+        dataset.save_as(os.path.join(destination_dir, os.path.basename(source)), write_like_original=True)
+
+
 def differences(sent, retrieved):
     report = {"missing": [], "differ": [], "extra": []}
 
@@ -154,5 +164,7 @@ if __name__ == "__main__":
         compare_dirs(sys.argv[2], sys.argv[3])
     elif len(sys.argv) == 5 and sys.argv[1] == "with-series":
         with_series(sys.argv[2], sys.argv[3], sys.argv[4])
+    elif len(sys.argv) >= 5 and len(sys.argv) % 2 == 1 and sys.argv[1] == "with-source-ae":
+        with_source_ae(sys.argv[2], sys.argv[3:])
     else:
         sys.exit(__doc__)

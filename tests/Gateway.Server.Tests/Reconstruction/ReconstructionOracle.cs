@@ -78,6 +78,11 @@ internal static class ReconstructionOracle
         return exitCode == 0 ? [.. problems] : [$"dcmdump exited with {exitCode}", .. problems];
     }
 
+    /// <summary>What DCMTK and dicom3tools find wrong with a retrieved file: dcmdump's warnings and errors, and the dciodvfy errors <paramref name="inputErrors"/> (the sent file's) lack.</summary>
+    public static IEnumerable<string> NewProblems(string path, IReadOnlySet<string> inputErrors) =>
+        DcmdumpProblems(path).Select(problem => "dcmdump: " + problem)
+            .Concat(DciodvfyErrors(path).Except(inputErrors).Select(error => "dciodvfy error the input did not have: " + error));
+
     /// <summary>The error lines dciodvfy reports, without the file-specific prefix.</summary>
     public static HashSet<string> DciodvfyErrors(string path)
     {

@@ -35,4 +35,17 @@ internal static class RetrieveClients
             "dcmtk");
         return Assert.Single(Directory.GetFiles(folder));
     }
+
+    /// <summary>Moves a file one of these wrote to a temporary place to <paramref name="destination"/>, removing getscu's folder; returns the destination.</summary>
+    public static string Keep(string retrieved, string destination)
+    {
+        File.Move(retrieved, destination);
+        var parent = Path.GetDirectoryName(retrieved)!;
+        if (Path.GetFileName(parent).StartsWith("getscu-", StringComparison.Ordinal))
+        {
+            Directory.Delete(parent);
+        }
+
+        return destination;
+    }
 }

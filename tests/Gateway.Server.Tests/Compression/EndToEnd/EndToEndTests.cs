@@ -91,17 +91,7 @@ public sealed class EndToEndTests(PostgresCluster cluster)
                     failures.Add($"{image.Name} {via}: served PSNR {comparison.Psnr:F3} dB, the gate recorded {gatePsnr:F3} dB");
                 }
 
-                var problems = ReconstructionOracle.DcmdumpProblems(path);
-                if (problems.Length > 0)
-                {
-                    failures.Add($"{image.Name} {via}: dcmdump: {string.Join("; ", problems)}");
-                }
-
-                var added = ReconstructionOracle.DciodvfyErrors(path).Except(inputErrors[image.Path]).ToList();
-                if (added.Count > 0)
-                {
-                    failures.Add($"{image.Name} {via}: dciodvfy errors the input did not have: {string.Join("; ", added)}");
-                }
+                failures.AddRange(ReconstructionOracle.NewProblems(path, inputErrors[image.Path]).Select(problem => $"{image.Name} {via}: {problem}"));
             }
 
             var outcomes = await OutcomesAsync(gateway, images);
@@ -214,16 +204,5 @@ public sealed class EndToEndTests(PostgresCluster cluster)
     }
 
     /// <summary>Moves a file a shared retrieve helper wrote to a temporary place into <paramref name="folder"/> (removed at the end).</summary>
-    private static string Keep(string path, string folder)
-    {
-        var kept = Path.Combine(folder, Guid.NewGuid().ToString("N") + ".dcm");
-        File.Move(path, kept);
-        var parent = Path.GetDirectoryName(path)!;
-        if (Path.GetFileName(parent).StartsWith("getscu-", StringComparison.Ordinal))
-        {
-            Directory.Delete(parent);
-        }
-
-        return kept;
-    }
+    private static string Keep(string path, string folder) => RetrieveClients.Keep(path, Path.Combine(folder, Guid.NewGuid().ToString("N") + ".dcm"));
 }

@@ -18,7 +18,8 @@ internal sealed record RetrievedComparison(
     long PixelBytes,
     int MaxAbsError,
     string TransferSyntax,
-    long EncapsulatedBytes);
+    long EncapsulatedBytes,
+    long CodestreamBytes);
 
 /// <summary>
 /// pydicom (Debian python3-pydicom with python3-gdcm) and numpy as the independent judge of many retrieved files in
@@ -26,7 +27,8 @@ internal sealed record RetrievedComparison(
 /// frame on values scaled by the original frame's range (max - min), as the model card's evaluation computes it;
 /// PixelBytes is the original's native pixel data size (rows x columns x frames x samples x bits allocated / 8);
 /// MaxAbsError the largest absolute difference of any stored value; EncapsulatedBytes the retrieved file's
-/// encapsulated pixel data length (item headers included; 0 when native).
+/// encapsulated pixel data length (item headers included; 0 when native); CodestreamBytes the length of its frames
+/// without the item headers (each fragment padded to even length, as stored; 0 when native).
 /// </summary>
 internal static class RetrievedOracle
 {
@@ -34,6 +36,7 @@ internal static class RetrievedOracle
         import sys, json
         import numpy as np
         import pydicom
+        from pydicom.encaps import generate_pixel_data_frame
 
         def strings(ds, name):
             if name not in ds:
@@ -58,6 +61,7 @@ internal static class RetrievedOracle
                     mse = float(np.mean(((fa - fb) / span) ** 2))
                     psnr = min(psnr, float('inf') if mse == 0 else 10 * np.log10(1.0 / mse))
             frames = int(original.get('NumberOfFrames', 1) or 1)
+            compressed = back.file_meta.TransferSyntaxUID.is_compressed
             pixel_bytes = int(original.Rows) * int(original.Columns) * frames * int(original.get('SamplesPerPixel', 1)) * int(original.BitsAllocated) // 8
             out.append({
                 'original': original_path, 'retrieved': retrieved_path,
@@ -73,7 +77,8 @@ internal static class RetrievedOracle
                 'pixelBytes': pixel_bytes,
                 'maxAbsError': max_error,
                 'transferSyntax': str(back.file_meta.TransferSyntaxUID),
-                'encapsulatedBytes': len(back.PixelData) if back.file_meta.TransferSyntaxUID.is_compressed else 0,
+                'encapsulatedBytes': len(back.PixelData) if compressed else 0,
+                'codestreamBytes': sum(len(f) for f in generate_pixel_data_frame(back.PixelData, frames)) if compressed else 0,
             })
         print(json.dumps(out))
         """;
