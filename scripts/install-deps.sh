@@ -40,21 +40,6 @@ if ! command -v npm >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -q --no-install-recommends nodejs npm
 fi
 
-# ONNX Runtime 1.30.0 (libonnxruntime.so.1) for the model engine: it ships inside the npm package onnxruntime-node;
-# `npm pack` only downloads the tarball (no install script runs). The gateway finds the library at this path, or at
-# the path in GATEWAY__ONNXRUNTIMEPATH (setting Gateway:OnnxRuntimePath).
-onnxruntime_dir="${HOME}/.cache/medvae-gateway/onnxruntime"
-if [[ ! -f "${onnxruntime_dir}/libonnxruntime.so.1" ]]; then
-  echo "Installing libonnxruntime.so.1 (onnxruntime-node@1.30.0) into ${onnxruntime_dir}"
-  onnxruntime_tmp=$(mktemp -d)
-  (cd "${onnxruntime_tmp}" && npm pack --silent onnxruntime-node@1.30.0 >/dev/null)
-  tar -xzf "${onnxruntime_tmp}/onnxruntime-node-1.30.0.tgz" -C "${onnxruntime_tmp}" package/bin/napi-v6/linux/x64/libonnxruntime.so.1
-  mkdir -p "${onnxruntime_dir}"
-  mv "${onnxruntime_tmp}/package/bin/napi-v6/linux/x64/libonnxruntime.so.1" "${onnxruntime_dir}/libonnxruntime.so.1.partial"
-  mv "${onnxruntime_dir}/libonnxruntime.so.1.partial" "${onnxruntime_dir}/libonnxruntime.so.1"
-  rm -rf "${onnxruntime_tmp}"
-fi
-
 # the real DICOMweb peers of the interoperability tests: Orthanc's DICOMweb plugin, Chromium, dicomweb-client, OHIF
 "$(dirname "$0")/install-peers.sh"
 

@@ -8,8 +8,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 6001, Level = LogLevel.Information, Message = "ONNX Runtime {Version} loaded; intra-op threads {IntraOp}, inter-op threads {InterOp}")]
     public static partial void OnnxRuntimeLoaded(ILogger logger, string version, int intraOp, int interOp);
 
-    [LoggerMessage(EventId = 6002, Level = LogLevel.Warning, Message = "CUDA execution provider not available ({Reason}); running {Model} on the CPU")]
-    public static partial void CudaUnavailable(ILogger logger, string model, string reason);
+    [LoggerMessage(EventId = 6002, Level = LogLevel.Warning, Message = "CUDA execution provider not available ({Reason}); the models run on the CPU")]
+    public static partial void CudaUnavailable(ILogger logger, string reason);
 
     [LoggerMessage(EventId = 6003, Level = LogLevel.Information, Message = "Model {Model} loaded (f={Factor}, C={Channels}, sha256 {Sha256})")]
     public static partial void ModelLoaded(ILogger logger, string model, int factor, int channels, string sha256);

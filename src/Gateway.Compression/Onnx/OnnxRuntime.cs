@@ -1,131 +1,114 @@
-using System.Runtime.InteropServices;
-using System.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.ML.OnnxRuntime;
+using OrtException = Microsoft.ML.OnnxRuntime.OnnxRuntimeException;
 
 namespace Gateway.Compression.Onnx;
 
 /// <summary>
-/// The loaded ONNX Runtime: its function table, one OrtEnv and the CPU memory description input tensors use. Create
-/// sessions with <see cref="CreateSession"/>; dispose the sessions before this.
+/// ONNX Runtime (NuGet Microsoft.ML.OnnxRuntime.Managed with its native package) and the session options every model
+/// of this process gets: thread counts, full graph optimisation, spinning, and the CUDA provider when asked for and
+/// present. Create sessions with <see cref="CreateSession"/>; dispose the sessions before this.
 /// </summary>
-public sealed unsafe class OnnxRuntime : IDisposable
+public sealed class OnnxRuntime : IDisposable
 {
-    private const int LoggingLevelWarning = 2;
-    private const int GraphOptimizationAll = 99;
-    private const int ArenaAllocator = 1;
-    private const int MemTypeDefault = 0;
+    private const string AllowSpinningKey = "session.intra_op.allow_spinning";
 
-    private readonly OrtHandle env;
-    private readonly OrtHandle cpuMemory;
-    private readonly ILogger logger;
+    private readonly SessionOptions sessionOptions;
 
-    private OnnxRuntime(OrtApi api, OrtHandle env, OrtHandle cpuMemory, OnnxRuntimeOptions options, ILogger logger)
+    private OnnxRuntime(string version, SessionOptions sessionOptions, OnnxRuntimeOptions options)
     {
-        Api = api;
-        this.env = env;
-        this.cpuMemory = cpuMemory;
-        this.logger = logger;
+        Version = version;
+        this.sessionOptions = sessionOptions;
         Options = options;
     }
 
-    /// <summary>The library's version, e.g. "1.30.0".</summary>
-    public string Version => Api.Version;
+    /// <summary>The native library's version, e.g. "1.32.0".</summary>
+    public string Version { get; }
 
     public OnnxRuntimeOptions Options { get; }
 
-    internal OrtApi Api { get; }
-
-    internal nint CpuMemory => cpuMemory.DangerousGetHandle();
-
-    /// <summary>Loads the library and creates the environment.</summary>
-    /// <exception cref="OnnxRuntimeException">The library is missing (the message names the install command) or ORT failed.</exception>
+    /// <summary>Loads the native library and prepares the session options; when CUDA is asked for and cannot be had, one log line and the CPU.</summary>
+    /// <exception cref="OnnxRuntimeException">The native library is missing or ONNX Runtime refused the settings.</exception>
     public static OnnxRuntime Create(OnnxRuntimeOptions options, ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         logger ??= NullLogger.Instance;
-        var api = OrtApi.Load(options.LibraryPath);
-        nint envValue;
-        fixed (byte* logId = "medvae-gateway\0"u8)
+        var version = LoadNativeLibrary();
+        var sessionOptions = new SessionOptions();
+        try
         {
-            api.Check(api.CreateEnv(LoggingLevelWarning, logId, &envValue));
+            sessionOptions.IntraOpNumThreads = options.IntraOpThreads;
+            sessionOptions.InterOpNumThreads = options.InterOpThreads;
+            sessionOptions.GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL;
+
+            // The compress job alternates encoder and decoder runs (and codec work between them): intra-op threads that
+            // spin after each run only steal the CPU the next step needs (alternating encode/decode ran 40-50% slower).
+            sessionOptions.AddSessionConfigEntry(AllowSpinningKey, options.AllowSpinning ? "1" : "0");
+            if (options.UseCuda)
+            {
+                AppendCuda(sessionOptions, options.CudaDeviceId, logger);
+            }
+        }
+        catch (OrtException exception)
+        {
+            sessionOptions.Dispose();
+            throw new OnnxRuntimeException(exception.Message, exception);
         }
 
-        var env = new OrtHandle(envValue, api.ReleaseEnv);
-        nint memoryValue;
-        var status = api.CreateCpuMemoryInfo(ArenaAllocator, MemTypeDefault, &memoryValue);
-        if (status != 0)
-        {
-            env.Dispose();
-            api.Check(status);
-        }
-
-        Log.OnnxRuntimeLoaded(logger, api.Version, options.IntraOpThreads, options.InterOpThreads);
-        return new OnnxRuntime(api, env, new OrtHandle(memoryValue, api.ReleaseMemoryInfo), options, logger);
+        Log.OnnxRuntimeLoaded(logger, version, options.IntraOpThreads, options.InterOpThreads);
+        return new OnnxRuntime(version, sessionOptions, options);
     }
 
-    /// <summary>A session for the model file at <paramref name="modelPath"/>, with this runtime's thread and provider settings.</summary>
+    /// <summary>A session for the model file at <paramref name="modelPath"/>, with this runtime's settings.</summary>
+    /// <exception cref="OnnxRuntimeException">ONNX Runtime cannot load the model (its message kept).</exception>
     public OnnxSession CreateSession(string modelPath)
     {
         ArgumentNullException.ThrowIfNull(modelPath);
-        nint optionsValue;
-        Api.Check(Api.CreateSessionOptions(&optionsValue));
-        using var sessionOptions = new OrtHandle(optionsValue, Api.ReleaseSessionOptions);
-        Api.Check(Api.SetIntraOpNumThreads(optionsValue, Options.IntraOpThreads));
-        Api.Check(Api.SetInterOpNumThreads(optionsValue, Options.InterOpThreads));
-        Api.Check(Api.SetSessionGraphOptimizationLevel(optionsValue, GraphOptimizationAll));
-
-        // The compress job alternates encoder and decoder runs (and codec work between them): intra-op threads that
-        // spin after each run only steal the CPU the next step needs (alternating encode/decode ran 40-50% slower).
-        fixed (byte* key = "session.intra_op.allow_spinning\0"u8)
-        fixed (byte* value = Options.AllowSpinning ? "1\0"u8 : "0\0"u8)
-        {
-            Api.Check(Api.AddSessionConfigEntry(optionsValue, key, value));
-        }
-
-        if (Options.UseCuda)
-        {
-            AppendCuda(optionsValue, Path.GetFileName(Path.GetDirectoryName(modelPath)) + "/" + Path.GetFileName(modelPath));
-        }
-
-        var path = Encoding.UTF8.GetBytes(modelPath + "\0");
-        nint sessionValue;
-        fixed (byte* pathBytes = path)
-        {
-            Api.Check(Api.CreateSession(env.DangerousGetHandle(), pathBytes, optionsValue, &sessionValue));
-        }
-
-        return new OnnxSession(this, new OrtHandle(sessionValue, Api.ReleaseSession));
-    }
-
-    public void Dispose()
-    {
-        cpuMemory.Dispose();
-        env.Dispose();
-    }
-
-    private void AppendCuda(nint sessionOptions, string model)
-    {
-        if (Api.AppendCudaProvider is null)
-        {
-            Log.CudaUnavailable(logger, model, "this libonnxruntime exports no OrtSessionOptionsAppendExecutionProvider_CUDA");
-            return;
-        }
-
+        InferenceSession session;
         try
         {
-            Api.Check(Api.AppendCudaProvider(sessionOptions, Options.CudaDeviceId));
+            session = new InferenceSession(modelPath, sessionOptions);
         }
-        catch (OnnxRuntimeException exception)
+        catch (OrtException exception)
         {
-            Log.CudaUnavailable(logger, model, exception.Message.ReplaceLineEndings(" "));
+            throw new OnnxRuntimeException(exception.Message, exception);
+        }
+
+        return new OnnxSession(session);
+    }
+
+    public void Dispose() => sessionOptions.Dispose();
+
+    /// <summary>The first call into the managed API loads libonnxruntime.so (from the output folder, where the native package put it).</summary>
+    private static string LoadNativeLibrary()
+    {
+        try
+        {
+            return OrtEnv.Instance().GetVersionString();
+        }
+        catch (Exception exception) when (exception is DllNotFoundException or TypeInitializationException or EntryPointNotFoundException)
+        {
+            throw new OnnxRuntimeException(
+                $"ONNX Runtime's native library could not be loaded ({(exception.InnerException ?? exception).Message}): it comes with the NuGet package "
+                + "Microsoft.ML.OnnxRuntime (or Microsoft.ML.OnnxRuntime.Gpu.Linux with -p:OnnxRuntimeGpu=true) into the gateway's folder; rebuild or republish it.",
+                exception);
         }
     }
 
-    internal string ReadAndFree(nint allocator, byte* text)
+    /// <summary>
+    /// Adds the CUDA provider. Without a usable CUDA (the CPU package has none; the GPU package without a CUDA 13 and
+    /// cuDNN 9 runtime cannot load libcublasLt) ONNX Runtime throws: one log line, and every session runs on the CPU.
+    /// </summary>
+    private static void AppendCuda(SessionOptions sessionOptions, int deviceId, ILogger logger)
     {
-        var value = Marshal.PtrToStringUTF8((nint)text) ?? string.Empty;
-        Api.Check(Api.AllocatorFree(allocator, text));
-        return value;
+        try
+        {
+            sessionOptions.AppendExecutionProvider_CUDA(deviceId);
+        }
+        catch (Exception exception) when (exception is OrtException or EntryPointNotFoundException)
+        {
+            Log.CudaUnavailable(logger, exception.Message.ReplaceLineEndings(" "));
+        }
     }
 }

@@ -1,6 +1,6 @@
 namespace Gateway.Compression.Onnx;
 
-/// <summary>An error reported by ONNX Runtime (its message kept as it is), or the runtime library could not be found or loaded.</summary>
+/// <summary>An error reported by ONNX Runtime (its message kept as it is, its exception inside), or its native library could not be loaded.</summary>
 public sealed class OnnxRuntimeException : Exception
 {
     public OnnxRuntimeException()

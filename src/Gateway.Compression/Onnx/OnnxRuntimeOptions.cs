@@ -1,11 +1,8 @@
 namespace Gateway.Compression.Onnx;
 
-/// <summary>How ONNX Runtime is loaded and how its sessions run (settings under Gateway:Onnx, library path Gateway:OnnxRuntimePath).</summary>
+/// <summary>How ONNX Runtime's sessions run (settings under Gateway:Onnx).</summary>
 public sealed class OnnxRuntimeOptions
 {
-    /// <summary>libonnxruntime.so.1 to load; empty for GATEWAY__ONNXRUNTIMEPATH or ~/.cache/medvae-gateway/onnxruntime.</summary>
-    public string? LibraryPath { get; set; }
-
     /// <summary>Threads one operator may use (ORT's intra-op pool); 0 lets ONNX Runtime choose (one per core).</summary>
     public int IntraOpThreads { get; set; }
 
@@ -19,7 +16,10 @@ public sealed class OnnxRuntimeOptions
     /// </summary>
     public bool AllowSpinning { get; set; }
 
-    /// <summary>Ask for the CUDA execution provider; when it cannot be had (no GPU, no CUDA libraries) one log line and CPU.</summary>
+    /// <summary>
+    /// Ask for the CUDA execution provider (a build with -p:OnnxRuntimeGpu=true and a CUDA 13 + cuDNN 9 runtime); when it
+    /// cannot be had, one log line and the CPU.
+    /// </summary>
     public bool UseCuda { get; set; }
 
     /// <summary>The GPU the CUDA provider uses.</summary>

@@ -1,62 +1,43 @@
-using System.Runtime.InteropServices;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+using OrtException = Microsoft.ML.OnnxRuntime.OnnxRuntimeException;
 
 namespace Gateway.Compression.Onnx;
 
 /// <summary>
 /// One ONNX model loaded into ONNX Runtime, with one float32 input and one float32 output. Created once per model and
-/// reused: <see cref="Run"/> may be called from several threads at once (OrtApi::Run is thread-safe).
+/// reused: <see cref="Run"/> may be called from several threads at once (InferenceSession.Run is thread-safe).
 /// </summary>
-public sealed unsafe class OnnxSession : IDisposable
+public sealed class OnnxSession : IDisposable
 {
-    private const int ElementTypeFloat = 1;
+    private readonly InferenceSession session;
+    private readonly RunOptions runOptions = new();
+    private readonly string[] inputNames;
+    private readonly string[] outputNames;
 
-    private readonly OnnxRuntime runtime;
-    private readonly OrtHandle session;
-    private readonly nint inputName;
-    private readonly nint outputName;
-
-    internal OnnxSession(OnnxRuntime runtime, OrtHandle session)
+    internal OnnxSession(InferenceSession session)
     {
-        this.runtime = runtime;
         this.session = session;
-        try
+        if (session.InputNames.Count != 1 || session.OutputNames.Count != 1)
         {
-            var api = runtime.Api;
-            var handle = session.DangerousGetHandle();
-            nuint inputs;
-            nuint outputs;
-            api.Check(api.SessionGetInputCount(handle, &inputs));
-            api.Check(api.SessionGetOutputCount(handle, &outputs));
-            if (inputs != 1 || outputs != 1)
-            {
-                throw new OnnxRuntimeException($"The model has {inputs} inputs and {outputs} outputs; the gateway runs models with one of each.");
-            }
+            var message = $"The model has {session.InputNames.Count} inputs and {session.OutputNames.Count} outputs; the gateway runs models with one of each.";
+            Dispose();
+            throw new OnnxRuntimeException(message);
+        }
 
-            nint allocator;
-            api.Check(api.GetAllocatorWithDefaultOptions(&allocator));
-            byte* name;
-            api.Check(api.SessionGetInputName(handle, 0, allocator, &name));
-            InputName = runtime.ReadAndFree(allocator, name);
-            api.Check(api.SessionGetOutputName(handle, 0, allocator, &name));
-            OutputName = runtime.ReadAndFree(allocator, name);
-            inputName = Marshal.StringToCoTaskMemUTF8(InputName);
-            outputName = Marshal.StringToCoTaskMemUTF8(OutputName);
-        }
-        catch
-        {
-            session.Dispose();
-            throw;
-        }
+        inputNames = [session.InputNames[0]];
+        outputNames = [session.OutputNames[0]];
     }
 
     /// <summary>The model's input name, e.g. "image" (encoder) or "latent" (decoder).</summary>
-    public string InputName { get; }
+    public string InputName => inputNames[0];
 
     /// <summary>The model's output name.</summary>
-    public string OutputName { get; }
+    public string OutputName => outputNames[0];
 
     /// <summary>Runs the model on a float32 tensor of <paramref name="shape"/> (C order) and returns its output.</summary>
-    public OnnxTensor Run(ReadOnlySpan<float> input, ReadOnlySpan<long> shape)
+    /// <exception cref="OnnxRuntimeException">ONNX Runtime refused the input (its message kept) or the output is not float32.</exception>
+    public unsafe OnnxTensor Run(ReadOnlySpan<float> input, ReadOnlySpan<long> shape)
     {
         long count = 1;
         foreach (var dimension in shape)
@@ -69,76 +50,39 @@ public sealed unsafe class OnnxSession : IDisposable
             throw new ArgumentException($"The input holds {input.Length} values; shape [{string.Join(", ", shape.ToArray())}] needs {count}.", nameof(input));
         }
 
-        var api = runtime.Api;
-        nint inputValue;
-        fixed (float* data = input)
-        fixed (long* dimensions = shape)
+        try
         {
-            api.Check(api.CreateTensorWithDataAsOrtValue(
-                runtime.CpuMemory, data, (nuint)(input.Length * sizeof(float)), dimensions, (nuint)shape.Length, ElementTypeFloat, &inputValue));
-            nint outputValue = 0;
-            try
+            // The input tensor is a view of the caller's memory (no copy), pinned for the run.
+            fixed (float* data = input)
             {
-                var names = stackalloc nint[] { inputName, outputName };
-                api.Check(api.Run(session.DangerousGetHandle(), 0, names, &inputValue, 1, names + 1, 1, &outputValue));
+                using var value = OrtValue.CreateTensorValueWithData(
+                    OrtMemoryInfo.DefaultInstance, TensorElementType.Float, shape.ToArray(), (nint)data, (long)input.Length * sizeof(float));
+                using var outputs = session.Run(runOptions, inputNames, [value], outputNames);
+                return ReadTensor(outputs[0]);
             }
-            finally
-            {
-                api.ReleaseValue(inputValue);
-            }
-
-            try
-            {
-                return ReadTensor(outputValue);
-            }
-            finally
-            {
-                api.ReleaseValue(outputValue);
-            }
+        }
+        catch (OrtException exception)
+        {
+            throw new OnnxRuntimeException(exception.Message, exception);
         }
     }
 
     public void Dispose()
     {
+        runOptions.Dispose();
         session.Dispose();
-        Marshal.FreeCoTaskMem(inputName);
-        Marshal.FreeCoTaskMem(outputName);
     }
 
-    /// <summary>Copies a float32 tensor's shape and values out of ORT's memory.</summary>
-    internal OnnxTensor ReadTensor(nint value)
+    /// <summary>Copies a float32 tensor's shape and values out of ONNX Runtime's memory.</summary>
+    private static OnnxTensor ReadTensor(OrtValue value)
     {
-        var api = runtime.Api;
-        nint info;
-        api.Check(api.GetTensorTypeAndShape(value, &info));
-        try
+        var info = value.GetTensorTypeAndShape();
+        if (info.ElementDataType != TensorElementType.Float)
         {
-            int elementType;
-            nuint rank;
-            nuint count;
-            api.Check(api.GetTensorElementType(info, &elementType));
-            if (elementType != ElementTypeFloat)
-            {
-                throw new OnnxRuntimeException($"The model's output has element type {elementType}; the gateway reads float32 (1) only.");
-            }
-
-            api.Check(api.GetDimensionsCount(info, &rank));
-            var shape = new long[(int)rank];
-            fixed (long* dimensions = shape)
-            {
-                api.Check(api.GetDimensions(info, dimensions, rank));
-            }
-
-            api.Check(api.GetTensorShapeElementCount(info, &count));
-            void* data;
-            api.Check(api.GetTensorMutableData(value, &data));
-            var values = new ReadOnlySpan<float>(data, checked((int)count)).ToArray();
-            return new OnnxTensor(shape, values);
+            throw new OnnxRuntimeException($"The model's output has element type {info.ElementDataType}; the gateway reads float32 only.");
         }
-        finally
-        {
-            api.ReleaseTensorTypeAndShapeInfo(info);
-        }
+
+        return new OnnxTensor(info.Shape, value.GetTensorDataAsSpan<float>().ToArray());
     }
 }
 

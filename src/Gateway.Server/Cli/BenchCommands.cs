@@ -24,15 +24,14 @@ internal static class BenchCommands
         var threads = new Option<int>("--threads") { Description = "ONNX Runtime intra-op threads (0: one per core).", DefaultValueFactory = _ => Environment.ProcessorCount };
         var repeat = new Option<int>("--repeat") { Description = "Timed runs of each of encode and decode (after one untimed warm-up).", DefaultValueFactory = _ => 20 };
         var models = ModelsCommands.ModelsOption();
-        var library = ModelsCommands.LibraryOption();
         var command = new Command("codec", "Time encode and decode of a 512 x 512 frame: p50 and p90 in milliseconds.")
         {
-            model, threads, repeat, models, library,
+            model, threads, repeat, models,
         };
         command.SetAction(result => ModelsCommands.Run(() =>
         {
             var count = Math.Max(1, result.GetValue(repeat));
-            var options = new OnnxRuntimeOptions { LibraryPath = result.GetValue(library)?.FullName, IntraOpThreads = result.GetValue(threads) };
+            var options = new OnnxRuntimeOptions { IntraOpThreads = result.GetValue(threads) };
             using var runtime = OnnxRuntime.Create(options);
             using var registry = ModelRegistry.Load(
                 new ModelRegistryOptions { Directory = ModelsCommands.ModelsDirectory(result.GetValue(models)) }, runtime, logger: null, CancellationToken.None);

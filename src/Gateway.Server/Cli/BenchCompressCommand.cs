@@ -25,10 +25,9 @@ internal static class BenchCompressCommand
         var repeat = new Option<int>("--repeat") { Description = "Timed runs of each way (after one untimed warm-up).", DefaultValueFactory = _ => 10 };
         var file = new Argument<FileInfo>("file") { Description = "A single-sample DICOM file (e.g. a 512 x 512 CT slice)." };
         var models = ModelsCommands.ModelsOption();
-        var library = ModelsCommands.LibraryOption();
         var command = new Command("compress", "Time the compress job's latent encode and gate per frame: spinning on/off, with and without the second decode.")
         {
-            model, repeat, file, models, library,
+            model, repeat, file, models,
         };
         command.SetAction(result => ModelsCommands.Run(() =>
         {
@@ -39,7 +38,7 @@ internal static class BenchCompressCommand
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{pixels.Frames} x {pixels.Rows}x{pixels.Columns}, {Environment.ProcessorCount} core(s), {count} runs each"));
             foreach (var spinning in OnThenOff)
             {
-                using var runtime = OnnxRuntime.Create(new OnnxRuntimeOptions { LibraryPath = result.GetValue(library)?.FullName, AllowSpinning = spinning });
+                using var runtime = OnnxRuntime.Create(new OnnxRuntimeOptions { AllowSpinning = spinning });
                 using var registry = ModelRegistry.Load(
                     new ModelRegistryOptions { Directory = ModelsCommands.ModelsDirectory(result.GetValue(models)) }, runtime, logger: null, CancellationToken.None);
                 var engine = new LatentEngine(registry.Models);

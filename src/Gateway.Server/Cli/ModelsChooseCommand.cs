@@ -44,14 +44,13 @@ internal static class ModelsChooseCommand
         var pixelsOnly = new Option<bool>("--pixels-only") { Description = "Compare encoded pixel bytes alone, not pixels plus the few header elements a Part 10 object (lossless, j2k-lossy) keeps." };
         var files = new Argument<FileInfo[]>("files") { Description = "Single-sample DICOM files.", Arity = ArgumentArity.OneOrMore };
         var models = ModelsCommands.ModelsOption();
-        var library = ModelsCommands.LibraryOption();
         var command = new Command("choose", "Choose each file's representation as the compress job does (without storing it); print the choice and the candidates as JSON lines.")
         {
-            model, minPsnr, minSsim, maxAbsError, maxRatio, representations, pixelsOnly, files, models, library,
+            model, minPsnr, minSsim, maxAbsError, maxRatio, representations, pixelsOnly, files, models,
         };
         command.SetAction(result => ModelsCommands.Run(() =>
         {
-            using var runtime = OnnxRuntime.Create(new OnnxRuntimeOptions { LibraryPath = result.GetValue(library)?.FullName });
+            using var runtime = OnnxRuntime.Create(new OnnxRuntimeOptions());
             using var registry = ModelRegistry.Load(
                 new ModelRegistryOptions { Directory = ModelsCommands.ModelsDirectory(result.GetValue(models)) }, runtime, logger: null, CancellationToken.None);
             var engine = new LatentEngine(registry.Models);

@@ -20,9 +20,6 @@ internal static class ModelsCommands
     /// <summary>--models DIR: the folder of model folders (default: the onnx-models folder found above the current directory).</summary>
     public static Option<DirectoryInfo?> ModelsOption() => new("--models") { Description = "The folder holding the model folders (default: onnx-models, searched upwards)." };
 
-    /// <summary>--onnxruntime FILE: libonnxruntime.so.1 (default: GATEWAY__ONNXRUNTIMEPATH or ~/.cache/medvae-gateway/onnxruntime).</summary>
-    public static Option<FileInfo?> LibraryOption() => new("--onnxruntime") { Description = "Path of libonnxruntime.so.1 (default: GATEWAY__ONNXRUNTIMEPATH, else ~/.cache/medvae-gateway/onnxruntime)." };
-
     /// <summary>Runs a command body; the errors a user can fix become one line on stderr and exit code 1.</summary>
     public static int Run(Func<int> action)
     {
@@ -87,14 +84,13 @@ internal static class ModelsCommands
     private static Command VerifyCommand()
     {
         var models = ModelsOption();
-        var library = LibraryOption();
         var command = new Command("verify", "Re-hash every model's files, load each into ONNX Runtime and run a small encode and decode; exit 1 on any failure.")
         {
-            models, library,
+            models,
         };
         command.SetAction(result => Run(() =>
         {
-            using var runtime = OnnxRuntime.Create(new OnnxRuntimeOptions { LibraryPath = result.GetValue(library)?.FullName });
+            using var runtime = OnnxRuntime.Create(new OnnxRuntimeOptions());
             using var registry = ModelRegistry.Load(
                 new ModelRegistryOptions { Directory = ModelsDirectory(result.GetValue(models)) }, runtime, logger: null, CancellationToken.None);
             Console.WriteLine($"ONNX Runtime {runtime.Version}; models in {registry.Directory}");

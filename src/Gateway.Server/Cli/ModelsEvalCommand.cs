@@ -28,14 +28,13 @@ internal static class ModelsEvalCommand
         var outDirectory = new Option<DirectoryInfo?>("--out-dir") { Description = "Write each reconstruction there as <file name>.raw (int32, frame after frame)." };
         var files = new Argument<FileInfo[]>("files") { Description = "Single-sample DICOM files.", Arity = ArgumentArity.OneOrMore };
         var models = ModelsCommands.ModelsOption();
-        var library = ModelsCommands.LibraryOption();
         var command = new Command("eval", "Encode and decode DICOM files with a model as the compress job does; print stored bytes, quantization, PSNR, SSIM and times as JSON lines.")
         {
-            model, outDirectory, files, models, library,
+            model, outDirectory, files, models,
         };
         command.SetAction(result => ModelsCommands.Run(() =>
         {
-            using var runtime = OnnxRuntime.Create(new OnnxRuntimeOptions { LibraryPath = result.GetValue(library)?.FullName });
+            using var runtime = OnnxRuntime.Create(new OnnxRuntimeOptions());
             using var registry = ModelRegistry.Load(
                 new ModelRegistryOptions { Directory = ModelsCommands.ModelsDirectory(result.GetValue(models)) }, runtime, logger: null, CancellationToken.None);
             var engine = new LatentEngine(registry.Models);

@@ -24,7 +24,6 @@ public static class CompressionServices
     {
         ArgumentNullException.ThrowIfNull(configuration);
         var runtimeOptions = configuration.GetSection("Gateway:Onnx").Get<OnnxRuntimeOptions>() ?? new OnnxRuntimeOptions();
-        runtimeOptions.LibraryPath ??= configuration["Gateway:OnnxRuntimePath"];
         var modelOptions = configuration.GetSection(ModelRegistryOptions.SectionName).Get<ModelRegistryOptions>() ?? new ModelRegistryOptions();
         services.AddGatewayCompression(runtimeOptions, modelOptions);
 

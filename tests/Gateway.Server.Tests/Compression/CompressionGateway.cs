@@ -37,11 +37,11 @@ internal sealed class CompressionGateway : IAsyncDisposable
         return files.Select(file => DicomFile.Open(file).Dataset.GetString(DicomTags.SOPInstanceUID)!).ToList();
     }
 
-    /// <summary>The real latent engine the gateway loaded (ONNX Runtime and onnx-models); fails the test naming how to install it.</summary>
+    /// <summary>The real latent engine the gateway loaded (ONNX Runtime and onnx-models); fails the test saying what is missing.</summary>
     public Gateway.Core.Compression.ILatentEngine RequireEngine()
     {
         var engine = Gateway.Services.GetRequiredService<Gateway.Core.Compression.ILatentEngine>();
-        return engine.Models.Count > 0 ? engine : throw new InvalidOperationException("The latent engine did not load: install ONNX Runtime with scripts/install-deps.sh (libonnxruntime.so.1 from onnxruntime-node 1.30.0).");
+        return engine.Models.Count > 0 ? engine : throw new InvalidOperationException("The latent engine did not load (see its log line: ONNX Runtime comes from the NuGet package Microsoft.ML.OnnxRuntime; the models from onnx-models).");
     }
 
     /// <summary>Runs due jobs until none is left; returns how many ran.</summary>
