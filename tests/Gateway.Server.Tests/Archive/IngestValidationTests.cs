@@ -47,7 +47,7 @@ public sealed partial class IngestValidationTests(PostgresCluster cluster)
 
         var log = output + error;
         Assert.True(StatusLine().Match(log) is { Success: true } status && status.Groups[1].Value == "a900", "storescu was not answered 0xA900:\n" + log);
-        Assert.Matches(ErrorCommentLine(), log);
+        Assert.True(ErrorCommentLine().IsMatch(log), "storescu logged no Error Comment (0000,0902) in the response's status detail:\n" + log);
         await AssertNothingStoredAsync(gateway);
     }
 
@@ -87,6 +87,7 @@ public sealed partial class IngestValidationTests(PostgresCluster cluster)
     [GeneratedRegex(@"DIMSE Status\s*:\s*0x([0-9a-f]{4})", RegexOptions.IgnoreCase)]
     private static partial Regex StatusLine();
 
-    [GeneratedRegex(@"Error Comment\s*:\s*\S", RegexOptions.IgnoreCase)]
+    /// <summary>storescu -d logs the status detail of a failure response, Error Comment among it.</summary>
+    [GeneratedRegex(@"\(0000,0902\) LO \[[^\]]+\]")]
     private static partial Regex ErrorCommentLine();
 }

@@ -29,7 +29,7 @@ public sealed class PaddedFileTests(PostgresCluster cluster)
     }
 
     [Fact]
-    public async Task Point03_zero_padded_data_set_is_accepted_by_C_STORE_and_stored_without_its_padding_and_storescu_sends_the_padded_file()
+    public async Task Point03_zero_padded_data_set_is_accepted_by_C_STORE_and_stored_without_its_padding()
     {
         using var files = CorruptInstances.Write();
         await using var gateway = await GatewayInstance.StartAsync(cluster);
@@ -42,11 +42,23 @@ public sealed class PaddedFileTests(PostgresCluster cluster)
         Assert.True(status == DicomStatus.Success, $"C-STORE answered {status}: {comment}");
         var probe = new ArchiveProbe(gateway.ConnectionString, gateway.DataDirectory);
         await probe.AssertStoredDataSetIdenticalAsync(uid, files.Original);
+    }
 
-        // DCMTK reads the padded file and sends its data set: the same instance, so an identical resend.
-        var (exitCode, output, error) = ExternalTool.Run("storescu", ["-v", "-aec", GatewayInstance.AETitle, "127.0.0.1", gateway.DicomPort.ToString(CultureInfo.InvariantCulture), padded], "dcmtk");
+    /// <summary>
+    /// DCMTK reads the padding as (0000,0000) elements and sends the first of them inside the data set (its own
+    /// rewrite, so the padding itself never reaches the gateway this way): that data set is accepted too.
+    /// </summary>
+    [Fact]
+    public async Task Point03_zero_padded_file_sent_by_DCMTK_storescu_is_accepted()
+    {
+        using var files = CorruptInstances.Write();
+        await using var gateway = await GatewayInstance.StartAsync(cluster);
+
+        var (exitCode, output, error) = ExternalTool.Run("storescu", ["-v", "-aec", GatewayInstance.AETitle, "127.0.0.1", gateway.DicomPort.ToString(CultureInfo.InvariantCulture), files.PathOf(CorruptInstances.Padded)], "dcmtk");
+
         Assert.True(exitCode == 0 && output.Contains("Received Store Response (Success)", StringComparison.Ordinal), $"storescu:\n{output}{error}");
-        await probe.AssertStoredDataSetIdenticalAsync(uid, files.Original);
+        var found = await new ArchiveProbe(gateway.ConnectionString, gateway.DataDirectory).FindAsync(files.UidOf(CorruptInstances.Padded));
+        Assert.Equal("stored", found?.State);
     }
 
     [Fact]
