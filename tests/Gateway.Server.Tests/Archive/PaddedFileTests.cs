@@ -56,7 +56,8 @@ public sealed class PaddedFileTests(PostgresCluster cluster)
 
         var (exitCode, output, error) = ExternalTool.Run("storescu", ["-v", "-aec", GatewayInstance.AETitle, "127.0.0.1", gateway.DicomPort.ToString(CultureInfo.InvariantCulture), files.PathOf(CorruptInstances.Padded)], "dcmtk");
 
-        Assert.True(exitCode == 0 && output.Contains("Received Store Response (Success)", StringComparison.Ordinal), $"storescu:\n{output}{error}");
+        var log = output + error;
+        Assert.True(exitCode == 0 && log.Contains("Received Store Response (Success)", StringComparison.Ordinal), $"storescu:\n{log}");
         var found = await new ArchiveProbe(gateway.ConnectionString, gateway.DataDirectory).FindAsync(files.UidOf(CorruptInstances.Padded));
         Assert.Equal("stored", found?.State);
     }
