@@ -34,6 +34,13 @@ public sealed class DicomFile
     /// <summary>When reading stopped before pixel data: the offset of the Pixel Data element in the file.</summary>
     public long? PixelDataOffset { get; private init; }
 
+    /// <summary>
+    /// When zero bytes follow the data set (trailing padding, which is not part of it): the offset in the file where
+    /// they begin, so the file without them is its first this many bytes. Null without padding, and for a deflated
+    /// data set (whose offsets are not the file's).
+    /// </summary>
+    public long? TrailingPaddingOffset { get; private init; }
+
     public static DicomFile Open(string path, DicomReadOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(path);
@@ -86,6 +93,7 @@ public sealed class DicomFile
             Preamble = preamble,
             Warnings = warnings,
             PixelDataOffset = reader.StoppedAtPixelData,
+            TrailingPaddingOffset = syntax.IsDeflated ? null : reader.TrailingPaddingAt,
         };
     }
 

@@ -88,7 +88,7 @@ public sealed class ArchiveProbe(string connectionString, string dataDirectory)
     }
 
     /// <summary>A Part 10 file's bytes after the preamble, "DICM" and the meta group (whose length (0002,0000) gives).</summary>
-    private static ReadOnlySpan<byte> DataSetBytes(byte[] file)
+    internal static ReadOnlySpan<byte> DataSetBytes(byte[] file)
     {
         Assert.True(file.AsSpan(128, 4).SequenceEqual("DICM"u8), "a Part 10 file");
         var groupLength = System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(file.AsSpan(140, 4));

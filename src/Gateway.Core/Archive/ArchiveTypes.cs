@@ -127,7 +127,7 @@ public enum IngestOutcome
     /// <summary>The same SOP Instance UID is being received on another connection right now.</summary>
     Busy,
 
-    /// <summary>Not a valid instance: not DICOM, or missing an identifying UID.</summary>
+    /// <summary>Not a valid instance: not DICOM, a data set that does not parse to its end, or a missing identifying UID.</summary>
     Invalid,
 
     /// <summary>The instance belongs to another study than the one the request named (STOW-RS to /studies/{study}).</summary>
@@ -135,6 +135,12 @@ public enum IngestOutcome
 
     /// <summary>The file's meta information names a transfer syntax this gateway does not know.</summary>
     UnsupportedTransferSyntax,
+
+    /// <summary>
+    /// The data set parses, but its pixel data does not match its Image Pixel description: fewer bytes than rows x
+    /// columns x samples x bits x frames need, or a first frame that does not decode (C-STORE and STOW 0xA900).
+    /// </summary>
+    InvalidPixelData,
 }
 
 /// <summary>What the ingest service answers: the outcome, the identity of the instance and a readable reason.</summary>

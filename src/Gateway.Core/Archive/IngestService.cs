@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using Gateway.Core.Headers;
 using Gateway.Core.Storage;
 using Gateway.Dicom;
+using Gateway.Dicom.Imaging;
 using Microsoft.Extensions.Logging;
 
 namespace Gateway.Core.Archive;
@@ -100,6 +101,7 @@ public sealed partial class IngestService(IArchiveIndex index, IObjectStore obje
             IngestOutcome.Busy => "busy",
             IngestOutcome.StudyMismatch => "study_mismatch",
             IngestOutcome.UnsupportedTransferSyntax => "unsupported_transfer_syntax",
+            IngestOutcome.InvalidPixelData => "invalid_pixel_data",
             _ => "invalid",
         };
         metrics?.Record(path, outcome, bytes, elapsed);
@@ -142,6 +144,18 @@ public sealed partial class IngestService(IArchiveIndex index, IObjectStore obje
         if (expectedStudyInstanceUid is not null && expectedStudyInstanceUid != attributes.StudyInstanceUid)
         {
             return Invalid(attributes, $"The instance belongs to study {attributes.StudyInstanceUid}, not to {expectedStudyInstanceUid} named in the request.") with { Outcome = IngestOutcome.StudyMismatch };
+        }
+
+        var content = InstanceContentCheck.Check(spool, DicomCodecRegistry.Default);
+        if (content.Refusal is { } refusal)
+        {
+            return Invalid(attributes, refusal) with { Outcome = content.Outcome!.Value };
+        }
+
+        if (content.TrailingPaddingOffset is { } end)
+        {
+            Log.PaddingDropped(logger, attributes.SopInstanceUid, spool.Length - end);
+            await spool.TruncateAsync(end, cancellationToken).ConfigureAwait(false);
         }
 
         var instance = new NewInstance(
@@ -250,6 +264,9 @@ public sealed partial class IngestService(IArchiveIndex index, IObjectStore obje
 
         [LoggerMessage(EventId = 1003, Level = LogLevel.Warning, Message = "Replaced {SopInstanceUid} with a different instance (duplicate policy Replace)")]
         public static partial void Replaced(ILogger logger, string sopInstanceUid);
+
+        [LoggerMessage(EventId = 7201, Level = LogLevel.Information, Message = "Ingest {SopInstanceUid}: {Bytes} bytes of zero padding after the data set are not stored")]
+        public static partial void PaddingDropped(ILogger logger, string sopInstanceUid, long bytes);
 
         [LoggerMessage(EventId = 1004, Level = LogLevel.Warning, Message = "Start-up recovery removed {Count} instances left half-received by a crash")]
         public static partial void Recovered(ILogger logger, int count);

@@ -31,9 +31,9 @@ internal sealed class Spool : IAsyncDisposable
     /// <summary>The spool file, or null while the instance is held in memory.</summary>
     public string? Path { get; }
 
-    public string Sha256 { get; }
+    public string Sha256 { get; private set; }
 
-    public long Length { get; }
+    public long Length { get; private set; }
 
     /// <summary>A C-STORE data set: File Meta Information written for it, then its bytes as received.</summary>
     public static async Task<Spool> FromDataSetAsync(
@@ -90,6 +90,34 @@ internal sealed class Spool : IAsyncDisposable
         }
 
         return file;
+    }
+
+    /// <summary>The whole file, pixel data and what follows it included (to check that it parses to its end).</summary>
+    public DicomFile ReadAll()
+    {
+        if (Path is not null)
+        {
+            return DicomFile.Open(Path);
+        }
+
+        using var content = OpenRead();
+        return DicomFile.Read(content);
+    }
+
+    /// <summary>Keeps only the first <paramref name="length"/> bytes (dropping trailing padding), with their SHA-256.</summary>
+    public async Task TruncateAsync(long length, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(length);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(length, Length);
+        if (Path is not null)
+        {
+            await using var file = new FileStream(Path, FileMode.Open, FileAccess.ReadWrite, FileShare.None, BufferSize, FileOptions.Asynchronous);
+            file.SetLength(length);
+        }
+
+        Length = length;
+        await using var content = OpenRead();
+        Sha256 = Convert.ToHexStringLower(await SHA256.HashDataAsync(content, cancellationToken).ConfigureAwait(false));
     }
 
     public Stream OpenRead() => Path is null

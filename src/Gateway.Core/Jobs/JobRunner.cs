@@ -4,7 +4,8 @@ namespace Gateway.Core.Jobs;
 
 /// <summary>
 /// Runs claimed jobs with the handler registered for their kind and settles them in the queue: done; a retry due
-/// after an exponential backoff; or failed, once the attempts are used up or the handler says no retry can help.
+/// after an exponential backoff; or failed, once the attempts are used up or at once when the failure is permanent
+/// (<see cref="JobFailure"/>: the handler says no retry can help, or the stored object does not parse or decode).
 /// </summary>
 public sealed partial class JobRunner
 {
@@ -87,16 +88,17 @@ public sealed partial class JobRunner
             await _queue.RetryAsync(job.Id, _time.GetUtcNow(), "Interrupted by shutdown.", CancellationToken.None).ConfigureAwait(false);
             throw;
         }
-        catch (PermanentJobFailureException exception)
+        catch (Exception exception) when (JobFailure.Classify(exception) == JobFailureKind.Permanent)
         {
-            Log.Failed(_logger, job.Kind, job.Id, job.InstanceId, job.Attempt, exception.Message);
-            await _queue.FailAsync(job.Id, exception.Message, CancellationToken.None).ConfigureAwait(false);
+            var error = JobFailure.Describe(exception);
+            Log.FailedPermanently(_logger, job.Kind, job.Id, job.InstanceId, job.Attempt, error);
+            await _queue.FailAsync(job.Id, error, CancellationToken.None).ConfigureAwait(false);
             _metrics?.Record(job.Kind, "failed");
             return;
         }
         catch (Exception exception) when (exception is not OutOfMemoryException)
         {
-            var error = $"{exception.GetType().Name}: {exception.Message}";
+            var error = JobFailure.Describe(exception);
             if (job.Attempt >= _options.MaxAttempts)
             {
                 Log.Failed(_logger, job.Kind, job.Id, job.InstanceId, job.Attempt, error);
@@ -129,6 +131,9 @@ public sealed partial class JobRunner
 
         [LoggerMessage(EventId = 2002, Level = LogLevel.Error, Message = "Job {Kind} {JobId} of instance {InstanceId} FAILED after attempt {Attempt}: {Error}")]
         public static partial void Failed(ILogger logger, string kind, long jobId, long? instanceId, int attempt, string error);
+
+        [LoggerMessage(EventId = 7200, Level = LogLevel.Error, Message = "Job {Kind} {JobId} of instance {InstanceId} FAILED at attempt {Attempt}, not retried (a retry cannot help): {Error}")]
+        public static partial void FailedPermanently(ILogger logger, string kind, long jobId, long? instanceId, int attempt, string error);
 
         [LoggerMessage(EventId = 2003, Level = LogLevel.Warning, Message = "Worker {WorkerId} cannot reach the job queue")]
         public static partial void QueueUnavailable(ILogger logger, string workerId, Exception exception);

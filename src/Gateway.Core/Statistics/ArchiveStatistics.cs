@@ -16,6 +16,12 @@ public sealed record StorageKindTotals(string Kind, long Objects, StorageTotals 
 /// <summary>How many jobs of a kind are in a state.</summary>
 public sealed record JobCount(string Kind, string State, long Count);
 
+/// <summary>
+/// A job that failed for good: its kind, its instance (when it names one), the attempts it took (1 for a permanent
+/// failure, which is not retried), the reason recorded and when.
+/// </summary>
+public sealed record FailedJob(long Id, string Kind, string? SopInstanceUid, int Attempts, string? Reason, DateTimeOffset? FailedAt);
+
 /// <summary>How many latent instances' PSNR (dB, worst frame) fell in a bucket: [<see cref="From"/>, <see cref="To"/>), open where null.</summary>
 public sealed record PsnrBucket(double? From, double? To, long Count)
 {
@@ -63,6 +69,11 @@ public sealed record ArchiveStatistics(
 
     /// <summary>PSNR of the stored latents.</summary>
     public PsnrDistribution Psnr { get; init; } = PsnrDistribution.Empty;
+
+    /// <summary>The latest failed jobs (at most <see cref="MaxRecentFailures"/>), newest first.</summary>
+    public IReadOnlyList<FailedJob> RecentFailures { get; init; } = [];
+
+    public const int MaxRecentFailures = 20;
 }
 
 /// <summary>Computes <see cref="ArchiveStatistics"/> from the index.</summary>

@@ -21,6 +21,9 @@ internal sealed class DicomDatasetReader(DicomReadOptions options, List<string> 
     /// <summary>Set when reading stopped at the top-level Pixel Data element; its offset in the input.</summary>
     public long? StoppedAtPixelData { get; private set; }
 
+    /// <summary>Set when zero bytes follow the top-level data set (trailing padding): the offset where they begin.</summary>
+    public long? TrailingPaddingAt { get; private set; }
+
     public DicomDataset ReadTopLevel(DicomInput input, DicomEncoding encoding)
     {
         var dataset = new DicomDataset();
@@ -60,6 +63,11 @@ internal sealed class DicomDatasetReader(DicomReadOptions options, List<string> 
                 {
                     throw new DicomParseException($"An element ends at offset {input.Position}, past the end of its item at offset {end}.");
                 }
+            }
+            else if (scope == Scope.TopLevel && IsZeroPadding(input.Peek(8)))
+            {
+                SkipTrailingPadding(input);
+                return;
             }
             else if (scope == Scope.TopLevel && !input.Ensure(8))
             {
@@ -102,6 +110,33 @@ internal sealed class DicomDatasetReader(DicomReadOptions options, List<string> 
             var element = ReadValue(input, elementEncoding, tag, vr, length, target, depth, start);
             order.Append(target, element, start);
         }
+    }
+
+    /// <summary>
+    /// Where a top-level element would begin, zero bytes (as many as are left, up to a tag and a length) start trailing
+    /// padding: no data element begins with eight zero bytes, and some archives pad files to a block size with zeros,
+    /// which DCMTK and pydicom ignore.
+    /// </summary>
+    private static bool IsZeroPadding(ReadOnlySpan<byte> next) => next.Length > 0 && !next.ContainsAnyExcept((byte)0);
+
+    /// <summary>Consumes the padding to the end of the input; a non-zero byte in it means the bytes are not padding but damage.</summary>
+    private void SkipTrailingPadding(DicomInput input)
+    {
+        const int Chunk = 1 << 16;
+        var start = input.Position;
+        while (input.Peek(Chunk) is { Length: > 0 } bytes)
+        {
+            var nonZero = bytes.IndexOfAnyExcept((byte)0);
+            if (nonZero >= 0)
+            {
+                throw new DicomParseException($"Zero bytes from offset {start} are followed by a non-zero byte at offset {input.Position + nonZero}: they are neither a data element nor trailing padding.");
+            }
+
+            input.Skip(bytes.Length, "trailing padding");
+        }
+
+        TrailingPaddingAt = start;
+        warnings.Add($"Ignored {input.Position - start} bytes of trailing zero padding at offset {start}.");
     }
 
     private (DicomVR VR, uint Length, DicomEncoding Encoding) ReadVRAndLength(DicomInput input, DicomEncoding encoding, DicomTag tag, DicomDataset target, long start)

@@ -1,3 +1,4 @@
+using Gateway.Core.Jobs;
 using Gateway.Core.Statistics;
 using Npgsql;
 
@@ -8,7 +9,8 @@ namespace Gateway.Server.Admin;
 /// modality, per storage kind (ai-latent: AI latents kept beside another representation) and per model (latents),
 /// instances per compress outcome, per representation (instances, bytes, ratio, PSNR distribution, least SSIM, largest
 /// error), the PSNR distribution of the
-/// latents (count, min, median, buckets), and the queue depth by state (and by kind and state). 503 while
+/// latents (count, min, median, buckets), the queue depth by state (and by kind and state) and the latest failed jobs
+/// with their reasons (permanent ones were not retried). 503 while
 /// PostgreSQL does not answer.
 /// </summary>
 public static class StatsEndpoints
@@ -62,6 +64,16 @@ public static class StatsEndpoints
                 {
                     byState = States.ToDictionary(state => state, state => current.Jobs.Where(job => job.State == state).Sum(job => job.Count)),
                     byKind = current.Jobs.GroupBy(job => job.Kind).ToDictionary(group => group.Key, group => group.ToDictionary(job => job.State, job => job.Count)),
+                    recentFailures = current.RecentFailures.Select(job => new
+                    {
+                        id = job.Id,
+                        kind = job.Kind,
+                        sopInstanceUid = job.SopInstanceUid,
+                        attempts = job.Attempts,
+                        permanent = job.Reason?.StartsWith(JobFailure.PermanentPrefix, StringComparison.Ordinal) == true,
+                        reason = job.Reason,
+                        failedAt = job.FailedAt,
+                    }),
                 },
             });
         });

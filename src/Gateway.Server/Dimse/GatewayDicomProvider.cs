@@ -33,6 +33,7 @@ public sealed class GatewayDicomProvider(
             IngestOutcome.Stored or IngestOutcome.AlreadyStored => StoreResult.Success,
             IngestOutcome.Conflict => new StoreResult(DicomStatus.DuplicateSopInstance, result.Message),
             IngestOutcome.Busy => new StoreResult(DicomStatus.OutOfResources, result.Message),
+            IngestOutcome.InvalidPixelData => new StoreResult(DicomStatus.DataSetDoesNotMatchSopClass, result.Message),
             _ => new StoreResult(DicomStatus.CannotUnderstand, result.Message),
         };
     }

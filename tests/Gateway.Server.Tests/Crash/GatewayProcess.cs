@@ -147,7 +147,7 @@ internal sealed class GatewayProcess : IDisposable
     }
 
     /// <summary>gateway.dll from the build output (copied beside the tests, or under src/Gateway.Server/bin).</summary>
-    private static string GatewayDll()
+    internal static string GatewayDll()
     {
         var beside = Path.Combine(AppContext.BaseDirectory, "gateway.dll");
         if (File.Exists(beside) && File.Exists(Path.ChangeExtension(beside, ".runtimeconfig.json")))

@@ -75,12 +75,43 @@ public sealed class PostgresArchiveStatistics(NpgsqlDataSource dataSource) : IAr
             }
         }
 
+        var failures = await RecentFailuresAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
         var byModel = await ByModelAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
         var byCompression = await ByCompressionAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
         var psnr = await PsnrAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
         var byRepresentation = await ByRepresentationAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return new ArchiveStatistics(totals, byModality, byKind, jobs) { ByModel = byModel, ByCompression = byCompression, Psnr = psnr, ByRepresentation = byRepresentation };
+        return new ArchiveStatistics(totals, byModality, byKind, jobs) { ByModel = byModel, ByCompression = byCompression, Psnr = psnr, ByRepresentation = byRepresentation, RecentFailures = failures };
+    }
+
+    /// <summary>The latest failed jobs with their reasons, newest first.</summary>
+    private static async Task<IReadOnlyList<FailedJob>> RecentFailuresAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(
+            """
+            select j.id, j.kind, i.sop_instance_uid, j.attempts, j.last_error, j.finished_at
+            from jobs j left join instances i on i.id = j.instance_fk
+            where j.state = 'failed'
+            order by j.finished_at desc nulls last, j.id desc
+            limit @limit
+            """,
+            connection,
+            transaction);
+        command.Parameters.AddWithValue("limit", ArchiveStatistics.MaxRecentFailures);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var failures = new List<FailedJob>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            failures.Add(new FailedJob(
+                reader.GetInt64(0),
+                reader.GetString(1),
+                reader.IsDBNull(2) ? null : reader.GetString(2),
+                reader.GetInt32(3),
+                reader.IsDBNull(4) ? null : reader.GetString(4),
+                reader.IsDBNull(5) ? null : reader.GetFieldValue<DateTimeOffset>(5)));
+        }
+
+        return failures;
     }
 
     /// <summary>Latent objects per model (one per instance: objects_instance_kind), with their instances' original bytes.</summary>

@@ -15,7 +15,10 @@ public static class StowFailureReason
     /// <summary>A900H Error, data set does not match: here, the instance is of another study than the request's URL names.</summary>
     public const ushort StudyMismatch = 0xA900;
 
-    /// <summary>C000H Error, cannot understand: not a DICOM file, a part that is not application/dicom, or a missing identifying UID.</summary>
+    /// <summary>A900H Error, data set does not match SOP class: its pixel data does not match its Image Pixel description (too short, or a first frame that does not decode).</summary>
+    public const ushort DataSetDoesNotMatch = 0xA900;
+
+    /// <summary>C000H Error, cannot understand: not a DICOM file, a data set that does not parse to its end, a part that is not application/dicom, or a missing identifying UID.</summary>
     public const ushort CannotUnderstand = 0xC000;
 
     /// <summary>C122H Referenced Transfer Syntax not supported.</summary>

@@ -25,6 +25,11 @@ public sealed partial class StowHandler(IngestService ingest, IOptions<GatewayOp
             var response = StowResponse.Build(results, studyInstanceUid, DicomWebBaseUrl.Of(context.Request, options.Value));
             context.Response.StatusCode = response.StatusCode;
             context.Response.ContentType = mediaType;
+            foreach (var warning in StowResponse.Warnings(results))
+            {
+                context.Response.Headers.Append("Warning", warning);
+            }
+
             await context.Response.Body.WriteAsync(response.Body, context.RequestAborted).ConfigureAwait(false);
         }
         catch (StowRequestException exception)

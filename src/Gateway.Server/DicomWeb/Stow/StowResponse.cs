@@ -13,6 +13,8 @@ internal static class StowResponse
 {
     public const string MediaType = "application/dicom+json";
 
+    private const int MaxWarnings = 50;
+
     public static (int StatusCode, byte[] Body) Build(StowResults results, string? requestedStudy, string dicomWebRoot)
     {
         var referenced = new List<DicomDataset>();
@@ -72,6 +74,19 @@ internal static class StowResponse
             : StatusCodes.Status202Accepted;
         return (status, DicomJsonWriter.SerializeToUtf8Bytes(response));
     }
+
+    /// <summary>
+    /// The reason each part was refused, as Warning header values (PS3.18 8.4.4 allows a Warning header with the
+    /// response; code 299, agent "gateway"): "299 gateway "SOP Instance UID: reason"", one per failed part in part order,
+    /// the first <see cref="MaxWarnings"/> of them (the headers stay small; the body lists every failure).
+    /// </summary>
+    public static IEnumerable<string> Warnings(StowResults results) =>
+        results.Parts.Where(part => part.FailureReason is not null).Take(MaxWarnings)
+            .Select(part => $"299 gateway \"{HeaderText($"{part.Result.SopInstanceUid ?? "-"}: {part.Result.Message}")}\"");
+
+    /// <summary>Printable ASCII without quotes or backslashes, as a quoted header value may hold without escapes.</summary>
+    private static string HeaderText(string text) =>
+        new(text.Select(character => character is >= ' ' and <= '~' and not '"' and not '\\' ? character : '?').ToArray());
 
     /// <summary>The study of every stored instance, when they share one.</summary>
     private static string? SingleStudy(StowResults results)

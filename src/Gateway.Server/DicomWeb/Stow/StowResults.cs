@@ -27,6 +27,7 @@ internal sealed class StowResults
             IngestOutcome.Busy => StowFailureReason.OutOfResources,
             IngestOutcome.StudyMismatch => StowFailureReason.StudyMismatch,
             IngestOutcome.UnsupportedTransferSyntax => StowFailureReason.TransferSyntaxNotSupported,
+            IngestOutcome.InvalidPixelData => StowFailureReason.DataSetDoesNotMatch,
             _ => StowFailureReason.CannotUnderstand,
         }));
     }
