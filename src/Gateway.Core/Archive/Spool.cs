@@ -92,6 +92,18 @@ internal sealed class Spool : IAsyncDisposable
         return file;
     }
 
+    /// <summary>The whole instance, pixel data included.</summary>
+    public DicomFile ReadFile()
+    {
+        if (Path is not null)
+        {
+            return DicomFile.Open(Path);
+        }
+
+        using var content = OpenRead();
+        return DicomFile.Read(content);
+    }
+
     public Stream OpenRead() => Path is null
         ? new MemoryStream(_memory ?? throw new ObjectDisposedException(nameof(Spool)), 0, (int)Length, writable: false)
         : new FileStream(Path, FileMode.Open, FileAccess.Read, FileShare.Read, BufferSize, FileOptions.Asynchronous | FileOptions.SequentialScan);

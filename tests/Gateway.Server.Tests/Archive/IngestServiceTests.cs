@@ -85,7 +85,10 @@ public sealed class IngestServiceTests(PostgresCluster cluster) : IAsyncLifetime
         var (replacing, objects) = Service(DuplicatePolicy.Replace);
         var uid = DicomFile.Open(path).Dataset.GetString(DicomTags.SOPInstanceUID)!;
         var before = (await RowAsync(uid)).Key;
-        Assert.Equal(IngestOutcome.Stored, (await StoreAsync(replacing, altered)).Outcome);
+        Assert.Equal(IngestOutcome.Conflict, (await StoreAsync(replacing, altered)).Outcome); // STOW-RS names no caller allowed to replace
+        Assert.Equal(IngestOutcome.Conflict, (await CStoreAsync(replacing, altered, "OTHER")).Outcome);
+        Assert.Equal(before, (await RowAsync(uid)).Key);
+        Assert.Equal(IngestOutcome.Stored, (await CStoreAsync(replacing, altered, "PACS")).Outcome);
         var after = await RowAsync(uid);
         Assert.NotEqual(before, after.Key);
         Assert.False(await objects.ExistsAsync(before, TestContext.Current.CancellationToken));
@@ -126,7 +129,7 @@ public sealed class IngestServiceTests(PostgresCluster cluster) : IAsyncLifetime
     private (IngestService Service, FileSystemObjectStore Objects) Service(DuplicatePolicy policy)
     {
         var objects = new FileSystemObjectStore(Path.Combine(_folder, "objects"));
-        var options = new IngestOptions { SpoolDirectory = Path.Combine(_folder, "spool"), DuplicatePolicy = policy };
+        var options = new IngestOptions { SpoolDirectory = Path.Combine(_folder, "spool"), DuplicatePolicy = policy, ReplaceCallingAETitles = new HashSet<string> { "PACS" } };
         return (new IngestService(new PostgresArchiveIndex(_database, "node-a"), objects, TestHeaders.For(_database, options), options, NullLogger<IngestService>.Instance), objects);
     }
 
@@ -134,6 +137,15 @@ public sealed class IngestServiceTests(PostgresCluster cluster) : IAsyncLifetime
     {
         using var input = new MemoryStream(file);
         return await service.StoreFileAsync(input, null, TestContext.Current.CancellationToken);
+    }
+
+    /// <summary>The file's data set as a C-STORE from <paramref name="callingAE"/> delivers it (no File Meta Information).</summary>
+    private static async Task<IngestResult> CStoreAsync(IngestService service, byte[] file, string callingAE)
+    {
+        var parsed = DicomFile.Read(new MemoryStream(file));
+        using var dataSet = new MemoryStream(Gateway.Dicom.IO.DicomDatasetSerializer.Serialize(parsed.Dataset, parsed.TransferSyntax));
+        return await service.StoreDataSetAsync(
+            dataSet, parsed.Dataset.GetString(DicomTags.SOPClassUID)!, parsed.Dataset.GetString(DicomTags.SOPInstanceUID)!, parsed.TransferSyntax, callingAE, TestContext.Current.CancellationToken);
     }
 
     private static byte[] Altered(string path)
