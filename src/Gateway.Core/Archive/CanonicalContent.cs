@@ -18,8 +18,15 @@ namespace Gateway.Core.Archive;
 /// </summary>
 public static class CanonicalContent
 {
+    /// <summary>
+    /// Instances larger than this whose pixel data is native little endian are hashed by streaming the pixel data
+    /// (<see cref="Sha256OfNativeAsync"/>) rather than by reading the whole instance into memory.
+    /// </summary>
+    public const long StreamAbove = 64 << 20;
+
     private const uint SequenceMarker = 0xFFFF_FFFF;
     private const uint FragmentsMarker = 0xFFFF_FFFE;
+    private const int ChunkSize = 1 << 20;
 
     /// <summary>The canonical content SHA-256 (lower-case hex) of <paramref name="file"/>'s data set, read with its pixel data.</summary>
     public static string Sha256(DicomFile file, DicomCodecRegistry registry)
@@ -34,6 +41,82 @@ public static class CanonicalContent
         }
 
         return Convert.ToHexStringLower(hash.GetHashAndReset());
+    }
+
+    /// <summary>
+    /// Whether <see cref="Sha256OfNativeAsync"/> can hash the instance <paramref name="header"/> was read from (with
+    /// StopBeforePixelData): native little endian pixel data whose frames are stored as <see cref="FrameDecoder"/>
+    /// gives them (one sample, or interleaved samples; not YBR_FULL_422), in 8, 16 or 32-bit containers.
+    /// </summary>
+    public static bool CanStream(DicomFile header)
+    {
+        ArgumentNullException.ThrowIfNull(header);
+        var syntax = header.TransferSyntax;
+        var dataset = header.Dataset;
+        return header.PixelDataOffset is not null && !syntax.IsEncapsulated && !syntax.IsDeflated && !syntax.IsBigEndian
+            && dataset.GetValueOrDefault(DicomTags.BitsAllocated, 0) is 8 or 16 or 32
+            && (dataset.GetValueOrDefault(DicomTags.SamplesPerPixel, 1) == 1 || dataset.GetValueOrDefault(DicomTags.PlanarConfiguration, 0) == 0)
+            && dataset.GetString(DicomTags.PhotometricInterpretation) != "YBR_FULL_422";
+    }
+
+    /// <summary>
+    /// The same hash as <see cref="Sha256"/>, from a header read with StopBeforePixelData and the whole file
+    /// (<paramref name="file"/>, read forward) for its pixel data, one chunk in memory at a time; null when the
+    /// pixel data is shorter than its frames need. Only for what <see cref="CanStream"/> accepts, and (like a
+    /// header read) blind to elements after the pixel data, which is why ingest uses it only above <see cref="StreamAbove"/>.
+    /// </summary>
+    public static async Task<string?> Sha256OfNativeAsync(DicomFile header, Stream file, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(header);
+        ArgumentNullException.ThrowIfNull(file);
+        var dataset = header.Dataset;
+        var rows = dataset.GetValueOrDefault(DicomTags.Rows, 0);
+        var columns = dataset.GetValueOrDefault(DicomTags.Columns, 0);
+        var samples = dataset.GetValueOrDefault(DicomTags.SamplesPerPixel, 1);
+        var bitsAllocated = dataset.GetValueOrDefault(DicomTags.BitsAllocated, 0);
+        var bitsStored = dataset.GetValueOrDefault(DicomTags.BitsStored, bitsAllocated);
+        var frames = Math.Max(1, dataset.GetValueOrDefault(DicomTags.NumberOfFrames, 1));
+        var bytesPerSample = bitsAllocated / 8;
+        var needed = (long)rows * columns * samples * bytesPerSample * frames;
+
+        // Skip to the Pixel Data element and past its header: tag and length (implicit VR), or tag, VR, two
+        // reserved bytes and length (explicit VR, OB/OW).
+        await SkipAsync(file, header.PixelDataOffset!.Value + (header.TransferSyntax.IsExplicitVR ? 12 : 8), cancellationToken).ConfigureAwait(false);
+        using var pixels = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        AppendUInt32(pixels, (uint)frames);
+        var buffer = new byte[ChunkSize - (ChunkSize % (bytesPerSample * 4))];
+        for (var remaining = needed; remaining > 0;)
+        {
+            var length = (int)Math.Min(buffer.Length, remaining);
+            if (await file.ReadAtLeastAsync(buffer.AsMemory(0, length), length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false) < length)
+            {
+                return null;
+            }
+
+            AppendStoredValues(pixels, buffer.AsSpan(0, length), bytesPerSample, bitsAllocated, bitsStored);
+            remaining -= length;
+        }
+
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        AppendDataset(hash, dataset, topLevel: true);
+        AppendUInt32(hash, DicomTags.PixelData.Value);
+        hash.AppendData(pixels.GetHashAndReset());
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
+    }
+
+    private static async Task SkipAsync(Stream stream, long count, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[Math.Min(count, ChunkSize)];
+        while (count > 0)
+        {
+            var read = await stream.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, count)), cancellationToken).ConfigureAwait(false);
+            if (read == 0)
+            {
+                throw new EndOfStreamException("The file ends before its pixel data.");
+            }
+
+            count -= read;
+        }
     }
 
     private static void AppendDataset(IncrementalHash hash, DicomDataset dataset, bool topLevel)
@@ -110,7 +193,8 @@ public static class CanonicalContent
             AppendUInt32(pixels, (uint)pixelData.NumberOfFrames);
             for (var frame = 0; frame < pixelData.NumberOfFrames; frame++)
             {
-                AppendStoredValues(pixels, FrameDecoder.Decode(pixelData, frame, registry).Data, pixelData.Info);
+                var info = pixelData.Info;
+                AppendStoredValues(pixels, FrameDecoder.Decode(pixelData, frame, registry).Data, info.BytesPerSample, info.BitsAllocated, info.BitsStored);
             }
         }
         catch (Exception exception) when (exception is DicomException or NotSupportedException or InvalidOperationException or ArgumentException or IndexOutOfRangeException or OverflowException)
@@ -121,27 +205,27 @@ public static class CanonicalContent
         return pixels.GetHashAndReset();
     }
 
-    private static void AppendStoredValues(IncrementalHash hash, byte[] frame, FrameInfo info)
+    /// <summary>The samples with every bit above BitsStored cleared (little endian, in their containers).</summary>
+    private static void AppendStoredValues(IncrementalHash hash, ReadOnlySpan<byte> samples, int bytesPerSample, int bitsAllocated, int bitsStored)
     {
-        var bytes = info.BytesPerSample;
-        if (info.BitsAllocated == 1 || info.BitsStored >= info.BitsAllocated || bytes > 4)
+        if (bitsAllocated == 1 || bitsStored >= bitsAllocated || bitsStored < 1 || bytesPerSample > 4)
         {
-            hash.AppendData(frame);
+            hash.AppendData(samples);
             return;
         }
 
-        var mask = (1u << info.BitsStored) - 1;
-        var masked = new byte[frame.Length];
-        for (var offset = 0; offset + bytes <= frame.Length; offset += bytes)
+        var mask = (1u << bitsStored) - 1;
+        var masked = new byte[samples.Length];
+        for (var offset = 0; offset + bytesPerSample <= samples.Length; offset += bytesPerSample)
         {
             uint sample = 0;
-            for (var k = bytes - 1; k >= 0; k--)
+            for (var k = bytesPerSample - 1; k >= 0; k--)
             {
-                sample = (sample << 8) | frame[offset + k];
+                sample = (sample << 8) | samples[offset + k];
             }
 
             sample &= mask;
-            for (var k = 0; k < bytes; k++)
+            for (var k = 0; k < bytesPerSample; k++)
             {
                 masked[offset + k] = (byte)(sample >> (8 * k));
             }

@@ -151,7 +151,7 @@ public sealed partial class IngestService(IArchiveIndex index, IObjectStore obje
             attributes,
             header.TransferSyntax.Uid,
             await headers.EncodeAsync(attributes.SeriesInstanceUid, header.Dataset, cancellationToken).ConfigureAwait(false),
-            CanonicalSha256(spool),
+            await CanonicalSha256Async(spool, header, cancellationToken).ConfigureAwait(false),
             InstanceAttributesReader.NativePixelBytes(header.Dataset),
             callingAE ?? header.FileMetaInformation.GetString(DicomTags.SourceApplicationEntityTitle));
         var key = NewObjectKey(attributes.SopInstanceUid);
@@ -269,16 +269,23 @@ public sealed partial class IngestService(IArchiveIndex index, IObjectStore obje
     }
 
     /// <summary>
-    /// The SHA-256 of the instance's canonical content. A data set that does not parse whole is identified by the
-    /// bytes received instead (whether it may be stored at all is for ingest's validation to decide).
+    /// The SHA-256 of the instance's canonical content: large native instances streamed from the spool, others read
+    /// whole. A data set that does not parse whole is identified by the bytes received instead (whether it may be
+    /// stored at all is for ingest's validation to decide).
     /// </summary>
-    private static string CanonicalSha256(Spool spool)
+    private static async Task<string> CanonicalSha256Async(Spool spool, DicomFile header, CancellationToken cancellationToken)
     {
         try
         {
+            if (spool.Length > CanonicalContent.StreamAbove && CanonicalContent.CanStream(header))
+            {
+                await using var content = spool.OpenRead();
+                return await CanonicalContent.Sha256OfNativeAsync(header, content, cancellationToken).ConfigureAwait(false) ?? spool.Sha256;
+            }
+
             return CanonicalContent.Sha256(spool.ReadFile(), DicomCodecRegistry.Default);
         }
-        catch (DicomException)
+        catch (Exception exception) when (exception is DicomException or EndOfStreamException)
         {
             return spool.Sha256;
         }
