@@ -45,7 +45,7 @@ public enum DuplicatePolicy
     /// <summary>Keep what is stored and refuse the newcomer (C-STORE 0xA900-class failure, STOW 409 with 0x0111).</summary>
     Reject,
 
-    /// <summary>Store the newcomer and retire the old object.</summary>
+    /// <summary>Store the newcomer and retire the old object, when it comes by C-STORE from a calling AE title allowed to (<see cref="IngestOptions.ReplaceCallingAETitles"/>).</summary>
     Replace,
 }
 
@@ -141,6 +141,9 @@ public enum IngestOutcome
     /// columns x samples x bits x frames need, or a first frame that does not decode (C-STORE and STOW 0xA900).
     /// </summary>
     InvalidPixelData,
+
+    /// <summary>The instance's Patient ID or Issuer of Patient ID differs from those its study is stored under.</summary>
+    PatientConflict,
 }
 
 /// <summary>What the ingest service answers: the outcome, the identity of the instance and a readable reason.</summary>

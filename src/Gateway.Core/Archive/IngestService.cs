@@ -12,7 +12,8 @@ namespace Gateway.Core.Archive;
 /// Receives instances into the archive (DESIGN.md, "the flow of one instance"): the data set is spooled to a
 /// local file while its SHA-256 is computed, its header is read and validated, a receiving row is inserted,
 /// the original object is written durably, and one transaction makes the instance visible and enqueues its
-/// jobs. Only then is the sender answered. Duplicates are settled by content hash and the duplicate policy.
+/// jobs. Only then is the sender answered. Duplicates are settled by canonical content (<see cref="CanonicalContent"/>)
+/// and the duplicate policy; an instance whose patient differs from its study's is refused.
 /// </summary>
 public sealed partial class IngestService(IArchiveIndex index, IObjectStore objects, InstanceHeaders headers, IngestOptions options, ILogger<IngestService> logger, IngestMetrics? metrics = null)
 {
@@ -100,6 +101,7 @@ public sealed partial class IngestService(IArchiveIndex index, IObjectStore obje
             IngestOutcome.Conflict => "conflict",
             IngestOutcome.Busy => "busy",
             IngestOutcome.StudyMismatch => "study_mismatch",
+            IngestOutcome.PatientConflict => "patient_conflict",
             IngestOutcome.UnsupportedTransferSyntax => "unsupported_transfer_syntax",
             IngestOutcome.InvalidPixelData => "invalid_pixel_data",
             _ => "invalid",
@@ -162,17 +164,23 @@ public sealed partial class IngestService(IArchiveIndex index, IObjectStore obje
             attributes,
             header.TransferSyntax.Uid,
             await headers.EncodeAsync(attributes.SeriesInstanceUid, header.Dataset, cancellationToken).ConfigureAwait(false),
-            spool.Sha256,
+            await CanonicalSha256Async(spool, header, cancellationToken).ConfigureAwait(false),
             InstanceAttributesReader.NativePixelBytes(header.Dataset),
             callingAE ?? header.FileMetaInformation.GetString(DicomTags.SourceApplicationEntityTitle));
         var key = NewObjectKey(attributes.SopInstanceUid);
         var ticket = await index.BeginReceiveAsync(instance, key, cancellationToken).ConfigureAwait(false);
         if (ticket.Existing is { } existing)
         {
-            return await SettleDuplicateAsync(existing, instance, spool, cancellationToken).ConfigureAwait(false);
+            return await SettleDuplicateAsync(existing, ticket.StudyPatient, instance, spool, callingAE, cancellationToken).ConfigureAwait(false);
         }
 
         var instanceId = ticket.InstanceId!.Value;
+        if (IsOtherPatient(ticket.StudyPatient, attributes))
+        {
+            await index.AbandonReceiveAsync(instanceId, CancellationToken.None).ConfigureAwait(false);
+            return PatientRefusal(ticket.StudyPatient, attributes);
+        }
+
         try
         {
             var stored = await PutAsync(key, spool, cancellationToken).ConfigureAwait(false);
@@ -183,13 +191,25 @@ public sealed partial class IngestService(IArchiveIndex index, IObjectStore obje
             // Undo phase 1 whatever happened; a crash instead of this is what start-up recovery is for.
             await objects.DeleteAsync(key, CancellationToken.None).ConfigureAwait(false);
             await index.AbandonReceiveAsync(instanceId, CancellationToken.None).ConfigureAwait(false);
+            if (exception is StudyPatientConflictException raced)
+            {
+                return PatientRefusal(raced.StudyPatient, attributes);
+            }
+
             throw;
         }
 
         return new IngestResult(IngestOutcome.Stored, attributes.SopClassUid, attributes.SopInstanceUid, attributes.StudyInstanceUid, "Stored.") { SeriesInstanceUid = attributes.SeriesInstanceUid };
     }
 
-    private async Task<IngestResult> SettleDuplicateAsync(ExistingInstance existing, NewInstance instance, Spool spool, CancellationToken cancellationToken)
+    /// <summary>
+    /// An instance already stored under this SOP Instance UID: identical content (whatever the transfer syntax,
+    /// calling AE title or protocol) is a success that changes nothing; different content is refused, or replaces
+    /// the stored instance under <see cref="DuplicatePolicy.Replace"/> when the sender is a C-STORE from a calling
+    /// AE title <see cref="IngestOptions.ReplaceCallingAETitles"/> names (STOW-RS names no caller, so never).
+    /// </summary>
+    private async Task<IngestResult> SettleDuplicateAsync(
+        ExistingInstance existing, PatientIdentity? studyPatient, NewInstance instance, Spool spool, string? callingAE, CancellationToken cancellationToken)
     {
         var attributes = instance.Attributes;
         if (existing.State == InstanceState.Receiving)
@@ -197,7 +217,9 @@ public sealed partial class IngestService(IArchiveIndex index, IObjectStore obje
             return new IngestResult(IngestOutcome.Busy, attributes.SopClassUid, attributes.SopInstanceUid, attributes.StudyInstanceUid, "The same instance is being received on another connection; try again.");
         }
 
-        if (existing.ContentSha256 == instance.ContentSha256)
+        // Rows stored before the canonical content was recorded hold the SHA-256 of their Part 10 file, which a
+        // byte-identical resend still matches.
+        if (existing.ContentSha256 == instance.ContentSha256 || existing.ContentSha256 == spool.Sha256)
         {
             return new IngestResult(IngestOutcome.AlreadyStored, attributes.SopClassUid, attributes.SopInstanceUid, attributes.StudyInstanceUid, "The identical instance is stored already.") { SeriesInstanceUid = attributes.SeriesInstanceUid };
         }
@@ -207,6 +229,19 @@ public sealed partial class IngestService(IArchiveIndex index, IObjectStore obje
             return new IngestResult(IngestOutcome.Conflict, attributes.SopClassUid, attributes.SopInstanceUid, attributes.StudyInstanceUid, "A different instance with this SOP Instance UID is stored already.");
         }
 
+        if (callingAE is null || !options.ReplaceCallingAETitles.Contains(callingAE))
+        {
+            Log.ReplaceRefused(logger, attributes.SopInstanceUid, callingAE ?? "STOW-RS");
+            return new IngestResult(
+                IngestOutcome.Conflict, attributes.SopClassUid, attributes.SopInstanceUid, attributes.StudyInstanceUid,
+                "A different instance with this SOP Instance UID is stored already; only the calling AE titles in DuplicateReplaceCallingAETitles may replace it.");
+        }
+
+        if (IsOtherPatient(studyPatient, attributes))
+        {
+            return PatientRefusal(studyPatient, attributes);
+        }
+
         var key = NewObjectKey(attributes.SopInstanceUid);
         var stored = await PutAsync(key, spool, cancellationToken).ConfigureAwait(false);
         IReadOnlyList<string> retired;
@@ -214,9 +249,14 @@ public sealed partial class IngestService(IArchiveIndex index, IObjectStore obje
         {
             retired = await index.ReplaceAsync(existing.Id, instance, stored, CancellationToken.None).ConfigureAwait(false);
         }
-        catch
+        catch (Exception exception) when (exception is not OutOfMemoryException)
         {
             await objects.DeleteAsync(key, CancellationToken.None).ConfigureAwait(false);
+            if (exception is StudyPatientConflictException raced)
+            {
+                return PatientRefusal(raced.StudyPatient, attributes);
+            }
+
             throw;
         }
 
@@ -240,6 +280,42 @@ public sealed partial class IngestService(IArchiveIndex index, IObjectStore obje
 
         return stored;
     }
+
+    /// <summary>
+    /// The SHA-256 of the instance's canonical content: large native instances streamed from the spool, others read
+    /// whole. A data set that does not parse whole is identified by the bytes received instead (whether it may be
+    /// stored at all is for ingest's validation to decide).
+    /// </summary>
+    private static async Task<string> CanonicalSha256Async(Spool spool, DicomFile header, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (spool.Length > CanonicalContent.StreamAbove && CanonicalContent.CanStream(header))
+            {
+                await using var content = spool.OpenRead();
+                return await CanonicalContent.Sha256OfNativeAsync(header, content, cancellationToken).ConfigureAwait(false) ?? spool.Sha256;
+            }
+
+            return CanonicalContent.Sha256(spool.ReadAll(), DicomCodecRegistry.Default);
+        }
+        catch (Exception exception) when (exception is DicomException or EndOfStreamException)
+        {
+            return spool.Sha256;
+        }
+    }
+
+    /// <summary>Whether the study is stored already under another Patient ID or Issuer of Patient ID than the instance names.</summary>
+    private static bool IsOtherPatient(PatientIdentity? studyPatient, InstanceAttributes attributes) =>
+        studyPatient is not null && studyPatient != PatientIdentity.Of(attributes);
+
+    /// <summary>The refusal of an instance of another patient than its study's (issue 13 point 6: a study holds one patient).</summary>
+    private static IngestResult PatientRefusal(PatientIdentity? studyPatient, InstanceAttributes attributes) =>
+        new(
+            IngestOutcome.PatientConflict, attributes.SopClassUid, attributes.SopInstanceUid, attributes.StudyInstanceUid,
+            $"Patient ID {PatientIdentity.Of(attributes)} differs from {studyPatient?.ToString() ?? "that"} of study {attributes.StudyInstanceUid}; the study was left unchanged.")
+        {
+            SeriesInstanceUid = attributes.SeriesInstanceUid,
+        };
 
     /// <summary>A fresh key per object, so a replacement never overwrites what a reader may be streaming.</summary>
     private static string NewObjectKey(string sopInstanceUid)
@@ -270,5 +346,8 @@ public sealed partial class IngestService(IArchiveIndex index, IObjectStore obje
 
         [LoggerMessage(EventId = 1004, Level = LogLevel.Warning, Message = "Start-up recovery removed {Count} instances left half-received by a crash")]
         public static partial void Recovered(ILogger logger, int count);
+
+        [LoggerMessage(EventId = 7301, Level = LogLevel.Warning, Message = "Refused to replace {SopInstanceUid} (duplicate policy Replace): {Caller} is not in DuplicateReplaceCallingAETitles")]
+        public static partial void ReplaceRefused(ILogger logger, string sopInstanceUid, string caller);
     }
 }

@@ -19,9 +19,11 @@ public sealed partial class DicomServer : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private int _disposed;
     private readonly HashSet<Task> _connections = [];
+    private readonly Dictionary<IPAddress, int> _connectionsPerAddress = [];
     private TcpListener? _listener;
     private Task? _acceptLoop;
     private int _active;
+    private int _associations;
 
     public DicomServer(DicomServerOptions options, Func<AssociationRequest, IDicomServiceProvider> providerFactory, ILogger<DicomServer>? logger = null)
     {
@@ -35,6 +37,7 @@ public sealed partial class DicomServer : IAsyncDisposable
     /// <summary>The port listened on (the one the system chose when the options said 0).</summary>
     public int Port => (_listener?.LocalEndpoint as IPEndPoint)?.Port ?? _options.Port;
 
+    /// <summary>Connections being served: associations, and connections still to send (or be refused) their A-ASSOCIATE-RQ.</summary>
     public int ActiveAssociations => Volatile.Read(ref _active);
 
     public void Start()
@@ -122,22 +125,31 @@ public sealed partial class DicomServer : IAsyncDisposable
     private async Task ServeAsync(TcpClient client)
     {
         var remote = client.Client.RemoteEndPoint as IPEndPoint;
+        var source = SourceAddress(remote);
         client.NoDelay = true;
         using (client)
         {
             Interlocked.Increment(ref _active);
+            CountConnection(source, +1);
             try
             {
                 var stream = await OpenStreamAsync(client).ConfigureAwait(false);
                 var channel = new PduChannel(stream);
-                var association = await NegotiateAsync(channel, remote).ConfigureAwait(false);
+                var association = await NegotiateAsync(channel, remote, source).ConfigureAwait(false);
                 if (association is null)
                 {
                     await channel.DisposeAsync().ConfigureAwait(false);
                     return;
                 }
 
-                await RunAsync(association.Value.Association, association.Value.Provider, remote).ConfigureAwait(false);
+                try
+                {
+                    await RunAsync(association.Value.Association, association.Value.Provider, remote).ConfigureAwait(false);
+                }
+                finally
+                {
+                    Interlocked.Decrement(ref _associations);
+                }
             }
             catch (Exception exception) when (exception is IOException or SocketException or DicomException or OperationCanceledException or System.Security.Authentication.AuthenticationException)
             {
@@ -145,8 +157,32 @@ public sealed partial class DicomServer : IAsyncDisposable
             }
             finally
             {
+                CountConnection(source, -1);
                 Interlocked.Decrement(ref _active);
             }
+        }
+    }
+
+    /// <summary>The address a connection comes from, an IPv4 peer on a dual-stack socket counted as itself.</summary>
+    private static IPAddress SourceAddress(IPEndPoint? remote) =>
+        remote is null ? IPAddress.None : remote.Address.IsIPv4MappedToIPv6 ? remote.Address.MapToIPv4() : remote.Address;
+
+    /// <summary>Adds <paramref name="change"/> (0 to only read it) to the open connections from <paramref name="source"/>; returns the new count.</summary>
+    private int CountConnection(IPAddress source, int change)
+    {
+        lock (_connectionsPerAddress)
+        {
+            var count = _connectionsPerAddress.GetValueOrDefault(source) + change;
+            if (count > 0)
+            {
+                _connectionsPerAddress[source] = count;
+            }
+            else
+            {
+                _connectionsPerAddress.Remove(source);
+            }
+
+            return count;
         }
     }
 
@@ -175,8 +211,12 @@ public sealed partial class DicomServer : IAsyncDisposable
         return secure;
     }
 
-    /// <summary>Reads the A-ASSOCIATE-RQ within ARTIM, applies the AE title rules, and accepts or rejects.</summary>
-    private async Task<(DicomAssociation Association, IDicomServiceProvider Provider)?> NegotiateAsync(PduChannel channel, IPEndPoint? remote)
+    /// <summary>
+    /// Reads the A-ASSOCIATE-RQ within ARTIM, applies the AE title rules and the limits, and accepts or rejects;
+    /// an accepted association holds one of <see cref="DicomServerOptions.MaxAssociations"/> until the caller
+    /// gives it back. <paramref name="source"/> is the caller's address, as the per-address limit counts it.
+    /// </summary>
+    private async Task<(DicomAssociation Association, IDicomServiceProvider Provider)?> NegotiateAsync(PduChannel channel, IPEndPoint? remote, IPAddress source)
     {
         using var artim = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
         artim.CancelAfter(_options.Association.ArtimTimeout);
@@ -233,9 +273,36 @@ public sealed partial class DicomServer : IAsyncDisposable
             return null;
         }
 
-        var provider = _providerFactory(request);
-        var accept = ContextNegotiator.Negotiate(request, provider, _options.Association.MaxPduLength);
-        await channel.WriteAsync(AssociationPduCodec.EncodeAccept(accept), _stopping.Token).ConfigureAwait(false);
+        // Counted when the request arrives, this connection included.
+        var fromSource = CountConnection(source, 0);
+        if (fromSource > _options.MaxAssociationsPerAddress)
+        {
+            Log.AddressLimitReached(_logger, request.CallingAE, remote, fromSource - 1, _options.MaxAssociationsPerAddress);
+            await RejectAsync(channel, remote, request.CallingAE, AssociationRejection.LocalLimitExceeded).ConfigureAwait(false);
+            return null;
+        }
+
+        if (Interlocked.Increment(ref _associations) > _options.MaxAssociations)
+        {
+            Interlocked.Decrement(ref _associations);
+            await RejectAsync(channel, remote, request.CallingAE, AssociationRejection.LocalLimitExceeded).ConfigureAwait(false);
+            return null;
+        }
+
+        IDicomServiceProvider provider;
+        AssociationAccept accept;
+        try
+        {
+            provider = _providerFactory(request);
+            accept = ContextNegotiator.Negotiate(request, provider, _options.Association.MaxPduLength);
+            await channel.WriteAsync(AssociationPduCodec.EncodeAccept(accept), _stopping.Token).ConfigureAwait(false);
+        }
+        catch
+        {
+            Interlocked.Decrement(ref _associations);
+            throw;
+        }
+
         var acceptedCount = accept.PresentationContexts.Count(context => context.IsAccepted);
         Log.Accepted(_logger, request.CallingAE, remote, acceptedCount, accept.PresentationContexts.Count);
         return (new DicomAssociation(channel, request, accept, isRequestor: false, _options.Association), provider);
@@ -253,12 +320,7 @@ public sealed partial class DicomServer : IAsyncDisposable
             return AssociationRejection.CalledAENotRecognized;
         }
 
-        if (_options.RestrictCallingAETitles && !IsKnownCaller(request.CallingAE, remote))
-        {
-            return AssociationRejection.CallingAENotRecognized;
-        }
-
-        return ActiveAssociations > _options.MaxAssociations ? AssociationRejection.LocalLimitExceeded : null;
+        return _options.RestrictCallingAETitles && !IsKnownCaller(request.CallingAE, remote) ? AssociationRejection.CallingAENotRecognized : null;
     }
 
     private bool IsKnownCaller(string callingAE, IPEndPoint? remote) =>
@@ -351,5 +413,8 @@ public sealed partial class DicomServer : IAsyncDisposable
 
         [LoggerMessage(EventId = 3006, Level = LogLevel.Warning, Message = "No A-ASSOCIATE-RQ from {Remote} within the ARTIM timeout; connection closed")]
         public static partial void ArtimExpired(ILogger logger, IPEndPoint? remote);
+
+        [LoggerMessage(EventId = 7300, Level = LogLevel.Warning, Message = "Association from {CallingAE} at {Remote} refused: {Open} connections from that address are open already (MaxAssociationsPerAddress {Limit})")]
+        public static partial void AddressLimitReached(ILogger logger, string callingAE, IPEndPoint? remote, int open, int limit);
     }
 }

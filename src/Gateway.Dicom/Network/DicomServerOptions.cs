@@ -19,8 +19,19 @@ public sealed record DicomServerOptions
     /// <summary>Accept only calling AE titles in <see cref="KnownPeers"/>, connecting from that peer's host (reason 3 otherwise).</summary>
     public bool RestrictCallingAETitles { get; init; }
 
-    /// <summary>Associations served at once; more are rejected as transient (local limit exceeded).</summary>
+    /// <summary>
+    /// Associations served at once; more are rejected as transient (local limit exceeded). Connections that have
+    /// not sent their A-ASSOCIATE-RQ do not count: ARTIM (<see cref="DicomAssociationOptions.ArtimTimeout"/>) closes them.
+    /// </summary>
     public int MaxAssociations { get; init; } = 64;
+
+    /// <summary>
+    /// Connections (associations, and connections yet to send their A-ASSOCIATE-RQ) open at once from one IP address;
+    /// an association request beyond it is rejected as transient, local limit exceeded. 16 is more than a modality or
+    /// PACS opens in parallel (DCMTK and most senders use one association, forwarding PACS 2-8), and a quarter of
+    /// <see cref="MaxAssociations"/>, so one misbehaving host leaves the other slots to everyone else.
+    /// </summary>
+    public int MaxAssociationsPerAddress { get; init; } = 16;
 
     public DicomAssociationOptions Association { get; init; } = DicomAssociationOptions.Default;
 

@@ -26,16 +26,19 @@ public sealed class PostgresArchiveIndex(NpgsqlDataSource dataSource, string nod
             // when the row is returned): losing a 'receiving' row in a crash costs nothing, as nothing was acknowledged
             // (the orphan sweep removes its object), and phase 2's synchronous commit flushes the WAL past this record
             // before the sender hears success.
+            // The same statement reads the patient the study is stored under (if it is), for ingest to refuse an
+            // instance of another patient.
             await using (var insert = new NpgsqlCommand(
                 """
-                with relaxed as (select set_config('synchronous_commit', 'off', true) as setting)
+                with relaxed as (select set_config('synchronous_commit', 'off', true) as setting),
+                study_patient as (select p.patient_id, p.issuer from studies s join patients p on p.id = s.patient_fk where s.study_instance_uid = @study)
                 insert into instances (sop_instance_uid, sop_class_uid, study_instance_uid, series_instance_uid, instance_number,
                     state, transfer_syntax_uid, rows, columns, number_of_frames, header, series_header_fk, header_delta, content_sha256,
                     original_bytes, calling_ae, pending_object_key, receiving_node)
                 values (@sop, @class, @study, @series, @number, 'receiving', @syntax, @rows, @columns, @frames, @header,
                     @seriesHeader, @headerDelta, @sha, @bytes, @ae, @key, @node)
                 on conflict (sop_instance_uid) do nothing
-                returning id, (select setting from relaxed)
+                returning id, (select setting from relaxed), (select patient_id from study_patient), (select issuer from study_patient)
                 """,
                 connection))
             {
@@ -43,18 +46,27 @@ public sealed class PostgresArchiveIndex(NpgsqlDataSource dataSource, string nod
                 AddInstanceColumns(insert, instance);
                 insert.Parameters.AddWithValue("key", objectKey);
                 insert.Parameters.AddWithValue("node", nodeName);
-                if (await insert.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long id)
+                await using var inserted = await insert.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                if (await inserted.ReadAsync(cancellationToken).ConfigureAwait(false))
                 {
-                    return new ReceiveTicket(id, null);
+                    return new ReceiveTicket(inserted.GetInt64(0), null, ReadPatient(inserted, 2));
                 }
             }
 
-            await using var existing = new NpgsqlCommand("select id, state, content_sha256 from instances where sop_instance_uid = @sop", connection);
+            await using var existing = new NpgsqlCommand(
+                """
+                select i.id, i.state, i.content_sha256, p.patient_id, p.issuer from instances i
+                left join studies s on s.study_instance_uid = @study
+                left join patients p on p.id = s.patient_fk
+                where i.sop_instance_uid = @sop
+                """,
+                connection);
             existing.Parameters.AddWithValue("sop", attributes.SopInstanceUid);
+            existing.Parameters.AddWithValue("study", attributes.StudyInstanceUid);
             await using var reader = await existing.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                return new ReceiveTicket(null, new ExistingInstance(reader.GetInt64(0), PostgresStates.Parse(reader.GetString(1)), reader.GetString(2)));
+                return new ReceiveTicket(null, new ExistingInstance(reader.GetInt64(0), PostgresStates.Parse(reader.GetString(1)), reader.GetString(2)), ReadPatient(reader, 3));
             }
 
             // The conflicting row went away between the two statements (an abandoned receive): try again.
@@ -80,7 +92,14 @@ public sealed class PostgresArchiveIndex(NpgsqlDataSource dataSource, string nod
             """,
             [.. HierarchyParameters(instance.Attributes), ("instance", instanceId)]));
         AddOriginalAndJob(batch, instanceId, instance, original);
-        await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (PostgresException exception) when (IsStudyPatientConflict(exception))
+        {
+            throw new StudyPatientConflictException(await StudyPatientAsync(instance.Attributes.StudyInstanceUid, cancellationToken).ConfigureAwait(false), exception);
+        }
     }
 
     public async Task AbandonReceiveAsync(long instanceId, CancellationToken cancellationToken)
@@ -96,7 +115,16 @@ public sealed class PostgresArchiveIndex(NpgsqlDataSource dataSource, string nod
         var attributes = instance.Attributes;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        var seriesId = await ScalarAsync(connection, transaction, HierarchyUpsert + "select id from series_row", cancellationToken, HierarchyParameters(attributes)).ConfigureAwait(false);
+        long seriesId;
+        try
+        {
+            seriesId = await ScalarAsync(connection, transaction, HierarchyUpsert + "select id from series_row", cancellationToken, HierarchyParameters(attributes)).ConfigureAwait(false);
+        }
+        catch (PostgresException exception) when (IsStudyPatientConflict(exception))
+        {
+            throw new StudyPatientConflictException(await StudyPatientAsync(attributes.StudyInstanceUid, cancellationToken).ConfigureAwait(false), exception);
+        }
+
         await using (var update = new NpgsqlCommand(
             """
             update instances set series_fk = @seriesFk, sop_class_uid = @class, study_instance_uid = @study,
@@ -167,7 +195,9 @@ public sealed class PostgresArchiveIndex(NpgsqlDataSource dataSource, string nod
 
     /// <summary>
     /// Inserts or updates patient, study and series (the latest non-empty values win), as common table expressions
-    /// a statement appended to this can use: <c>series_row</c> holds the series id.
+    /// a statement appended to this can use: <c>series_row</c> holds the series id. A study keeps the patient it was
+    /// first stored under: for an instance of another patient <c>study_row</c> is empty and the series statement
+    /// fails on its not-null study_fk (<see cref="IsStudyPatientConflict"/>), changing nothing.
     /// </summary>
     private const string HierarchyUpsert =
         """
@@ -182,7 +212,6 @@ public sealed class PostgresArchiveIndex(NpgsqlDataSource dataSource, string nod
             insert into studies (patient_fk, study_instance_uid, study_date, study_time, accession_number, study_id, study_description, referring_physician_name)
             values ((select id from patient_row), @studyUid, @studyDate, @studyTime, @accession, @studyId, @studyDescription, @referring)
             on conflict (study_instance_uid) do update set
-                patient_fk = excluded.patient_fk,
                 study_date = coalesce(excluded.study_date, studies.study_date),
                 study_time = coalesce(excluded.study_time, studies.study_time),
                 accession_number = coalesce(excluded.accession_number, studies.accession_number),
@@ -190,6 +219,7 @@ public sealed class PostgresArchiveIndex(NpgsqlDataSource dataSource, string nod
                 study_description = coalesce(excluded.study_description, studies.study_description),
                 referring_physician_name = coalesce(excluded.referring_physician_name, studies.referring_physician_name),
                 updated_at = now()
+            where studies.patient_fk = excluded.patient_fk
             returning id),
         series_row as (
             insert into series (study_fk, series_instance_uid, modality, series_number, series_description, body_part_examined, series_date, series_time)
@@ -205,6 +235,23 @@ public sealed class PostgresArchiveIndex(NpgsqlDataSource dataSource, string nod
             returning id)
 
         """;
+
+    /// <summary>The hierarchy upsert found the study stored under another patient (see <see cref="HierarchyUpsert"/>).</summary>
+    private static bool IsStudyPatientConflict(PostgresException exception) =>
+        exception.SqlState == PostgresErrorCodes.NotNullViolation && exception.TableName == "series" && exception.ColumnName == "study_fk";
+
+    private async Task<PatientIdentity?> StudyPatientAsync(string studyInstanceUid, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(
+            "select p.patient_id, p.issuer from studies s join patients p on p.id = s.patient_fk where s.study_instance_uid = @study");
+        command.Parameters.AddWithValue("study", studyInstanceUid);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? ReadPatient(reader, 0) : null;
+    }
+
+    /// <summary>Patient ID and issuer at columns <paramref name="first"/> and the next; null when the study is not stored.</summary>
+    private static PatientIdentity? ReadPatient(NpgsqlDataReader reader, int first) =>
+        reader.IsDBNull(first) ? null : new PatientIdentity(reader.GetString(first), reader.GetString(first + 1));
 
     /// <summary>The instance columns an insert and a replacement both write, as @class, @study, @series, @number, @syntax, @rows, @columns, @frames, @header, @seriesHeader, @headerDelta, @sha, @bytes, @ae.</summary>
     private static void AddInstanceColumns(NpgsqlCommand command, NewInstance instance)

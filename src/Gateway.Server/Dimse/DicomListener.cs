@@ -31,6 +31,9 @@ public sealed class DicomListener(
             BindAddress = IPAddress.Parse(settings.DicomBindAddress),
             KnownPeers = peers,
             RestrictCallingAETitles = settings.RestrictCallingAETitles,
+            MaxAssociations = settings.DicomMaxAssociations,
+            MaxAssociationsPerAddress = settings.DicomMaxAssociationsPerAddress,
+            Association = DicomAssociationOptions.Default with { ArtimTimeout = TimeSpan.FromSeconds(settings.DicomAssociationRequestTimeoutSeconds) },
         };
         _server = new DicomServer(serverOptions, _ => new GatewayDicomProvider(ingest, queries, retrieve, peers), logger);
         _server.Start();

@@ -34,6 +34,7 @@ public sealed class GatewayDicomProvider(
             IngestOutcome.Conflict => new StoreResult(DicomStatus.DuplicateSopInstance, result.Message),
             IngestOutcome.Busy => new StoreResult(DicomStatus.OutOfResources, result.Message),
             IngestOutcome.InvalidPixelData => new StoreResult(DicomStatus.DataSetDoesNotMatchSopClass, result.Message),
+            IngestOutcome.PatientConflict => new StoreResult(new DicomStatus(DicomWeb.Stow.StowFailureReason.PatientConflict), result.Message),
             _ => new StoreResult(DicomStatus.CannotUnderstand, result.Message),
         };
     }

@@ -35,6 +35,21 @@ public sealed class GatewayOptions
 
     public DuplicatePolicy DuplicatePolicy { get; set; } = DuplicatePolicy.Reject;
 
+    /// <summary>The calling AE titles whose C-STORE may replace a stored instance under DuplicatePolicy Replace (required then).</summary>
+    public List<string> DuplicateReplaceCallingAETitles { get; set; } = [];
+
+    /// <summary>DICOM associations served at once.</summary>
+    [Range(1, 100000)]
+    public int DicomMaxAssociations { get; set; } = 64;
+
+    /// <summary>DICOM connections open at once from one IP address (see DicomServerOptions.MaxAssociationsPerAddress).</summary>
+    [Range(1, 100000)]
+    public int DicomMaxAssociationsPerAddress { get; set; } = 16;
+
+    /// <summary>ARTIM: how long a new connection may take to send its A-ASSOCIATE-RQ (and the TLS handshake before it).</summary>
+    [Range(0.1, 600)]
+    public double DicomAssociationRequestTimeoutSeconds { get; set; } = 10;
+
     /// <summary>Known DICOM nodes as "AE=host:port": C-MOVE destinations, and the callers allowed when <see cref="RestrictCallingAETitles"/> is on.</summary>
     public List<string> Peers { get; set; } = [];
 

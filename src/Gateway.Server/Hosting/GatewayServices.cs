@@ -21,7 +21,11 @@ public static class GatewayServices
 {
     public static IServiceCollection AddGateway(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.SectionName).ValidateDataAnnotations()
+            .Validate(
+                settings => settings.DuplicatePolicy != DuplicatePolicy.Replace || settings.DuplicateReplaceCallingAETitles.Count > 0,
+                "Gateway:DuplicatePolicy Replace needs Gateway:DuplicateReplaceCallingAETitles, the calling AE titles allowed to replace a stored instance.")
+            .ValidateOnStart();
 
         // Crash tests only: a crash point, armed only in the Testing environment (nothing is armed by default).
         services.AddOptions<TestingOptions>().BindConfiguration(TestingOptions.SectionName).ValidateDataAnnotations()
@@ -46,6 +50,7 @@ public static class GatewayServices
         {
             SpoolDirectory = Settings(provider).SpoolDirectory,
             DuplicatePolicy = Settings(provider).DuplicatePolicy,
+            ReplaceCallingAETitles = Settings(provider).DuplicateReplaceCallingAETitles.ToHashSet(StringComparer.Ordinal),
         });
         services.AddSingleton<IngestService>();
 

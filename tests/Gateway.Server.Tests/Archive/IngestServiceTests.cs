@@ -85,7 +85,10 @@ public sealed class IngestServiceTests(PostgresCluster cluster) : IAsyncLifetime
         var (replacing, objects) = Service(DuplicatePolicy.Replace);
         var uid = DicomFile.Open(path).Dataset.GetString(DicomTags.SOPInstanceUID)!;
         var before = (await RowAsync(uid)).Key;
-        Assert.Equal(IngestOutcome.Stored, (await StoreAsync(replacing, altered)).Outcome);
+        Assert.Equal(IngestOutcome.Conflict, (await StoreAsync(replacing, altered)).Outcome); // STOW-RS names no caller allowed to replace
+        Assert.Equal(IngestOutcome.Conflict, (await CStoreAsync(replacing, altered, "OTHER")).Outcome);
+        Assert.Equal(before, (await RowAsync(uid)).Key);
+        Assert.Equal(IngestOutcome.Stored, (await CStoreAsync(replacing, altered, "PACS")).Outcome);
         var after = await RowAsync(uid);
         Assert.NotEqual(before, after.Key);
         Assert.False(await objects.ExistsAsync(before, TestContext.Current.CancellationToken));
@@ -123,10 +126,39 @@ public sealed class IngestServiceTests(PostgresCluster cluster) : IAsyncLifetime
         Assert.False(await objects.ExistsAsync("half-written.dcm", TestContext.Current.CancellationToken));
     }
 
+    [Fact]
+    public async Task Point06_two_new_instances_of_one_study_with_different_patients_racing_leave_the_study_with_the_first_patient()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        var index = new PostgresArchiveIndex(_database, "node-a");
+        var objects = new FileSystemObjectStore(Path.Combine(_folder, "objects"));
+        static NewInstance Instance(string sopInstanceUid, string patientId) => new(
+            new InstanceAttributes { SopInstanceUid = sopInstanceUid, SopClassUid = "1.2.840.10008.5.1.4.1.1.7", StudyInstanceUid = "1.2.3", SeriesInstanceUid = "1.2.3.1", PatientId = patientId },
+            "1.2.840.10008.1.2.1", StoredHeader.OfJson("{}"), "00", 0, null);
+        var first = Instance("1.2.3.4", "P1");
+        var second = Instance("1.2.3.5", "P2");
+
+        // Both pass phase 1 before either is visible: neither sees a stored study.
+        var firstTicket = await index.BeginReceiveAsync(first, "first.dcm", cancellationToken);
+        var secondTicket = await index.BeginReceiveAsync(second, "second.dcm", cancellationToken);
+        Assert.Null(firstTicket.StudyPatient);
+        Assert.Null(secondTicket.StudyPatient);
+        await index.CompleteReceiveAsync(firstTicket.InstanceId!.Value, first, await objects.PutAsync("first.dcm", new MemoryStream([1, 2, 3]), cancellationToken), cancellationToken);
+        var secondObject = await objects.PutAsync("second.dcm", new MemoryStream([4, 5, 6]), cancellationToken);
+
+        var raced = await Assert.ThrowsAsync<StudyPatientConflictException>(() => index.CompleteReceiveAsync(secondTicket.InstanceId!.Value, second, secondObject, cancellationToken));
+
+        Assert.Equal(new PatientIdentity("P1", string.Empty), raced.StudyPatient);
+        Assert.Equal(1L, await CountAsync("select count(*) from instances where state = 'stored'"));
+        Assert.Equal(1L, await CountAsync("select count(*) from objects"));
+        Assert.Equal(1L, await CountAsync("select count(*) from studies s join patients p on p.id = s.patient_fk where s.study_instance_uid = '1.2.3' and p.patient_id = 'P1'"));
+        Assert.Equal(new PatientIdentity("P1", string.Empty), (await index.BeginReceiveAsync(Instance("1.2.3.6", "P2"), "third.dcm", cancellationToken)).StudyPatient);
+    }
+
     private (IngestService Service, FileSystemObjectStore Objects) Service(DuplicatePolicy policy)
     {
         var objects = new FileSystemObjectStore(Path.Combine(_folder, "objects"));
-        var options = new IngestOptions { SpoolDirectory = Path.Combine(_folder, "spool"), DuplicatePolicy = policy };
+        var options = new IngestOptions { SpoolDirectory = Path.Combine(_folder, "spool"), DuplicatePolicy = policy, ReplaceCallingAETitles = new HashSet<string> { "PACS" } };
         return (new IngestService(new PostgresArchiveIndex(_database, "node-a"), objects, TestHeaders.For(_database, options), options, NullLogger<IngestService>.Instance), objects);
     }
 
@@ -134,6 +166,15 @@ public sealed class IngestServiceTests(PostgresCluster cluster) : IAsyncLifetime
     {
         using var input = new MemoryStream(file);
         return await service.StoreFileAsync(input, null, TestContext.Current.CancellationToken);
+    }
+
+    /// <summary>The file's data set as a C-STORE from <paramref name="callingAE"/> delivers it (no File Meta Information).</summary>
+    private static async Task<IngestResult> CStoreAsync(IngestService service, byte[] file, string callingAE)
+    {
+        var parsed = DicomFile.Read(new MemoryStream(file));
+        using var dataSet = new MemoryStream(Gateway.Dicom.IO.DicomDatasetSerializer.Serialize(parsed.Dataset, parsed.TransferSyntax));
+        return await service.StoreDataSetAsync(
+            dataSet, parsed.Dataset.GetString(DicomTags.SOPClassUID)!, parsed.Dataset.GetString(DicomTags.SOPInstanceUID)!, parsed.TransferSyntax, callingAE, TestContext.Current.CancellationToken);
     }
 
     private static byte[] Altered(string path)

@@ -21,6 +21,14 @@ public static class StowFailureReason
     /// <summary>C000H Error, cannot understand: not a DICOM file, a data set that does not parse to its end, a part that is not application/dicom, or a missing identifying UID.</summary>
     public const ushort CannotUnderstand = 0xC000;
 
+    /// <summary>
+    /// C409H: the instance names another patient (Patient ID, Issuer of Patient ID) than its study is stored under;
+    /// also the C-STORE status. A Cxxx code, the "Error: Cannot understand" range that PS3.4 B.2.3 leaves to the
+    /// SCP's own meaning, because the refusal is final: A7xx says "Refused: Out of Resources", a transient condition
+    /// a sender retries, but this instance is refused again until someone reconciles the patient.
+    /// </summary>
+    public const ushort PatientConflict = 0xC409;
+
     /// <summary>C122H Referenced Transfer Syntax not supported.</summary>
     public const ushort TransferSyntaxNotSupported = 0xC122;
 }

@@ -36,6 +36,12 @@ internal static class StowResponse
             if (part.FailureReason is { } reason)
             {
                 item.SetValues(DicomTags.FailureReason, DicomVR.US, reason);
+                if (reason != StowFailureReason.ProcessingFailure && result.Message.Length > 0)
+                {
+                    // Why, as C-STORE's Error Comment (0000,0902) says it (LO: at most 64 characters).
+                    item.SetString(DicomTags.ErrorComment, DicomVR.LO, result.Message.Length <= 64 ? result.Message : result.Message[..64]);
+                }
+
                 failed.Add(item);
             }
             else

@@ -26,6 +26,7 @@ internal sealed class StowResults
             IngestOutcome.Conflict => StowFailureReason.DuplicateSopInstance,
             IngestOutcome.Busy => StowFailureReason.OutOfResources,
             IngestOutcome.StudyMismatch => StowFailureReason.StudyMismatch,
+            IngestOutcome.PatientConflict => StowFailureReason.PatientConflict,
             IngestOutcome.UnsupportedTransferSyntax => StowFailureReason.TransferSyntaxNotSupported,
             IngestOutcome.InvalidPixelData => StowFailureReason.DataSetDoesNotMatch,
             _ => StowFailureReason.CannotUnderstand,

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
@@ -40,10 +41,11 @@ internal sealed class RawDicomPeer : IDisposable
         _stream = client.GetStream();
     }
 
-    public static async Task<RawDicomPeer> ConnectAsync(int port)
+    /// <summary>Connects to 127.0.0.1:<paramref name="port"/> from <paramref name="sourceAddress"/> (any 127.0.0.0/8 address is loopback).</summary>
+    public static async Task<RawDicomPeer> ConnectAsync(int port, string sourceAddress = "127.0.0.1")
     {
-        var client = new TcpClient { NoDelay = true };
-        await client.ConnectAsync("127.0.0.1", port);
+        var client = new TcpClient(new IPEndPoint(IPAddress.Parse(sourceAddress), 0)) { NoDelay = true };
+        await client.ConnectAsync(IPAddress.Loopback, port);
         return new RawDicomPeer(client);
     }
 
@@ -51,11 +53,22 @@ internal sealed class RawDicomPeer : IDisposable
     public static async Task<RawDicomPeer> AssociateAsync(int port, string calledAE, uint maxPduLength, params (byte Id, string AbstractSyntax, string TransferSyntax)[] contexts)
     {
         var peer = await ConnectAsync(port);
-        await peer.SendAsync(AssociateRequest(calledAE, "RAWPEER", maxPduLength, contexts));
-        var answer = await peer.ReadPduAsync(TimeSpan.FromSeconds(10));
+        var answer = await peer.RequestAssociationAsync(calledAE, maxPduLength, contexts);
         Assert.True(answer?.Type == RawPdu.AssociateAccept, $"expected A-ASSOCIATE-AC, got {Describe(answer)}");
-        peer.Accept = answer;
         return peer;
+    }
+
+    /// <summary>Sends an A-ASSOCIATE-RQ from RAWPEER and returns the answer (kept as <see cref="Accept"/> when it is an A-ASSOCIATE-AC).</summary>
+    public async Task<RawPdu?> RequestAssociationAsync(string calledAE, uint maxPduLength, params (byte Id, string AbstractSyntax, string TransferSyntax)[] contexts)
+    {
+        await SendAsync(AssociateRequest(calledAE, "RAWPEER", maxPduLength, contexts));
+        var answer = await ReadPduAsync(TimeSpan.FromSeconds(10));
+        if (answer?.Type == RawPdu.AssociateAccept)
+        {
+            Accept = answer;
+        }
+
+        return answer;
     }
 
     /// <summary>The A-ASSOCIATE-AC received by <see cref="AssociateAsync"/>.</summary>

@@ -71,12 +71,18 @@ public sealed class StowTests(PostgresCluster cluster)
     {
         var folder = TestData.RequireSharedData("dicom-conformance/cornerstone-CTImage-all-transfer-syntaxes");
         var first = Path.Combine(folder, "CTImage.dcm");
-        var sameUid = Path.Combine(folder, "CTImage.dcm_LittleEndianExplicitTransferSyntax_1.2.840.10008.1.2.1.dcm");
+        // The same data set in explicit VR: an identical resend (issue 13 point 7), not a different instance.
+        var sameContent = Path.Combine(folder, "CTImage.dcm_LittleEndianExplicitTransferSyntax_1.2.840.10008.1.2.1.dcm");
         var other = Path.Combine(folder, "CTImage.dcm_JPEG2000TransferSyntax_1.2.840.10008.1.2.4.91.dcm");
+        var changed = DicomFile.Open(first);
+        changed.Dataset.SetString(DicomTags.StudyDescription, DicomVR.LO, "CHANGED");
+        using var changedBytes = new MemoryStream();
+        changed.Save(changedBytes);
         await using var gateway = await GatewayInstance.StartAsync(cluster);
         var cancellationToken = TestContext.Current.CancellationToken;
 
-        using var content = new ByteArrayContent(MultipartBody.OfFiles([first, sameUid, other, first]));
+        var parts = new[] { File.ReadAllBytes(first), File.ReadAllBytes(sameContent), changedBytes.ToArray(), File.ReadAllBytes(other), File.ReadAllBytes(first) };
+        using var content = new ByteArrayContent(MultipartBody.Build(parts.Select(part => ("application/dicom", part))));
         content.Headers.TryAddWithoutValidation("Content-Type", $"multipart/related; type=\"application/dicom\"; boundary={MultipartBody.Boundary}");
         using var response = await gateway.Http.PostAsync(new Uri("dicomweb/studies", UriKind.Relative), content, cancellationToken);
 
@@ -86,8 +92,8 @@ public sealed class StowTests(PostgresCluster cluster)
         var failed = Assert.Single(body.Failed);
         Assert.Equal((uid, 0x0111), failed);
 
-        // The first copy, its identical resend and the other instance count as stored.
-        Assert.Equal(3, body.Referenced.Count);
+        // The first copy, its identical resends (explicit VR, byte for byte) and the other instance count as stored.
+        Assert.Equal(4, body.Referenced.Count);
         var probe = new ArchiveProbe(gateway.ConnectionString, gateway.DataDirectory);
         await probe.AssertStoredBitExactAsync(uid, first);
         await probe.AssertStoredBitExactAsync(DicomFile.Open(other).Dataset.GetString(DicomTags.SOPInstanceUID)!, other);
