@@ -14,6 +14,7 @@ public sealed class DicomListener(
     IngestService ingest,
     ArchiveQueryService queries,
     RetrieveService retrieve,
+    GatewayReadiness readiness,
     ILogger<DicomServer> logger) : IHostedService, IAsyncDisposable
 {
     private DicomServer? _server;
@@ -31,6 +32,7 @@ public sealed class DicomListener(
             BindAddress = IPAddress.Parse(settings.DicomBindAddress),
             KnownPeers = peers,
             RestrictCallingAETitles = settings.RestrictCallingAETitles,
+            Unavailable = () => readiness.Current is { CanStore: false } report ? report.Summary : null,
         };
         _server = new DicomServer(serverOptions, _ => new GatewayDicomProvider(ingest, queries, retrieve, peers), logger);
         _server.Start();

@@ -21,7 +21,9 @@ public static class GatewayServices
 {
     public static IServiceCollection AddGateway(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.SectionName).ValidateDataAnnotations()
+            .Validate(options => options.TrustedProxies.All(TrustedProxies.IsValid), "Gateway:TrustedProxies must list IP addresses or CIDR networks (10.0.0.0/8).")
+            .ValidateOnStart();
 
         // Crash tests only: a crash point, armed only in the Testing environment (nothing is armed by default).
         services.AddOptions<TestingOptions>().BindConfiguration(TestingOptions.SectionName).ValidateDataAnnotations()
@@ -58,6 +60,10 @@ public static class GatewayServices
 
         // Hosted services start in this order and stop in the reverse one: the archive before the listeners.
         services.AddHostedService<ArchiveStartup>();
+
+        // The embedded PostgreSQL restarted when it died, and readiness checked every second, from here on.
+        services.AddSingleton<GatewayReadiness>();
+        services.AddHostedService<HealthMonitor>();
 
         // Ingest operations: STOW-RS, the work queue and its workers, the start-up orphan sweep, statistics, metrics.
         services.AddGatewayIngestOperations();
