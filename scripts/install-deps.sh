@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs what MedVAE Gateway needs on Debian 12 and is missing: native codec libraries, DICOM peer tools
-# used by the tests, and the trainer's Python packages. Safe to run again: it installs only what is absent.
+# Installs what the gateway itself needs to run on Debian 12 and is missing (what ./run.sh calls): the native codec
+# libraries, PostgreSQL (the embedded database) and ONNX Runtime. No test peer, oracle or trainer package: those are
+# scripts/install-test-deps.sh (what ./test.sh calls). Safe to run again: it installs only what is absent.
 set -euo pipefail
 
 packages=(
@@ -8,13 +9,6 @@ packages=(
   libopenjp2-7 libcharls2 libturbojpeg0
   # the embedded database (initdb/postgres run as the postgres user)
   postgresql
-  # independent oracles and peers for the tests
-  dcmtk dicom3tools libgdcm-tools libopenjp2-tools libjpeg-turbo-progs openjph-tools
-  python3-pydicom python3-gdcm python3-numpy
-  # DICOM peers: Orthanc (C-STORE/Q-R and DICOMweb peer), OpenSSL (TLS peer); bc for bench/run-network-benchmark.sh
-  orthanc orthanc-dicomweb openssl bc
-  # the trainer (PyTorch from Debian)
-  python3-torch python3-pil python3-pytest python3-onnx
 )
 
 sudo_cmd=()
@@ -29,21 +23,20 @@ for package in "${packages[@]}"; do
   fi
 done
 
+# ONNX Runtime 1.30.0 (libonnxruntime.so.1) for the model engine: it ships inside the npm package onnxruntime-node;
+# `npm pack` only downloads the tarball (no install script runs). The gateway finds the library at this path, or at
+# the path in GATEWAY__ONNXRUNTIMEPATH (setting Gateway:OnnxRuntimePath). npm is needed only to fetch it.
+onnxruntime_dir="${HOME}/.cache/medvae-gateway/onnxruntime"
+if [[ ! -f "${onnxruntime_dir}/libonnxruntime.so.1" ]] && ! command -v npm >/dev/null 2>&1; then
+  missing+=(nodejs npm)
+fi
+
 if ((${#missing[@]} > 0)); then
   echo "Installing: ${missing[*]}"
   "${sudo_cmd[@]}" apt-get update -q
   DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
 
-# Node.js for the npm peers (a machine may have it from another source already: check the command, not the package)
-if ! command -v npm >/dev/null 2>&1; then
-  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -q --no-install-recommends nodejs npm
-fi
-
-# ONNX Runtime 1.30.0 (libonnxruntime.so.1) for the model engine: it ships inside the npm package onnxruntime-node;
-# `npm pack` only downloads the tarball (no install script runs). The gateway finds the library at this path, or at
-# the path in GATEWAY__ONNXRUNTIMEPATH (setting Gateway:OnnxRuntimePath).
-onnxruntime_dir="${HOME}/.cache/medvae-gateway/onnxruntime"
 if [[ ! -f "${onnxruntime_dir}/libonnxruntime.so.1" ]]; then
   echo "Installing libonnxruntime.so.1 (onnxruntime-node@1.30.0) into ${onnxruntime_dir}"
   onnxruntime_tmp=$(mktemp -d)
@@ -54,9 +47,6 @@ if [[ ! -f "${onnxruntime_dir}/libonnxruntime.so.1" ]]; then
   mv "${onnxruntime_dir}/libonnxruntime.so.1.partial" "${onnxruntime_dir}/libonnxruntime.so.1"
   rm -rf "${onnxruntime_tmp}"
 fi
-
-# the real DICOMweb peers of the interoperability tests: Orthanc's DICOMweb plugin, Chromium, dicomweb-client, OHIF
-"$(dirname "$0")/install-peers.sh"
 
 if ! command -v dotnet >/dev/null 2>&1; then
   echo "error: the .NET SDK 10 (dotnet) is not on PATH; install it from https://dotnet.microsoft.com/download" >&2
