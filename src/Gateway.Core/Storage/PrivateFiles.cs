@@ -11,16 +11,25 @@ public static class PrivateFiles
 
     public const UnixFileMode FileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead;
 
-    /// <summary>Creates <paramref name="path"/> and any missing folder above it with <see cref="FolderMode"/>.</summary>
+    /// <summary>Creates <paramref name="path"/> and any missing folder above it, each with <see cref="FolderMode"/>.</summary>
     public static void CreateFolder(string path)
     {
         if (OperatingSystem.IsWindows())
         {
             Directory.CreateDirectory(path);
+            return;
         }
-        else
+
+        // Directory.CreateDirectory(path, mode) gives the mode to the last folder only: create the missing ones top down.
+        var missing = new Stack<string>();
+        for (var folder = Path.GetFullPath(path); !Directory.Exists(folder); folder = Path.GetDirectoryName(folder)!)
         {
-            Directory.CreateDirectory(path, FolderMode);
+            missing.Push(folder);
+        }
+
+        while (missing.TryPop(out var folder))
+        {
+            Directory.CreateDirectory(folder, FolderMode);
         }
     }
 

@@ -46,7 +46,8 @@ public sealed class OutageTests(PostgresCluster cluster)
         }
 
         var healed = clock.Elapsed;
-        Assert.True(healed < TimeSpan.FromSeconds(10), $"ready again only after {healed.TotalSeconds:F1} s");
+        var supervision = string.Join("\n", logs.Entries.Where(entry => entry.EventId is >= 7400 and < 7500).Select(entry => $"{entry.EventId}: {entry.Message}"));
+        Assert.True(healed < TimeSpan.FromSeconds(10), $"ready again only after {healed.TotalSeconds:F1} s:\n{supervision}");
         Assert.NotEqual(postmaster, int.Parse(File.ReadLines(Path.Combine(gateway.DataDirectory, "pg", "postmaster.pid")).First(), System.Globalization.CultureInfo.InvariantCulture));
         var store = GatewayChecks.Store(gateway, file);
         Assert.True(store.ExitCode == 0, store.Output);
