@@ -23,6 +23,9 @@ public sealed partial class EmbeddedPostgres : IAsyncDisposable
     private readonly SemaphoreSlim _gate = new(1, 1);
     private bool _started;
 
+    /// <summary>Since when the server is found dead and not yet restarted (a restart may take several attempts).</summary>
+    private Stopwatch? _downFor;
+
     public EmbeddedPostgres(string dataDirectory, ILogger logger)
     {
         ArgumentNullException.ThrowIfNull(dataDirectory);
@@ -114,11 +117,16 @@ public sealed partial class EmbeddedPostgres : IAsyncDisposable
                 return false;
             }
 
-            Log.Died(_logger, _dataDirectory);
-            var clock = Stopwatch.StartNew();
+            if (_downFor is null)
+            {
+                Log.Died(_logger, _dataDirectory);
+                _downFor = Stopwatch.StartNew();
+            }
+
             await StartServerAsync(cancellationToken).ConfigureAwait(false);
             NpgsqlConnection.ClearAllPools();
-            Log.Restarted(_logger, _dataDirectory, clock.Elapsed.TotalSeconds);
+            Log.Restarted(_logger, _dataDirectory, _downFor.Elapsed.TotalSeconds);
+            _downFor = null;
             return true;
         }
         finally
@@ -312,7 +320,7 @@ public sealed partial class EmbeddedPostgres : IAsyncDisposable
         [LoggerMessage(EventId = 7410, Level = LogLevel.Error, Message = "Embedded PostgreSQL in {Directory} is not running (its postmaster died): restarting it")]
         public static partial void Died(ILogger logger, string directory);
 
-        [LoggerMessage(EventId = 7411, Level = LogLevel.Warning, Message = "Embedded PostgreSQL in {Directory} restarted in {Seconds:F1} s")]
+        [LoggerMessage(EventId = 7411, Level = LogLevel.Warning, Message = "Embedded PostgreSQL in {Directory} restarted, {Seconds:F1} s after it was found dead")]
         public static partial void Restarted(ILogger logger, string directory, double seconds);
     }
 }
