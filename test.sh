@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test of MedVAE Gateway: the .NET solution and the trainer's pytest suite.
-# Installs what a fresh Debian 12 machine lacks first.
+# Installs what a fresh Debian 12 machine lacks first: the gateway's dependencies and the tests' (oracles, peers, PyTorch).
 set -euo pipefail
 cd "$(dirname "$0")"
-scripts/install-deps.sh
+scripts/install-test-deps.sh
 dotnet test Gateway.sln -c Release --logger "console;verbosity=normal"
 if [[ -d src/trainer/tests ]]; then
   (cd src/trainer && /usr/bin/python3 -m pytest -q tests)

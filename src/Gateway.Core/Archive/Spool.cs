@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Security.Cryptography;
+using Gateway.Core.Storage;
 using Gateway.Dicom;
 
 namespace Gateway.Core.Archive;
@@ -183,12 +184,12 @@ internal sealed class Spool : IAsyncDisposable
     /// <summary>Writes what was received so far to a spool file, then the rest of <paramref name="content"/> after it.</summary>
     private static async Task<Spool> SpillAsync(string folder, ReadOnlyMemory<byte> received, Stream content, IncrementalHash sha, CancellationToken cancellationToken)
     {
-        Directory.CreateDirectory(folder);
+        PrivateFiles.CreateFolder(folder);
         var path = System.IO.Path.Combine(folder, Guid.NewGuid().ToString("N") + ".spool");
         try
         {
             long length = received.Length;
-            await using (var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, BufferSize, FileOptions.Asynchronous))
+            await using (var file = PrivateFiles.CreateNew(path, BufferSize, FileOptions.Asynchronous))
             {
                 await file.WriteAsync(received, cancellationToken).ConfigureAwait(false);
                 var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);

@@ -310,6 +310,12 @@ public sealed partial class DicomServer : IAsyncDisposable
 
     private AssociationRejection? Rejection(AssociationRequest request, IPEndPoint? remote)
     {
+        if (_options.Unavailable?.Invoke() is { } unavailable)
+        {
+            Log.Unavailable(_logger, request.CallingAE, remote, unavailable);
+            return AssociationRejection.TemporaryCongestion;
+        }
+
         if (request.ApplicationContextName != AssociationRequest.DicomApplicationContext)
         {
             return AssociationRejection.ApplicationContextNotSupported;
@@ -393,6 +399,9 @@ public sealed partial class DicomServer : IAsyncDisposable
 
     private static partial class Log
     {
+        [LoggerMessage(EventId = 7430, Level = LogLevel.Warning, Message = "Association from {CallingAE} at {Remote} rejected (transient, temporary congestion): the node cannot store now, {Reason}")]
+        public static partial void Unavailable(ILogger logger, string callingAE, IPEndPoint? remote, string reason);
+
         [LoggerMessage(EventId = 3000, Level = LogLevel.Information, Message = "DICOM server {AETitle} listening on {Address}:{Port} (TLS {Tls})")]
         public static partial void Listening(ILogger logger, string aeTitle, IPAddress address, int port, bool tls);
 

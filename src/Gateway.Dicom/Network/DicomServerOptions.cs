@@ -33,6 +33,13 @@ public sealed record DicomServerOptions
     /// </summary>
     public int MaxAssociationsPerAddress { get; init; } = 16;
 
+    /// <summary>
+    /// Asked for each new association: why this node cannot serve now (its storage is down), or null when it can.
+    /// While it says why, associations are rejected as transient, temporary congestion (PS3.8 9.3.4), so no C-ECHO is
+    /// answered Success and a sender retries later rather than failing its instances.
+    /// </summary>
+    public Func<string?>? Unavailable { get; init; }
+
     public DicomAssociationOptions Association { get; init; } = DicomAssociationOptions.Default;
 
     /// <summary>DICOM TLS (BCP 195): when set, every connection must complete a TLS handshake first.</summary>

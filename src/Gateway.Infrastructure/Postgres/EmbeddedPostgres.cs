@@ -20,7 +20,11 @@ public sealed partial class EmbeddedPostgres : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly string _binaries;
     private readonly string _socketDirectory;
+    private readonly SemaphoreSlim _gate = new(1, 1);
     private bool _started;
+
+    /// <summary>Since when the server is found dead and not yet restarted (a restart may take several attempts).</summary>
+    private Stopwatch? _downFor;
 
     public EmbeddedPostgres(string dataDirectory, ILogger logger)
     {
@@ -53,6 +57,11 @@ public sealed partial class EmbeddedPostgres : IAsyncDisposable
     {
         Directory.CreateDirectory(_dataDirectory);
         Directory.CreateDirectory(_socketDirectory);
+        if (RunAsPostgres && OperatingSystem.IsLinux())
+        {
+            await PostgresFolderAccess.GrantAsync(_dataDirectory, _logger, cancellationToken).ConfigureAwait(false);
+        }
+
         if (RunAsPostgres)
         {
             await RunAsync("chown", ["-R", "postgres:postgres", _dataDirectory, _socketDirectory], cancellationToken).ConfigureAwait(false);
@@ -64,22 +73,109 @@ public sealed partial class EmbeddedPostgres : IAsyncDisposable
             await RunPostgresToolAsync("initdb", ["-D", _dataDirectory, "-U", RunAsPostgres ? "postgres" : Environment.UserName, "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"], cancellationToken).ConfigureAwait(false);
         }
 
-        if (await IsRunningAsync(cancellationToken).ConfigureAwait(false))
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
         {
-            // A previous process died without stopping it (kill -9, power loss of the process only): its server is
-            // still consistent, so take it over instead of failing on the lock it holds.
-            Log.Adopted(_logger, _dataDirectory);
+            if (await IsRunningAsync(cancellationToken).ConfigureAwait(false))
+            {
+                // A previous process died without stopping it (kill -9, power loss of the process only): its server is
+                // still consistent, so take it over instead of failing on the lock it holds.
+                Log.Adopted(_logger, _dataDirectory);
+            }
+            else
+            {
+                await StartServerAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            _started = true;
         }
-        else
+        finally
         {
-            // lz4 compresses the stored headers (json, mostly TOASTed) at a fraction of the CPU of the default pglz.
-            var options = $"-c listen_addresses='' -c unix_socket_directories='{_socketDirectory}' -c unix_socket_permissions=0700 -c max_connections=200 -c fsync=on -c default_toast_compression=lz4";
-            await RunPostgresToolAsync("pg_ctl", ["-D", _dataDirectory, "-l", Path.Combine(_dataDirectory, "postgres.log"), "-w", "-t", "60", "-o", options, "start"], cancellationToken).ConfigureAwait(false);
-            Log.Started(_logger, _dataDirectory, _socketDirectory);
+            _gate.Release();
         }
 
-        _started = true;
         await CreateDatabaseAsync(Database, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Starts the server again when it was started here and its postmaster has died since (kill -9, the OOM killer);
+    /// true when it was restarted. Throws when the restart fails (the next call tries again: after a kill -9 the
+    /// orphaned backends hold the shared memory for a moment).
+    /// </summary>
+    public async Task<bool> RestartIfDiedAsync(CancellationToken cancellationToken)
+    {
+        if (!_started || IsPostmasterAlive())
+        {
+            return false;
+        }
+
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (!_started || IsPostmasterAlive())
+            {
+                return false;
+            }
+
+            if (_downFor is null)
+            {
+                Log.Died(_logger, _dataDirectory);
+                _downFor = Stopwatch.StartNew();
+            }
+
+            await StartServerAsync(cancellationToken).ConfigureAwait(false);
+            NpgsqlConnection.ClearAllPools();
+            Log.Restarted(_logger, _dataDirectory, _downFor.Elapsed.TotalSeconds);
+            _downFor = null;
+            return true;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Whether the postmaster named by postmaster.pid is a live process (read from /proc, no process started).</summary>
+    private bool IsPostmasterAlive()
+    {
+        string firstLine;
+        try
+        {
+            using var reader = new StreamReader(Path.Combine(_dataDirectory, "postmaster.pid"));
+            firstLine = reader.ReadLine() ?? string.Empty;
+        }
+        catch (Exception exception) when (exception is FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+
+        if (!int.TryParse(firstLine.Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var pid))
+        {
+            return false;
+        }
+
+        try
+        {
+            // /proc/PID/stat: "PID (comm) STATE ..."; a zombie (Z) or a reused PID of another program is not the postmaster.
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var close = stat.LastIndexOf(')');
+            var open = stat.IndexOf('(', StringComparison.Ordinal);
+            return close > open && open >= 0 && stat[(open + 1)..close] == "postgres" && close + 2 < stat.Length && stat[close + 2] != 'Z';
+        }
+        catch (Exception exception) when (exception is FileNotFoundException or DirectoryNotFoundException or IOException)
+        {
+            return false;
+        }
+    }
+
+    private async Task StartServerAsync(CancellationToken cancellationToken)
+    {
+        // lz4 compresses the stored headers (json, mostly TOASTed) at a fraction of the CPU of the default pglz. Crash
+        // recovery (after a kill -9) flushes the data folder with one syncfs instead of an fsync per file, which took
+        // most of a restart's 10 s on a busy machine.
+        var options = $"-c listen_addresses='' -c unix_socket_directories='{_socketDirectory}' -c unix_socket_permissions=0700 -c max_connections=200 -c fsync=on -c default_toast_compression=lz4 -c recovery_init_sync_method=syncfs";
+        await RunPostgresToolAsync("pg_ctl", ["-D", _dataDirectory, "-l", Path.Combine(_dataDirectory, "postgres.log"), "-w", "-t", "60", "-o", options, "start"], cancellationToken).ConfigureAwait(false);
+        Log.Started(_logger, _dataDirectory, _socketDirectory);
     }
 
     /// <summary>Creates a database in the cluster unless it exists (tests use one per fixture).</summary>
@@ -99,18 +195,30 @@ public sealed partial class EmbeddedPostgres : IAsyncDisposable
     /// <summary>Stops the cluster (fast shutdown: open transactions roll back, data is safe).</summary>
     public async Task StopAsync()
     {
-        if (!_started)
+        await _gate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+        try
         {
-            return;
-        }
+            if (!_started)
+            {
+                return;
+            }
 
-        _started = false;
-        NpgsqlConnection.ClearAllPools();
-        await RunPostgresToolAsync("pg_ctl", ["-D", _dataDirectory, "-m", "fast", "-w", "stop"], CancellationToken.None).ConfigureAwait(false);
-        Log.Stopped(_logger, _dataDirectory);
+            _started = false;
+            NpgsqlConnection.ClearAllPools();
+            await RunPostgresToolAsync("pg_ctl", ["-D", _dataDirectory, "-m", "fast", "-w", "stop"], CancellationToken.None).ConfigureAwait(false);
+            Log.Stopped(_logger, _dataDirectory);
+        }
+        finally
+        {
+            _gate.Release();
+        }
     }
 
-    public async ValueTask DisposeAsync() => await StopAsync().ConfigureAwait(false);
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync().ConfigureAwait(false);
+        _gate.Dispose();
+    }
 
     private static string FindBinaries()
     {
@@ -152,14 +260,18 @@ public sealed partial class EmbeddedPostgres : IAsyncDisposable
             : RunAsync(program, arguments, cancellationToken);
     }
 
-    private static async Task<int> RunForExitCodeAsync(string program, IReadOnlyList<string> arguments, CancellationToken cancellationToken)
+    private static async Task<int> RunForExitCodeAsync(string program, IReadOnlyList<string> arguments, CancellationToken cancellationToken) =>
+        (await RunForOutputAsync(program, arguments, cancellationToken).ConfigureAwait(false)).ExitCode;
+
+    /// <summary>Runs a program to its end; its exit code and its standard output.</summary>
+    internal static async Task<(int ExitCode, string Output)> RunForOutputAsync(string program, IReadOnlyList<string> arguments, CancellationToken cancellationToken)
     {
         using var process = StartProcess(program, arguments);
         var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
         var error = process.StandardError.ReadToEndAsync(cancellationToken);
         await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
         await Task.WhenAll(output, error).ConfigureAwait(false);
-        return process.ExitCode;
+        return (process.ExitCode, await output.ConfigureAwait(false));
     }
 
     private static async Task RunAsync(string program, IReadOnlyList<string> arguments, CancellationToken cancellationToken)
@@ -193,16 +305,22 @@ public sealed partial class EmbeddedPostgres : IAsyncDisposable
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 2000, Level = LogLevel.Information, Message = "Initialising the embedded PostgreSQL cluster in {Directory}")]
+        [LoggerMessage(EventId = 7400, Level = LogLevel.Information, Message = "Initialising the embedded PostgreSQL cluster in {Directory}")]
         public static partial void Initialising(ILogger logger, string directory);
 
-        [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Embedded PostgreSQL started ({Directory}, socket in {Socket})")]
+        [LoggerMessage(EventId = 7401, Level = LogLevel.Information, Message = "Embedded PostgreSQL started ({Directory}, socket in {Socket})")]
         public static partial void Started(ILogger logger, string directory, string socket);
 
-        [LoggerMessage(EventId = 2003, Level = LogLevel.Warning, Message = "Embedded PostgreSQL in {Directory} was left running by a previous gateway process; taking it over")]
+        [LoggerMessage(EventId = 7402, Level = LogLevel.Information, Message = "Embedded PostgreSQL in {Directory} stopped")]
+        public static partial void Stopped(ILogger logger, string directory);
+
+        [LoggerMessage(EventId = 7403, Level = LogLevel.Warning, Message = "Embedded PostgreSQL in {Directory} was left running by a previous gateway process; taking it over")]
         public static partial void Adopted(ILogger logger, string directory);
 
-        [LoggerMessage(EventId = 2002, Level = LogLevel.Information, Message = "Embedded PostgreSQL in {Directory} stopped")]
-        public static partial void Stopped(ILogger logger, string directory);
+        [LoggerMessage(EventId = 7410, Level = LogLevel.Error, Message = "Embedded PostgreSQL in {Directory} is not running (its postmaster died): restarting it")]
+        public static partial void Died(ILogger logger, string directory);
+
+        [LoggerMessage(EventId = 7411, Level = LogLevel.Warning, Message = "Embedded PostgreSQL in {Directory} restarted, {Seconds:F1} s after it was found dead")]
+        public static partial void Restarted(ILogger logger, string directory, double seconds);
     }
 }

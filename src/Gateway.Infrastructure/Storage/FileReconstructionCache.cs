@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Gateway.Core.Retrieve;
+using Gateway.Core.Storage;
 using Microsoft.Extensions.Logging;
 
 namespace Gateway.Infrastructure.Storage;
@@ -107,7 +108,7 @@ public sealed partial class FileReconstructionCache : IReconstructionCache
         var previous = File.Exists(path) ? new FileInfo(path).Length : 0;
         try
         {
-            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            using (var stream = PrivateFiles.CreateNew(temporary))
             {
                 stream.Write(Magic);
                 stream.Write(SHA256.HashData(content));
@@ -145,7 +146,7 @@ public sealed partial class FileReconstructionCache : IReconstructionCache
                 return;
             }
 
-            Directory.CreateDirectory(_directory);
+            PrivateFiles.CreateFolder(_directory);
             foreach (var stale in Directory.EnumerateFiles(_directory, "*" + TemporaryExtension))
             {
                 TryDelete(stale);

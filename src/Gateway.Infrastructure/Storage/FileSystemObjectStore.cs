@@ -5,7 +5,8 @@ namespace Gateway.Infrastructure.Storage;
 
 /// <summary>
 /// Objects as files under a root folder (two levels of hashed sub-folders). A put writes a temporary file,
-/// flushes it to disk, renames it into place and flushes the folder, so an object is either whole or absent.
+/// flushes it to disk, renames it into place and flushes the folder, so an object is either whole or absent. Files
+/// are 0640 in 0750 folders (<see cref="PrivateFiles"/>).
 /// </summary>
 public sealed class FileSystemObjectStore : IObjectStore
 {
@@ -19,7 +20,7 @@ public sealed class FileSystemObjectStore : IObjectStore
     {
         ArgumentNullException.ThrowIfNull(root);
         _root = Path.GetFullPath(root);
-        Directory.CreateDirectory(Path.Combine(_root, TemporaryFolder));
+        PrivateFiles.CreateFolder(Path.Combine(_root, TemporaryFolder));
     }
 
     public async Task<StoredObject> PutAsync(string key, Stream content, CancellationToken cancellationToken)
@@ -33,7 +34,7 @@ public sealed class FileSystemObjectStore : IObjectStore
             byte[] hash;
             // Plain (synchronous) file I/O: on Linux .NET's "asynchronous" file I/O runs the same blocking call on another
             // thread-pool thread, so each chunk cost a thread hop; page-cache writes return at once.
-            using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 0, FileOptions.None))
+            using (var file = PrivateFiles.CreateNew(temporary, bufferSize: 0))
             {
                 using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
                 var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(1 << 16);
@@ -59,7 +60,7 @@ public sealed class FileSystemObjectStore : IObjectStore
             var folder = Path.GetDirectoryName(path)!;
             if (!_knownFolders.ContainsKey(folder))
             {
-                Directory.CreateDirectory(folder);
+                PrivateFiles.CreateFolder(folder);
                 _knownFolders.TryAdd(folder, 0);
             }
 

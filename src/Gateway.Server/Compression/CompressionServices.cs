@@ -42,7 +42,8 @@ public static class CompressionServices
             provider.GetRequiredService<IQualityMeter>(),
             provider.GetRequiredService<CompressionMetrics>()));
         services.AddSingleton<IJobHandler, RetireOriginalJobHandler>();
-        services.AddHostedService<ModelRegistration>();
+        services.AddSingleton<ModelRegistration>();
+        services.AddHostedService(provider => provider.GetRequiredService<ModelRegistration>());
         return services;
     }
 }

@@ -14,6 +14,7 @@ public sealed class DicomListener(
     IngestService ingest,
     ArchiveQueryService queries,
     RetrieveService retrieve,
+    GatewayReadiness readiness,
     ILogger<DicomServer> logger) : IHostedService, IAsyncDisposable
 {
     private DicomServer? _server;
@@ -34,6 +35,7 @@ public sealed class DicomListener(
             MaxAssociations = settings.DicomMaxAssociations,
             MaxAssociationsPerAddress = settings.DicomMaxAssociationsPerAddress,
             Association = DicomAssociationOptions.Default with { ArtimTimeout = TimeSpan.FromSeconds(settings.DicomAssociationRequestTimeoutSeconds) },
+            Unavailable = () => readiness.Current is { CanStore: false } report ? report.Summary : null,
         };
         _server = new DicomServer(serverOptions, _ => new GatewayDicomProvider(ingest, queries, retrieve, peers), logger);
         _server.Start();

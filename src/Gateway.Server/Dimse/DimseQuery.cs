@@ -5,25 +5,19 @@ using Gateway.Dicom.Query;
 namespace Gateway.Server.Dimse;
 
 /// <summary>
-/// A C-FIND identifier prepared for the archive's query layer by the Hierarchical Search Method (PS3.4
-/// C.4.1.3.1.1): the unique keys of the levels above must be present, and keys of lower levels are only returned
-/// (empty), never matched.
+/// A C-FIND identifier prepared for the archive's query layer. Keys of lower levels than the query's are only
+/// returned (empty), never matched, as the Hierarchical Search Method has it (PS3.4 C.4.1.3.1.1). A unique key of a
+/// higher level that the identifier leaves out or empty is a universal match instead of a refused query: a study-root
+/// IMAGE query with the Study Instance UID alone finds the study's instances across its series, as Orthanc and
+/// dcm4chee answer it and as QIDO-RS /studies/{study}/instances does, rather than nothing or a failure the sender
+/// cannot act on. It never returns more than the keys given select; C.4.1.2.1 leaves an SCP free to match what the
+/// hierarchical method does not require.
 /// </summary>
 internal sealed class DimseQuery
 {
-    public DimseQuery(QueryRetrieveModel model, DicomQueryLevel level, DicomDataset identifier)
+    public DimseQuery(DicomQueryLevel level, DicomDataset identifier)
     {
         ArgumentNullException.ThrowIfNull(identifier);
-        var path = DicomQueryLevels.PathTo(level, model);
-        foreach (var upper in path.Take(path.Count - 1))
-        {
-            var key = DicomQueryLevels.UniqueKey(upper);
-            if (string.IsNullOrWhiteSpace(identifier.GetString(key)))
-            {
-                throw new DicomQueryException($"A {level} query of the {model} model needs the {upper} level's unique key {key} (PS3.4 C.4.1.3.1.1).");
-            }
-        }
-
         var cleaned = identifier.Clone();
         foreach (var element in identifier.Where(element => element.Tag.Group is not (0x0000 or 0x0002) && element.Tag != DicomTags.SpecificCharacterSet
             && element.Tag != DicomTags.QueryRetrieveLevel && DicomQueryLevels.LevelOf(element.Tag) > level))

@@ -43,7 +43,7 @@ public sealed class GatewayDicomProvider(
     {
         ArgumentNullException.ThrowIfNull(request);
         var level = DicomQueryLevels.Parse(request.Level, request.Model);
-        var matcher = new DimseQuery(request.Model, level, request.Identifier).Matcher;
+        var matcher = new DimseQuery(level, request.Identifier).Matcher;
         var records = await queries.FindAsync(level, matcher, 0, null, cancellationToken).ConfigureAwait(false);
         foreach (var record in records)
         {

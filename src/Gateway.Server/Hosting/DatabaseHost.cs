@@ -54,6 +54,21 @@ public sealed class DatabaseHost : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Starts the embedded PostgreSQL again when its server died since it was started (nothing to do for a server
+    /// named by --postgres); true when it was restarted. The pool's broken connections are dropped then.
+    /// </summary>
+    public async Task<bool> RestartIfDiedAsync(CancellationToken cancellationToken)
+    {
+        if (_embedded is null || !await _embedded.RestartIfDiedAsync(cancellationToken).ConfigureAwait(false))
+        {
+            return false;
+        }
+
+        DataSource.Clear();
+        return true;
+    }
+
     /// <summary>Whether PostgreSQL answers a trivial query within a few seconds.</summary>
     public async Task<bool> IsReachableAsync(CancellationToken cancellationToken)
     {

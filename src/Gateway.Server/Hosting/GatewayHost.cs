@@ -38,6 +38,7 @@ public static class GatewayHost
 
         var app = builder.Build();
         app.UseMiddleware<DamagedObjectResponses>();
+        app.MapRoot();
         app.MapHealth();
         app.MapWadoRs();
         app.MapLatent();

@@ -33,6 +33,19 @@ public sealed class GatewayOptions
     /// <summary>Base URL clients reach the DICOMweb root by (for BulkDataURI and RetrieveURL); derived from each request when empty.</summary>
     public string? PublicBaseUrl { get; set; }
 
+    /// <summary>
+    /// Reverse proxies (IP addresses or CIDR networks) whose X-Forwarded-Proto/-Host/-Prefix are believed when
+    /// <see cref="PublicBaseUrl"/> is empty; for anyone else the URLs name the address the connection reached.
+    /// </summary>
+    public List<string> TrustedProxies { get; set; } = [];
+
+    /// <summary>
+    /// Free space the data folder's file systems must keep; below it /health/ready answers 503 (the disk is full)
+    /// and the DICOM listener refuses associations until space is freed.
+    /// </summary>
+    [Range(0, long.MaxValue)]
+    public long MinFreeDiskBytes { get; set; } = 1L << 30;
+
     public DuplicatePolicy DuplicatePolicy { get; set; } = DuplicatePolicy.Reject;
 
     /// <summary>The calling AE titles whose C-STORE may replace a stored instance under DuplicatePolicy Replace (required then).</summary>

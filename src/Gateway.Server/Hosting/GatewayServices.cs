@@ -25,6 +25,7 @@ public static class GatewayServices
             .Validate(
                 settings => settings.DuplicatePolicy != DuplicatePolicy.Replace || settings.DuplicateReplaceCallingAETitles.Count > 0,
                 "Gateway:DuplicatePolicy Replace needs Gateway:DuplicateReplaceCallingAETitles, the calling AE titles allowed to replace a stored instance.")
+            .Validate(options => options.TrustedProxies.All(TrustedProxies.IsValid), "Gateway:TrustedProxies must list IP addresses or CIDR networks (10.0.0.0/8).")
             .ValidateOnStart();
 
         // Crash tests only: a crash point, armed only in the Testing environment (nothing is armed by default).
@@ -63,6 +64,10 @@ public static class GatewayServices
 
         // Hosted services start in this order and stop in the reverse one: the archive before the listeners.
         services.AddHostedService<ArchiveStartup>();
+
+        // The embedded PostgreSQL restarted when it died, and readiness checked every second, from here on.
+        services.AddSingleton<GatewayReadiness>();
+        services.AddHostedService<HealthMonitor>();
 
         // Ingest operations: STOW-RS, the work queue and its workers, the start-up orphan sweep, statistics, metrics.
         services.AddGatewayIngestOperations();

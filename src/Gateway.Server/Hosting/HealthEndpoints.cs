@@ -1,16 +1,19 @@
 namespace Gateway.Server.Hosting;
 
-/// <summary>/health/live (the process answers) and /health/ready (PostgreSQL answers too).</summary>
+/// <summary>/health/live (the process answers) and /health/ready (PostgreSQL answers, the data disk has room, the models are there).</summary>
 public static class HealthEndpoints
 {
     public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         endpoints.MapGet("/health/live", () => Results.Text("live\n"));
-        endpoints.MapGet("/health/ready", async (DatabaseHost database, CancellationToken cancellationToken) =>
-            await database.IsReachableAsync(cancellationToken)
+        endpoints.MapGet("/health/ready", async (GatewayReadiness readiness, CancellationToken cancellationToken) =>
+        {
+            var report = await readiness.CheckAsync(cancellationToken).ConfigureAwait(false);
+            return report.IsReady
                 ? Results.Text("ready\n")
-                : Results.Text("not ready: PostgreSQL does not answer\n", statusCode: StatusCodes.Status503ServiceUnavailable));
+                : Results.Text($"not ready: {report.Summary}\n", statusCode: StatusCodes.Status503ServiceUnavailable);
+        });
         return endpoints;
     }
 }

@@ -41,7 +41,7 @@ public sealed partial class ProcessKillCrashPoints : ICrashPoints
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 2703, Level = LogLevel.Warning, Message = "TEST CRASH POINT ARMED: the process kills itself (SIGKILL) once {Point} has been reached {Count} time(s)")]
+        [LoggerMessage(EventId = 7405, Level = LogLevel.Warning, Message = "TEST CRASH POINT ARMED: the process kills itself (SIGKILL) once {Point} has been reached {Count} time(s)")]
         public static partial void Armed(ILogger logger, string point, int count);
     }
 }

@@ -20,7 +20,7 @@ internal sealed record PyTorchReference(int Height, int Width, int[] LatentShape
                 ExternalTool.DebianPython,
                 [script, model, "--height", height.ToString(CultureInfo.InvariantCulture), "--width", width.ToString(CultureInfo.InvariantCulture), "--out", output.FullName],
                 "python3-torch python3-numpy");
-            Assert.True(exitCode == 0, $"the PyTorch reference failed (needs Debian's python3-torch and python3-numpy: scripts/install-deps.sh): {error}");
+            Assert.True(exitCode == 0, $"the PyTorch reference failed (needs Debian's python3-torch and python3-numpy: scripts/install-test-deps.sh): {error}");
             using var shape = JsonDocument.Parse(File.ReadAllText(Path.Combine(output.FullName, "shape.json")));
             var latentShape = shape.RootElement.GetProperty("latent").EnumerateArray().Select(dimension => dimension.GetInt32()).ToArray();
             return new PyTorchReference(height, width, latentShape, ReadFloats(output, "image.f32"), ReadFloats(output, "latent.f32"), ReadFloats(output, "decoded.f32"));

@@ -27,7 +27,9 @@ public sealed class OhifViewerInteropTests(PostgresCluster cluster)
         PeerInstallation.RequireNodeModules();
         var cancellationToken = TestContext.Current.CancellationToken;
 
-        await using var gateway = await GatewayInstance.StartAsync(cluster);
+        // The OHIF site forwards /dicomweb to the gateway with its own Host header, so the BulkDataURIs name the site:
+        // the gateway believes that header only from a trusted proxy.
+        await using var gateway = await GatewayInstance.StartAsync(cluster, new Dictionary<string, string?> { ["TrustedProxies:0"] = "127.0.0.1" });
         ExternalTool.RunChecked(
             "storescu", ["-aec", GatewayInstance.AETitle, "127.0.0.1", gateway.DicomPort.ToString(CultureInfo.InvariantCulture), .. files], "dcmtk");
 

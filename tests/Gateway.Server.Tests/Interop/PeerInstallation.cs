@@ -6,7 +6,7 @@ namespace Gateway.Server.Tests.Interop;
 /// </summary>
 internal static class PeerInstallation
 {
-    private const string InstallHint = "run scripts/install-peers.sh (scripts/install-deps.sh calls it)";
+    private const string InstallHint = "run scripts/install-peers.sh (scripts/install-test-deps.sh calls it)";
 
     public const string OhifVersion = "3.13.2";
 

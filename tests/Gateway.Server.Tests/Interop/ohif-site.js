@@ -83,7 +83,7 @@ function forward(request, response) {
   const upstreamPath = target.pathname + request.url.slice(prefix.length);
   const upstream = http.request({
     hostname: target.hostname, port: target.port, path: upstreamPath, method: request.method,
-    headers: request.headers, // the Host header stays this origin's, so the gateway's BulkDataURIs point here
+    headers: request.headers, // the Host header stays this origin's, so the gateway's BulkDataURIs point here (it trusts this proxy)
   }, answer => {
     let bytes = 0;
     answer.on('data', chunk => { bytes += chunk.length; });

@@ -114,18 +114,9 @@ public static class QidoEndpoints
         return result;
     }
 
-    /// <summary>The DICOMweb root as clients reach it: the configured public base URL, or this request's scheme and host.</summary>
-    private static string DicomWebBaseUrl(HttpContext context)
-    {
-        var configured = context.RequestServices.GetRequiredService<IOptions<GatewayOptions>>().Value.PublicBaseUrl;
-        if (!string.IsNullOrWhiteSpace(configured))
-        {
-            return configured.TrimEnd('/');
-        }
-
-        var request = context.Request;
-        return $"{request.Scheme}://{request.Host}{request.PathBase}/dicomweb";
-    }
+    /// <summary>The DICOMweb root as clients reach it (the configured public base URL, a trusted proxy's forwarded one, else the address reached).</summary>
+    private static string DicomWebBaseUrl(HttpContext context) =>
+        Retrieve.DicomWebBaseUrl.Of(context.Request, context.RequestServices.GetRequiredService<IOptions<GatewayOptions>>().Value);
 
     /// <summary>The media type to answer with, or null when Accept allows no JSON.</summary>
     private static string? ResponseMediaType(StringValues accept)

@@ -131,7 +131,7 @@ public sealed partial class StowHandler(IngestService ingest, IOptions<GatewayOp
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 3000, Level = LogLevel.Warning, Message = "STOW-RS request refused with {StatusCode}: {Reason}")]
+        [LoggerMessage(EventId = 7404, Level = LogLevel.Warning, Message = "STOW-RS request refused with {StatusCode}: {Reason}")]
         public static partial void Refused(ILogger logger, int statusCode, string reason);
     }
 }
