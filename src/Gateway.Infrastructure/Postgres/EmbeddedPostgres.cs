@@ -192,7 +192,11 @@ public sealed partial class EmbeddedPostgres : IAsyncDisposable
         }
     }
 
-    /// <summary>Stops the cluster (fast shutdown: open transactions roll back, data is safe).</summary>
+    /// <summary>
+    /// Stops the cluster (fast shutdown: open transactions roll back, data is safe). pg_ctl waits up to 5 minutes, not
+    /// its default 60 s: the shutdown checkpoint first finishes a running one, which took 95 s for a cluster of many
+    /// databases (37,511 files to sync) on this project's loaded 2-core machine.
+    /// </summary>
     public async Task StopAsync()
     {
         await _gate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
@@ -205,7 +209,7 @@ public sealed partial class EmbeddedPostgres : IAsyncDisposable
 
             _started = false;
             NpgsqlConnection.ClearAllPools();
-            await RunPostgresToolAsync("pg_ctl", ["-D", _dataDirectory, "-m", "fast", "-w", "stop"], CancellationToken.None).ConfigureAwait(false);
+            await RunPostgresToolAsync("pg_ctl", ["-D", _dataDirectory, "-m", "fast", "-w", "-t", "300", "stop"], CancellationToken.None).ConfigureAwait(false);
             Log.Stopped(_logger, _dataDirectory);
         }
         finally

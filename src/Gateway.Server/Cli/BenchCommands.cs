@@ -20,7 +20,7 @@ internal static class BenchCommands
 
     private static Command CodecCommand()
     {
-        var model = new Option<string>("--model") { Description = "Model id.", DefaultValueFactory = _ => "compact-f16-c1" };
+        var model = new Option<string>("--model") { Description = "Model id.", DefaultValueFactory = _ => "compact-f16-c2" };
         var threads = new Option<int>("--threads") { Description = "ONNX Runtime intra-op threads (0: one per core).", DefaultValueFactory = _ => Environment.ProcessorCount };
         var repeat = new Option<int>("--repeat") { Description = "Timed runs of each of encode and decode (after one untimed warm-up).", DefaultValueFactory = _ => 20 };
         var models = ModelsCommands.ModelsOption();

@@ -21,7 +21,7 @@ internal static class BenchCompressCommand
 
     public static Command Create()
     {
-        var model = new Option<string>("--model") { Description = "Model id.", DefaultValueFactory = _ => "compact-f16-c1" };
+        var model = new Option<string>("--model") { Description = "Model id.", DefaultValueFactory = _ => "compact-f16-c2" };
         var repeat = new Option<int>("--repeat") { Description = "Timed runs of each way (after one untimed warm-up).", DefaultValueFactory = _ => 10 };
         var file = new Argument<FileInfo>("file") { Description = "A single-sample DICOM file (e.g. a 512 x 512 CT slice)." };
         var models = ModelsCommands.ModelsOption();

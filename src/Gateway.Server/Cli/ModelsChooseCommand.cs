@@ -31,7 +31,7 @@ internal static class ModelsChooseCommand
 
     public static Command Create()
     {
-        var model = new Option<string>("--model") { Description = "The model id (a folder of onnx-models).", DefaultValueFactory = _ => "compact-f16-c1" };
+        var model = new Option<string>("--model") { Description = "The model id (a folder of onnx-models).", DefaultValueFactory = _ => "compact-f16-c2" };
         var minPsnr = new Option<double?>("--min-psnr") { Description = "Least PSNR in dB (worst frame)." };
         var minSsim = new Option<double?>("--min-ssim") { Description = "Least SSIM (worst frame)." };
         var maxAbsError = new Option<int?>("--max-abs-error") { Description = "Largest absolute error in stored values." };

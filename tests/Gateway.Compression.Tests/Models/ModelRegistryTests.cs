@@ -12,7 +12,7 @@ public sealed class ModelRegistryTests
         var infos = SharedModels.Instance.Infos;
 
         Assert.Empty(SharedModels.Instance.Refused);
-        Assert.Equal(["compact-f16-c1", "compact-f64-c1"], infos.Select(info => info.Id).ToArray());
+        Assert.Equal(["compact-f16-c1", "compact-f16-c2", "compact-f64-c1", "compact-f64-c2"], infos.Select(info => info.Id).ToArray());
         var f16 = infos[0];
         Assert.Equal(16, f16.Factor);
         Assert.Equal(1, f16.LatentChannels);

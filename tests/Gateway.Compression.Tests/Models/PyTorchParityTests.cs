@@ -12,6 +12,8 @@ public sealed class PyTorchParityTests
     [Theory]
     [InlineData("compact-f16-c1")]
     [InlineData("compact-f64-c1")]
+    [InlineData("compact-f16-c2")]
+    [InlineData("compact-f64-c2")]
     public void EncodeAndDecodeEqualPyTorchWithin1e3(string modelId)
     {
         var reference = PyTorchReference.Run(modelId, 250, 190);

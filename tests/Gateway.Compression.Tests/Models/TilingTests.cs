@@ -15,6 +15,8 @@ public sealed class TilingTests
     [InlineData("compact-f16-c1", 1024, 768)]
     [InlineData("compact-f64-c1", 1024, 768)]
     [InlineData("compact-f16-c1", 601, 530)]
+    [InlineData("compact-f16-c2", 1024, 768)]
+    [InlineData("compact-f64-c2", 601, 530)]
     public void TiledEncodeAndDecodeEqualTheWholeFrame(string modelId, int height, int width)
     {
         var folder = SharedModels.Folder(modelId);

@@ -7,7 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Gateway.Server.Tests.Compression;
 
 /// <summary>
-/// The latent path with the real engine (ONNX Runtime and onnx-models/compact-f16-c1): a CT and an MR slice become
+/// The latent path with the real engine (ONNX Runtime and onnx-models/compact-f16-c2): a CT and an MR slice become
 /// latents of at most 1/15 of their pixel bytes whose recorded PSNR a numpy oracle confirms; a noise image fails the
 /// gate and is stored lossless, bit-exact by pydicom.
 /// </summary>
@@ -33,7 +33,7 @@ public sealed class LatentCompressionTests(PostgresCluster cluster)
             Assert.Equal(("compressed", "latent"), (state, compression));
             Assert.Equal(["latent"], objects.Select(o => o.Kind));
             var latent = objects.Single(o => o.Kind == "latent");
-            Assert.Equal(("medvae-latent/1", "compact-f16-c1"), (latent.Codec, latent.Model));
+            Assert.Equal(("medvae-latent/1", "compact-f16-c2"), (latent.Codec, latent.Model));
             var original = DicomFile.Open(files[i]);
             var info = DicomPixelData.Create(original.Dataset, original.TransferSyntax).Info;
             var pixelBytes = (long)info.Rows * info.Columns * info.BytesPerSample;
@@ -51,7 +51,7 @@ public sealed class LatentCompressionTests(PostgresCluster cluster)
 
         // Retention 0: the originals went once the latents were recorded; the latents are all that is left (the headers are in the index).
         Assert.Equal(2, gateway.Probe.ObjectFiles().Count);
-        Assert.Equal(1, await gateway.ScalarAsync("select count(*) from models where id = 'compact-f16-c1'"));
+        Assert.Equal(1, await gateway.ScalarAsync("select count(*) from models where id = 'compact-f16-c2'"));
     }
 
     [Fact]

@@ -7,7 +7,7 @@ namespace Gateway.Server.Tests.Compression;
 
 /// <summary>
 /// Headers kept losslessly in the index (a delta against the series header) whatever represents the pixels, with the
-/// real engine (compact-f16-c1) and retention 0: an MR slice with Siemens CSA headers (OB, 10 and 88 KB) to which the
+/// real engine (compact-f16-c2) and retention 0: an MR slice with Siemens CSA headers (OB, 10 and 88 KB) to which the
 /// pydicom oracle adds a 5000-byte private OB element, an ICC-like OB profile and a VOI LUT Sequence with 4096 bytes
 /// of LUT Data. Stored as a latent, as j2k-lossy and as lossless: no header object is written and a Part 10 object
 /// holds none of the long values; once the original is deleted, the instance from WADO-RS has every element but the

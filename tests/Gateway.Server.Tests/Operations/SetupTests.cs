@@ -20,7 +20,7 @@ public sealed class SetupTests(PostgresCluster cluster)
         {
             var configuration = AppContext.BaseDirectory.Contains("/Debug/", StringComparison.Ordinal) ? "Debug" : "Release";
             ExternalTool.RunChecked("dotnet", ["publish", Path.Combine(TestData.RepositoryRoot, "src", "Gateway.Server"), "-c", configuration, "--no-build", "-nologo", "-v", "quiet", "-o", publish], "dotnet");
-            Assert.False(File.Exists(Path.Combine(publish, "onnx-models", "compact-f16-c1", "weights.pt")), "the trainer's weights are not needed to serve");
+            Assert.False(File.Exists(Path.Combine(publish, "onnx-models", "compact-f16-c2", "weights.pt")), "the trainer's weights are not needed to serve");
 
             var start = new System.Diagnostics.ProcessStartInfo("dotnet") { WorkingDirectory = elsewhere, RedirectStandardOutput = true, RedirectStandardError = true };
             foreach (var argument in new[] { Path.Combine(publish, "gateway.dll"), "models", "list" })
@@ -35,7 +35,7 @@ public sealed class SetupTests(PostgresCluster cluster)
             await process.WaitForExitAsync(cancellationToken);
             var (output, error) = (await readOutput, await readError);
             Assert.True(process.ExitCode == 0, $"gateway models list failed ({process.ExitCode}): {error}");
-            Assert.Contains("compact-f16-c1  f=", output, StringComparison.Ordinal);
+            Assert.Contains("compact-f16-c2  f=", output, StringComparison.Ordinal);
             Assert.Contains("sha256 ok", output, StringComparison.Ordinal);
             Assert.DoesNotContain("MISMATCH", output, StringComparison.Ordinal);
         }
@@ -60,7 +60,7 @@ public sealed class SetupTests(PostgresCluster cluster)
             });
             var (status, body) = await GatewayChecks.ReadyAsync(gateway);
             Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
-            Assert.Contains("model compact-f16-c1 is not loaded", body, StringComparison.Ordinal);
+            Assert.Contains("model compact-f16-c2 is not loaded", body, StringComparison.Ordinal);
             Assert.Contains("Gateway:Models:Directory", body, StringComparison.Ordinal);
 
             // Degraded, not down: instances are still taken in (stored lossless).
