@@ -3,7 +3,7 @@
 # ./data, a private PostgreSQL it starts itself, HTTP on 127.0.0.1:8080, DICOM on port 11112, AE GATEWAY);
 # arguments are passed on instead (e.g. `./run.sh serve --http 0.0.0.0:8080`, `./run.sh dicom dump FILE`).
 # Installs only what the gateway needs and a fresh Debian 12 machine lacks first (scripts/install-deps.sh: codecs,
-# PostgreSQL, ONNX Runtime; no test peer).
+# PostgreSQL; ONNX Runtime comes with the NuGet restore of the build; no test peer).
 set -euo pipefail
 cd "$(dirname "$0")"
 scripts/install-deps.sh >&2
