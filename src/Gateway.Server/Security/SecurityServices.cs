@@ -66,6 +66,12 @@ public static class SecurityServices
         services.AddAuthorization();
         services.AddOptions<AuthorizationOptions>().Configure<IOptions<SecurityOptions>>((authorization, security) =>
         {
+            // A route that names no policy (a test fails for it) still needs a signed-in caller.
+            if (security.Value.Enabled)
+            {
+                authorization.FallbackPolicy = new AuthorizationPolicyBuilder(SchemeName).RequireAuthenticatedUser().Build();
+            }
+
             foreach (var (policy, role) in GatewayPolicies.RoleOf)
             {
                 authorization.AddPolicy(policy, builder =>
