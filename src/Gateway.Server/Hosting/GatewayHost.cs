@@ -1,4 +1,5 @@
 using Gateway.Server.Admin;
+using Gateway.Server.DicomWeb.Delete;
 using Gateway.Server.DicomWeb.Http;
 using Gateway.Server.DicomWeb.Latent;
 using Gateway.Server.DicomWeb.Qido;
@@ -62,6 +63,7 @@ public static class GatewayHost
         admin.MapStats();
         admin.MapMetrics();
         admin.MapApiKeys();
+        admin.MapDelete();
         return app;
     }
 }
