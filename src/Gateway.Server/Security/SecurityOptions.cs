@@ -31,14 +31,17 @@ public sealed class SecurityOptions
     [Required]
     public string RoleClaim { get; set; } = "roles";
 
+    // The value lists start empty (a configured list replaces the default instead of adding to it): while one is
+    // empty, the role's own name is its value (see TokenRoles).
+
     /// <summary>Values of <see cref="RoleClaim"/> that make a caller a viewer (QIDO-RS, WADO-RS, WADO-URI, rendered, latents).</summary>
-    public List<string> ViewerValues { get; set; } = [GatewayRoles.Viewer];
+    public List<string> ViewerValues { get; set; } = [];
 
     /// <summary>Values of <see cref="RoleClaim"/> that make a caller an uploader (STOW-RS).</summary>
-    public List<string> UploaderValues { get; set; } = [GatewayRoles.Uploader];
+    public List<string> UploaderValues { get; set; } = [];
 
     /// <summary>Values of <see cref="RoleClaim"/> that make a caller an admin (statistics, metrics, API keys, delete).</summary>
-    public List<string> AdminValues { get; set; } = [GatewayRoles.Admin];
+    public List<string> AdminValues { get; set; } = [];
 
     /// <summary>Serve a non-loopback HTTP address without authentication (`gateway serve --insecure`): anyone who reaches it may read and store.</summary>
     public bool Insecure { get; set; }

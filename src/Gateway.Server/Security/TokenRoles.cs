@@ -19,7 +19,8 @@ internal static class TokenRoles
 
     private static void Add(List<Claim> roles, string role, List<string> mappedValues, HashSet<string> values)
     {
-        if (mappedValues.Any(values.Contains))
+        // An empty list means the default: the role's own name.
+        if (mappedValues.Count == 0 ? values.Contains(role) : mappedValues.Any(values.Contains))
         {
             roles.Add(new Claim(GatewayRoles.ClaimType, role));
         }

@@ -36,18 +36,25 @@ public sealed class SecuredGateway : IAsyncDisposable
         _ => Admin,
     };
 
-    public static async Task<SecuredGateway> StartAsync(PostgresCluster cluster)
+    /// <param name="settings">More Gateway settings (e.g. "Security:RoleClaim").</param>
+    public static async Task<SecuredGateway> StartAsync(PostgresCluster cluster, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var provider = await OidcProvider.StartAsync([Viewer, Uploader, Admin, Everything, Brief]);
         try
         {
-            var gateway = await GatewayInstance.StartAsync(cluster, new Dictionary<string, string?>
+            var all = new Dictionary<string, string?>
             {
                 ["Security:Authority"] = provider.Issuer,
                 ["Security:Audience"] = OidcProvider.Audience,
                 ["Security:RequireHttpsMetadata"] = "false",
                 ["Security:ClockSkewSeconds"] = "0",
-            });
+            };
+            foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+            {
+                all[key] = value;
+            }
+
+            var gateway = await GatewayInstance.StartAsync(cluster, all);
             return new SecuredGateway(provider, gateway);
         }
         catch
