@@ -1,7 +1,10 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Gateway.Dicom;
+using Gateway.Server.Tests.Compression;
+using Gateway.Server.Tests.DicomWeb.Retrieve;
 using Gateway.Server.Tests.DicomWeb.Stow;
+using Gateway.Server.Tests.Reconstruction;
 
 namespace Gateway.Server.Tests.Security;
 
@@ -76,6 +79,44 @@ public sealed class DeleteTests(PostgresCluster cluster)
         Assert.Single(left);
         Assert.Single(await QidoAsync(gateway, viewer, $"dicomweb/studies?StudyInstanceUID={ctStudy}"));
         Assert.Equal(HttpStatusCode.NotFound, await secured.SendAsync(HttpMethod.Delete, studyPath, admin));
+    }
+
+    [Fact]
+    public async Task Deleting_a_study_stored_as_latents_removes_the_latents_and_their_cached_reconstructions()
+    {
+        // Two slices from the middle of the head (the edge slices are nearly empty and miss the 30 dB target as latents).
+        var mr = Directory.GetFiles(TestData.RequireSharedData(MrSeries), "*.dcm").Order(StringComparer.Ordinal).Skip(169).Take(2).ToArray();
+        await using var compression = await CompressionGateway.StartAsync(cluster, new Dictionary<string, string?> { ["Compression:Rules:0:Representations:0"] = "Latent" });
+        compression.RequireEngine();
+        var gateway = compression.Gateway;
+        var uids = await compression.StowAsync(mr);
+        await compression.DrainAsync();
+        foreach (var uid in uids)
+        {
+            var (state, kind, _, objects) = await compression.InstanceAsync(uid);
+            Assert.Equal(("compressed", "latent"), (state, kind));
+            Assert.Equal(["latent"], objects.Select(o => o.Kind));
+        }
+
+        // A retrieve decodes the latent and keeps the reconstruction in data/cache.
+        var instance = TestInstance.Of(mr[0]);
+        await RetrieveClients.WadoRsAsync(gateway, instance);
+        var cache = Path.Combine(gateway.DataDirectory, "cache");
+        Assert.NotEmpty(Directory.GetFiles(cache, "*.rc"));
+        Assert.Equal(2, compression.Probe.ObjectFiles().Count);
+
+        using (var response = await gateway.Http.DeleteAsync(new Uri($"dicomweb/studies/{instance.Study}", UriKind.Relative), TestContext.Current.CancellationToken))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        }
+
+        Assert.Empty(compression.Probe.ObjectFiles());
+        Assert.Empty(Directory.GetFiles(cache, "*.rc"));
+        Assert.Equal(0, await compression.ScalarAsync("select count(*) from instances"));
+        Assert.Equal(0, await compression.ScalarAsync("select count(*) from jobs"));
+        using var search = await gateway.Http.GetAsync(new Uri($"dicomweb/studies?StudyInstanceUID={instance.Study}", UriKind.Relative), TestContext.Current.CancellationToken);
+        var body = await search.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        Assert.True(body.Length == 0 || JsonNode.Parse(body)!.AsArray().Count == 0, body);
     }
 
     private static async Task<JsonArray> QidoAsync(GatewayInstance gateway, System.Net.Http.Headers.AuthenticationHeaderValue authorization, string path)
