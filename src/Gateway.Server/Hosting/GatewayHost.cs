@@ -41,7 +41,7 @@ public static class GatewayHost
         configure?.Invoke(builder);
 
         var app = builder.Build();
-        HttpBindSafety.Check(http, app.Services.GetRequiredService<IOptions<SecurityOptions>>().Value, app.Logger);
+        HttpBindSafety.Check(app.Configuration, http, app.Services.GetRequiredService<IOptions<SecurityOptions>>().Value, app.Logger);
         app.UseMiddleware<DamagedObjectResponses>();
         app.UseAuthentication();
         app.UseAuthorization();

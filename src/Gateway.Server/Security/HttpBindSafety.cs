@@ -8,11 +8,17 @@ namespace Gateway.Server.Security;
 /// </summary>
 public static partial class HttpBindSafety
 {
-    /// <summary>Throws <see cref="InsecureBindException"/> for an open, non-loopback bind; logs what is served otherwise.</summary>
-    public static void Check(string http, SecurityOptions security, ILogger logger)
+    /// <summary>
+    /// Throws <see cref="InsecureBindException"/> for an open, non-loopback bind (Gateway:Http, or any Kestrel:Endpoints
+    /// URL, which Kestrel would prefer to it); logs what is served otherwise.
+    /// </summary>
+    public static void Check(IConfiguration configuration, string http, SecurityOptions security, ILogger logger)
     {
+        ArgumentNullException.ThrowIfNull(configuration);
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(security);
+        var endpoint = configuration.GetSection("Kestrel:Endpoints").GetChildren().Select(child => child["Url"]).FirstOrDefault(url => url is not null && !IsLoopback(url));
+        http = endpoint ?? http;
         if (security.Enabled)
         {
             Log.Authenticated(logger, http, security.Authority!, security.Audience!);

@@ -72,6 +72,17 @@ public sealed class BindSafetyTests(PostgresCluster cluster)
     }
 
     [Fact]
+    public void A_public_kestrel_endpoint_is_refused_too_without_authentication()
+    {
+        var refused = Assert.Throws<InsecureBindException>(() => GatewayHost.Build(new Dictionary<string, string?>
+        {
+            ["Gateway:DataDirectory"] = Path.Combine(Path.GetTempPath(), "never-created-" + Guid.NewGuid().ToString("N")),
+            ["Kestrel:Endpoints:Public:Url"] = "http://0.0.0.0:8443",
+        }));
+        Assert.Contains("http://0.0.0.0:8443", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void An_authority_without_an_audience_is_refused_at_start_naming_the_setting()
     {
         var failure = Assert.ThrowsAny<Exception>(() => GatewayHost.Build(new Dictionary<string, string?>
