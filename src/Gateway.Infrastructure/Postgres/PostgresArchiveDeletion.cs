@@ -25,42 +25,47 @@ public sealed class PostgresArchiveDeletion(NpgsqlDataSource dataSource) : IArch
             }
         }
 
-        var objects = new List<DeletedObject>();
-        var instances = 0;
-        await using (var delete = new NpgsqlCommand(
+        // Lock the instances first; the next statements see what committed while this one waited (a compress job
+        // recording its replacement holds the same row lock), so no object row is missed.
+        var ids = new List<long>();
+        await using (var select = new NpgsqlCommand(
             """
-            with doomed as (
-                select id, sop_instance_uid from instances
-                where study_instance_uid = @study and state <> 'receiving'
-                  and (@series::text is null or series_instance_uid = @series)
-                  and (@instance::text is null or sop_instance_uid = @instance)
-                for update),
-            held as (
-                select d.sop_instance_uid, o.object_key, o.sha256 from objects o join doomed d on d.id = o.instance_fk),
-            gone as (
-                delete from instances i using doomed d where i.id = d.id returning i.id)
-            select sop_instance_uid, object_key, sha256 from held
-            union all
-            select null, null, null from gone
+            select id from instances
+            where study_instance_uid = @study and state <> 'receiving'
+              and (@series::text is null or series_instance_uid = @series)
+              and (@instance::text is null or sop_instance_uid = @instance)
+            for update
             """,
             connection,
             transaction))
         {
-            delete.Parameters.AddWithValue("study", scope.StudyInstanceUid);
-            delete.Parameters.AddWithValue("series", (object?)scope.SeriesInstanceUid ?? DBNull.Value);
-            delete.Parameters.AddWithValue("instance", (object?)scope.SopInstanceUid ?? DBNull.Value);
-            await using var reader = await delete.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            select.Parameters.AddWithValue("study", scope.StudyInstanceUid);
+            select.Parameters.AddWithValue("series", (object?)scope.SeriesInstanceUid ?? DBNull.Value);
+            select.Parameters.AddWithValue("instance", (object?)scope.SopInstanceUid ?? DBNull.Value);
+            await using var reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                if (reader.IsDBNull(1))
-                {
-                    instances++;
-                }
-                else
-                {
-                    objects.Add(new DeletedObject(reader.GetString(0), reader.GetString(1), reader.GetString(2)));
-                }
+                ids.Add(reader.GetInt64(0));
             }
+        }
+
+        var objects = new List<DeletedObject>();
+        await using (var held = new NpgsqlCommand(
+            "select i.sop_instance_uid, o.object_key, o.sha256 from objects o join instances i on i.id = o.instance_fk where i.id = any(@ids)", connection, transaction))
+        {
+            held.Parameters.AddWithValue("ids", ids.ToArray());
+            await using var reader = await held.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                objects.Add(new DeletedObject(reader.GetString(0), reader.GetString(1), reader.GetString(2)));
+            }
+        }
+
+        // Their objects and jobs go with them (on delete cascade).
+        await using (var delete = new NpgsqlCommand("delete from instances where id = any(@ids)", connection, transaction))
+        {
+            delete.Parameters.AddWithValue("ids", ids.ToArray());
+            await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
         await using (var tidy = new NpgsqlCommand(
@@ -86,6 +91,6 @@ public sealed class PostgresArchiveDeletion(NpgsqlDataSource dataSource) : IArch
         }
 
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return new DeletionResult(instances, objects);
+        return new DeletionResult(ids.Count, objects);
     }
 }
