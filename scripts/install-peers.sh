@@ -2,7 +2,8 @@
 # Installs the real DICOMweb peers the interoperability tests and the archive benchmark talk to:
 #   apt: chromium (headless screenshots of OHIF), fonts-dejavu-core, orthanc, orthanc-dicomweb, orthanc-postgresql
 #        (the PostgreSQL-indexed Orthanc of bench/storage-efficiency and bench/run-archive-benchmark.sh);
-#   npm: dicomweb-client@0.11.3, dcmjs, xhr2@0.2.1 and the prebuilt OHIF viewer from the @ohif/app@3.13.2 tarball.
+#   npm: dicomweb-client@0.11.3, dcmjs, xhr2@0.2.1, the prebuilt OHIF viewer from the @ohif/app@3.13.2 tarball, and
+#        oidc-provider@9.13.3 (the OpenID Connect provider the authentication tests issue tokens from).
 # The npm packages go into a cache folder outside the repository (printed at the end; the tests look there):
 #   ${GATEWAY_PEERS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/medvae-gateway/peers}
 # Safe to run again: it installs only what is absent and returns at once when everything is there.
@@ -44,6 +45,16 @@ if [[ ! -f "$node_dir/node_modules/dicomweb-client/package.json" || ! -f "$node_
     printf '{ "name": "medvae-gateway-peers", "private": true }\n' > "$node_dir/package.json"
   fi
   (cd "$node_dir" && npm install --no-audit --no-fund --save-exact dicomweb-client@0.11.3 dcmjs xhr2@0.2.1)
+fi
+
+oidc_dir="$peers_dir/oidc"
+if [[ ! -f "$oidc_dir/node_modules/oidc-provider/package.json" ]]; then
+  echo "Installing oidc-provider into $oidc_dir"
+  mkdir -p "$oidc_dir"
+  if [[ ! -f "$oidc_dir/package.json" ]]; then
+    printf '{ "name": "medvae-gateway-oidc", "private": true, "type": "module" }\n' > "$oidc_dir/package.json"
+  fi
+  (cd "$oidc_dir" && npm install --no-audit --no-fund --save-exact oidc-provider@9.13.3)
 fi
 
 ohif_dir="$peers_dir/ohif-$ohif_version"

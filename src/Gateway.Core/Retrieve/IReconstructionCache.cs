@@ -18,4 +18,7 @@ public interface IReconstructionCache
 
     /// <summary>Keeps a reconstructed file; failing to keep it is not an error (the next request rebuilds it).</summary>
     void Put(string sopInstanceUid, string sourceSha256, ReadOnlySpan<byte> content);
+
+    /// <summary>Removes the entry, if any (its instance was deleted).</summary>
+    void Remove(string sopInstanceUid, string sourceSha256);
 }

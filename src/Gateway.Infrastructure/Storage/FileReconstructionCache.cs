@@ -131,6 +131,14 @@ public sealed partial class FileReconstructionCache : IReconstructionCache
         }
     }
 
+    public void Remove(string sopInstanceUid, string sourceSha256)
+    {
+        if (Enabled)
+        {
+            Remove(PathOf(sopInstanceUid, sourceSha256));
+        }
+    }
+
     /// <summary>Counts what is on disk the first time it is needed, removing temporary files a crash left.</summary>
     private void EnsureScanned()
     {

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Gateway.Server.Hosting;
+using Gateway.Server.Security;
 
 namespace Gateway.Server.Cli;
 
@@ -13,9 +14,10 @@ internal static class ServeCommand
         var dicomPort = new Option<int?>("--dicom-port") { Description = "DICOM port (default 11112)." };
         var aeTitle = new Option<string?>("--ae") { Description = "DICOM AE title (default GATEWAY)." };
         var postgres = new Option<string?>("--postgres") { Description = "Use this PostgreSQL (Npgsql connection string) instead of the embedded one." };
+        var insecure = new Option<bool>("--insecure") { Description = "Serve a non-loopback HTTP address without authentication (anyone who reaches it may read and store)." };
         var command = new Command("serve", "Run the gateway: DICOM C-STORE/Q/R, DICOMweb, dashboard (Ctrl-C stops it).")
         {
-            data, http, dicomPort, aeTitle, postgres,
+            data, http, dicomPort, aeTitle, postgres, insecure,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -25,8 +27,27 @@ internal static class ServeCommand
             Add(overrides, "DicomPort", result.GetValue(dicomPort)?.ToString(System.Globalization.CultureInfo.InvariantCulture));
             Add(overrides, "AETitle", result.GetValue(aeTitle));
             Add(overrides, "Postgres", result.GetValue(postgres));
-            await using var app = GatewayHost.Build(overrides);
-            await app.RunAsync(cancellationToken);
+            if (result.GetValue(insecure))
+            {
+                overrides[SecurityOptions.SectionName + ":Insecure"] = "true";
+            }
+
+            WebApplication app;
+            try
+            {
+                app = GatewayHost.Build(overrides);
+            }
+            catch (InsecureBindException refused)
+            {
+                await Console.Error.WriteLineAsync("gateway serve: " + refused.Message);
+                return 2;
+            }
+
+            await using (app)
+            {
+                await app.RunAsync(cancellationToken);
+            }
+
             return 0;
         });
         return command;

@@ -1,10 +1,13 @@
 using Gateway.Server.Admin;
+using Gateway.Server.DicomWeb.Delete;
 using Gateway.Server.DicomWeb.Http;
 using Gateway.Server.DicomWeb.Latent;
 using Gateway.Server.DicomWeb.Qido;
 using Gateway.Server.DicomWeb.Retrieve;
 using Gateway.Server.DicomWeb.Stow;
 using Gateway.Server.DicomWeb.WadoUri;
+using Gateway.Server.Security;
+using Microsoft.Extensions.Options;
 
 namespace Gateway.Server.Hosting;
 
@@ -34,19 +37,33 @@ public static class GatewayHost
         var http = builder.Configuration["Gateway:Http"] ?? "127.0.0.1:8080";
         builder.WebHost.UseUrls(http.Contains("://", StringComparison.Ordinal) ? http : "http://" + http);
         builder.Services.AddGateway(builder.Configuration);
+        builder.Services.AddGatewaySecurity();
         configure?.Invoke(builder);
 
         var app = builder.Build();
+        HttpBindSafety.Check(app.Configuration, http, app.Services.GetRequiredService<IOptions<SecurityOptions>>().Value, app.Logger);
         app.UseMiddleware<DamagedObjectResponses>();
-        app.MapRoot();
-        app.MapHealth();
-        app.MapWadoRs();
-        app.MapLatent();
-        app.MapWadoUri();
-        app.MapQido();
-        app.MapStow();
-        app.MapStats();
-        app.MapMetrics();
+        app.UseAuthentication();
+        app.UseAuthorization();
+
+        // Every route names who may call it (a test fails for one that does not).
+        var open = app.MapGroup(string.Empty).AllowAnonymous();
+        open.MapRoot();
+        open.MapHealth();
+
+        var viewer = app.MapGroup(string.Empty).RequireAuthorization(GatewayPolicies.Viewer);
+        viewer.MapWadoRs();
+        viewer.MapLatent();
+        viewer.MapWadoUri();
+        viewer.MapQido();
+
+        app.MapGroup(string.Empty).RequireAuthorization(GatewayPolicies.Uploader).MapStow();
+
+        var admin = app.MapGroup(string.Empty).RequireAuthorization(GatewayPolicies.Admin);
+        admin.MapStats();
+        admin.MapMetrics();
+        admin.MapApiKeys();
+        admin.MapDelete();
         return app;
     }
 }

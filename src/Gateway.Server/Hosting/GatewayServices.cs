@@ -54,6 +54,8 @@ public static class GatewayServices
             ReplaceCallingAETitles = Settings(provider).DuplicateReplaceCallingAETitles.ToHashSet(StringComparer.Ordinal),
         });
         services.AddSingleton<IngestService>();
+        services.AddSingleton<IArchiveDeletion>(provider => new PostgresArchiveDeletion(provider.GetRequiredService<DatabaseHost>().DataSource));
+        services.AddSingleton<DeleteService>();
 
         // The retrieve service that WADO-RS, WADO-URI, C-GET and C-MOVE read through (the latent decoder comes with compression).
         services.AddGatewayRetrieve();

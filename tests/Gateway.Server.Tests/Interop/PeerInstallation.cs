@@ -44,6 +44,15 @@ internal static class PeerInstallation
         return modules;
     }
 
+    /// <summary>The node_modules folder holding oidc-provider (the OpenID Connect provider of the authentication tests).</summary>
+    public static string RequireOidcProviderModules()
+    {
+        var modules = Path.Combine(Folder, "oidc", "node_modules");
+        RequireFile(Path.Combine(modules, "oidc-provider", "package.json"), "the npm package oidc-provider");
+        RequireFile("/usr/bin/node", "node (apt-get install nodejs)");
+        return modules;
+    }
+
     /// <summary>The folder of the prebuilt OHIF viewer (index.html, app-config.js, bundles) from the @ohif/app tarball.</summary>
     public static string RequireOhifSite()
     {

@@ -12,8 +12,10 @@ const path = require('path');
 const { api } = require('dicomweb-client');
 
 const plan = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));
-const client = new api.DICOMwebClient({ url: plan.root, verbose: false });
-const singlepartClient = new api.DICOMwebClient({ url: plan.root, singlepart: 'bulkdata', verbose: false });
+// plan.headers (optional) go with every request, e.g. { "Authorization": "Bearer ..." } for a gateway with authentication.
+const headers = plan.headers || {};
+const client = new api.DICOMwebClient({ url: plan.root, headers, verbose: false });
+const singlepartClient = new api.DICOMwebClient({ url: plan.root, headers, singlepart: 'bulkdata', verbose: false });
 const results = {};
 
 function ids(step) {

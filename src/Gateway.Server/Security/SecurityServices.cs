@@ -1,0 +1,92 @@
+using Gateway.Core.Security;
+using Gateway.Infrastructure.Postgres.Security;
+using Gateway.Server.Hosting;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.Extensions.Options;
+
+namespace Gateway.Server.Security;
+
+/// <summary>
+/// HTTP authentication and authorization: bearer tokens (JwtBearer against the issuer's discovery document and
+/// keys) and API keys behind one scheme that picks by header, and one policy per role. With authentication off
+/// (no Authority) the policies admit everyone, so routes still name their requirement.
+/// </summary>
+public static class SecurityServices
+{
+    /// <summary>The scheme requests are authenticated with: API key when one is sent, else bearer token.</summary>
+    public const string SchemeName = "Gateway";
+
+    public static IServiceCollection AddGatewaySecurity(this IServiceCollection services)
+    {
+        services.AddOptions<SecurityOptions>().BindConfiguration(SecurityOptions.SectionName).ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<SecurityOptions>, SecurityOptionsValidation>();
+        services.AddSingleton<IApiKeyStore>(provider => new PostgresApiKeyStore(provider.GetRequiredService<DatabaseHost>().DataSource));
+
+        services.AddAuthentication()
+            .AddJwtBearer()
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null)
+            .AddPolicyScheme(SchemeName, "Bearer token or API key", scheme =>
+                scheme.ForwardDefaultSelector = context => ApiKeyAuthenticationHandler.Carries(context.Request)
+                    ? ApiKeyAuthenticationHandler.SchemeName
+                    : JwtBearerDefaults.AuthenticationScheme);
+        services.AddOptions<AuthenticationOptions>().Configure<IOptions<SecurityOptions>>((authentication, security) =>
+        {
+            if (security.Value.Enabled)
+            {
+                authentication.DefaultScheme = SchemeName;
+            }
+        });
+        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<IOptions<SecurityOptions>>((jwt, options) =>
+        {
+            var security = options.Value;
+            jwt.Authority = security.Authority;
+            jwt.Audience = security.Audience;
+            jwt.RequireHttpsMetadata = security.RequireHttpsMetadata;
+            jwt.MapInboundClaims = false;
+            jwt.TokenValidationParameters.ValidateIssuer = true;
+            jwt.TokenValidationParameters.ValidateAudience = true;
+            jwt.TokenValidationParameters.ValidateLifetime = true;
+            jwt.TokenValidationParameters.RequireExpirationTime = true;
+            jwt.TokenValidationParameters.RequireSignedTokens = true;
+            jwt.TokenValidationParameters.ClockSkew = TimeSpan.FromSeconds(security.ClockSkewSeconds);
+            jwt.TokenValidationParameters.NameClaimType = "sub";
+            jwt.Events = new JwtBearerEvents
+            {
+                OnTokenValidated = context =>
+                {
+                    TokenRoles.Apply(context.Principal!, security);
+                    return Task.CompletedTask;
+                },
+            };
+        });
+
+        services.AddAuthorization();
+        services.AddOptions<AuthorizationOptions>().Configure<IOptions<SecurityOptions>>((authorization, security) =>
+        {
+            // A route that names no policy (a test fails for it) still needs a signed-in caller.
+            if (security.Value.Enabled)
+            {
+                authorization.FallbackPolicy = new AuthorizationPolicyBuilder(SchemeName).RequireAuthenticatedUser().Build();
+            }
+
+            foreach (var (policy, role) in GatewayPolicies.RoleOf)
+            {
+                authorization.AddPolicy(policy, builder =>
+                {
+                    if (security.Value.Enabled)
+                    {
+                        builder.AddAuthenticationSchemes(SchemeName).RequireAuthenticatedUser().RequireClaim(GatewayRoles.ClaimType, role);
+                    }
+                    else
+                    {
+                        builder.RequireAssertion(_ => true);
+                    }
+                });
+            }
+        });
+        return services;
+    }
+}

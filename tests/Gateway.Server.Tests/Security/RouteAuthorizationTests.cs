@@ -1,0 +1,146 @@
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Gateway.Server.Security;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Gateway.Server.Tests.Security;
+
+/// <summary>
+/// Every HTTP route of the gateway (enumerated from its endpoint data source, so a new route is checked without
+/// anyone listing it) names a role policy, and with a real OpenID Connect provider answers 401 without a valid
+/// token, 403 for the wrong role and neither for its role.
+/// </summary>
+public sealed partial class RouteAuthorizationTests(PostgresCluster cluster)
+{
+    private static readonly string[] OpenRoutes = ["/", "/health/live", "/health/ready"];
+
+    [Fact]
+    public async Task Every_route_names_a_role_policy_except_the_landing_page_and_the_health_checks()
+    {
+        await using var gateway = await GatewayInstance.StartAsync(cluster);
+        var routes = Routes(gateway.Services);
+        Assert.True(routes.Count >= 34, $"only {routes.Count} routes found: {string.Join(", ", routes.Select(route => route.Name))}");
+        var problems = new List<string>();
+        foreach (var route in routes)
+        {
+            if (route.Open != OpenRoutes.Contains(route.Pattern))
+            {
+                problems.Add($"{route.Name}: {(route.Open ? "open to anyone but not a health check" : "not open")}");
+            }
+
+            if (!route.Open && (route.Policies.Count != 1 || !GatewayPolicies.RoleOf.ContainsKey(route.Policies[0])))
+            {
+                problems.Add($"{route.Name}: needs exactly one of the gateway's role policies, has [{string.Join(", ", route.Policies)}]");
+            }
+        }
+
+        Assert.True(problems.Count == 0, string.Join('\n', problems));
+    }
+
+    [Fact]
+    public async Task Every_route_answers_401_without_a_valid_token_403_for_a_wrong_role_and_neither_for_its_role()
+    {
+        await using var secured = await SecuredGateway.StartAsync(cluster);
+        var provider = secured.Provider;
+        var issuedBrief = DateTime.UtcNow;
+        var expired = await provider.TokenAsync(SecuredGateway.Brief);
+        var otherAudience = await provider.TokenAsync(SecuredGateway.Everything, OidcProvider.OtherAudience);
+        var tokens = new Dictionary<string, string>();
+        foreach (var role in GatewayRoles.All)
+        {
+            tokens[role] = await provider.TokenAsync(SecuredGateway.ClientOf(role));
+        }
+
+        // The brief client's token lives one second and the gateway allows no clock skew here.
+        await Task.Delay(issuedBrief.AddSeconds(2.5) - DateTime.UtcNow, TestContext.Current.CancellationToken);
+
+        var problems = new List<string>();
+        var routes = Routes(secured.Gateway.Services);
+        foreach (var route in routes)
+        {
+            var path = route.SamplePath;
+            async Task Expect(string what, Func<HttpStatusCode, bool> expected, System.Net.Http.Headers.AuthenticationHeaderValue? authorization, string? apiKey = null)
+            {
+                var status = await secured.SendAsync(route.HttpMethod, path, authorization, apiKey);
+                if (!expected(status))
+                {
+                    problems.Add($"{route.Method} {path} {what}: {(int)status}");
+                }
+            }
+
+            if (route.Open)
+            {
+                await Expect("without a token", status => status is not (HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden), null);
+                continue;
+            }
+
+            await Expect("without a token", status => status == HttpStatusCode.Unauthorized, null);
+            if (route.Policies.Count != 1 || !GatewayPolicies.RoleOf.TryGetValue(route.Policies[0], out var role))
+            {
+                problems.Add($"{route.Name} names no role policy");
+                continue;
+            }
+
+            await Expect("with an expired token", status => status == HttpStatusCode.Unauthorized, SecuredGateway.Bearer(expired));
+            await Expect("with a token for another audience", status => status == HttpStatusCode.Unauthorized, SecuredGateway.Bearer(otherAudience));
+            await Expect("with an unknown API key", status => status == HttpStatusCode.Unauthorized, null, "mvg_" + new string('A', 43));
+            foreach (var wrong in GatewayRoles.All.Where(other => other != role))
+            {
+                await Expect($"with a {wrong} token", status => status == HttpStatusCode.Forbidden, SecuredGateway.Bearer(tokens[wrong]));
+                await Expect($"with a {wrong} token whose roles were changed to {role}", status => status == HttpStatusCode.Unauthorized, SecuredGateway.Bearer(WithRoles(tokens[wrong], role)));
+            }
+
+            await Expect($"with a {role} token", status => status is not (HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden), SecuredGateway.Bearer(tokens[role]));
+        }
+
+        Assert.True(problems.Count == 0, $"{problems.Count} wrong answers over {routes.Count} routes:\n{string.Join('\n', problems)}");
+    }
+
+    /// <summary>The token with its payload's roles claim replaced and its signature left as it was (a tampered token).</summary>
+    private static string WithRoles(string token, string role)
+    {
+        var parts = token.Split('.');
+        var payload = JsonNode.Parse(Base64UrlDecode(parts[1]))!.AsObject();
+        payload[OidcProvider.RoleClaim] = new JsonArray(role);
+        parts[1] = Convert.ToBase64String(Encoding.UTF8.GetBytes(payload.ToJsonString())).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        return string.Join('.', parts);
+    }
+
+    private static byte[] Base64UrlDecode(string text)
+    {
+        var base64 = text.Replace('-', '+').Replace('_', '/');
+        return Convert.FromBase64String(base64.PadRight(base64.Length + ((4 - (base64.Length % 4)) % 4), '='));
+    }
+
+    internal static IReadOnlyList<RouteInfo> Routes(IServiceProvider services) =>
+        services.GetRequiredService<EndpointDataSource>().Endpoints
+            .OfType<RouteEndpoint>()
+            .SelectMany(endpoint => (endpoint.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["GET"]).Select(method => new RouteInfo(
+                method,
+                "/" + endpoint.RoutePattern.RawText!.TrimStart('/'),
+                endpoint.Metadata.GetOrderedMetadata<IAuthorizeData>().Select(data => data.Policy ?? "(default)").ToList(),
+                endpoint.Metadata.GetMetadata<IAllowAnonymous>() is not null)))
+            .ToList();
+
+    internal sealed record RouteInfo(string Method, string Pattern, IReadOnlyList<string> Policies, bool Open)
+    {
+        public string Name => $"{Method} {Pattern}";
+
+        public HttpMethod HttpMethod => new(Method);
+
+        /// <summary>The pattern with a value for each parameter: a number for {x:long}, a path for {**x}, a UID otherwise.</summary>
+        public string SamplePath => Parameter().Replace(Pattern, match => match.Value switch
+        {
+            var value when value.Contains(":long", StringComparison.Ordinal) => "999999",
+            var value when value.StartsWith("{**", StringComparison.Ordinal) => "x",
+            _ => "1.2.840.99999.1",
+        });
+    }
+
+    [GeneratedRegex(@"\{[^}]+\}")]
+    private static partial Regex Parameter();
+}
