@@ -39,7 +39,11 @@ def _ssim_terms(x: torch.Tensor, y: torch.Tensor, win: int, sigma: float) -> tup
 
 
 def ssim(x: torch.Tensor, y: torch.Tensor, win: int = 11, sigma: float = 1.5) -> torch.Tensor:
-    """SSIM per image, shape (N,)."""
+    """SSIM per image, shape (N,); for volumes (N, C, D, H, W) the mean over their slices."""
+    if x.dim() == 5:
+        n, c, d, h, w = x.shape
+        planes = lambda t: t.permute(0, 2, 1, 3, 4).reshape(n * d, c, h, w)  # noqa: E731
+        return _ssim_terms(planes(x), planes(y), win, sigma)[0].reshape(n, d).mean(1)
     return _ssim_terms(x, y, win, sigma)[0]
 
 
@@ -67,16 +71,16 @@ def psnr(x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
 
 
 def gradient_l1(x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
-    """L1 distance of horizontal and vertical finite differences."""
-    dx = (x[..., :, 1:] - x[..., :, :-1]) - (y[..., :, 1:] - y[..., :, :-1])
-    dy = (x[..., 1:, :] - x[..., :-1, :]) - (y[..., 1:, :] - y[..., :-1, :])
-    return dx.abs().mean() + dy.abs().mean()
+    """L1 distance of the finite differences along every spatial axis (vertical and horizontal; depth too for
+    volumes)."""
+    return sum((torch.diff(x, dim=a) - torch.diff(y, dim=a)).abs().mean() for a in range(2, x.dim()))
 
 
 def lowpass_l1(x: torch.Tensor, y: torch.Tensor, size: int = 8) -> torch.Tensor:
     """L1 of the locally averaged error: punishes brightness offsets in flat or saturated regions,
     which per-pixel losses weigh no more than noise."""
-    return F.avg_pool2d(x - y, size, stride=size // 2).abs().mean()
+    pool = F.avg_pool2d if x.dim() == 4 else F.avg_pool3d
+    return pool(x - y, size, stride=size // 2).abs().mean()
 
 
 def kl_per_pixel(mean: torch.Tensor, logvar: torch.Tensor, pixels: int) -> torch.Tensor:
