@@ -137,7 +137,7 @@ COMPACT = {
 
 
 # 3D (volume) models, factor = scale**3: f=64 is 4x per axis, f=512 is 8x per axis. Decoder cost per 64^3 tile:
-# 2.38 GMAC (f=64) and 1.70 GMAC (f=512), docs/training.md "3D models".
+# 2.42 GMAC (f=64) and 1.73 GMAC (f=512), docs/training.md "3D models".
 COMPACT3D = {
     64: (48, (1,), 1, 4),
     512: (96, (1,), 1, 8),
