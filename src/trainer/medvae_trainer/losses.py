@@ -20,9 +20,13 @@ def _gaussian(size: int, sigma: float, like: torch.Tensor) -> torch.Tensor:
 
 
 def _blur(x: torch.Tensor, g: torch.Tensor) -> torch.Tensor:
-    c = x.shape[1]
-    x = F.conv2d(x, g.view(1, 1, 1, -1).expand(c, 1, 1, -1), groups=c)
-    return F.conv2d(x, g.view(1, 1, -1, 1).expand(c, 1, -1, 1), groups=c)
+    """Separable blur of every plane of (N, C, H, W), as one depthwise convolution over N*C planes (a batch of
+    single-channel convolutions is 20-30x slower on the CPU, which made SSIM dominate a 3D training step)."""
+    n, c, h, w = x.shape
+    planes = x.reshape(1, n * c, h, w)
+    planes = F.conv2d(planes, g.view(1, 1, 1, -1).expand(n * c, 1, 1, -1), groups=n * c)
+    planes = F.conv2d(planes, g.view(1, 1, -1, 1).expand(n * c, 1, -1, 1), groups=n * c)
+    return planes.reshape(n, c, *planes.shape[-2:])
 
 
 def _ssim_terms(x: torch.Tensor, y: torch.Tensor, win: int, sigma: float) -> tuple[torch.Tensor, torch.Tensor]:
