@@ -80,7 +80,7 @@ def test_volume_losses_see_depth_and_score_ssim_per_slice():
     steps[:, :, 4:] = 0.5  # a step along depth only
     # finite differences along depth: one jump of 0.5 over 7 differences, none in height or width
     assert math.isclose(float(gradient_l1(steps, x)), 0.5 / 7, rel_tol=1e-6)
-    assert math.isclose(float(lowpass_l1(torch.full_like(x, 0.05), x)), 0.05, rel_tol=1e-6)
+    assert math.isclose(float(lowpass_l1(torch.full_like(x, 0.05), x)), 0.05, rel_tol=1e-5)  # float32 averaging
     vol = torch.rand(2, 1, 3, 32, 32, dtype=torch.float64)
     noisy = (vol + 0.05 * torch.randn_like(vol)).clamp(0, 1)
     per_slice = torch.stack([ssim(vol[:, :, d], noisy[:, :, d]) for d in range(3)], dim=1).mean(1)
