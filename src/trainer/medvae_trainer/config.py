@@ -136,15 +136,24 @@ COMPACT = {
 }
 
 
-def compact_config(factor: int, ch: int | None = None, ch_mult: tuple[int, ...] | None = None,
-                   num_res_blocks: int | None = None, space_to_depth: int | None = None) -> ModelConfig:
-    """Compact, tile-exact, residual-on-bicubic 2D model with one latent channel.
+# 3D (volume) models, factor = scale**3: f=64 is 4x per axis, f=512 is 8x per axis. Decoder cost per 64^3 tile:
+# 2.42 GMAC (f=64) and 1.73 GMAC (f=512), docs/training.md "3D models".
+COMPACT3D = {
+    64: (48, (1,), 1, 4),
+    512: (96, (1,), 1, 8),
+}
 
-    Defaults (COMPACT): all convolutions at the latent resolution (pixel unshuffle / shuffle by the
+
+def compact_config(factor: int, ch: int | None = None, ch_mult: tuple[int, ...] | None = None,
+                   num_res_blocks: int | None = None, space_to_depth: int | None = None, dims: int = 2) -> ModelConfig:
+    """Compact, tile-exact, residual-on-bicubic (2D) or residual-on-tricubic (3D) model with one latent channel.
+
+    Defaults (COMPACT, COMPACT3D): all convolutions at the latent resolution (pixel unshuffle / shuffle by the
     full scale), which uses a CPU far better than full-resolution layers with few channels."""
-    d_ch, d_mult, d_blocks, d_s2d = COMPACT.get(factor, (None, None, None, None))
+    presets = COMPACT if dims == 2 else COMPACT3D
+    d_ch, d_mult, d_blocks, d_s2d = presets.get(factor, (None, None, None, None))
     cfg = ModelConfig(
-        dims=2,
+        dims=dims,
         ch=ch or d_ch or 64,
         ch_mult=ch_mult or d_mult or (1,),
         num_res_blocks=num_res_blocks if num_res_blocks is not None else (d_blocks or 3),

@@ -200,6 +200,11 @@ def format_summary(result: dict) -> str:
 def run_eval(args: argparse.Namespace) -> None:
     torch.set_num_threads(args.threads)
     model, meta = load_model(args.model, args.weights, args.checkpoint)
+    if model.cfg.dims == 3:
+        from .evaluate3d import run_eval3d
+
+        run_eval3d(model, meta, args.data, args.json, args.latent_dtype)  # the 3D held-out volumes (--split ignored)
+        return
     result = evaluate(model, args.data, args.split, args.latent_dtype, args.limit, stride=args.stride, max_side=args.max_side)
     result["subset"] = {"stride": args.stride, "max_side": args.max_side, "limit": args.limit}
     result["model"] = str(args.model)

@@ -12,6 +12,7 @@ from pathlib import Path
 import onnx
 import torch
 
+from . import card3d
 from .checkpoint import load_model
 from .model import AutoencoderKL, DecoderGraph, EncoderGraph
 
@@ -66,7 +67,10 @@ NORMALIZATION_COMPACT = {
 
 def tiling_info(model: AutoencoderKL) -> dict:
     """Receptive field of the decoder in latent pixels, measured: the support of the gradient of one
-    central output pixel with respect to the latent, on a copy whose weights are all made non-zero."""
+    central output pixel with respect to the latent, on a copy whose weights are all made non-zero.
+
+    3D models are probed along the depth axis of a volume 4 latent voxels thick in height and width (zero padding
+    leaves the depth support as it is; every kernel is a cube, so the radius holds for every axis)."""
     if model.cfg.norm != "none" or model.cfg.mid_attn:
         return {"exact": False, "reason": "GroupNorm or middle attention depend on the whole image"}
     probe = copy.deepcopy(model).double()
@@ -75,22 +79,25 @@ def tiling_info(model: AutoencoderKL) -> dict:
             p.add_(torch.randn_like(p) * 0.01)
     n = 64
     s = model.cfg.scale
-    z = torch.zeros((1, model.cfg.embed_dim) + (n,) * model.cfg.dims, dtype=torch.float64, requires_grad=True)
+    other = (n,) if model.cfg.dims == 2 else (4, 4)
+    z = torch.zeros((1, model.cfg.embed_dim, n) + other, dtype=torch.float64, requires_grad=True)
     out = probe.decode(z)
-    centre = (0, 0) + (n * s // 2,) * model.cfg.dims
-    out[centre].backward()
-    radius = _support_radius(z.grad, n // 2)
-    x = torch.zeros((1, model.cfg.in_channels) + (n * s,) * model.cfg.dims, dtype=torch.float64, requires_grad=True)
+    out[(0, 0) + tuple(k * s // 2 for k in (n,) + other)].backward()
+    radius = _support_radius(z.grad, n // 2, model.cfg.dims)
+    x = torch.zeros((1, model.cfg.in_channels, n * s) + tuple(k * s for k in other), dtype=torch.float64,
+                    requires_grad=True)
     lat = probe.encode(x)
-    lat[(0, 0) + (n // 2,) * model.cfg.dims].backward()
-    enc_radius = _support_radius(x.grad, n * s // 2 + s // 2)
+    lat[(0, 0) + tuple(k // 2 for k in (n,) + other)].backward()
+    enc_radius = _support_radius(x.grad, n * s // 2 + s // 2, model.cfg.dims)
     return {"exact": True, "tile_origin_multiple_of": s,
             "decoder_receptive_radius_latent": radius, "decoder_overlap_latent": radius + 1,
             "encoder_receptive_radius_pixels": enc_radius, "encoder_overlap_pixels": enc_radius + s}
 
 
-def _support_radius(grad: torch.Tensor, centre: int) -> int:
-    idx = torch.nonzero(grad.abs().sum(dim=(0, 1)) > 0)
+def _support_radius(grad: torch.Tensor, centre: int, dims: int = 2) -> int:
+    """Largest distance from ``centre`` of a non-zero gradient: over rows and columns (2D), along depth (3D)."""
+    support = grad.abs().sum(dim=(0, 1)) if dims == 2 else grad.abs().sum(dim=(0, 1, 3, 4))
+    idx = torch.nonzero(support > 0)
     return int(max((centre - idx.min()).item(), (idx.max() - centre).item()))
 
 
@@ -119,7 +126,7 @@ def write_model_dir(model: AutoencoderKL, out_dir: Path, model_id: str, meta: di
         "parameters": sum(p.numel() for p in model.parameters()),
         "onnx": {"opset": OPSET, "encoder": {"input": "image", "output": "latent (posterior mean)"},
                  "decoder": {"input": "latent", "output": "image"}, "dynamic_axes": "batch and every spatial axis"},
-        "normalization": meta.get("normalization", NORMALIZATION_COMPACT),
+        "normalization": meta.get("normalization", NORMALIZATION_COMPACT if cfg.dims == 2 else card3d.NORMALIZATION_VOLUME),
         "tiling": tiling_info(model),
         **{k: v for k, v in meta.items() if k not in ("normalization", "enforce_size_limit")},
         "files": files,
@@ -151,7 +158,9 @@ def model_card(info: dict) -> str:
         lines += [info["notes"], ""]
     lines += ["## Architecture", "", "```json", json.dumps(info["architecture"]), "```", "",
               "## Decoder cost", ""]
-    if cost:
+    if cost and info["dimensionality"] == 3:
+        lines += card3d.cost_lines(cost)
+    elif cost:
         lines += [f"- per {cost['image']} image: {cost['decoder_gmacs']} GMAC = {cost['decoder_gflops']} GFLOPs "
                   f"(1 multiply-accumulate = 2 FLOPs; convolutions only)",
                   f"- PyTorch {cost['torch']} CPU, {cost['threads']} threads: {cost['decoder_ms_pytorch_cpu']} ms "
@@ -165,7 +174,9 @@ def model_card(info: dict) -> str:
             lines.append(f"- {k}: `{v}`" if k == "command" else f"- {k}: {json.dumps(v) if isinstance(v, dict) else v}")
     lines += ["", "## Normalization", ""]
     lines += [f"- {k}: {v}" for k, v in info["normalization"].items()]
-    if ev:
+    if ev and info["dimensionality"] == 3:
+        lines += card3d.evaluation_lines(ev)
+    elif ev:
         f = lambda v, d=2: "-" if v is None else f"{v:.{d}f}"  # noqa: E731
         lines += ["", f"## Evaluation ({SPLIT_TITLES.get(ev.get('split'), ev.get('split'))})", "",
                   f"Mean PSNR {f(ev['psnr'])} dB vs bicubic {f(ev['bicubic_psnr'])} dB "

@@ -63,3 +63,34 @@ def bicubic_roundtrip_pil(x: np.ndarray, scale: int) -> np.ndarray:
     img = Image.fromarray(x.astype(np.float32), mode="F")
     small = img.resize((math.ceil(w / scale), math.ceil(h / scale)), Image.BICUBIC)
     return np.clip(np.asarray(small.resize((w, h), Image.BICUBIC), dtype=np.float32), 0.0, 1.0)
+
+
+def _resize_3d(x: torch.Tensor, size: tuple[int, int, int], mode: str, antialias: bool) -> torch.Tensor:
+    """Separable resize of (N, C, D, H, W) with a 2D mode of ``F.interpolate``: first every depth slice in (H, W),
+    then every column in D (a 2D resize that keeps the second axis's size is the identity along it)."""
+    n, c, d, h, w = x.shape
+    nd, nh, nw = size
+    planes = x.permute(0, 2, 1, 3, 4).reshape(n * d, c, h, w)
+    planes = F.interpolate(planes, size=(nh, nw), mode=mode, align_corners=False, antialias=antialias)
+    cols = planes.reshape(n, d, c, nh * nw).permute(0, 2, 1, 3).reshape(n * c, 1, d, nh * nw)
+    cols = F.interpolate(cols, size=(nd, nh * nw), mode=mode, align_corners=False, antialias=antialias)
+    return cols.reshape(n, c, nd, nh, nw)
+
+
+def _small_size(x: torch.Tensor, scale: int) -> tuple[int, int, int]:
+    return tuple(math.ceil(n / scale) for n in x.shape[-3:])  # type: ignore[return-value]
+
+
+def tricubic_roundtrip(x: torch.Tensor, scale: int) -> torch.Tensor:
+    """The 3D evaluation baseline: antialiased separable cubic downsampling by ``scale`` per axis to ceil(n/scale)
+    (torch's bicubic, a=-0.5 antialiased), separable cubic upsampling back (a=-0.75); (N, C, D, H, W) in [0, 1], the
+    result clipped to [0, 1]."""
+    small = _resize_3d(x, _small_size(x, scale), "bicubic", True)
+    return _resize_3d(small, tuple(x.shape[-3:]), "bicubic", False).clamp(0.0, 1.0)
+
+
+def trilinear_roundtrip(x: torch.Tensor, scale: int) -> torch.Tensor:
+    """Antialiased separable linear (triangle filter) downsampling by ``scale`` per axis, trilinear upsampling back
+    (``F.interpolate(mode="trilinear")``); (N, C, D, H, W) in [0, 1]."""
+    small = _resize_3d(x, _small_size(x, scale), "bilinear", True)
+    return F.interpolate(small, size=tuple(x.shape[-3:]), mode="trilinear", align_corners=False).clamp(0.0, 1.0)

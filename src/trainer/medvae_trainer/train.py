@@ -19,9 +19,11 @@ import torch
 
 from .config import PUBLISHED, ModelConfig, compact_config
 from .data import Augmentation, CropSampler, EvalSplit, discover, load_images
+from .volumes import VolumeCropSampler, VolumeSplit, discover_volumes, load_volume
 from .losses import (NLayerDiscriminator, adaptive_weight, gradient_l1, hinge_d_loss, kl_per_pixel, lowpass_l1,
                      ssim)
 from .evaluate import curve_point
+from .evaluate3d import curve_point3d, load_eval_volumes
 from .model import AutoencoderKL
 from .quantize import fake_quantize_fp16, fake_quantize_int8
 
@@ -80,8 +82,11 @@ def model_config(tc: TrainConfig) -> ModelConfig:
         cfg = PUBLISHED[tc.model].config
     elif tc.model.startswith("compact-f"):
         cfg = compact_config(int(tc.model.removeprefix("compact-f")))
+    elif tc.model.startswith("compact3d-f"):
+        cfg = compact_config(int(tc.model.removeprefix("compact3d-f")), dims=3)
     else:
-        raise ValueError(f"unknown model {tc.model!r}: compact-f16, compact-f64 or one of {sorted(PUBLISHED)}")
+        raise ValueError(f"unknown model {tc.model!r}: compact-f16, compact-f64, compact3d-f64, compact3d-f512 "
+                         f"or one of {sorted(PUBLISHED)}")
     changes = {}
     if tc.ch is not None:
         changes["ch"] = tc.ch
@@ -127,6 +132,8 @@ class Trainer:
         if tc.quantize not in QUANTIZERS:
             raise ValueError(f"--quantize must be one of {sorted(QUANTIZERS)}, not {tc.quantize!r}")
         self.cfg = model_config(tc)
+        if self.cfg.dims == 3 and tc.disc_weight > 0:
+            raise ValueError("the PatchGAN discriminator is 2D: train 3D models with --disc-weight 0")
         self.model = AutoencoderKL(self.cfg).to(self.device)
         self.ema = copy.deepcopy(self.model).eval()
         for p in self.ema.parameters():
@@ -148,7 +155,9 @@ class Trainer:
         self.sampler = self._sampler()
         self._resume()
 
-    def _sampler(self) -> CropSampler:
+    def _sampler(self) -> CropSampler | VolumeCropSampler:
+        if self.cfg.dims == 3:
+            return self._volume_sampler()
         guard = EvalSplit(Path(self.tc.data))
         sources = discover(self.tc.data, "train", guard)
         if self.tc.max_images is not None:
@@ -162,6 +171,21 @@ class Trainer:
         print(f"data: {len(images)} training images from {len(sources)} files, "
               f"{self.data_summary['pixels'] / 1e6:.1f} Mpx, groups {self.data_summary['groups']}", flush=True)
         return CropSampler(images, self.tc.crop, self.tc.seed, Augmentation() if self.tc.augment else Augmentation.none())
+
+    def _volume_sampler(self) -> VolumeCropSampler:
+        guard = VolumeSplit(Path(self.tc.data))
+        sources = discover_volumes(self.tc.data, "train", guard)
+        if self.tc.max_images is not None:
+            sources = sources[: self.tc.max_images]
+        volumes = [load_volume(s, guard) for s in sources]  # the guard raises on held-out files
+        self.data_summary = {"root": str(Path(self.tc.data)), "split": "train-3d", "volumes": len(volumes),
+                             "files": sum(len(s.files) for s in sources),
+                             "voxels": int(sum(v.pixels.size for v in volumes)),
+                             "names": {v.name: list(v.pixels.shape) for v in volumes}}
+        print(f"data: {len(volumes)} training volumes ({self.data_summary['files']} slices, "
+              f"{self.data_summary['voxels'] / 1e6:.1f} Mvoxels)", flush=True)
+        return VolumeCropSampler(volumes, self.tc.crop, self.tc.seed,
+                                 Augmentation() if self.tc.augment else Augmentation.none())
 
     # ---- checkpoints -------------------------------------------------------------------------
     def _state(self) -> dict:
@@ -251,7 +275,7 @@ class Trainer:
         }
         nll = (tc.l1_weight * parts["l1"] + tc.l2_weight * parts["l2"] + tc.ssim_weight * parts["ssim"]
                + tc.grad_weight * parts["grad"] + tc.lowpass_weight * parts["lowpass"])
-        kl = kl_per_pixel(mean, logvar, x.shape[-1] * x.shape[-2])
+        kl = kl_per_pixel(mean, logvar, math.prod(x.shape[2:]))
         loss = nll + tc.kl_weight * kl
         gan = self.step >= tc.disc_start and tc.disc_weight > 0
         logs = {k: float(v) for k, v in parts.items()}
@@ -316,7 +340,7 @@ class Trainer:
                 eta_h = (tc.steps - self.step) / rate / 3600
                 line = (f"[{bar}] step {self.step}/{tc.steps} loss {avg['loss']:.4f} l1 {avg['l1']:.4f} "
                         f"ssim {avg['ssim']:.4f} | {rate:.2f} it/s {rate * tc.batch:.1f} img/s "
-                        f"{rate * tc.batch * tc.crop**2 / 1e6:.2f} Mpx/s | lr {lr_at(tc, self.step, self.warmup_from):.2e} eta {eta_h:.1f} h")
+                        f"{rate * tc.batch * tc.crop**self.cfg.dims / 1e6:.2f} M{'px' if self.cfg.dims == 2 else 'vox'}/s | lr {lr_at(tc, self.step, self.warmup_from):.2e} eta {eta_h:.1f} h")
                 print(("\r" + line) if tty else line, end="" if tty else "\n", flush=True)
                 metrics.write(json.dumps({"step": self.step, "seconds": round(self.seconds, 1),
                                           "it_per_s": round(rate, 3), **{k: round(v, 6) for k, v in avg.items()}}) + "\n")
@@ -338,6 +362,9 @@ class Trainer:
     def _eval_curve(self) -> None:
         """One point of the eval curve (eval.jsonl): the EMA weights on a fixed quarter of the held-out images (every
         4th, sides up to 640), int8 latents as stored, against bicubic."""
+        if self.cfg.dims == 3:
+            self._eval_curve3d()
+            return
         if self._curve_images is None:
             root = Path(self.tc.eval_data or self.tc.data)
             sources = discover(root, "eval", EvalSplit(root))[::4]
@@ -351,6 +378,20 @@ class Trainer:
             f.write(json.dumps({"step": self.step, "seconds": round(self.seconds, 1), **point}) + "\n")
         print(f"\neval at step {self.step}: PSNR {point['psnr']:.3f} dB vs bicubic {point['bicubic_psnr']:.3f} "
               f"({point['count']} images)", flush=True)
+
+    def _eval_curve3d(self) -> None:
+        """One point of a 3D run's eval curve: every 3D eval volume encoded whole, int8 latent, PSNR over its
+        held-out slices against trilinear and tricubic."""
+        if self._curve_images is None:
+            self._curve_images = load_eval_volumes(self.tc.eval_data or self.tc.data)
+        if not self._curve_images:
+            return
+        self.ema.eval()
+        point = curve_point3d(self.ema, self._curve_images)
+        with (self.run / "eval.jsonl").open("a") as f:
+            f.write(json.dumps({"step": self.step, "seconds": round(self.seconds, 1), **point}) + "\n")
+        print(f"\neval at step {self.step}: held-out PSNR {point['psnr']:.3f} dB vs tricubic {point['tricubic_psnr']:.3f}"
+              f", trilinear {point['trilinear_psnr']:.3f} ({point['volumes']} volumes)", flush=True)
 
     def _batches(self):
         """Batches of crops: drawn here (reproducible, resumable), or with ``--workers`` by that many processes, each
@@ -372,7 +413,7 @@ class Trainer:
 class _CropStream(torch.utils.data.IterableDataset):
     """Endless batches from a copy of the sampler per worker process, each seeded by ``seed`` and the worker number."""
 
-    def __init__(self, sampler: CropSampler, batch: int, seed: int) -> None:
+    def __init__(self, sampler: CropSampler | VolumeCropSampler, batch: int, seed: int) -> None:
         super().__init__()
         self.sampler, self.batch, self.seed = sampler, batch, seed
 

@@ -70,3 +70,18 @@ def test_patchgan_output_and_adaptive_weight():
     g_nll = torch.autograd.grad(nll, w, retain_graph=True)[0].norm()
     g_g = torch.autograd.grad(g, w, retain_graph=True)[0].norm()
     assert math.isclose(float(weight), float(g_nll / (g_g + 1e-4)), rel_tol=1e-5)
+
+
+def test_volume_losses_see_depth_and_score_ssim_per_slice():
+    from medvae_trainer.losses import gradient_l1
+
+    x = torch.zeros(1, 1, 8, 16, 16)
+    steps = torch.zeros_like(x)
+    steps[:, :, 4:] = 0.5  # a step along depth only
+    # finite differences along depth: one jump of 0.5 over 7 differences, none in height or width
+    assert math.isclose(float(gradient_l1(steps, x)), 0.5 / 7, rel_tol=1e-6)
+    assert math.isclose(float(lowpass_l1(torch.full_like(x, 0.05), x)), 0.05, rel_tol=1e-5)  # float32 averaging
+    vol = torch.rand(2, 1, 3, 32, 32, dtype=torch.float64)
+    noisy = (vol + 0.05 * torch.randn_like(vol)).clamp(0, 1)
+    per_slice = torch.stack([ssim(vol[:, :, d], noisy[:, :, d]) for d in range(3)], dim=1).mean(1)
+    assert torch.allclose(ssim(vol, noisy), per_slice)

@@ -95,7 +95,9 @@ def dynamic_dims(path):
     compact_config(64).replace(ch=16, num_res_blocks=1),
     PUBLISHED["medvae_8_4_2d"].config.replace(ch=32),
     PUBLISHED["medvae_4_1_3d"].config.replace(ch=32),
-], ids=["compact-f16", "compact-f64", "published-8x4-small", "published-3d-small"])
+    compact_config(64, dims=3).replace(ch=8),
+    compact_config(512, dims=3).replace(ch=8),
+], ids=["compact-f16", "compact-f64", "published-8x4-small", "published-3d-small", "compact3d-f64", "compact3d-f512"])
 def test_onnx_export_passes_the_checker_with_dynamic_spatial_axes(cfg, tmp_path):
     enc, dec = export_onnx(AutoencoderKL(cfg), tmp_path)
     for p in (enc, dec):
