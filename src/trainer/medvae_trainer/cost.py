@@ -47,19 +47,7 @@ def decoder_cost(model: AutoencoderKL, size: int = 512, threads: int = 2, repeat
     s = model.cfg.scale
     z = torch.randn(1, model.cfg.embed_dim, size // s, size // s)
     macs = conv_macs(_Decode(model), (z,))
-    previous = torch.get_num_threads()
-    torch.set_num_threads(threads)
-    try:
-        times, cpu = [], []
-        with torch.no_grad():
-            model.decode(z)
-            for _ in range(repeats):
-                t, c = time.perf_counter(), time.process_time()
-                model.decode(z)
-                times.append(time.perf_counter() - t)
-                cpu.append(time.process_time() - c)
-    finally:
-        torch.set_num_threads(previous)
+    times, cpu = _time_decodes(model, z, threads, repeats, warm_up=True)
     return {
         "image": f"{size}x{size}",
         "decoder_gmacs": round(macs / 1e9, 3),
@@ -72,6 +60,27 @@ def decoder_cost(model: AutoencoderKL, size: int = 512, threads: int = 2, repeat
         "load_average_1min": round(os.getloadavg()[0], 2),
         "torch": torch.__version__,
     }
+
+
+def _time_decodes(model: AutoencoderKL, z: torch.Tensor, threads: int, repeats: int,
+                  warm_up: bool) -> tuple[list[float], list[float]]:
+    """Wall-clock and CPU seconds of ``repeats`` decodes of ``z`` on ``threads`` threads (after one untimed decode
+    when ``warm_up``)."""
+    previous = torch.get_num_threads()
+    torch.set_num_threads(threads)
+    try:
+        times, cpu = [], []
+        with torch.no_grad():
+            if warm_up:
+                model.decode(z)
+            for _ in range(repeats):
+                t, c = time.perf_counter(), time.process_time()
+                model.decode(z)
+                times.append(time.perf_counter() - t)
+                cpu.append(time.process_time() - c)
+    finally:
+        torch.set_num_threads(previous)
+    return times, cpu
 
 
 class _Decode(nn.Module):
@@ -99,18 +108,7 @@ def volume_decoder_cost(model: AutoencoderKL, tile: int = 64, volume: tuple[int,
     macs_overlap = conv_macs(_Decode(model), (torch.zeros(1, model.cfg.embed_dim, padded, padded, padded),))
     z = torch.zeros((1, model.cfg.embed_dim) + tuple(-(-n // s) for n in volume))
     macs_volume = conv_macs(_Decode(model), (z,))
-    previous = torch.get_num_threads()
-    torch.set_num_threads(threads)
-    try:
-        times, cpu = [], []
-        with torch.no_grad():
-            for _ in range(repeats):
-                t, c = time.perf_counter(), time.process_time()
-                model.decode(z)
-                times.append(time.perf_counter() - t)
-                cpu.append(time.process_time() - c)
-    finally:
-        torch.set_num_threads(previous)
+    times, cpu = _time_decodes(model, z, threads, repeats, warm_up=False)
     size = "x".join(map(str, volume))
     return {
         "image": f"{tile}x{tile}x{tile} tile",
