@@ -19,27 +19,9 @@ packages=(
   nodejs npm
 )
 
-sudo_cmd=()
-if [[ $(id -u) -ne 0 ]]; then
-  sudo_cmd=(sudo)
-fi
-
-missing=()
-for package in "${packages[@]}"; do
-  if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
-    # a machine may have Node.js from another source already: check the command, not the package
-    if [[ ( "$package" == nodejs || "$package" == npm ) ]] && command -v npm >/dev/null 2>&1; then
-      continue
-    fi
-    missing+=("$package")
-  fi
-done
-
-if ((${#missing[@]} > 0)); then
-  echo "Installing: ${missing[*]}"
-  "${sudo_cmd[@]}" apt-get update -q
-  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
-fi
+# shellcheck source=lib/apt-install-missing.sh
+source lib/apt-install-missing.sh
+NODE_FROM_PATH=1 apt_install_missing "${packages[@]}"
 
 # the real DICOMweb peers of the interoperability tests: Orthanc and its DICOMweb plugin, Chromium, dicomweb-client, OHIF
 ./install-peers.sh
