@@ -209,7 +209,22 @@ public sealed partial class EmbeddedPostgres : IAsyncDisposable
 
             _started = false;
             NpgsqlConnection.ClearAllPools();
-            await RunPostgresToolAsync("pg_ctl", ["-D", _dataDirectory, "-m", "fast", "-w", "-t", "300", "stop"], CancellationToken.None).ConfigureAwait(false);
+            try
+            {
+                await RunPostgresToolAsync("pg_ctl", ["-D", _dataDirectory, "-m", "fast", "-w", "-t", "300", "stop"], CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (InvalidOperationException exception)
+            {
+                // pg_ctl also fails when the postmaster is gone but its postmaster.pid is not ("died untimely", as
+                // after a restart that followed a kill -9): the server is stopped all the same.
+                if (await IsRunningAsync(CancellationToken.None).ConfigureAwait(false))
+                {
+                    throw;
+                }
+
+                Log.StopUnconfirmed(_logger, _dataDirectory, exception.Message);
+            }
+
             Log.Stopped(_logger, _dataDirectory);
         }
         finally
@@ -317,6 +332,9 @@ public sealed partial class EmbeddedPostgres : IAsyncDisposable
 
         [LoggerMessage(EventId = 7402, Level = LogLevel.Information, Message = "Embedded PostgreSQL in {Directory} stopped")]
         public static partial void Stopped(ILogger logger, string directory);
+
+        [LoggerMessage(EventId = 7406, Level = LogLevel.Warning, Message = "Embedded PostgreSQL in {Directory}: pg_ctl stop failed ({Error}), but no server runs on the folder any more")]
+        public static partial void StopUnconfirmed(ILogger logger, string directory, string error);
 
         [LoggerMessage(EventId = 7403, Level = LogLevel.Warning, Message = "Embedded PostgreSQL in {Directory} was left running by a previous gateway process; taking it over")]
         public static partial void Adopted(ILogger logger, string directory);
