@@ -399,12 +399,7 @@ class CropSampler:
         if rng.random() < 0.5:
             patch = patch[::-1, :]
         unit = np.clip((patch.astype(np.float32) + 1) / 2, 0.0, 1.0)  # bicubic rescaling overshoots
-        if rng.random() < aug.gamma:
-            unit = unit ** np.float32(np.exp(rng.uniform(-np.log(aug.max_gamma), np.log(aug.max_gamma))))
-        if rng.random() < aug.dark:
-            unit = unit * np.float32(rng.uniform(aug.min_dark, 1.0))
-        if rng.random() < aug.noise:
-            unit = unit + rng.normal(0.0, rng.uniform(0.0, aug.max_noise), unit.shape).astype(np.float32)
+        unit = augment_intensity(unit, rng, aug)
         if rng.random() < aug.partial_fov:
             band = int(rng.uniform(0.1, 0.5) * c)
             unit = np.rot90(unit, int(rng.integers(0, 4))).copy()
@@ -416,6 +411,18 @@ class CropSampler:
 
     def set_state(self, state: dict) -> None:
         self.rng.bit_generator.state = state
+
+
+def augment_intensity(unit: np.ndarray, rng: np.random.Generator, aug: Augmentation) -> np.ndarray:
+    """The intensity part of the augmentation on a crop in [0, 1] (2D or 3D): gamma, a compressed range and noise,
+    each with its probability; draws from ``rng`` in this order (resumed runs continue the same stream)."""
+    if rng.random() < aug.gamma:
+        unit = unit ** np.float32(np.exp(rng.uniform(-np.log(aug.max_gamma), np.log(aug.max_gamma))))
+    if rng.random() < aug.dark:
+        unit = unit * np.float32(rng.uniform(aug.min_dark, 1.0))
+    if rng.random() < aug.noise:
+        unit = unit + rng.normal(0.0, rng.uniform(0.0, aug.max_noise), unit.shape).astype(np.float32)
+    return unit
 
 
 def _resize(patch: np.ndarray, size: int) -> np.ndarray:

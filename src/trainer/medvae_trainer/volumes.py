@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .data import (FAMILY_WEIGHTS, Augmentation, EvalSplit, EvalSplitError, _compact, _extra_group, _group_of,
+from .data import (FAMILY_WEIGHTS, Augmentation, EvalSplit, augment_intensity, EvalSplitError, _compact, _extra_group, _group_of,
                    read_frames)
 
 # A series or run shorter than this many slices is no volume (the CT folder holds single slices of 20 series).
@@ -264,12 +264,7 @@ class VolumeCropSampler:
                 if rng.random() < 0.5:
                     patch = np.flip(patch, axis)
         unit = np.clip((patch.astype(np.float32) + 1) / 2, 0.0, 1.0)
-        if rng.random() < aug.gamma:
-            unit = unit ** np.float32(np.exp(rng.uniform(-np.log(aug.max_gamma), np.log(aug.max_gamma))))
-        if rng.random() < aug.dark:
-            unit = unit * np.float32(rng.uniform(aug.min_dark, 1.0))
-        if rng.random() < aug.noise:
-            unit = unit + rng.normal(0.0, rng.uniform(0.0, aug.max_noise), unit.shape).astype(np.float32)
+        unit = augment_intensity(unit, rng, aug)
         if rng.random() < aug.partial_fov:
             band = int(rng.uniform(0.1, 0.5) * c)
             unit = np.rot90(unit, int(rng.integers(0, 4)), axes=(1, 2)).copy()
