@@ -213,15 +213,10 @@ public sealed partial class EmbeddedPostgres : IAsyncDisposable
             {
                 await RunPostgresToolAsync("pg_ctl", ["-D", _dataDirectory, "-m", "fast", "-w", "-t", "300", "stop"], CancellationToken.None).ConfigureAwait(false);
             }
-            catch (InvalidOperationException exception)
+            catch (InvalidOperationException exception) when (!IsPostmasterAlive())
             {
                 // pg_ctl also fails when the postmaster is gone but its postmaster.pid is not ("died untimely", as
                 // after a restart that followed a kill -9): the server is stopped all the same.
-                if (await IsRunningAsync(CancellationToken.None).ConfigureAwait(false))
-                {
-                    throw;
-                }
-
                 Log.StopUnconfirmed(_logger, _dataDirectory, exception.Message);
             }
 
