@@ -16,9 +16,14 @@ public interface IReconstructionCache
     /// <summary>The entry's content, or null when there is none or it does not verify.</summary>
     byte[]? TryGet(string sopInstanceUid, string sourceSha256);
 
-    /// <summary>Keeps a reconstructed file; failing to keep it is not an error (the next request rebuilds it).</summary>
-    void Put(string sopInstanceUid, string sourceSha256, ReadOnlySpan<byte> content);
+    /// <summary>
+    /// Keeps a reconstructed file, unless an entry was removed after <paramref name="decodeStarted"/> (a
+    /// <see cref="System.Diagnostics.Stopwatch"/> timestamp taken before the stored object was read): that decode may
+    /// be of an instance deleted meanwhile, and a deleted instance must leave no copy. Failing to keep it is not an error
+    /// (the next request rebuilds it).
+    /// </summary>
+    void Put(string sopInstanceUid, string sourceSha256, ReadOnlySpan<byte> content, long decodeStarted);
 
-    /// <summary>Removes the entry, if any (its instance was deleted).</summary>
+    /// <summary>Removes the entry, if any (its instance was deleted); a decode running meanwhile keeps nothing.</summary>
     void Remove(string sopInstanceUid, string sourceSha256);
 }

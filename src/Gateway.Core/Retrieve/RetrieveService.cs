@@ -201,7 +201,7 @@ public sealed partial class RetrieveService : IDisposable
             }
         }
 
-        _cache.Put(instance.SopInstanceUid, serving.Sha256, content);
+        _cache.Put(instance.SopInstanceUid, serving.Sha256, content, started);
         var elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(started);
         Log.Reconstructed(_logger, instance.SopInstanceUid, serving.Kind, elapsed.TotalMilliseconds);
         return content;

@@ -135,6 +135,12 @@ public sealed partial class EmbeddedPostgres : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// False when the server was started here and its postmaster has died: the orphaned backends may still answer a
+    /// pooled connection for a moment, but nothing new can connect and nothing is safe to commit.
+    /// </summary>
+    public bool IsServing => !_started || IsPostmasterAlive();
+
     /// <summary>Whether the postmaster named by postmaster.pid is a live process (read from /proc, no process started).</summary>
     private bool IsPostmasterAlive()
     {

@@ -10,7 +10,8 @@ namespace Gateway.Infrastructure.Storage;
 /// Reconstructed instance files on disk (data/cache by default), keyed by SOP Instance UID and the SHA-256 of the
 /// stored object they were decoded from, bounded in size: the entries used longest ago are evicted first. An entry is
 /// written to a temporary file and renamed into place, and carries the SHA-256 of its content, so a torn, truncated or
-/// corrupted entry is never served: it is deleted and the caller rebuilds it. A limit of 0 disables the cache.
+/// corrupted entry is never served: it is deleted and the caller rebuilds it. A decode that began before the latest
+/// removal keeps nothing, so a deleted instance leaves no copy behind. A limit of 0 disables the cache.
 /// </summary>
 public sealed partial class FileReconstructionCache : IReconstructionCache
 {
@@ -23,6 +24,8 @@ public sealed partial class FileReconstructionCache : IReconstructionCache
     private readonly long _maxBytes;
     private readonly ILogger<FileReconstructionCache> _logger;
     private readonly Lock _evictionLock = new();
+    private readonly Lock _removalLock = new();
+    private long _lastRemoval = long.MinValue;
     private long _totalBytes = -1;
 
     public FileReconstructionCache(string directory, long maxBytes, ILogger<FileReconstructionCache> logger)
@@ -95,7 +98,7 @@ public sealed partial class FileReconstructionCache : IReconstructionCache
     }
 
     /// <summary>Stores a reconstructed file (atomically), then evicts the least recently used entries beyond the limit.</summary>
-    public void Put(string sopInstanceUid, string sourceSha256, ReadOnlySpan<byte> content)
+    public void Put(string sopInstanceUid, string sourceSha256, ReadOnlySpan<byte> content, long decodeStarted)
     {
         if (!Enabled || content.Length + PrefixLength > _maxBytes)
         {
@@ -115,7 +118,16 @@ public sealed partial class FileReconstructionCache : IReconstructionCache
                 stream.Write(content);
             }
 
-            File.Move(temporary, path, overwrite: true);
+            lock (_removalLock)
+            {
+                if (_lastRemoval >= decodeStarted)
+                {
+                    TryDelete(temporary);
+                    return;
+                }
+
+                File.Move(temporary, path, overwrite: true);
+            }
         }
         catch (IOException exception)
         {
@@ -133,8 +145,14 @@ public sealed partial class FileReconstructionCache : IReconstructionCache
 
     public void Remove(string sopInstanceUid, string sourceSha256)
     {
-        if (Enabled)
+        if (!Enabled)
         {
+            return;
+        }
+
+        lock (_removalLock)
+        {
+            _lastRemoval = System.Diagnostics.Stopwatch.GetTimestamp();
             Remove(PathOf(sopInstanceUid, sourceSha256));
         }
     }

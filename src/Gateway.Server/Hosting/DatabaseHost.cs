@@ -69,9 +69,14 @@ public sealed class DatabaseHost : IAsyncDisposable
         return true;
     }
 
-    /// <summary>Whether PostgreSQL answers a trivial query within a few seconds.</summary>
+    /// <summary>Whether PostgreSQL answers a trivial query within a few seconds (and, when embedded, its postmaster lives).</summary>
     public async Task<bool> IsReachableAsync(CancellationToken cancellationToken)
     {
+        if (_embedded is { IsServing: false })
+        {
+            return false;
+        }
+
         try
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Gateway.Infrastructure.Storage;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -17,7 +18,7 @@ public sealed class ReconstructionCacheTests : IDisposable
     public void An_entry_reads_back_as_written_and_a_different_latent_hash_misses()
     {
         var cache = Cache(1 << 20);
-        cache.Put("1.2.3", "aa", Content(7));
+        cache.Put("1.2.3", "aa", Content(7), Stopwatch.GetTimestamp());
         Assert.Equal(Content(7), cache.TryGet("1.2.3", "aa"));
         Assert.Null(cache.TryGet("1.2.3", "bb"));
         Assert.Null(cache.TryGet("1.2.4", "aa"));
@@ -27,16 +28,16 @@ public sealed class ReconstructionCacheTests : IDisposable
     public void Beyond_the_size_limit_the_least_recently_used_entries_are_evicted()
     {
         var cache = Cache(3 * (1000 + EntryOverhead));
-        cache.Put("1", "h", Content(1));
-        cache.Put("2", "h", Content(2));
-        cache.Put("3", "h", Content(3));
+        cache.Put("1", "h", Content(1), Stopwatch.GetTimestamp());
+        cache.Put("2", "h", Content(2), Stopwatch.GetTimestamp());
+        cache.Put("3", "h", Content(3), Stopwatch.GetTimestamp());
         File.SetLastWriteTimeUtc(PathOf("1"), DateTime.UtcNow.AddHours(-3));
         File.SetLastWriteTimeUtc(PathOf("2"), DateTime.UtcNow.AddHours(-2));
         File.SetLastWriteTimeUtc(PathOf("3"), DateTime.UtcNow.AddHours(-1));
 
         // Reading "1" makes it the most recently used; "2" is then the oldest.
         Assert.NotNull(cache.TryGet("1", "h"));
-        cache.Put("4", "h", Content(4));
+        cache.Put("4", "h", Content(4), Stopwatch.GetTimestamp());
 
         Assert.Equal(3, Directory.GetFiles(_folder).Length);
         Assert.Null(cache.TryGet("2", "h"));
@@ -50,8 +51,8 @@ public sealed class ReconstructionCacheTests : IDisposable
     public void A_corrupted_or_truncated_entry_is_not_served_and_is_removed()
     {
         var cache = Cache(1 << 20);
-        cache.Put("flipped", "h", Content(5));
-        cache.Put("cut", "h", Content(6));
+        cache.Put("flipped", "h", Content(5), Stopwatch.GetTimestamp());
+        cache.Put("cut", "h", Content(6), Stopwatch.GetTimestamp());
         var flipped = PathOf("flipped");
         var bytes = File.ReadAllBytes(flipped);
         bytes[^10] ^= 0x01;
@@ -64,8 +65,22 @@ public sealed class ReconstructionCacheTests : IDisposable
         Assert.False(File.Exists(flipped));
         Assert.False(File.Exists(cut));
 
-        cache.Put("flipped", "h", Content(5));
+        cache.Put("flipped", "h", Content(5), Stopwatch.GetTimestamp());
         Assert.Equal(Content(5), cache.TryGet("flipped", "h"));
+    }
+
+    [Fact]
+    public void A_decode_that_began_before_a_removal_keeps_nothing_and_a_later_one_is_kept()
+    {
+        var cache = Cache(1 << 20);
+        var before = Stopwatch.GetTimestamp();
+        cache.Remove("deleted", "h");
+        cache.Put("deleted", "h", Content(3), before);
+        Assert.False(File.Exists(PathOf("deleted")));
+        Assert.Empty(Directory.GetFiles(_folder));
+
+        cache.Put("deleted", "h", Content(3), Stopwatch.GetTimestamp());
+        Assert.Equal(Content(3), cache.TryGet("deleted", "h"));
     }
 
     [Fact]
@@ -81,12 +96,12 @@ public sealed class ReconstructionCacheTests : IDisposable
     public void A_limit_of_zero_caches_nothing_and_an_entry_larger_than_the_limit_is_not_kept()
     {
         var off = Cache(0);
-        off.Put("1", "h", Content(1));
+        off.Put("1", "h", Content(1), Stopwatch.GetTimestamp());
         Assert.Null(off.TryGet("1", "h"));
         Assert.Empty(Directory.GetFiles(_folder));
 
         var small = Cache(500);
-        small.Put("1", "h", Content(1));
+        small.Put("1", "h", Content(1), Stopwatch.GetTimestamp());
         Assert.Empty(Directory.GetFiles(_folder));
     }
 
