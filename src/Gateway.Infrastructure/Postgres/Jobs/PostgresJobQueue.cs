@@ -4,7 +4,8 @@ using Npgsql;
 namespace Gateway.Infrastructure.Postgres.Jobs;
 
 /// <summary>
-/// The work queue on the jobs table (migrations/0001_archive.sql). A claim takes the oldest due row with
+/// The work queue on the jobs table (migrations/0001_archive.sql): queued, running and failed jobs; a done job is only
+/// a count in job_totals. A claim takes the oldest due row with
 /// FOR UPDATE SKIP LOCKED inside one UPDATE, so concurrent workers on any node never take the same job and never
 /// wait for each other.
 /// </summary>
@@ -35,9 +36,14 @@ public sealed class PostgresJobQueue(NpgsqlDataSource dataSource) : IJobQueue
         return new QueuedJob(reader.GetInt64(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetInt64(2), reader.GetInt32(3));
     }
 
+    /// <summary>A finished job leaves no row: it is deleted and counted in job_totals (migrations/0012_job_totals.sql).</summary>
     public Task CompleteAsync(long jobId, CancellationToken cancellationToken) =>
         ExecuteAsync(
-            "update jobs set state = 'done', finished_at = now(), locked_by = null, locked_at = null, last_error = null where id = @id and state = 'running'",
+            """
+            with finished as (delete from jobs where id = @id and state = 'running' returning kind)
+            insert into job_totals (kind, done) select kind, 1 from finished
+            on conflict (kind) do update set done = job_totals.done + excluded.done
+            """,
             cancellationToken,
             ("id", jobId));
 

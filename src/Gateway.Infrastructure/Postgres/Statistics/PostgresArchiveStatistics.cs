@@ -66,7 +66,16 @@ public sealed class PostgresArchiveStatistics(NpgsqlDataSource dataSource) : IAr
         }
 
         var jobs = new List<JobCount>();
-        await using (var command = new NpgsqlCommand("select kind, state, count(*) from jobs group by kind, state order by kind, state", connection, transaction))
+        await using (var command = new NpgsqlCommand(
+            """
+            select kind, state, count from (
+                select kind, state, count(*) as count from jobs group by kind, state
+                union all
+                select kind, 'done', done from job_totals) counts
+            order by kind, state
+            """,
+            connection,
+            transaction))
         {
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
