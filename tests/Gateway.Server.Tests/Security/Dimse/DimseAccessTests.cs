@@ -145,6 +145,18 @@ public sealed class DimseAccessTests(DimseAccessGateway fixture, PostgresCluster
         }
     }
 
+    [Fact]
+    public async Task A_peer_whose_MoveDestinations_names_no_destination_refuses_to_start_naming_the_setting()
+    {
+        var failure = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(() => GatewayInstance.StartAsync(cluster, new Dictionary<string, string?>
+        {
+            ["Peers:0:AETitle"] = "VIEWER",
+            ["Peers:0:Permissions:0"] = "Move",
+            ["Peers:0:MoveDestinations:0"] = "NOWHERE",
+        }));
+        Assert.Contains("Gateway:Peers:0:MoveDestinations names NOWHERE", failure.Message, StringComparison.Ordinal);
+    }
+
     /// <summary>Whether a DCMTK tool's verbose output reports a response with status 0x0124, Refused: Not Authorized (which DCMTK 3.6.7 prints as "Unknown Status: 0x124").</summary>
     private static bool RefusedNotAuthorized(string output) =>
         output.Split('\n').Any(line => line.Contains("Response (", StringComparison.Ordinal) && line.Contains("Status: 0x124)", StringComparison.OrdinalIgnoreCase));
