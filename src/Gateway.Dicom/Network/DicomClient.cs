@@ -214,8 +214,8 @@ public sealed class DicomClient(string host, int port, string calledAE, DicomCli
                         EnabledSslProtocols = DicomTls.Protocols,
                         CipherSuitesPolicy = DicomTls.CipherSuites,
                         ClientCertificates = tls.ClientCertificate is null ? null : [tls.ClientCertificate],
-                        RemoteCertificateValidationCallback = (_, certificate, chain, errors) =>
-                            DicomTls.Validate(certificate, chain, errors, tls.TrustedCertificates, required: true),
+                        RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
+                            DicomTls.ValidateServer(certificate, errors, tls.TrustedCertificates),
                     },
                     cancellationToken).ConfigureAwait(false);
                 stream = secure;

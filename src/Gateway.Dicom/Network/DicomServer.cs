@@ -133,7 +133,12 @@ public sealed partial class DicomServer : IAsyncDisposable
             CountConnection(source, +1);
             try
             {
-                var stream = await OpenStreamAsync(client).ConfigureAwait(false);
+                var stream = await OpenStreamAsync(client, remote).ConfigureAwait(false);
+                if (stream is null)
+                {
+                    return;
+                }
+
                 var channel = new PduChannel(stream);
                 var association = await NegotiateAsync(channel, remote, source).ConfigureAwait(false);
                 if (association is null)
@@ -144,7 +149,7 @@ public sealed partial class DicomServer : IAsyncDisposable
 
                 try
                 {
-                    await RunAsync(association.Value.Association, association.Value.Provider, remote).ConfigureAwait(false);
+                    await RunAsync(association.Value.Association, association.Value.Provider, association.Value.Caller, remote).ConfigureAwait(false);
                 }
                 finally
                 {
@@ -186,7 +191,8 @@ public sealed partial class DicomServer : IAsyncDisposable
         }
     }
 
-    private async Task<Stream> OpenStreamAsync(TcpClient client)
+    /// <summary>The connection's stream: the TCP stream, or with TLS the stream after the handshake; null when the handshake refused the client (logged).</summary>
+    private async Task<Stream?> OpenStreamAsync(TcpClient client, IPEndPoint? remote)
     {
         Stream stream = client.GetStream();
         if (_options.Tls is not { } tls)
@@ -197,17 +203,31 @@ public sealed partial class DicomServer : IAsyncDisposable
         var secure = new SslStream(stream, leaveInnerStreamOpen: false);
         using var handshake = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
         handshake.CancelAfter(_options.Association.ArtimTimeout);
-        await secure.AuthenticateAsServerAsync(
-            new SslServerAuthenticationOptions
-            {
-                ServerCertificate = tls.Certificate,
-                ClientCertificateRequired = tls.RequireClientCertificate,
-                EnabledSslProtocols = DicomTls.Protocols,
-                CipherSuitesPolicy = DicomTls.CipherSuites,
-                RemoteCertificateValidationCallback = (_, certificate, chain, errors) =>
-                    DicomTls.Validate(certificate, chain, errors, tls.TrustedCertificates, tls.RequireClientCertificate),
-            },
-            handshake.Token).ConfigureAwait(false);
+        string? refusal = null;
+        try
+        {
+            await secure.AuthenticateAsServerAsync(
+                new SslServerAuthenticationOptions
+                {
+                    ServerCertificate = tls.Certificate,
+                    ClientCertificateRequired = tls.RequireClientCertificate,
+                    EnabledSslProtocols = DicomTls.Protocols,
+                    CipherSuitesPolicy = DicomTls.CipherSuites,
+                    RemoteCertificateValidationCallback = (_, certificate, _, _) =>
+                    {
+                        refusal = DicomTls.ClientCertificateProblem(certificate, tls);
+                        return refusal is null;
+                    },
+                },
+                handshake.Token).ConfigureAwait(false);
+        }
+        catch (System.Security.Authentication.AuthenticationException exception)
+        {
+            Log.TlsRefused(_logger, remote, refusal ?? exception.Message);
+            await secure.DisposeAsync().ConfigureAwait(false);
+            return null;
+        }
+
         return secure;
     }
 
@@ -216,7 +236,7 @@ public sealed partial class DicomServer : IAsyncDisposable
     /// an accepted association holds one of <see cref="DicomServerOptions.MaxAssociations"/> until the caller
     /// gives it back. <paramref name="source"/> is the caller's address, as the per-address limit counts it.
     /// </summary>
-    private async Task<(DicomAssociation Association, IDicomServiceProvider Provider)?> NegotiateAsync(PduChannel channel, IPEndPoint? remote, IPAddress source)
+    private async Task<(DicomAssociation Association, IDicomServiceProvider Provider, DicomCaller Caller)?> NegotiateAsync(PduChannel channel, IPEndPoint? remote, IPAddress source)
     {
         using var artim = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
         artim.CancelAfter(_options.Association.ArtimTimeout);
@@ -273,6 +293,14 @@ public sealed partial class DicomServer : IAsyncDisposable
             return null;
         }
 
+        var (caller, notAllowed) = FindCaller(request.CallingAE, remote);
+        if (caller is null)
+        {
+            Log.CallerNotAllowed(_logger, request.CallingAE, remote, notAllowed!);
+            await TryWriteAsync(channel, AssociationPduCodec.EncodeReject(AssociationRejection.CallingAENotRecognized)).ConfigureAwait(false);
+            return null;
+        }
+
         // Counted when the request arrives, this connection included.
         var fromSource = CountConnection(source, 0);
         if (fromSource > _options.MaxAssociationsPerAddress)
@@ -305,7 +333,7 @@ public sealed partial class DicomServer : IAsyncDisposable
 
         var acceptedCount = accept.PresentationContexts.Count(context => context.IsAccepted);
         Log.Accepted(_logger, request.CallingAE, remote, acceptedCount, accept.PresentationContexts.Count);
-        return (new DicomAssociation(channel, request, accept, isRequestor: false, _options.Association), provider);
+        return (new DicomAssociation(channel, request, accept, isRequestor: false, _options.Association), provider, caller);
     }
 
     private AssociationRejection? Rejection(AssociationRequest request, IPEndPoint? remote)
@@ -326,11 +354,26 @@ public sealed partial class DicomServer : IAsyncDisposable
             return AssociationRejection.CalledAENotRecognized;
         }
 
-        return _options.RestrictCallingAETitles && !IsKnownCaller(request.CallingAE, remote) ? AssociationRejection.CallingAENotRecognized : null;
+        return null;
     }
 
-    private bool IsKnownCaller(string callingAE, IPEndPoint? remote) =>
-        _options.KnownPeers.Any(peer => peer.AETitle == callingAE && (remote is null || HostMatches(peer.Host, remote.Address)));
+    /// <summary>The allow-list's entry for this caller (every permission without an allow-list), or why there is none.</summary>
+    private (DicomCaller? Caller, string? NotAllowed) FindCaller(string callingAE, IPEndPoint? remote)
+    {
+        if (_options.AllowedCallers is not { } allowed)
+        {
+            return (DicomCaller.Anyone(callingAE), null);
+        }
+
+        var named = allowed.Where(caller => string.Equals(caller.AETitle.Trim(), callingAE, StringComparison.Ordinal)).ToList();
+        if (named.Count == 0)
+        {
+            return (null, "the AE title is not on the allow-list");
+        }
+
+        var caller = named.FirstOrDefault(each => each.Host is null || remote is null || HostMatches(each.Host, remote.Address));
+        return caller is null ? (null, $"the AE title is allowed only from {string.Join(", ", named.Select(each => each.Host))}") : (caller, null);
+    }
 
     private static bool HostMatches(string host, IPAddress address)
     {
@@ -355,12 +398,12 @@ public sealed partial class DicomServer : IAsyncDisposable
         await TryWriteAsync(channel, AssociationPduCodec.EncodeReject(rejection)).ConfigureAwait(false);
     }
 
-    private async Task RunAsync(DicomAssociation association, IDicomServiceProvider provider, IPEndPoint? remote)
+    private async Task RunAsync(DicomAssociation association, IDicomServiceProvider provider, DicomCaller caller, IPEndPoint? remote)
     {
         await using (provider.ConfigureAwait(false))
         {
             var info = new AssociationInfo(association.CallingAE, association.CalledAE, remote);
-            var dispatcher = new DicomServiceDispatcher(provider, info, _options, _logger);
+            var dispatcher = new DicomServiceDispatcher(provider, info, caller, _options, _logger);
             association.Start(dispatcher.HandleAsync);
             using (_stopping.Token.Register(() => _ = association.AbortAsync()))
             {
@@ -422,6 +465,12 @@ public sealed partial class DicomServer : IAsyncDisposable
 
         [LoggerMessage(EventId = 3006, Level = LogLevel.Warning, Message = "No A-ASSOCIATE-RQ from {Remote} within the ARTIM timeout; connection closed")]
         public static partial void ArtimExpired(ILogger logger, IPEndPoint? remote);
+
+        [LoggerMessage(EventId = 7730, Level = LogLevel.Warning, Message = "Association from {CallingAE} at {Remote} rejected (permanent, service user, reason 3: calling AE title not recognized): {Reason}")]
+        public static partial void CallerNotAllowed(ILogger logger, string callingAE, IPEndPoint? remote, string reason);
+
+        [LoggerMessage(EventId = 7734, Level = LogLevel.Warning, Message = "TLS handshake from {Remote} refused: {Reason}")]
+        public static partial void TlsRefused(ILogger logger, IPEndPoint? remote, string reason);
 
         [LoggerMessage(EventId = 7300, Level = LogLevel.Warning, Message = "Association from {CallingAE} at {Remote} refused: {Open} connections from that address are open already (MaxAssociationsPerAddress {Limit})")]
         public static partial void AddressLimitReached(ILogger logger, string callingAE, IPEndPoint? remote, int open, int limit);

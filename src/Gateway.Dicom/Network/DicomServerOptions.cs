@@ -13,11 +13,12 @@ public sealed record DicomServerOptions
     /// <summary>The port to listen on; 0 picks a free one (see <see cref="DicomServer.Port"/>).</summary>
     public int Port { get; init; } = 11112;
 
-    /// <summary>Nodes this server knows: C-MOVE destinations, and the callers allowed when <see cref="RestrictCallingAETitles"/> is set.</summary>
-    public IReadOnlyList<DicomPeer> KnownPeers { get; init; } = [];
-
-    /// <summary>Accept only calling AE titles in <see cref="KnownPeers"/>, connecting from that peer's host (reason 3 otherwise).</summary>
-    public bool RestrictCallingAETitles { get; init; }
+    /// <summary>
+    /// The allow-list: only these calling AE titles, each from its host where one is named, get an association
+    /// (others: A-ASSOCIATE-RJ permanent, service user, reason 3), and each may use only its permissions (other
+    /// requests: 0x0124, Refused: Not Authorized). Null lets every caller in with every permission.
+    /// </summary>
+    public IReadOnlyList<DicomCaller>? AllowedCallers { get; init; }
 
     /// <summary>
     /// Associations served at once; more are rejected as transient (local limit exceeded). Connections that have

@@ -5,15 +5,22 @@ namespace Gateway.Dicom.Network;
 /// <summary>
 /// The DIMSE-C service provider side (PS3.4 annexes A, B, C; PS3.7 9.1): turns the requests of one association
 /// into calls of its <see cref="IDicomServiceProvider"/> and answers them with the statuses the standard defines,
-/// including pending responses, C-CANCEL, and the C-STORE sub-operations of C-MOVE and C-GET.
+/// including pending responses, C-CANCEL, and the C-STORE sub-operations of C-MOVE and C-GET. A request the
+/// caller has no permission for is answered 0x0124, Refused: Not Authorized (PS3.7 C.5.x), and goes no further.
 /// </summary>
-internal sealed partial class DicomServiceDispatcher(IDicomServiceProvider provider, AssociationInfo info, DicomServerOptions options, ILogger logger)
+internal sealed partial class DicomServiceDispatcher(IDicomServiceProvider provider, AssociationInfo info, DicomCaller caller, DicomServerOptions options, ILogger logger)
 {
     public async Task HandleAsync(IncomingRequest request, DicomAssociation association, CancellationToken cancellationToken)
     {
         var message = request.Message;
         try
         {
+            if (Needs(message.CommandField) is { } permission && !caller.May(permission))
+            {
+                await RefuseAsync(association, request, permission, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+
             switch (message.CommandField)
             {
                 case DicomCommandField.CEchoRequest:
@@ -27,7 +34,7 @@ internal sealed partial class DicomServiceDispatcher(IDicomServiceProvider provi
                     break;
                 case DicomCommandField.CMoveRequest:
                 case DicomCommandField.CGetRequest:
-                    await new RetrieveOperation(provider, info, options, association, request, logger).RunAsync(cancellationToken).ConfigureAwait(false);
+                    await new RetrieveOperation(provider, info, caller, options, association, request, logger).RunAsync(cancellationToken).ConfigureAwait(false);
                     break;
                 default:
                     await RespondAsync(association, request, DicomStatus.UnrecognizedOperation, cancellationToken, $"{message.CommandField} is not supported.").ConfigureAwait(false);
@@ -51,6 +58,34 @@ internal sealed partial class DicomServiceDispatcher(IDicomServiceProvider provi
         }
 
         return association.SendAsync(new DicomMessage(command, request.Context.Id), (DicomDataset?)null, cancellationToken);
+    }
+
+    private static DimsePermissions? Needs(DicomCommandField command) => command switch
+    {
+        DicomCommandField.CStoreRequest => DimsePermissions.Store,
+        DicomCommandField.CFindRequest => DimsePermissions.Query,
+        DicomCommandField.CGetRequest => DimsePermissions.Retrieve,
+        DicomCommandField.CMoveRequest => DimsePermissions.Move,
+        _ => null,
+    };
+
+    /// <summary>Answers 0x0124 to a request the caller may not make; a C-STORE's data set is read to its end first and dropped.</summary>
+    private async Task RefuseAsync(DicomAssociation association, IncomingRequest request, DimsePermissions permission, CancellationToken cancellationToken)
+    {
+        var operation = permission switch
+        {
+            DimsePermissions.Store => "C-STORE",
+            DimsePermissions.Query => "C-FIND",
+            DimsePermissions.Retrieve => "C-GET",
+            _ => "C-MOVE",
+        };
+        Log.NotAuthorized(logger, operation, info.CallingAE, info.RemoteEndPoint, permission);
+        if (request.DataSetStream is { } dataSet)
+        {
+            await dataSet.CopyToAsync(Stream.Null, cancellationToken).ConfigureAwait(false);
+        }
+
+        await RespondAsync(association, request, DicomStatus.NotAuthorized, cancellationToken, $"{info.CallingAE} has no {permission} permission.").ConfigureAwait(false);
     }
 
     private async Task StoreAsync(DicomAssociation association, IncomingRequest request, CancellationToken cancellationToken)
@@ -134,6 +169,9 @@ internal sealed partial class DicomServiceDispatcher(IDicomServiceProvider provi
 
         [LoggerMessage(EventId = 3102, Level = LogLevel.Information, Message = "{Operation} from {CallingAE} cancelled after {Count} responses")]
         public static partial void Cancelled(ILogger logger, string operation, string callingAE, int count);
+
+        [LoggerMessage(EventId = 7731, Level = LogLevel.Warning, Message = "{Operation} from {CallingAE} at {Remote} refused (0x0124, not authorized): the AE has no {Permission} permission")]
+        public static partial void NotAuthorized(ILogger logger, string operation, string callingAE, System.Net.IPEndPoint? remote, DimsePermissions permission);
 
         [LoggerMessage(EventId = 3103, Level = LogLevel.Debug, Message = "C-FIND from {CallingAE} at level {Level}: {Matches} matches")]
         public static partial void FindCompleted(ILogger logger, string callingAE, string level, int matches);

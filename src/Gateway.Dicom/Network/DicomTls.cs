@@ -7,9 +7,13 @@ namespace Gateway.Dicom.Network;
 /// <summary>Server side of DICOM TLS: the certificate to present and whether callers must present one too.</summary>
 public sealed record DicomTlsServerOptions(X509Certificate2 Certificate)
 {
+    /// <summary>Ask every caller for a certificate and refuse the handshake without one that <see cref="TrustedCertificates"/> vouch for.</summary>
     public bool RequireClientCertificate { get; init; }
 
-    /// <summary>Certificates (or their issuers) trusted for client authentication, in addition to the system store.</summary>
+    /// <summary>
+    /// The certificate authorities (or the very certificates) client certificates must chain to; the system store is
+    /// not used for clients, so that a certificate any public CA issued does not let a caller in.
+    /// </summary>
     public X509Certificate2Collection TrustedCertificates { get; init; } = [];
 }
 
@@ -47,12 +51,49 @@ internal static class DicomTls
         ])
         : null;
 
-    /// <summary>Validates a peer certificate against the system store plus <paramref name="trusted"/>.</summary>
-    public static bool Validate(X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors, X509Certificate2Collection trusted, bool required)
+    /// <summary>TLS Web Client Authentication (RFC 5280 4.2.1.12).</summary>
+    private const string ClientAuthentication = "1.3.6.1.5.5.7.3.2";
+
+    /// <summary>
+    /// Why the server refuses a client's certificate, or null when it accepts it: a client without one is let in only
+    /// when none is required; one that presents a certificate must chain to <see cref="DicomTlsServerOptions.TrustedCertificates"/>
+    /// (or be one of them), be within its validity and allow client authentication. Revocation is not checked (no CRL
+    /// or OCSP is configured).
+    /// </summary>
+    public static string? ClientCertificateProblem(X509Certificate? certificate, DicomTlsServerOptions tls)
     {
         if (certificate is null)
         {
-            return !required;
+            return tls.RequireClientCertificate ? "the client presented no certificate" : null;
+        }
+
+        using var loaded = certificate is X509Certificate2 ? null : X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
+        var leaf = loaded ?? (X509Certificate2)certificate;
+        if (tls.TrustedCertificates.Any(candidate => candidate.Thumbprint == leaf.Thumbprint))
+        {
+            return null;
+        }
+
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.AddRange(tls.TrustedCertificates);
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        chain.ChainPolicy.ApplicationPolicy.Add(new System.Security.Cryptography.Oid(ClientAuthentication));
+        if (tls.TrustedCertificates.Count > 0 && chain.Build(leaf))
+        {
+            return null;
+        }
+
+        var status = string.Join(", ", chain.ChainStatus.Select(each => each.Status).Distinct());
+        return $"the client certificate '{leaf.Subject}' is not issued by a trusted CA ({(status.Length == 0 ? "no CA configured" : status)})";
+    }
+
+    /// <summary>Validates a server's certificate (a client's side) against the system store plus <paramref name="trusted"/>.</summary>
+    public static bool ValidateServer(X509Certificate? certificate, SslPolicyErrors errors, X509Certificate2Collection trusted)
+    {
+        if (certificate is null)
+        {
+            return false;
         }
 
         if (errors == SslPolicyErrors.None)

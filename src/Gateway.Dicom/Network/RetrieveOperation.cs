@@ -10,6 +10,7 @@ namespace Gateway.Dicom.Network;
 internal sealed partial class RetrieveOperation(
     IDicomServiceProvider provider,
     AssociationInfo info,
+    DicomCaller caller,
     DicomServerOptions options,
     DicomAssociation association,
     IncomingRequest request,
@@ -44,6 +45,13 @@ internal sealed partial class RetrieveOperation(
             {
                 Log.UnknownDestination(logger, destinationAE, info.CallingAE);
                 await FinalAsync(DicomStatus.MoveDestinationUnknown, $"Move destination '{destinationAE}' is not a known AE title.").ConfigureAwait(false);
+                return;
+            }
+
+            if (!caller.MayMoveTo(destination.AETitle))
+            {
+                Log.DestinationNotAuthorized(logger, info.CallingAE, info.RemoteEndPoint, destination.AETitle);
+                await FinalAsync(DicomStatus.NotAuthorized, $"{info.CallingAE} may not move to {destination.AETitle}.").ConfigureAwait(false);
                 return;
             }
         }
@@ -217,6 +225,9 @@ internal sealed partial class RetrieveOperation(
     {
         [LoggerMessage(EventId = 3200, Level = LogLevel.Warning, Message = "C-MOVE from {CallingAE} names unknown destination {Destination}")]
         public static partial void UnknownDestination(ILogger logger, string destination, string callingAE);
+
+        [LoggerMessage(EventId = 7732, Level = LogLevel.Warning, Message = "C-MOVE from {CallingAE} at {Remote} refused (0x0124, not authorized): the AE may not move to {Destination}")]
+        public static partial void DestinationNotAuthorized(ILogger logger, string callingAE, System.Net.IPEndPoint? remote, string destination);
 
         [LoggerMessage(EventId = 3201, Level = LogLevel.Warning, Message = "C-MOVE destination {Destination} cannot be reached: {Reason}")]
         public static partial void DestinationFailed(ILogger logger, string destination, string reason);

@@ -77,7 +77,6 @@ internal static class NetworkCommands
                 AETitle = result.GetRequiredValue(aeTitle),
                 Port = result.GetValue(port),
                 BindAddress = System.Net.IPAddress.Parse(result.GetRequiredValue(bind)),
-                KnownPeers = destinations,
             };
             await using var server = new DicomServer(options, _ => new FolderArchiveProvider(archive, destinations), loggerFactory.CreateLogger<DicomServer>());
             server.Start();

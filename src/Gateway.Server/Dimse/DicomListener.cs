@@ -8,8 +8,11 @@ using Microsoft.Extensions.Options;
 
 namespace Gateway.Server.Dimse;
 
-/// <summary>Runs the DICOM server (port 11112, AE GATEWAY by default) for as long as the gateway runs.</summary>
-public sealed class DicomListener(
+/// <summary>
+/// Runs the DICOM server (port 11112, AE GATEWAY by default) for as long as the gateway runs, with the AE allow-list
+/// and permissions of Gateway:Peers and the DICOM TLS of Gateway:DicomTls.
+/// </summary>
+public sealed partial class DicomListener(
     IOptions<GatewayOptions> options,
     IngestService ingest,
     ArchiveQueryService queries,
@@ -24,20 +27,25 @@ public sealed class DicomListener(
     public Task StartAsync(CancellationToken cancellationToken)
     {
         var settings = options.Value;
-        var peers = PeerList.Parse(settings.Peers);
+        var destinations = PeerList.Destinations(settings.Peers);
+        if (!settings.AllowListOn)
+        {
+            Log.AllowListOff(logger, settings.Peers.Count);
+        }
+
         var serverOptions = new DicomServerOptions
         {
             AETitle = settings.AETitle,
             Port = settings.DicomPort,
             BindAddress = IPAddress.Parse(settings.DicomBindAddress),
-            KnownPeers = peers,
-            RestrictCallingAETitles = settings.RestrictCallingAETitles,
+            AllowedCallers = settings.AllowListOn ? PeerList.Callers(settings.Peers) : null,
+            Tls = DicomTlsCertificates.Load(settings.DicomTls),
             MaxAssociations = settings.DicomMaxAssociations,
             MaxAssociationsPerAddress = settings.DicomMaxAssociationsPerAddress,
             Association = DicomAssociationOptions.Default with { ArtimTimeout = TimeSpan.FromSeconds(settings.DicomAssociationRequestTimeoutSeconds) },
             Unavailable = () => readiness.Current is { CanStore: false } report ? report.Summary : null,
         };
-        _server = new DicomServer(serverOptions, _ => new GatewayDicomProvider(ingest, queries, retrieve, peers), logger);
+        _server = new DicomServer(serverOptions, _ => new GatewayDicomProvider(ingest, queries, retrieve, destinations), logger);
         _server.Start();
         return Task.CompletedTask;
     }
@@ -56,5 +64,11 @@ public sealed class DicomListener(
         {
             await _server.DisposeAsync().ConfigureAwait(false);
         }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 7733, Level = LogLevel.Warning, Message = "DICOM AE allow-list off ({Peers} peers configured, Gateway:RestrictCallingAETitles): any calling AE title may store, query and retrieve")]
+        public static partial void AllowListOff(ILogger logger, int peers);
     }
 }

@@ -63,10 +63,18 @@ public sealed class GatewayOptions
     [Range(0.1, 600)]
     public double DicomAssociationRequestTimeoutSeconds { get; set; } = 10;
 
-    /// <summary>Known DICOM nodes as "AE=host:port": C-MOVE destinations, and the callers allowed when <see cref="RestrictCallingAETitles"/> is on.</summary>
-    public List<string> Peers { get; set; } = [];
+    /// <summary>
+    /// Known DICOM nodes, as "AE=host:port" or as <see cref="DimsePeerOptions"/> objects: the C-MOVE destinations, and
+    /// the callers allowed (with their permissions) when <see cref="RestrictCallingAETitles"/> is on.
+    /// </summary>
+    public List<DimsePeerOptions> Peers { get; set; } = [];
 
-    public bool RestrictCallingAETitles { get; set; }
+    /// <summary>The AE allow-list: only <see cref="Peers"/> may call; unset, it is on as soon as any peer is configured.</summary>
+    public bool? RestrictCallingAETitles { get; set; }
+
+    public bool AllowListOn => RestrictCallingAETitles ?? Peers.Count > 0;
+
+    public DicomTlsOptions DicomTls { get; set; } = new();
 
     /// <summary>This node's name in a multi-node deployment (defaults to the machine name).</summary>
     public string NodeName { get; set; } = Environment.MachineName;

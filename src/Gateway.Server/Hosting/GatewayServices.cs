@@ -27,6 +27,7 @@ public static class GatewayServices
                 "Gateway:DuplicatePolicy Replace needs Gateway:DuplicateReplaceCallingAETitles, the calling AE titles allowed to replace a stored instance.")
             .Validate(options => options.TrustedProxies.All(TrustedProxies.IsValid), "Gateway:TrustedProxies must list IP addresses or CIDR networks (10.0.0.0/8).")
             .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<GatewayOptions>, DimseOptionsValidation>();
 
         // Crash tests only: a crash point, armed only in the Testing environment (nothing is armed by default).
         services.AddOptions<TestingOptions>().BindConfiguration(TestingOptions.SectionName).ValidateDataAnnotations()

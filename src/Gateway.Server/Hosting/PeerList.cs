@@ -2,16 +2,11 @@ using Gateway.Dicom.Network;
 
 namespace Gateway.Server.Hosting;
 
-/// <summary>Parses the "AE=host:port" peer settings.</summary>
+/// <summary>The Gateway:Peers entries: parsed from "AE=host:port", checked, and turned into move destinations and allowed callers.</summary>
 public static class PeerList
 {
-    public static IReadOnlyList<DicomPeer> Parse(IEnumerable<string> entries)
-    {
-        ArgumentNullException.ThrowIfNull(entries);
-        return entries.Select(Parse).ToList();
-    }
-
-    public static DicomPeer Parse(string entry)
+    /// <summary>"AE=host:port": a move destination that may call from that host with every permission.</summary>
+    public static DimsePeerOptions Parse(string entry)
     {
         ArgumentNullException.ThrowIfNull(entry);
         var equals = entry.IndexOf('=', StringComparison.Ordinal);
@@ -21,6 +16,62 @@ public static class PeerList
             throw new FormatException($"Peer '{entry}' is not of the form AE=host:port.");
         }
 
-        return new DicomPeer(entry[..equals].Trim(), entry[(equals + 1)..colon].Trim(), port);
+        return new DimsePeerOptions
+        {
+            AETitle = entry[..equals].Trim(),
+            Host = entry[(equals + 1)..colon].Trim(),
+            Port = port,
+            Permissions = [DimsePermissions.All],
+        };
+    }
+
+    /// <summary>What is wrong with the entries, naming the setting, or null when they can be used.</summary>
+    public static string? Problem(IReadOnlyList<DimsePeerOptions> peers)
+    {
+        ArgumentNullException.ThrowIfNull(peers);
+        for (var index = 0; index < peers.Count; index++)
+        {
+            var peer = peers[index];
+            var name = $"Gateway:Peers:{index}";
+            if (peer.AETitle.Trim().Length is 0 or > 16 || peer.AETitle.Any(character => character == '\\' || char.IsControl(character)))
+            {
+                return $"{name}:AETitle must be 1 to 16 characters without backslashes or control characters.";
+            }
+
+            if (peers.Take(index).Any(other => string.Equals(other.AETitle.Trim(), peer.AETitle.Trim(), StringComparison.Ordinal)))
+            {
+                return $"{name}: the AE title {peer.AETitle} is listed twice.";
+            }
+
+            if (peer.Port is { } port && (port is <= 0 or > 65535 || string.IsNullOrWhiteSpace(peer.Host)))
+            {
+                return $"{name}:Port needs a Host and must be 1 to 65535.";
+            }
+
+            if (peer.MoveDestinations?.FirstOrDefault(destination => !peers.Any(other => other.IsMoveDestination && string.Equals(other.AETitle.Trim(), destination.Trim(), StringComparison.Ordinal))) is { } unknown)
+            {
+                return $"{name}:MoveDestinations names {unknown}, which is not a peer with a Host and Port.";
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The peers C-MOVE may send to: those with a host and port.</summary>
+    public static IReadOnlyList<DicomPeer> Destinations(IEnumerable<DimsePeerOptions> peers)
+    {
+        ArgumentNullException.ThrowIfNull(peers);
+        return peers.Where(peer => peer.IsMoveDestination).Select(peer => new DicomPeer(peer.AETitle.Trim(), peer.Host!.Trim(), peer.Port!.Value)).ToList();
+    }
+
+    /// <summary>The allow-list: every peer, from its host when it names one, with its permissions.</summary>
+    public static IReadOnlyList<DicomCaller> Callers(IEnumerable<DimsePeerOptions> peers)
+    {
+        ArgumentNullException.ThrowIfNull(peers);
+        return peers.Select(peer => new DicomCaller(
+            peer.AETitle.Trim(),
+            string.IsNullOrWhiteSpace(peer.Host) ? null : peer.Host.Trim(),
+            peer.Granted,
+            peer.MoveDestinations?.Select(destination => destination.Trim()).ToList())).ToList();
     }
 }

@@ -25,6 +25,7 @@ internal sealed class OrthancPeerSession : IAsyncDisposable
         var gateway = await GatewayInstance.StartAsync(cluster, new Dictionary<string, string?>
         {
             ["Peers:0"] = $"{OrthancServer.AETitle}=127.0.0.1:{ports.Dicom.ToString(CultureInfo.InvariantCulture)}",
+            ["RestrictCallingAETitles"] = "false",
         });
         try
         {

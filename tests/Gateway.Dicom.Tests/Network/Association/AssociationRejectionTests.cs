@@ -32,8 +32,7 @@ public sealed class AssociationRejectionTests
     {
         await using var server = ArchiveServer.Start("GUARDED", options => options with
         {
-            RestrictCallingAETitles = true,
-            KnownPeers = [new DicomPeer("KNOWN", "127.0.0.1", 104), new DicomPeer("ELSEWHERE", "192.0.2.7", 104)],
+            AllowedCallers = [new DicomCaller("KNOWN", "127.0.0.1", DimsePermissions.All), new DicomCaller("ELSEWHERE", "192.0.2.7", DimsePermissions.All)],
         });
 
         foreach (var stranger in new[] { "STRANGER", "ELSEWHERE" })

@@ -76,7 +76,7 @@ public sealed class StoredArchive(PostgresCluster cluster) : IAsyncLifetime
         var json = ExternalTool.RunChecked(ExternalTool.DebianPython, [Path.Combine(TestData.RepositoryRoot, "tests/oracle/query_oracle.py"), "attributes", .. files], "python3-pydicom");
         _instances = JsonSerializer.Deserialize<List<OracleInstance>>(json, JsonOptions)!;
 
-        _gateway = await GatewayInstance.StartAsync(cluster, new Dictionary<string, string?> { ["Peers:0"] = $"STORESCP=127.0.0.1:{MovePort}" });
+        _gateway = await GatewayInstance.StartAsync(cluster, new Dictionary<string, string?> { ["Peers:0"] = $"STORESCP=127.0.0.1:{MovePort}", ["RestrictCallingAETitles"] = "false" });
         var port = _gateway.DicomPort.ToString(CultureInfo.InvariantCulture);
         ExternalTool.RunChecked("storescu", ["-aec", GatewayInstance.AETitle, "127.0.0.1", port, .. MrFiles], "dcmtk");
         foreach (var instance in _instances.Skip(MrFiles.Count))
