@@ -1,5 +1,6 @@
 using System.Net;
 using Gateway.Core.Archive;
+using Gateway.Core.Audit;
 using Gateway.Core.Query;
 using Gateway.Core.Retrieve;
 using Gateway.Dicom.Network;
@@ -14,6 +15,7 @@ public sealed class DicomListener(
     IngestService ingest,
     ArchiveQueryService queries,
     RetrieveService retrieve,
+    IAuditTrail audit,
     GatewayReadiness readiness,
     ILogger<DicomServer> logger) : IHostedService, IAsyncDisposable
 {
@@ -37,7 +39,7 @@ public sealed class DicomListener(
             Association = DicomAssociationOptions.Default with { ArtimTimeout = TimeSpan.FromSeconds(settings.DicomAssociationRequestTimeoutSeconds) },
             Unavailable = () => readiness.Current is { CanStore: false } report ? report.Summary : null,
         };
-        _server = new DicomServer(serverOptions, _ => new GatewayDicomProvider(ingest, queries, retrieve, peers), logger);
+        _server = new DicomServer(serverOptions, _ => new GatewayDicomProvider(ingest, queries, retrieve, audit, peers), logger);
         _server.Start();
         return Task.CompletedTask;
     }
