@@ -43,19 +43,28 @@ public sealed partial class AuditWriter : BackgroundService, IAuditTrail
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var reader = _queue.Reader;
+        var left = new List<AuditEvent>();
         try
         {
             while (await reader.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
             {
-                await WriteAsync(Take(reader), stoppingToken).ConfigureAwait(false);
+                left = Take(reader);
+                await AppendWithRetriesAsync(left, stoppingToken).ConfigureAwait(false);
+                var written = left;
+                left = [];
+                if (Interlocked.Exchange(ref _dropped, 0) is var dropped and > 0)
+                {
+                    Log.Dropped(_logger, dropped);
+                }
+
+                await SendAsync(written, stoppingToken).ConfigureAwait(false);
             }
         }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        catch (Exception exception) when (stoppingToken.IsCancellationRequested && exception is OperationCanceledException or NpgsqlException)
         {
-            // Stopping: what was queued until now is still written, once, below.
+            // Stopping: the batch not yet written and what is still queued are written, once, below.
         }
 
-        var left = new List<AuditEvent>();
         while (reader.TryRead(out var auditEvent))
         {
             left.Add(auditEvent);
@@ -84,14 +93,15 @@ public sealed partial class AuditWriter : BackgroundService, IAuditTrail
         return batch;
     }
 
-    private async Task WriteAsync(List<AuditEvent> batch, CancellationToken stoppingToken)
+    /// <summary>Writes a batch, waiting out a database that is away; a batch it refuses as invalid is reported and left.</summary>
+    private async Task AppendWithRetriesAsync(List<AuditEvent> batch, CancellationToken stoppingToken)
     {
         while (true)
         {
             try
             {
                 await AppendAsync(batch, stoppingToken).ConfigureAwait(false);
-                break;
+                return;
             }
             catch (PostgresException exception) when (exception.SqlState.StartsWith("22", StringComparison.Ordinal) || exception.SqlState.StartsWith("23", StringComparison.Ordinal))
             {
@@ -99,19 +109,12 @@ public sealed partial class AuditWriter : BackgroundService, IAuditTrail
                 Log.Refused(_logger, batch.Count, exception.SqlState, exception.MessageText);
                 return;
             }
-            catch (NpgsqlException exception)
+            catch (NpgsqlException exception) when (!stoppingToken.IsCancellationRequested)
             {
                 Log.WriteFailed(_logger, batch.Count, exception.Message);
                 await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken).ConfigureAwait(false);
             }
         }
-
-        if (Interlocked.Exchange(ref _dropped, 0) is var dropped and > 0)
-        {
-            Log.Dropped(_logger, dropped);
-        }
-
-        await SendAsync(batch, stoppingToken).ConfigureAwait(false);
     }
 
     private Task AppendAsync(List<AuditEvent> batch, CancellationToken cancellationToken) => _store.AppendAsync(batch, cancellationToken);
