@@ -44,6 +44,7 @@ public static class GatewayHost
 
         var app = builder.Build();
         HttpBindSafety.Check(app.Configuration, http, app.Services.GetRequiredService<IOptions<SecurityOptions>>().Value, app.Logger);
+
         // Outermost: the audit sees the final status code (a damaged object's 500, a 401 or 403).
         app.UseMiddleware<HttpAuditMiddleware>();
         app.UseMiddleware<DamagedObjectResponses>();
