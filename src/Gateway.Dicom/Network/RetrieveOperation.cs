@@ -56,7 +56,7 @@ internal sealed partial class RetrieveOperation(
             }
         }
 
-        var instances = await provider.RetrieveAsync(new RetrieveRequest(info, DicomServiceDispatcher.ModelOf(request.Context.AbstractSyntax), level, identifier), cancellationToken).ConfigureAwait(false);
+        var instances = await provider.RetrieveAsync(new RetrieveRequest(info, DicomServiceDispatcher.ModelOf(request.Context.AbstractSyntax), level, identifier, destination?.AETitle), cancellationToken).ConfigureAwait(false);
         _remaining = instances.Count;
         if (instances.Count == 0)
         {

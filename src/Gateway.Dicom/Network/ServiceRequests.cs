@@ -21,8 +21,8 @@ public sealed record StoreRequest(
 /// <summary>A C-FIND request: the model, the Query/Retrieve Level and the identifier with its matching and return keys.</summary>
 public sealed record FindRequest(AssociationInfo Association, QueryRetrieveModel Model, string Level, DicomDataset Identifier);
 
-/// <summary>A C-MOVE or C-GET request: which instances the identifier selects.</summary>
-public sealed record RetrieveRequest(AssociationInfo Association, QueryRetrieveModel Model, string Level, DicomDataset Identifier);
+/// <summary>A C-MOVE or C-GET request: which instances the identifier selects, and for a C-MOVE the destination AE (null for C-GET).</summary>
+public sealed record RetrieveRequest(AssociationInfo Association, QueryRetrieveModel Model, string Level, DicomDataset Identifier, string? MoveDestinationAE);
 
 /// <summary>What a provider answers to C-STORE: a status, and an error comment for failures.</summary>
 public sealed record StoreResult(DicomStatus Status, string? ErrorComment = null)

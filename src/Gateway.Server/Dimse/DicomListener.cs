@@ -1,5 +1,6 @@
 using System.Net;
 using Gateway.Core.Archive;
+using Gateway.Core.Audit;
 using Gateway.Core.Query;
 using Gateway.Core.Retrieve;
 using Gateway.Dicom.Network;
@@ -17,6 +18,7 @@ public sealed partial class DicomListener(
     IngestService ingest,
     ArchiveQueryService queries,
     RetrieveService retrieve,
+    IAuditTrail audit,
     GatewayReadiness readiness,
     ILogger<DicomServer> logger) : IHostedService, IAsyncDisposable
 {
@@ -45,7 +47,7 @@ public sealed partial class DicomListener(
             Association = DicomAssociationOptions.Default with { ArtimTimeout = TimeSpan.FromSeconds(settings.DicomAssociationRequestTimeoutSeconds) },
             Unavailable = () => readiness.Current is { CanStore: false } report ? report.Summary : null,
         };
-        _server = new DicomServer(serverOptions, _ => new GatewayDicomProvider(ingest, queries, retrieve, destinations), logger);
+        _server = new DicomServer(serverOptions, _ => new GatewayDicomProvider(ingest, queries, retrieve, audit, destinations), logger);
         _server.Start();
         return Task.CompletedTask;
     }

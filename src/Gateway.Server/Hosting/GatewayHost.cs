@@ -1,4 +1,6 @@
+using Gateway.Core.Audit;
 using Gateway.Server.Admin;
+using Gateway.Server.Audit.Http;
 using Gateway.Server.DicomWeb.Delete;
 using Gateway.Server.DicomWeb.Http;
 using Gateway.Server.DicomWeb.Latent;
@@ -42,28 +44,31 @@ public static class GatewayHost
 
         var app = builder.Build();
         HttpBindSafety.Check(app.Configuration, http, app.Services.GetRequiredService<IOptions<SecurityOptions>>().Value, app.Logger);
+
+        // Outermost: the audit sees the final status code (a damaged object's 500, a 401 or 403).
+        app.UseMiddleware<HttpAuditMiddleware>();
         app.UseMiddleware<DamagedObjectResponses>();
         app.UseAuthentication();
         app.UseAuthorization();
 
-        // Every route names who may call it (a test fails for one that does not).
+        // Every route names who may call it (a test fails for one that does not), and its audited action if any.
         var open = app.MapGroup(string.Empty).AllowAnonymous();
         open.MapRoot();
         open.MapHealth();
 
         var viewer = app.MapGroup(string.Empty).RequireAuthorization(GatewayPolicies.Viewer);
-        viewer.MapWadoRs();
-        viewer.MapLatent();
-        viewer.MapWadoUri();
-        viewer.MapQido();
+        viewer.MapGroup(string.Empty).Audited(AuditAction.Retrieve).MapWadoRs().MapWadoUri();
+        viewer.MapGroup(string.Empty).Audited(AuditAction.ExportLatent).MapLatent();
+        viewer.MapGroup(string.Empty).Audited(AuditAction.Query).MapQido();
 
-        app.MapGroup(string.Empty).RequireAuthorization(GatewayPolicies.Uploader).MapStow();
+        app.MapGroup(string.Empty).RequireAuthorization(GatewayPolicies.Uploader).Audited(AuditAction.Store).MapStow();
 
         var admin = app.MapGroup(string.Empty).RequireAuthorization(GatewayPolicies.Admin);
         admin.MapStats();
         admin.MapMetrics();
         admin.MapApiKeys();
-        admin.MapDelete();
+        admin.MapAudit();
+        admin.MapGroup(string.Empty).Audited(AuditAction.Delete).MapDelete();
         return app;
     }
 }

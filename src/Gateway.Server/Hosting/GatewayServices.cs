@@ -8,6 +8,7 @@ using Gateway.Infrastructure.Postgres;
 using Gateway.Infrastructure.Postgres.Headers;
 using Gateway.Infrastructure.Postgres.Query;
 using Gateway.Infrastructure.Storage;
+using Gateway.Server.Audit;
 using Gateway.Server.Compression;
 using Gateway.Server.Dimse;
 using Gateway.Server.Jobs;
@@ -67,6 +68,9 @@ public static class GatewayServices
 
         // Hosted services start in this order and stop in the reverse one: the archive before the listeners.
         services.AddHostedService<ArchiveStartup>();
+
+        // The audit trail's writer, once the archive (its table) is there; it stops after the listeners.
+        services.AddGatewayAudit();
 
         // The embedded PostgreSQL restarted when it died, and readiness checked every second, from here on.
         services.AddSingleton<GatewayReadiness>();

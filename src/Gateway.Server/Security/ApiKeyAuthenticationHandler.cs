@@ -17,6 +17,11 @@ public sealed class ApiKeyAuthenticationHandler(IOptionsMonitor<AuthenticationSc
 
     public const string HeaderName = "X-Api-Key";
 
+    /// <summary>The claims of an authenticated key: its id and its name.</summary>
+    public const string KeyIdClaim = "api_key_id";
+
+    public const string KeyNameClaim = "api_key_name";
+
     private const string AuthorizationPrefix = SchemeName + " ";
 
     /// <summary>Whether a request carries an API key (in either header), so that this scheme, not the bearer one, handles it.</summary>
@@ -54,7 +59,8 @@ public sealed class ApiKeyAuthenticationHandler(IOptionsMonitor<AuthenticationSc
         var claims = new List<Claim>
         {
             new(ClaimTypes.Name, "api-key:" + record.Name),
-            new("api_key_id", record.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            new(KeyIdClaim, record.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            new(KeyNameClaim, record.Name),
         };
         claims.AddRange(record.Roles.Select(role => new Claim(GatewayRoles.ClaimType, role)));
         var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));

@@ -1,5 +1,7 @@
-using System.Security.Claims;
+using System.Globalization;
+using Gateway.Core.Audit;
 using Gateway.Core.Security;
+using Gateway.Server.Audit.Http;
 
 namespace Gateway.Server.Security;
 
@@ -14,7 +16,7 @@ public static class ApiKeyEndpoints
     public static IEndpointRouteBuilder MapApiKeys(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        endpoints.MapPost("/api/keys", async (CreateRequest request, ClaimsPrincipal user, IApiKeyStore keys, CancellationToken cancellationToken) =>
+        endpoints.MapPost("/api/keys", async (CreateRequest request, HttpContext context, IApiKeyStore keys, CancellationToken cancellationToken) =>
         {
             var name = request.Name?.Trim();
             if (string.IsNullOrEmpty(name) || name.Length > 200)
@@ -29,13 +31,17 @@ public static class ApiKeyEndpoints
             }
 
             var key = ApiKeySecret.Generate();
-            var record = await keys.AddAsync(name, ApiKeySecret.PrefixOf(key), ApiKeySecret.Hash(key), roles, user.Identity?.Name ?? "anonymous (authentication off)", cancellationToken).ConfigureAwait(false);
+            var record = await keys.AddAsync(name, ApiKeySecret.PrefixOf(key), ApiKeySecret.Hash(key), roles, context.User.Identity?.Name ?? "anonymous (authentication off)", cancellationToken).ConfigureAwait(false);
+            context.Audit().Detail = string.Create(CultureInfo.InvariantCulture, $"key {record.Id} ({record.Prefix}) roles {string.Join(',', record.Roles)}");
             return Results.Json(new { key, record.Id, record.Name, record.Prefix, record.Roles, record.CreatedAt, record.CreatedBy }, statusCode: StatusCodes.Status201Created);
-        });
+        }).Audited(AuditAction.ApiKeyCreate);
         endpoints.MapGet("/api/keys", async (IApiKeyStore keys, CancellationToken cancellationToken) =>
             Results.Json(await keys.ListAsync(cancellationToken).ConfigureAwait(false)));
-        endpoints.MapDelete("/api/keys/{id:long}", async (long id, IApiKeyStore keys, CancellationToken cancellationToken) =>
-            await keys.RevokeAsync(id, cancellationToken).ConfigureAwait(false) ? Results.NoContent() : Results.NotFound());
+        endpoints.MapDelete("/api/keys/{id:long}", async (long id, HttpContext context, IApiKeyStore keys, CancellationToken cancellationToken) =>
+        {
+            context.Audit().Detail = string.Create(CultureInfo.InvariantCulture, $"key {id}");
+            return await keys.RevokeAsync(id, cancellationToken).ConfigureAwait(false) ? Results.NoContent() : Results.NotFound();
+        }).Audited(AuditAction.ApiKeyRevoke);
         return endpoints;
     }
 }

@@ -1,4 +1,6 @@
+using System.Globalization;
 using Gateway.Core.Archive;
+using Gateway.Server.Audit.Http;
 
 namespace Gateway.Server.DicomWeb.Delete;
 
@@ -11,18 +13,19 @@ public static class DeleteEndpoints
     public static IEndpointRouteBuilder MapDelete(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        endpoints.MapDelete("/dicomweb/studies/{study}", (string study, DeleteService deletion, CancellationToken cancellationToken) =>
-            DeleteAsync(deletion, new DeletionScope(study), cancellationToken));
-        endpoints.MapDelete("/dicomweb/studies/{study}/series/{series}", (string study, string series, DeleteService deletion, CancellationToken cancellationToken) =>
-            DeleteAsync(deletion, new DeletionScope(study, series), cancellationToken));
-        endpoints.MapDelete("/dicomweb/studies/{study}/series/{series}/instances/{instance}", (string study, string series, string instance, DeleteService deletion, CancellationToken cancellationToken) =>
-            DeleteAsync(deletion, new DeletionScope(study, series, instance), cancellationToken));
+        endpoints.MapDelete("/dicomweb/studies/{study}", (string study, HttpContext context, DeleteService deletion, CancellationToken cancellationToken) =>
+            DeleteAsync(context, deletion, new DeletionScope(study), cancellationToken));
+        endpoints.MapDelete("/dicomweb/studies/{study}/series/{series}", (string study, string series, HttpContext context, DeleteService deletion, CancellationToken cancellationToken) =>
+            DeleteAsync(context, deletion, new DeletionScope(study, series), cancellationToken));
+        endpoints.MapDelete("/dicomweb/studies/{study}/series/{series}/instances/{instance}", (string study, string series, string instance, HttpContext context, DeleteService deletion, CancellationToken cancellationToken) =>
+            DeleteAsync(context, deletion, new DeletionScope(study, series, instance), cancellationToken));
         return endpoints;
     }
 
-    private static async Task<IResult> DeleteAsync(DeleteService deletion, DeletionScope scope, CancellationToken cancellationToken)
+    private static async Task<IResult> DeleteAsync(HttpContext context, DeleteService deletion, DeletionScope scope, CancellationToken cancellationToken)
     {
         var result = await deletion.DeleteAsync(scope, cancellationToken).ConfigureAwait(false);
+        context.Audit().Detail = string.Create(CultureInfo.InvariantCulture, $"{result.Instances} instances deleted");
         return result.Instances > 0 ? Results.NoContent() : Results.NotFound();
     }
 }

@@ -2,6 +2,7 @@ using Gateway.Core.Query;
 using Gateway.Dicom;
 using Gateway.Dicom.Json;
 using Gateway.Dicom.Query;
+using Gateway.Server.Audit.Http;
 using Gateway.Server.Hosting;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
@@ -42,6 +43,8 @@ public static class QidoEndpoints
 
     private static async Task<IResult> SearchAsync(HttpContext context, DicomQueryLevel level, string? study, string? series, CancellationToken cancellationToken)
     {
+        // The audit names the level and the parameters' names, never their values (a patient's name may be one).
+        context.Audit().Detail = $"level {level}; keys {string.Join(',', context.Request.Query.Keys.Order(StringComparer.Ordinal))}";
         var mediaType = ResponseMediaType(context.Request.Headers.Accept);
         if (mediaType is null)
         {

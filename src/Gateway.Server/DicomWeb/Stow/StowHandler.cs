@@ -1,4 +1,7 @@
+using System.Globalization;
 using Gateway.Core.Archive;
+using Gateway.Core.Audit;
+using Gateway.Server.Audit.Http;
 using Gateway.Server.DicomWeb.Http;
 using Gateway.Server.DicomWeb.Retrieve;
 using Gateway.Server.Hosting;
@@ -22,6 +25,7 @@ public sealed partial class StowHandler(IngestService ingest, IOptions<GatewayOp
         {
             var mediaType = ResponseMediaType(context.Request);
             var results = await StoreAsync(context, studyInstanceUid).ConfigureAwait(false);
+            AuditParts(context, results);
             var response = StowResponse.Build(results, studyInstanceUid, DicomWebBaseUrl.Of(context.Request, options.Value));
             context.Response.StatusCode = response.StatusCode;
             context.Response.ContentType = mediaType;
@@ -104,6 +108,21 @@ public sealed partial class StowHandler(IngestService ingest, IOptions<GatewayOp
         }
 
         return results;
+    }
+
+    /// <summary>One audit row per part: its UIDs, and for a refused one the outcome and Failure Reason (never ingest's message, which may quote the header).</summary>
+    private static void AuditParts(HttpContext context, StowResults results)
+    {
+        var audit = context.Audit();
+        foreach (var (result, failureReason) in results.Parts)
+        {
+            audit.Instances.Add(new AuditedInstance(
+                result.StudyInstanceUid,
+                result.SeriesInstanceUid,
+                result.SopInstanceUid,
+                failureReason switch { null => AuditOutcome.Success, StowFailureReason.ProcessingFailure => AuditOutcome.SeriousFailure, _ => AuditOutcome.MinorFailure },
+                failureReason is { } reason ? string.Create(CultureInfo.InvariantCulture, $"{result.Outcome}; failure reason {reason:X4}H") : result.Outcome.ToString()));
+        }
     }
 
     private static StowRequestException TooLarge(long maxBody, int stored = 0) =>

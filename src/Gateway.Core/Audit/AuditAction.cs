@@ -1,0 +1,29 @@
+namespace Gateway.Core.Audit;
+
+/// <summary>The audited actions (the audit_events.action values), each one row per request or stored instance.</summary>
+public static class AuditAction
+{
+    /// <summary>One instance received (STOW-RS part or C-STORE): one row per instance.</summary>
+    public const string Store = "store";
+
+    /// <summary>A search (QIDO-RS or C-FIND): one row per request, with its level and key names, never its values.</summary>
+    public const string Query = "query";
+
+    /// <summary>A read of instances, metadata, frames or rendered images (WADO-RS, WADO-URI, C-GET, C-MOVE): one row per request.</summary>
+    public const string Retrieve = "retrieve";
+
+    /// <summary>A read of stored latents (the AI export): one row per request.</summary>
+    public const string ExportLatent = "export-latent";
+
+    /// <summary>A study, series or instance deleted by an admin.</summary>
+    public const string Delete = "delete";
+
+    /// <summary>A request whose credentials were refused (HTTP 401): one row each, with the reason.</summary>
+    public const string Login = "login";
+
+    public const string ApiKeyCreate = "api-key-create";
+
+    public const string ApiKeyRevoke = "api-key-revoke";
+
+    public static IReadOnlyList<string> All { get; } = [Store, Query, Retrieve, ExportLatent, Delete, Login, ApiKeyCreate, ApiKeyRevoke];
+}

@@ -1,0 +1,45 @@
+using Gateway.Core.Audit;
+
+namespace Gateway.Server.Audit.Http;
+
+/// <summary>
+/// What a handler tells the audit trail beyond its route: a short detail, and for STOW-RS the instances the request
+/// stored or refused (then one row each instead of one for the request).
+/// </summary>
+public sealed class HttpAuditFeature
+{
+    public string? Detail { get; set; }
+
+    public List<AuditedInstance> Instances { get; } = [];
+}
+
+/// <summary>One instance a request acted on, with its own outcome.</summary>
+public sealed record AuditedInstance(string? StudyInstanceUid, string? SeriesInstanceUid, string? SopInstanceUid, AuditOutcome Outcome, string? Detail);
+
+public static class HttpAuditExtensions
+{
+    /// <summary>The request's <see cref="HttpAuditFeature"/>, made on first use.</summary>
+    public static HttpAuditFeature Audit(this HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var feature = context.Features.Get<HttpAuditFeature>();
+        if (feature is null)
+        {
+            feature = new HttpAuditFeature();
+            context.Features.Set(feature);
+        }
+
+        return feature;
+    }
+
+    /// <summary>Marks the routes of <paramref name="builder"/> as <paramref name="action"/>s: each request leaves an audit row.</summary>
+    public static TBuilder Audited<TBuilder>(this TBuilder builder, string action)
+        where TBuilder : IEndpointConventionBuilder
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        return builder.WithMetadata(new AuditedActionMetadata(action));
+    }
+}
+
+/// <summary>Endpoint metadata: requests to this route are audited as <see cref="Action"/> (one of <see cref="AuditAction"/>).</summary>
+public sealed record AuditedActionMetadata(string Action);
