@@ -13,7 +13,7 @@ public sealed class DimseAuditTests(PostgresCluster cluster)
     {
         var mr = Directory.GetFiles(TestData.RequireSharedData(MrSeries), "*.dcm").Order(StringComparer.Ordinal).Take(2).Select(TestInstance.Of).ToArray();
         var movePort = PeerProcess.FreeLoopbackPort();
-        await using var gateway = await GatewayInstance.StartAsync(cluster, new Dictionary<string, string?> { ["Peers:0"] = $"MOVEDEST=127.0.0.1:{movePort}" });
+        await using var gateway = await GatewayInstance.StartAsync(cluster, new Dictionary<string, string?> { ["Peers:0"] = $"MOVEDEST=127.0.0.1:{movePort}", ["RestrictCallingAETitles"] = "false" });
         var port = gateway.DicomPort.ToString(CultureInfo.InvariantCulture);
         var study = mr[0].Study;
         var folder = Directory.CreateTempSubdirectory("audit-dimse-").FullName;
