@@ -16,30 +16,35 @@ public static class MetricsEndpoints
 
         // Created now, so that it listens from the start rather than from the first scrape.
         endpoints.ServiceProvider.GetRequiredService<MetricsCollector>();
-        endpoints.MapGet("/metrics", async (MetricsCollector collector, IArchiveStatistics statistics, CancellationToken cancellationToken) =>
-        {
-            var writer = new PrometheusWriter();
-            collector.WriteTo(writer);
-            ArchiveStatistics? current = null;
-            try
-            {
-                current = await statistics.ReadAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception exception) when (exception is NpgsqlException or TimeoutException or InvalidOperationException)
-            {
-                // Reported as gateway_database_up 0.
-            }
-
-            writer.Header("gateway_database_up", "Whether PostgreSQL answered this scrape", "gauge");
-            writer.Sample("gateway_database_up", string.Empty, current is null ? 0 : 1);
-            if (current is not null)
-            {
-                WriteArchive(writer, current);
-            }
-
-            return Results.Text(writer.ToString(), PrometheusWriter.ContentType);
-        });
+        endpoints.MapGet("/metrics", ScrapeAsync);
         return endpoints;
+    }
+
+    /// <summary>One scrape: this process's counters, then the archive's gauges when PostgreSQL answers.</summary>
+    public static async Task<IResult> ScrapeAsync(MetricsCollector collector, IArchiveStatistics statistics, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(collector);
+        ArgumentNullException.ThrowIfNull(statistics);
+        var writer = new PrometheusWriter();
+        collector.WriteTo(writer);
+        ArchiveStatistics? current = null;
+        try
+        {
+            current = await statistics.ReadAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is NpgsqlException or TimeoutException or InvalidOperationException)
+        {
+            // Reported as gateway_database_up 0.
+        }
+
+        writer.Header("gateway_database_up", "Whether PostgreSQL answered this scrape", "gauge");
+        writer.Sample("gateway_database_up", string.Empty, current is null ? 0 : 1);
+        if (current is not null)
+        {
+            WriteArchive(writer, current);
+        }
+
+        return Results.Text(writer.ToString(), PrometheusWriter.ContentType);
     }
 
     private static void WriteArchive(PrometheusWriter writer, ArchiveStatistics statistics)

@@ -28,6 +28,9 @@ public static class GatewayServices
             .Validate(options => options.TrustedProxies.All(TrustedProxies.IsValid), "Gateway:TrustedProxies must list IP addresses or CIDR networks (10.0.0.0/8).")
             .ValidateOnStart();
 
+        services.AddOptions<ManagementOptions>().BindConfiguration(ManagementOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ManagementOptions>, ManagementOptionsValidation>();
+
         // Crash tests only: a crash point, armed only in the Testing environment (nothing is armed by default).
         services.AddOptions<TestingOptions>().BindConfiguration(TestingOptions.SectionName).ValidateDataAnnotations()
             .Validate(testing => testing.KillAt is null || CrashPoint.All.Contains(testing.KillAt), $"Gateway:Testing:KillAt must be one of {string.Join(", ", CrashPoint.All)}.")

@@ -17,6 +17,9 @@ public sealed class ApiKeyAuthenticationHandler(IOptionsMonitor<AuthenticationSc
 
     public const string HeaderName = "X-Api-Key";
 
+    /// <summary>The claim that carries the key's id (what request limits count by).</summary>
+    public const string IdClaimType = "api_key_id";
+
     private const string AuthorizationPrefix = SchemeName + " ";
 
     /// <summary>Whether a request carries an API key (in either header), so that this scheme, not the bearer one, handles it.</summary>
@@ -54,7 +57,7 @@ public sealed class ApiKeyAuthenticationHandler(IOptionsMonitor<AuthenticationSc
         var claims = new List<Claim>
         {
             new(ClaimTypes.Name, "api-key:" + record.Name),
-            new("api_key_id", record.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            new(IdClaimType, record.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)),
         };
         claims.AddRange(record.Roles.Select(role => new Claim(GatewayRoles.ClaimType, role)));
         var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));
