@@ -9,6 +9,8 @@ namespace Gateway.Server.Tests.Security;
 /// <summary>Request limits per client (authentication on, tokens from a real oidc-provider): per API key, per token subject, else per address.</summary>
 public sealed class RateLimitTests(PostgresCluster cluster)
 {
+    private static readonly string[] ViewerRoles = ["viewer"];
+
     [Fact]
     public async Task A_client_over_its_limit_gets_429_with_retry_after_while_another_key_and_the_health_checks_are_unaffected()
     {
@@ -77,7 +79,7 @@ public sealed class RateLimitTests(PostgresCluster cluster)
 
     private static async Task<string> CreateViewerKeyAsync(HttpClient http, System.Net.Http.Headers.AuthenticationHeaderValue admin, string name)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("api/keys", UriKind.Relative)) { Content = JsonContent.Create(new { name, roles = new[] { "viewer" } }) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("api/keys", UriKind.Relative)) { Content = JsonContent.Create(new { name, roles = ViewerRoles }) };
         request.Headers.Authorization = admin;
         using var response = await http.SendAsync(request, TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);

@@ -23,14 +23,17 @@ internal static class TestCertificate
         return output[(output.IndexOf('=', StringComparison.Ordinal) + 1)..].Trim().Replace(":", string.Empty, StringComparison.Ordinal);
     }
 
-    /// <summary>The SHA-1 hash of the certificate the server at <paramref name="address"/> presents in a new TLS handshake.</summary>
+    /// <summary>
+    /// The SHA-1 hash of the certificate the server at <paramref name="address"/> presents in a new TLS handshake
+    /// (any certificate is accepted: which one it is is what the caller checks).
+    /// </summary>
     public static async Task<string> PresentedAsync(Uri address)
     {
         using var tcp = new TcpClient();
         await tcp.ConnectAsync(address.Host, address.Port, TestContext.Current.CancellationToken);
         await using var tls = new SslStream(tcp.GetStream());
         await tls.AuthenticateAsClientAsync(
-            new SslClientAuthenticationOptions { TargetHost = address.Host, RemoteCertificateValidationCallback = (_, _, _, _) => true },
+            new SslClientAuthenticationOptions { TargetHost = address.Host, RemoteCertificateValidationCallback = (_, certificate, _, _) => certificate is not null },
             TestContext.Current.CancellationToken);
         return tls.RemoteCertificate!.GetCertHashString();
     }
