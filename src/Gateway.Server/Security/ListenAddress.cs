@@ -12,20 +12,23 @@ public static class ListenAddress
         return address.Contains("://", StringComparison.Ordinal) ? address : scheme + "://" + address;
     }
 
-    /// <summary>Parses the address (with <paramref name="scheme"/> required) into what Kestrel would bind.</summary>
+    /// <summary>Parses the address (with <paramref name="scheme"/> and an explicit port required) into what Kestrel would bind.</summary>
     public static bool TryParse(string address, string scheme, out BindingAddress binding)
     {
         ArgumentNullException.ThrowIfNull(address);
         binding = null!;
+        var url = ToUrl(address.Trim(), scheme).TrimEnd('/');
         try
         {
-            binding = BindingAddress.Parse(ToUrl(address.Trim(), scheme));
+            binding = BindingAddress.Parse(url);
         }
         catch (FormatException)
         {
             return false;
         }
 
-        return string.Equals(binding.Scheme, scheme, StringComparison.OrdinalIgnoreCase) && !binding.IsUnixPipe && !string.IsNullOrEmpty(binding.Host);
+        return string.Equals(binding.Scheme, scheme, StringComparison.OrdinalIgnoreCase) && !binding.IsUnixPipe
+            && !string.IsNullOrEmpty(binding.Host) && !binding.Host.Any(char.IsWhiteSpace)
+            && url.EndsWith(":" + binding.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
     }
 }

@@ -15,20 +15,20 @@ public sealed partial class ServerCertificate
     private readonly HttpsOptions _options;
     private readonly ILogger<ServerCertificate> _logger;
     private readonly Lock _lock = new();
-    private byte[] _seen;
-    private volatile Loaded _current;
+    private byte[] _seen = [];
+    private volatile Loaded _current = null!;
 
     public ServerCertificate(IOptions<HttpsOptions> options, ILogger<ServerCertificate> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options.Value;
         _logger = logger;
-        _seen = ReadFiles();
         try
         {
+            _seen = ReadFiles();
             _current = Load();
         }
-        catch (Exception exception) when (exception is CryptographicException or IOException or UnauthorizedAccessException)
+        catch (Exception exception) when (IsLoadFailure(exception))
         {
             throw new InvalidOperationException(
                 $"Gateway:Https: the certificate {_options.CertificateFile} (key {_options.KeyFile ?? "in the same file"}) could not be loaded: {exception.Message}", exception);
@@ -83,6 +83,10 @@ public sealed partial class ServerCertificate
             }
         }
     }
+
+    /// <summary>Faults of files that are missing, unreadable or not a PEM certificate and its key (ArgumentException: no key found).</summary>
+    private static bool IsLoadFailure(Exception exception) =>
+        exception is CryptographicException or ArgumentException or IOException or UnauthorizedAccessException;
 
     private byte[] ReadFiles()
     {

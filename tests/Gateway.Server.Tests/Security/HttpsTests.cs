@@ -45,7 +45,7 @@ public sealed class HttpsTests(PostgresCluster cluster)
             File.Move(Path.Combine(renewed, "tls.key"), keyFile, overwrite: true);
             File.Move(Path.Combine(renewed, "tls.crt"), certificateFile, overwrite: true);
             await Eventually(async () => await TestCertificate.PresentedAsync(https) == second, "the renewed certificate to be presented");
-            Assert.True(logs.Count(7761) >= 1);
+            await Eventually(() => Task.FromResult(logs.Count(7761) >= 1), "the reload to be logged");
 
             // The same gateway still answers over HTTPS with the new certificate pinned.
             using var client = TestCertificate.PinnedClient(https, second);
@@ -92,13 +92,38 @@ public sealed class HttpsTests(PostgresCluster cluster)
     [Fact]
     public void A_public_https_address_without_authentication_is_refused_like_a_public_http_one()
     {
-        var refused = Assert.Throws<InsecureBindException>(() => GatewayHost.Build(new Dictionary<string, string?>
+        var folder = Directory.CreateTempSubdirectory("gateway-tls-").FullName;
+        try
+        {
+            var certificateFile = Path.Combine(folder, "tls.crt");
+            var keyFile = Path.Combine(folder, "tls.key");
+            TestCertificate.Create(certificateFile, keyFile, "gateway-public");
+            var refused = Assert.Throws<InsecureBindException>(() => GatewayHost.Build(new Dictionary<string, string?>
+            {
+                ["Gateway:DataDirectory"] = Path.Combine(Path.GetTempPath(), "never-created-" + Guid.NewGuid().ToString("N")),
+                ["Gateway:Https:Url"] = "0.0.0.0:8443",
+                ["Gateway:Https:CertificateFile"] = certificateFile,
+                ["Gateway:Https:KeyFile"] = keyFile,
+            }));
+            Assert.Contains("Refusing to serve HTTP on 0.0.0.0:8443", refused.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void A_certificate_file_that_does_not_load_stops_the_start_naming_it()
+    {
+        var missing = Path.Combine(Path.GetTempPath(), "never-created-" + Guid.NewGuid().ToString("N"), "tls.crt");
+        var failure = Assert.ThrowsAny<Exception>(() => GatewayHost.Build(new Dictionary<string, string?>
         {
             ["Gateway:DataDirectory"] = Path.Combine(Path.GetTempPath(), "never-created-" + Guid.NewGuid().ToString("N")),
-            ["Gateway:Https:Url"] = "0.0.0.0:8443",
-            ["Gateway:Https:CertificateFile"] = "/nonexistent/tls.crt",
+            ["Gateway:Https:Url"] = "127.0.0.1:8443",
+            ["Gateway:Https:CertificateFile"] = missing,
         }));
-        Assert.Contains("Refusing to serve HTTP on 0.0.0.0:8443", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("Gateway:Https: the certificate " + missing, failure.Message, StringComparison.Ordinal);
     }
 
     private static async Task Eventually(Func<Task<bool>> condition, string what)
