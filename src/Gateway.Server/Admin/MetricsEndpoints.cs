@@ -6,7 +6,8 @@ namespace Gateway.Server.Admin;
 /// <summary>
 /// GET /metrics in the Prometheus text format: the counters of this process (instances received by path and
 /// outcome, bytes, job attempts, HTTP request durations) and gauges read from PostgreSQL at scrape time (archive
-/// totals, jobs by kind and state; gateway_database_up 0 when it does not answer).
+/// totals, jobs by kind and state; gateway_database_up 0 when it does not answer). Admins only on the main port;
+/// the management port (<see cref="Hosting.ManagementPort"/>) serves the same scrape without a token.
 /// </summary>
 public static class MetricsEndpoints
 {

@@ -15,8 +15,8 @@ public sealed partial class ServerCertificate
     private readonly HttpsOptions _options;
     private readonly ILogger<ServerCertificate> _logger;
     private readonly Lock _lock = new();
-    private byte[] _seen = [];
-    private volatile Loaded _current = null!;
+    private byte[] _seen;
+    private volatile Loaded _current;
 
     public ServerCertificate(IOptions<HttpsOptions> options, ILogger<ServerCertificate> logger)
     {
