@@ -28,11 +28,14 @@ public sealed class GatewayInstance : IAsyncDisposable
         _configure = configure;
         DataDirectory = dataDirectory;
         ConnectionString = connectionString;
-        var addresses = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses;
-        BaseAddress = new Uri(addresses.First().TrimEnd('/') + "/");
+        Addresses = [.. app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Select(address => new Uri(address.TrimEnd('/') + "/"))];
+        BaseAddress = Addresses[0];
         DicomPort = app.Services.GetRequiredService<DicomListener>().Port;
         Http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromMinutes(2) };
     }
+
+    /// <summary>Every address the gateway listens on: <see cref="BaseAddress"/> first, then HTTPS and the management port when configured.</summary>
+    public IReadOnlyList<Uri> Addresses { get; }
 
     /// <summary>The HTTP root, e.g. http://127.0.0.1:41234/.</summary>
     public Uri BaseAddress { get; }

@@ -6,7 +6,8 @@ namespace Gateway.Server.Admin;
 /// <summary>
 /// GET /metrics in the Prometheus text format: the counters of this process (instances received by path and
 /// outcome, bytes, job attempts, HTTP request durations) and gauges read from PostgreSQL at scrape time (archive
-/// totals, jobs by kind and state; gateway_database_up 0 when it does not answer).
+/// totals, jobs by kind and state; gateway_database_up 0 when it does not answer). Admins only on the main port;
+/// the management port (<see cref="Hosting.ManagementPort"/>) serves the same scrape without a token.
 /// </summary>
 public static class MetricsEndpoints
 {
@@ -16,30 +17,35 @@ public static class MetricsEndpoints
 
         // Created now, so that it listens from the start rather than from the first scrape.
         endpoints.ServiceProvider.GetRequiredService<MetricsCollector>();
-        endpoints.MapGet("/metrics", async (MetricsCollector collector, IArchiveStatistics statistics, CancellationToken cancellationToken) =>
-        {
-            var writer = new PrometheusWriter();
-            collector.WriteTo(writer);
-            ArchiveStatistics? current = null;
-            try
-            {
-                current = await statistics.ReadAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception exception) when (exception is NpgsqlException or TimeoutException or InvalidOperationException)
-            {
-                // Reported as gateway_database_up 0.
-            }
-
-            writer.Header("gateway_database_up", "Whether PostgreSQL answered this scrape", "gauge");
-            writer.Sample("gateway_database_up", string.Empty, current is null ? 0 : 1);
-            if (current is not null)
-            {
-                WriteArchive(writer, current);
-            }
-
-            return Results.Text(writer.ToString(), PrometheusWriter.ContentType);
-        });
+        endpoints.MapGet("/metrics", ScrapeAsync);
         return endpoints;
+    }
+
+    /// <summary>One scrape: this process's counters, then the archive's gauges when PostgreSQL answers.</summary>
+    public static async Task<IResult> ScrapeAsync(MetricsCollector collector, IArchiveStatistics statistics, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(collector);
+        ArgumentNullException.ThrowIfNull(statistics);
+        var writer = new PrometheusWriter();
+        collector.WriteTo(writer);
+        ArchiveStatistics? current = null;
+        try
+        {
+            current = await statistics.ReadAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is NpgsqlException or TimeoutException or InvalidOperationException)
+        {
+            // Reported as gateway_database_up 0.
+        }
+
+        writer.Header("gateway_database_up", "Whether PostgreSQL answered this scrape", "gauge");
+        writer.Sample("gateway_database_up", string.Empty, current is null ? 0 : 1);
+        if (current is not null)
+        {
+            WriteArchive(writer, current);
+        }
+
+        return Results.Text(writer.ToString(), PrometheusWriter.ContentType);
     }
 
     private static void WriteArchive(PrometheusWriter writer, ArchiveStatistics statistics)

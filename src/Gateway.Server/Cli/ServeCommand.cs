@@ -14,10 +14,14 @@ internal static class ServeCommand
         var dicomPort = new Option<int?>("--dicom-port") { Description = "DICOM port (default 11112)." };
         var aeTitle = new Option<string?>("--ae") { Description = "DICOM AE title (default GATEWAY)." };
         var postgres = new Option<string?>("--postgres") { Description = "Use this PostgreSQL (Npgsql connection string) instead of the embedded one." };
+        var https = new Option<string?>("--https") { Description = "HTTPS listen address HOST:PORT (e.g. 0.0.0.0:8443), beside --http; needs --https-cert." };
+        var httpsCertificate = new Option<string?>("--https-cert") { Description = "HTTPS certificate (PEM, with any intermediates after it); reloaded when the file changes." };
+        var httpsKey = new Option<string?>("--https-key") { Description = "HTTPS private key (PEM); omit when it is in the --https-cert file." };
+        var management = new Option<string?>("--management") { Description = "Management port HOST:PORT (e.g. 127.0.0.1:9100): /metrics and health checks without a token, nothing else." };
         var insecure = new Option<bool>("--insecure") { Description = "Serve a non-loopback HTTP address without authentication (anyone who reaches it may read and store)." };
         var command = new Command("serve", "Run the gateway: DICOM C-STORE/Q/R, DICOMweb, dashboard (Ctrl-C stops it).")
         {
-            data, http, dicomPort, aeTitle, postgres, insecure,
+            data, http, https, httpsCertificate, httpsKey, management, dicomPort, aeTitle, postgres, insecure,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -27,6 +31,10 @@ internal static class ServeCommand
             Add(overrides, "DicomPort", result.GetValue(dicomPort)?.ToString(System.Globalization.CultureInfo.InvariantCulture));
             Add(overrides, "AETitle", result.GetValue(aeTitle));
             Add(overrides, "Postgres", result.GetValue(postgres));
+            Add(overrides, "Https:Url", result.GetValue(https));
+            Add(overrides, "Https:CertificateFile", result.GetValue(httpsCertificate));
+            Add(overrides, "Https:KeyFile", result.GetValue(httpsKey));
+            Add(overrides, "Management:Url", result.GetValue(management));
             if (result.GetValue(insecure))
             {
                 overrides[SecurityOptions.SectionName + ":Insecure"] = "true";

@@ -9,6 +9,7 @@ using Gateway.Server.DicomWeb.Retrieve;
 using Gateway.Server.DicomWeb.Stow;
 using Gateway.Server.DicomWeb.WadoUri;
 using Gateway.Server.Security;
+using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 
 namespace Gateway.Server.Hosting;
@@ -36,25 +37,35 @@ public static class GatewayHost
             });
         }
 
+        // Main HTTP, HTTPS (Gateway:Https, certificate from HttpsServices) and the management port, in this order.
         var http = builder.Configuration["Gateway:Http"] ?? "127.0.0.1:8080";
-        builder.WebHost.UseUrls(http.Contains("://", StringComparison.Ordinal) ? http : "http://" + http);
+        var https = builder.Configuration[HttpsOptions.SectionName + ":Url"];
+        var management = builder.Configuration[ManagementOptions.SectionName + ":Url"];
+        string[] served = string.IsNullOrWhiteSpace(https) ? [http] : [http, https.Trim()];
+        builder.WebHost.UseUrls([ListenAddress.ToUrl(http, "http"), .. Listener(https, "https"), .. Listener(management, "http")]);
         builder.Services.AddGateway(builder.Configuration);
         builder.Services.AddGatewaySecurity();
         configure?.Invoke(builder);
 
         var app = builder.Build();
-        HttpBindSafety.Check(app.Configuration, http, app.Services.GetRequiredService<IOptions<SecurityOptions>>().Value, app.Logger);
+        HttpBindSafety.Check(app.Configuration, served, app.Services.GetRequiredService<IOptions<SecurityOptions>>().Value, app.Logger);
 
-        // Outermost: the audit sees the final status code (a damaged object's 500, a 401 or 403).
+        // The management port leaves the pipeline first (no audit, no token). Then the audit, outermost of the rest, so
+        // it sees the final status code (a damaged object's 500, a 401 or 403); preflights are answered before
+        // authentication, and request limits count after it (a client is its key or token).
+        app.UseGatewayManagementPort();
         app.UseMiddleware<HttpAuditMiddleware>();
+        app.UseGatewayHttps();
         app.UseMiddleware<DamagedObjectResponses>();
+        app.UseGatewayCors();
         app.UseAuthentication();
+        app.UseGatewayRateLimits();
         app.UseAuthorization();
 
         // Every route names who may call it (a test fails for one that does not), and its audited action if any.
         var open = app.MapGroup(string.Empty).AllowAnonymous();
         open.MapRoot();
-        open.MapHealth();
+        open.MapGroup(string.Empty).DisableRateLimiting().MapHealth();
 
         var viewer = app.MapGroup(string.Empty).RequireAuthorization(GatewayPolicies.Viewer);
         viewer.MapGroup(string.Empty).Audited(AuditAction.Retrieve).MapWadoRs().MapWadoUri();
@@ -71,4 +82,7 @@ public static class GatewayHost
         admin.MapGroup(string.Empty).Audited(AuditAction.Delete).MapDelete();
         return app;
     }
+
+    private static string[] Listener(string? address, string scheme) =>
+        string.IsNullOrWhiteSpace(address) ? [] : [ListenAddress.ToUrl(address.Trim(), scheme)];
 }

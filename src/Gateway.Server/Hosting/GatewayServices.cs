@@ -30,6 +30,9 @@ public static class GatewayServices
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<GatewayOptions>, DimseOptionsValidation>();
 
+        services.AddOptions<ManagementOptions>().BindConfiguration(ManagementOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ManagementOptions>, ManagementOptionsValidation>();
+
         // Crash tests only: a crash point, armed only in the Testing environment (nothing is armed by default).
         services.AddOptions<TestingOptions>().BindConfiguration(TestingOptions.SectionName).ValidateDataAnnotations()
             .Validate(testing => testing.KillAt is null || CrashPoint.All.Contains(testing.KillAt), $"Gateway:Testing:KillAt must be one of {string.Join(", ", CrashPoint.All)}.")

@@ -6,14 +6,19 @@ public static class HealthEndpoints
     public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        endpoints.MapGet("/health/live", () => Results.Text("live\n"));
-        endpoints.MapGet("/health/ready", async (GatewayReadiness readiness, CancellationToken cancellationToken) =>
-        {
-            var report = await readiness.CheckAsync(cancellationToken).ConfigureAwait(false);
-            return report.IsReady
-                ? Results.Text("ready\n")
-                : Results.Text($"not ready: {report.Summary}\n", statusCode: StatusCodes.Status503ServiceUnavailable);
-        });
+        endpoints.MapGet("/health/live", Live);
+        endpoints.MapGet("/health/ready", ReadyAsync);
         return endpoints;
+    }
+
+    public static IResult Live() => Results.Text("live\n");
+
+    public static async Task<IResult> ReadyAsync(GatewayReadiness readiness, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(readiness);
+        var report = await readiness.CheckAsync(cancellationToken).ConfigureAwait(false);
+        return report.IsReady
+            ? Results.Text("ready\n")
+            : Results.Text($"not ready: {report.Summary}\n", statusCode: StatusCodes.Status503ServiceUnavailable);
     }
 }

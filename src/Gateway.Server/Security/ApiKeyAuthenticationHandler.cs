@@ -17,7 +17,7 @@ public sealed class ApiKeyAuthenticationHandler(IOptionsMonitor<AuthenticationSc
 
     public const string HeaderName = "X-Api-Key";
 
-    /// <summary>The claims of an authenticated key: its id and its name.</summary>
+    /// <summary>The claims of an authenticated key: its id (what the audit and request limits name it by) and its name.</summary>
     public const string KeyIdClaim = "api_key_id";
 
     public const string KeyNameClaim = "api_key_name";

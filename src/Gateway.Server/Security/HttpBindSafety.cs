@@ -9,23 +9,25 @@ namespace Gateway.Server.Security;
 public static partial class HttpBindSafety
 {
     /// <summary>
-    /// Throws <see cref="InsecureBindException"/> for an open, non-loopback bind (Gateway:Http, or any Kestrel:Endpoints
-    /// URL, which Kestrel would prefer to it); logs what is served otherwise.
+    /// Throws <see cref="InsecureBindException"/> for an open, non-loopback bind (Gateway:Http, Gateway:Https:Url, or
+    /// any Kestrel:Endpoints URL, which Kestrel would prefer to them); logs what is served otherwise.
     /// </summary>
-    public static void Check(IConfiguration configuration, string http, SecurityOptions security, ILogger logger)
+    /// <param name="served">The addresses DICOMweb is served on, as configured (not the management port: it serves no studies).</param>
+    public static void Check(IConfiguration configuration, IReadOnlyList<string> served, SecurityOptions security, ILogger logger)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        ArgumentNullException.ThrowIfNull(http);
+        ArgumentNullException.ThrowIfNull(served);
         ArgumentNullException.ThrowIfNull(security);
         var endpoint = configuration.GetSection("Kestrel:Endpoints").GetChildren().Select(child => child["Url"]).FirstOrDefault(url => url is not null && !IsLoopback(url));
-        http = endpoint ?? http;
+        var open = endpoint ?? served.FirstOrDefault(url => !IsLoopback(url));
+        var http = endpoint ?? string.Join(", ", served);
         if (security.Enabled)
         {
             Log.Authenticated(logger, http, security.Authority!, security.Audience!);
             return;
         }
 
-        if (IsLoopback(http))
+        if (open is null)
         {
             Log.LoopbackOnly(logger, http);
             return;
@@ -34,7 +36,7 @@ public static partial class HttpBindSafety
         if (!security.Insecure)
         {
             throw new InsecureBindException(
-                $"Refusing to serve HTTP on {http} without authentication: anyone who reaches it could read and store studies. " +
+                $"Refusing to serve HTTP on {open} without authentication: anyone who reaches it could read and store studies. " +
                 "Configure Gateway:Security:Authority and Gateway:Security:Audience (an OpenID Connect issuer; GATEWAY__Security__Authority=..., " +
                 "see \"Securing the gateway\" in README.md), or bind a loopback address (--http 127.0.0.1:8080), " +
                 "or pass --insecure (Gateway:Security:Insecure=true) to serve it open on purpose.");

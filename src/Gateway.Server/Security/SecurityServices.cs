@@ -63,6 +63,11 @@ public static class SecurityServices
             };
         });
 
+        // HTTPS, CORS for viewers of other origins, and request limits per client.
+        services.AddGatewayHttps();
+        services.AddGatewayCors();
+        services.AddGatewayRateLimits();
+
         services.AddAuthorization();
         services.AddOptions<AuthorizationOptions>().Configure<IOptions<SecurityOptions>>((authorization, security) =>
         {
