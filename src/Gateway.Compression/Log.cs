@@ -14,6 +14,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 6003, Level = LogLevel.Information, Message = "Model {Model} loaded (f={Factor}, C={Channels}, sha256 {Sha256})")]
     public static partial void ModelLoaded(ILogger logger, string model, int factor, int channels, string sha256);
 
+    [LoggerMessage(EventId = 7800, Level = LogLevel.Information, Message = "Volume model {Model} loaded (3D, f={Factor}, {Scale}x per axis, C={Channels}, sha256 {Sha256})")]
+    public static partial void VolumeModelLoaded(ILogger logger, string model, int factor, int scale, int channels, string sha256);
+
     [LoggerMessage(EventId = 6004, Level = LogLevel.Error, Message = "Model {Model} refused: {Reason}")]
     public static partial void ModelRefused(ILogger logger, string model, string reason);
 

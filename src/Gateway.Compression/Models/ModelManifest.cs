@@ -4,10 +4,12 @@ namespace Gateway.Compression.Models;
 
 /// <summary>
 /// What the gateway reads from onnx-models/&lt;id&gt;/model.json (format "medvae-gateway-model/1", written by the trainer's
-/// export): the model's geometry, how it may be tiled, its files with their sha256, and the PSNR its card reports.
+/// export): the model's geometry (2D frames or 3D volumes: <see cref="Dimensions"/>; the factor on area or volume and the
+/// scale on every axis), how it may be tiled, its files with their sha256, and the PSNR its card reports.
 /// </summary>
 public sealed record ModelManifest(
     string Id,
+    int Dimensions,
     int Factor,
     int LatentChannels,
     int ScalePerSide,
@@ -42,6 +44,7 @@ public sealed record ModelManifest(
 
             var manifest = new ModelManifest(
                 root.GetProperty("id").GetString()!,
+                root.GetProperty("dimensionality").GetInt32(),
                 root.GetProperty("f").GetInt32(),
                 root.GetProperty("C").GetInt32(),
                 root.GetProperty("scale_per_side").GetInt32(),
@@ -63,6 +66,22 @@ public sealed record ModelManifest(
 
     private void Validate(string path)
     {
+        if (Dimensions is not (2 or 3))
+        {
+            throw new InvalidDataException($"{path}: dimensionality {Dimensions}; the gateway runs 2D (frame) and 3D (volume) models.");
+        }
+
+        var perSide = 1;
+        for (var axis = 0; axis < Dimensions; axis++)
+        {
+            perSide *= ScalePerSide;
+        }
+
+        if (Factor != perSide)
+        {
+            throw new InvalidDataException($"{path}: f={Factor} is not scale_per_side {ScalePerSide} to the power {Dimensions}.");
+        }
+
         if (ScalePerSide < 1 || Tiling.TileOriginMultipleOf < 1 || Tiling.TileOriginMultipleOf % ScalePerSide != 0)
         {
             throw new InvalidDataException($"{path}: scale_per_side {ScalePerSide} and tile_origin_multiple_of {Tiling.TileOriginMultipleOf} do not fit (the origin step must be a multiple of the scale).");

@@ -10,4 +10,11 @@ public sealed class ModelRegistryOptions
 
     /// <summary>Frames larger than this many pixels on a side are encoded and decoded in tiles of this core size.</summary>
     public int TileSize { get; set; } = 512;
+
+    /// <summary>
+    /// Volumes (3D models) larger than this many voxels on an axis are encoded and decoded in 3D tiles of this core
+    /// size. Large is cheap here: an exact tile carries the decoder's overlap on every side (11 latent voxels for the
+    /// compact 3D models), which costs more than the core itself for small tiles.
+    /// </summary>
+    public int VolumeTileSize { get; set; } = 256;
 }

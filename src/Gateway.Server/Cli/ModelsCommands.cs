@@ -63,7 +63,7 @@ internal static class ModelsCommands
                 failures += mismatches.Count > 0 ? 1 : 0;
                 Console.WriteLine(string.Create(
                     CultureInfo.InvariantCulture,
-                    $"{manifest.Id}  f={manifest.Factor}  C={manifest.LatentChannels}  scale={manifest.ScalePerSide}  card PSNR {manifest.CardPsnr:0.00} dB  sha256 {(mismatches.Count == 0 ? "ok" : "MISMATCH")}  model hash {folder.Sha256}"));
+                    $"{manifest.Id}  f={manifest.Factor}  C={manifest.LatentChannels}  scale={manifest.ScalePerSide}  {manifest.Dimensions}D  card PSNR {manifest.CardPsnr:0.00} dB  sha256 {(mismatches.Count == 0 ? "ok" : "MISMATCH")}  model hash {folder.Sha256}"));
                 foreach (var file in manifest.Files.Values.OrderBy(file => file.Name, StringComparer.Ordinal))
                 {
                     var present = File.Exists(Path.Combine(path, file.Name));
@@ -108,7 +108,14 @@ internal static class ModelsCommands
                 failures += problem is null ? 0 : 1;
             }
 
-            if (registry.Models.Count == 0 && registry.Refused.Count == 0)
+            foreach (var model in registry.VolumeModels)
+            {
+                var problem = RoundTripProblem(model);
+                Console.WriteLine($"{model.Info.Id}  {(problem is null ? "ok" : "FAILED: " + problem)}");
+                failures += problem is null ? 0 : 1;
+            }
+
+            if (registry.Models.Count == 0 && registry.VolumeModels.Count == 0 && registry.Refused.Count == 0)
             {
                 Console.WriteLine("no models found");
                 failures++;
@@ -136,23 +143,49 @@ internal static class ModelsCommands
         try
         {
             var latent = model.Encode(image, height, width, CancellationToken.None);
-            var decoded = model.Decode(latent, height, width, CancellationToken.None);
-            var worst = 0f;
-            for (var i = 0; i < image.Length; i++)
-            {
-                if (!float.IsFinite(decoded[i]))
-                {
-                    return "the decoder returned a non-finite value";
-                }
-
-                worst = Math.Max(worst, Math.Abs(decoded[i] - image[i]));
-            }
-
-            return worst <= 0.25f ? null : string.Create(CultureInfo.InvariantCulture, $"a smooth ramp came back with an error of {worst:0.000} (in [-1, 1] units)");
+            return RampProblem(image, model.Decode(latent, height, width, CancellationToken.None));
         }
         catch (OnnxRuntimeException exception)
         {
             return exception.Message;
         }
+    }
+
+    /// <summary>Encodes and decodes a 24 x 32 x 40 ramp through a 3D model, as <see cref="RoundTripProblem(IFrameAutoencoder)"/> does a frame.</summary>
+    private static string? RoundTripProblem(IVolumeAutoencoder model)
+    {
+        var size = new VolumeSize(24, 32, 40);
+        var volume = new float[size.Voxels];
+        for (var i = 0; i < volume.Length; i++)
+        {
+            var (z, y, x) = (i / (size.Height * size.Width), i / size.Width % size.Height, i % size.Width);
+            volume[i] = (2f * (x + y + z) / (size.Depth + size.Height + size.Width - 3)) - 1f;
+        }
+
+        try
+        {
+            var latent = model.Encode(volume, size, CancellationToken.None);
+            return RampProblem(volume, model.Decode(latent, size, CancellationToken.None));
+        }
+        catch (OnnxRuntimeException exception)
+        {
+            return exception.Message;
+        }
+    }
+
+    private static string? RampProblem(float[] ramp, float[] decoded)
+    {
+        var worst = 0f;
+        for (var i = 0; i < ramp.Length; i++)
+        {
+            if (!float.IsFinite(decoded[i]))
+            {
+                return "the decoder returned a non-finite value";
+            }
+
+            worst = Math.Max(worst, Math.Abs(decoded[i] - ramp[i]));
+        }
+
+        return worst <= 0.25f ? null : string.Create(CultureInfo.InvariantCulture, $"a smooth ramp came back with an error of {worst:0.000} (in [-1, 1] units)");
     }
 }

@@ -72,9 +72,20 @@ def load_model(path: str | Path, weights: str = "ema", checkpoint: str | None = 
     key = weights if weights in state else "ema"
     model.load_state_dict(state[key], strict=True)
     meta = {k: state[k] for k in ("step", "seconds", "images_seen", "data", "train_config", "git_commit") if k in state}
+    meta.update({k: v for k, v in _run_config_beside(p).items() if k not in meta})
     meta["checkpoint"] = str(p)
     meta["weights"] = key
     return model.eval(), meta
+
+
+def _run_config_beside(checkpoint: Path) -> dict:
+    """The training configuration and git commit of the run a snapshot came from: ``NAME.config.json`` beside
+    ``NAME.pt`` (a copy of the run's config.json, as training/state keeps them), else nothing."""
+    config = checkpoint.with_suffix(".config.json")
+    if not config.is_file():
+        return {}
+    meta = json.loads(config.read_text())
+    return {k: meta[k] for k in ("train_config", "git_commit") if k in meta}
 
 
 SNAPSHOT_KEYS = ("step", "model_config", "ema", "data", "seconds", "images_seen")

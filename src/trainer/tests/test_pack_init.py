@@ -63,3 +63,18 @@ def test_plot_draws_each_curve_in_its_own_colour(tmp_path):
     image = Image.open(out).convert("RGB")
     assert image.size == SIZE
     assert COLOURS[0] in {colour for _, colour in image.getcolors(1 << 20)}
+
+
+def test_a_snapshot_loads_with_the_training_configuration_kept_beside_it(tmp_path):
+    folder, _ = _folder(tmp_path)
+    args = ["--model", "compact-f16", "--ch", "8", "--num-res-blocks", "1", "--crop", "32", "--batch", "2",
+            "--disc-weight", "0", "--threads", "1", "--log-every", "1", "--eval-every", "0"]
+    main(["train", "--data", str(folder), "--run", str(tmp_path / "a"), "--steps", "1", *args])
+    snapshot = tmp_path / "state" / "slim.pt"
+    main(["snapshot", "--run", str(tmp_path / "a"), "--out", str(snapshot)])
+    from medvae_trainer.checkpoint import load_model
+
+    assert "train_config" not in load_model(snapshot)[1]  # the slim state holds no configuration
+    (tmp_path / "state" / "slim.config.json").write_text((tmp_path / "a" / "config.json").read_text())
+    meta = load_model(snapshot)[1]
+    assert meta["train_config"]["crop"] == 32 and "git_commit" in meta and meta["step"] == 1

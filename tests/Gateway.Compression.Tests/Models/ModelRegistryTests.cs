@@ -22,6 +22,57 @@ public sealed class ModelRegistryTests
     }
 
     [Fact]
+    public void VolumeModelsAreLoadedApartFromFrameModels()
+    {
+        var registry = SharedModels.Instance;
+
+        Assert.Equal(["compact3d-f512-c0", "compact3d-f64-c0"], registry.VolumeModels.Select(model => model.Info.Id).ToArray());
+        Assert.DoesNotContain(registry.Infos, info => info.Id.StartsWith("compact3d", StringComparison.Ordinal));
+        var f64 = registry.GetVolume("compact3d-f64-c0");
+        Assert.Equal((64, 4, 1), (f64.Info.Factor, f64.ScalePerSide, f64.Info.LatentChannels));
+        Assert.Equal((512, 8), (registry.GetVolume("compact3d-f512-c0").Info.Factor, registry.GetVolume("compact3d-f512-c0").ScalePerSide));
+        Assert.Equal(3, SharedModels.Folder("compact3d-f64-c0").Manifest.Dimensions);
+        Assert.Equal(2, SharedModels.Folder("compact-f16-c1").Manifest.Dimensions);
+    }
+
+    [Fact]
+    public void AFrameConsumerNeverGetsAVolumeModelNorTheReverse()
+    {
+        var registry = SharedModels.Instance;
+
+        var frame = Assert.Throws<KeyNotFoundException>(() => registry.Get("compact3d-f64-c0"));
+        var volume = Assert.Throws<KeyNotFoundException>(() => registry.GetVolume("compact-f16-c1"));
+
+        Assert.Contains("is a 3D model; it cannot serve 2D frames", frame.Message, StringComparison.Ordinal);
+        Assert.Contains("is a 2D model; it cannot serve 3D volumes", volume.Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentException>(() => new OnnxVolumeAutoencoder(SharedModels.Folder("compact-f16-c1"), SharedOnnxRuntime.Instance, 256));
+    }
+
+    [Fact]
+    public void AManifestWhoseFactorIsNotTheScaleToItsDimensionalityIsRefused()
+    {
+        var root = Directory.CreateTempSubdirectory("medvae-models-");
+        try
+        {
+            var source = Path.Combine(SharedModels.ModelsDirectory, "compact3d-f64-c0");
+            var copy = Directory.CreateDirectory(Path.Combine(root.FullName, "compact3d-f64-c0")).FullName;
+            var json = File.ReadAllText(Path.Combine(source, "model.json"));
+            Assert.Contains("\"dimensionality\": 3", json, StringComparison.Ordinal);
+            File.WriteAllText(Path.Combine(copy, "model.json"), json.Replace("\"dimensionality\": 3", "\"dimensionality\": 2", StringComparison.Ordinal));
+
+            using var registry = ModelRegistry.Load(new ModelRegistryOptions { Directory = root.FullName }, SharedOnnxRuntime.Instance, logger: null, CancellationToken.None);
+
+            Assert.Empty(registry.Models);
+            Assert.Empty(registry.VolumeModels);
+            Assert.Contains("f=64 is not scale_per_side 4 to the power 2", Assert.Single(registry.Refused).Reason, StringComparison.Ordinal);
+        }
+        finally
+        {
+            root.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public void TheModelHashIsTheSha256OfDecoderOnnxBytes()
     {
         var path = Path.Combine(SharedModels.ModelsDirectory, "compact-f16-c1", "decoder.onnx");
