@@ -93,6 +93,8 @@ public static class BrowserSignIn
             oidc.ResponseMode = OpenIdConnectResponseMode.Query;
             oidc.CorrelationCookie.SameSite = SameSiteMode.Lax;
             oidc.NonceCookie.SameSite = SameSiteMode.Lax;
+            oidc.CorrelationCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            oidc.NonceCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
             oidc.MapInboundClaims = false;
             oidc.SaveTokens = false;
             oidc.TokenValidationParameters.NameClaimType = "sub";

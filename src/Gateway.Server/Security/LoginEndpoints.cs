@@ -22,12 +22,12 @@ public static partial class LoginEndpoints
     public static IEndpointRouteBuilder MapLogin(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        endpoints.MapGet("/login", (HttpContext context, IOptions<SecurityOptions> options, IAntiforgery antiforgery) =>
+        endpoints.MapGet("/login", async (HttpContext context, IOptions<SecurityOptions> options, IAntiforgery antiforgery) =>
         {
             var security = options.Value;
-            if (context.User.Identity?.IsAuthenticated == true && context.User.Identity.AuthenticationType == BrowserSignIn.CookieScheme)
+            if (security.Enabled && await context.AuthenticateAsync(BrowserSignIn.CookieScheme).ConfigureAwait(false) is { Succeeded: true } session)
             {
-                return LoginPage.SignedIn(antiforgery.GetAndStoreTokens(context), context.User.Identity.Name ?? "?");
+                return LoginPage.SignedIn(antiforgery.GetAndStoreTokens(context), session.Principal.Identity?.Name ?? "?");
             }
 
             if (security.HasAuthority && security.Oidc.Enabled)
