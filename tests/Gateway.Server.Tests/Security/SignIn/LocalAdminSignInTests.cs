@@ -127,6 +127,38 @@ public sealed partial class LocalAdminSignInTests(PostgresCluster cluster)
         }
     }
 
+    [Fact]
+    public async Task With_an_initial_password_file_the_admin_gets_that_password_unlogged_and_a_public_address_is_served()
+    {
+        var file = Path.GetTempFileName();
+        await File.WriteAllTextAsync(file, "correct horse battery staple\n", TestContext.Current.CancellationToken);
+        try
+        {
+            var logs = new LogCapture();
+            await using var gateway = await GatewayInstance.StartAsync(
+                cluster,
+                new Dictionary<string, string?> { ["Http"] = "0.0.0.0:0", ["Security:LocalAdmin:Enabled"] = "true", ["Security:LocalAdmin:InitialPasswordFile"] = file },
+                builder => builder.Logging.AddProvider(logs));
+            Assert.Equal(0, logs.Count(7820));
+            Assert.Equal(1, logs.Count(7821));
+            Assert.DoesNotContain(logs.Entries, entry => entry.Message.Contains("correct horse", StringComparison.Ordinal));
+            using var browser = new Browser(new Uri($"http://127.0.0.1:{gateway.BaseAddress.Port}/"));
+            Assert.Equal(HttpStatusCode.Unauthorized, (await browser.GetAsync("dicomweb/studies")).Status);
+            Assert.Equal(HttpStatusCode.Redirect, (await SignInAsync(browser, "correct horse battery staple")).Status);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public void The_local_admin_is_refused_beside_an_authority() =>
+        Assert.Contains(
+            "LocalAdmin",
+            new SecurityOptions { Authority = "https://idp.example", Audience = "https://gateway.example", LocalAdmin = { Enabled = true } }.Problem(),
+            StringComparison.Ordinal);
+
     /// <summary>GET /login, then POST its form with this password.</summary>
     private static async Task<(HttpStatusCode Status, string Body, HttpResponseMessage Response)> SignInAsync(Browser browser, string password)
     {
