@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.Repositories;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 
@@ -34,7 +35,7 @@ public static class BrowserSignIn
         ArgumentNullException.ThrowIfNull(authentication);
         var services = authentication.Services;
         services.AddSingleton<ILocalAccountStore>(provider => new PostgresLocalAccountStore(provider.GetRequiredService<DatabaseHost>().DataSource));
-        services.AddSingleton(TimeProvider.System);
+        services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<LoginThrottle>();
 
         // After ArchiveStartup (registered before this): the accounts table exists by then.
