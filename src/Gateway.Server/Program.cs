@@ -7,6 +7,7 @@ var root = new RootCommand("MedVAE Gateway: a DICOM storage-compression gateway.
     DicomCommands.Create(),
     ModelsCommands.Create(),
     BenchCommands.Create(),
+    AdminCommands.Create(),
 };
 
 return await root.Parse(args).InvokeAsync();

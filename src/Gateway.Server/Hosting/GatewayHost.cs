@@ -44,7 +44,7 @@ public static class GatewayHost
         string[] served = string.IsNullOrWhiteSpace(https) ? [http] : [http, https.Trim()];
         builder.WebHost.UseUrls([ListenAddress.ToUrl(http, "http"), .. Listener(https, "https"), .. Listener(management, "http")]);
         builder.Services.AddGateway(builder.Configuration);
-        builder.Services.AddGatewaySecurity();
+        builder.Services.AddGatewaySecurity(builder.Configuration);
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -66,6 +66,7 @@ public static class GatewayHost
         var open = app.MapGroup(string.Empty).AllowAnonymous();
         open.MapRoot();
         open.MapGroup(string.Empty).DisableRateLimiting().MapHealth();
+        open.MapLogin();
 
         var viewer = app.MapGroup(string.Empty).RequireAuthorization(GatewayPolicies.Viewer);
         viewer.MapGroup(string.Empty).Audited(AuditAction.Retrieve).MapWadoRs().MapWadoUri();

@@ -21,9 +21,15 @@ public static partial class HttpBindSafety
         var endpoint = configuration.GetSection("Kestrel:Endpoints").GetChildren().Select(child => child["Url"]).FirstOrDefault(url => url is not null && !IsLoopback(url));
         var open = endpoint ?? served.FirstOrDefault(url => !IsLoopback(url));
         var http = endpoint ?? string.Join(", ", served);
-        if (security.Enabled)
+        if (security.HasAuthority)
         {
             Log.Authenticated(logger, http, security.Authority!, security.Audience!);
+            return;
+        }
+
+        if (security.LocalAdmin.Enabled)
+        {
+            Log.LocalAdmin(logger, http);
             return;
         }
 
@@ -38,7 +44,8 @@ public static partial class HttpBindSafety
             throw new InsecureBindException(
                 $"Refusing to serve HTTP on {open} without authentication: anyone who reaches it could read and store studies. " +
                 "Configure Gateway:Security:Authority and Gateway:Security:Audience (an OpenID Connect issuer; GATEWAY__Security__Authority=..., " +
-                "see \"Securing the gateway\" in README.md), or bind a loopback address (--http 127.0.0.1:8080), " +
+                "see \"Securing the gateway\" in README.md), or turn on the local admin account (Gateway:Security:LocalAdmin:Enabled=true: " +
+                "browser sign-in and API keys without an issuer), or bind a loopback address (--http 127.0.0.1:8080), " +
                 "or pass --insecure (Gateway:Security:Insecure=true) to serve it open on purpose.");
         }
 
@@ -77,5 +84,8 @@ public static partial class HttpBindSafety
 
         [LoggerMessage(EventId = 7702, Level = LogLevel.Information, Message = "HTTP authentication on for {Http}: bearer tokens from {Authority} for audience {Audience}, and API keys")]
         public static partial void Authenticated(ILogger logger, string http, string authority, string audience);
+
+        [LoggerMessage(EventId = 7827, Level = LogLevel.Information, Message = "HTTP authentication on for {Http}: the local admin account (browser sign-in at /login) and API keys")]
+        public static partial void LocalAdmin(ILogger logger, string http);
     }
 }

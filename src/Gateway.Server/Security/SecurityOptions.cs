@@ -4,8 +4,9 @@ namespace Gateway.Server.Security;
 
 /// <summary>
 /// HTTP authentication (section "Gateway:Security"): OpenID Connect bearer tokens from <see cref="Authority"/> for
-/// <see cref="Audience"/>, and API keys admins create. Off while no Authority is set: then every route answers
-/// anyone, and the gateway serves loopback only unless <see cref="Insecure"/> (`--insecure`) is given.
+/// <see cref="Audience"/>, or the local admin account (<see cref="LocalAdmin"/>), and API keys admins create. Off while
+/// neither is set: then every route answers anyone, and the gateway serves loopback only unless <see cref="Insecure"/>
+/// (`--insecure`) is given.
 /// </summary>
 public sealed class SecurityOptions
 {
@@ -46,14 +47,29 @@ public sealed class SecurityOptions
     /// <summary>Serve a non-loopback HTTP address without authentication (`gateway serve --insecure`): anyone who reaches it may read and store.</summary>
     public bool Insecure { get; set; }
 
-    public bool Enabled => !string.IsNullOrWhiteSpace(Authority);
+    /// <summary>Browser sign-in with the local admin account, for a gateway without an <see cref="Authority"/>.</summary>
+    public LocalAdminOptions LocalAdmin { get; set; } = new();
+
+    /// <summary>Browser sign-in through the <see cref="Authority"/> (authorization code flow with PKCE).</summary>
+    public OidcSignInOptions Oidc { get; set; } = new();
+
+    /// <summary>Whether tokens from an <see cref="Authority"/> are what authenticates callers.</summary>
+    public bool HasAuthority => !string.IsNullOrWhiteSpace(Authority);
+
+    /// <summary>Whether routes need a signed-in caller: an Authority, or the local admin account, is configured.</summary>
+    public bool Enabled => HasAuthority || LocalAdmin.Enabled;
 
     /// <summary>Why these settings cannot work, or null.</summary>
     public string? Problem()
     {
-        if (!Enabled)
+        if (!HasAuthority)
         {
             return null;
+        }
+
+        if (LocalAdmin.Enabled)
+        {
+            return "Gateway:Security:LocalAdmin:Enabled is for a gateway without an Authority: with one, admins sign in through it (Gateway:Security:Oidc).";
         }
 
         if (!Uri.TryCreate(Authority, UriKind.Absolute, out var authority) || authority.Scheme is not ("https" or "http"))

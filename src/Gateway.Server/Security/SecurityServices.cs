@@ -10,16 +10,19 @@ namespace Gateway.Server.Security;
 
 /// <summary>
 /// HTTP authentication and authorization: bearer tokens (JwtBearer against the issuer's discovery document and
-/// keys) and API keys behind one scheme that picks by header, and one policy per role. With authentication off
-/// (no Authority) the policies admit everyone, so routes still name their requirement.
+/// keys), API keys and the browser's session cookie (<see cref="BrowserSignIn"/>) behind one scheme that picks by
+/// header, and one policy per role. With authentication off (no Authority, no local admin) the policies admit
+/// everyone, so routes still name their requirement.
 /// </summary>
 public static class SecurityServices
 {
-    /// <summary>The scheme requests are authenticated with: API key when one is sent, else bearer token.</summary>
+    /// <summary>The scheme requests are authenticated with: API key when one is sent, bearer token for another Authorization header, else the session cookie.</summary>
     public const string SchemeName = "Gateway";
 
-    public static IServiceCollection AddGatewaySecurity(this IServiceCollection services)
+    public static IServiceCollection AddGatewaySecurity(this IServiceCollection services, IConfiguration configuration)
     {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var configured = configuration.GetSection(SecurityOptions.SectionName).Get<SecurityOptions>() ?? new SecurityOptions();
         services.AddOptions<SecurityOptions>().BindConfiguration(SecurityOptions.SectionName).ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<SecurityOptions>, SecurityOptionsValidation>();
@@ -28,10 +31,11 @@ public static class SecurityServices
         services.AddAuthentication()
             .AddJwtBearer()
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null)
-            .AddPolicyScheme(SchemeName, "Bearer token or API key", scheme =>
+            .AddGatewayBrowserSignIn(oidc: configured.HasAuthority && configured.Oidc.Enabled)
+            .AddPolicyScheme(SchemeName, "Bearer token, API key or session cookie", scheme =>
                 scheme.ForwardDefaultSelector = context => ApiKeyAuthenticationHandler.Carries(context.Request)
                     ? ApiKeyAuthenticationHandler.SchemeName
-                    : JwtBearerDefaults.AuthenticationScheme);
+                    : context.Request.Headers.Authorization.Count > 0 ? JwtBearerDefaults.AuthenticationScheme : BrowserSignIn.CookieScheme);
         services.AddOptions<AuthenticationOptions>().Configure<IOptions<SecurityOptions>>((authentication, security) =>
         {
             if (security.Value.Enabled)

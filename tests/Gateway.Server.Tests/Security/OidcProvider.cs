@@ -37,7 +37,10 @@ public sealed class OidcProvider : IAsyncDisposable
         public string Secret => "secret-of-" + Id + "-0123456789abcdef";
     }
 
-    public static async Task<OidcProvider> StartAsync(IReadOnlyList<Client> clients)
+    /// <summary>A client of the authorization code flow (PKCE) and the accounts that sign in to it, with their roles.</summary>
+    public sealed record WebClient(string Id, string Secret, string RedirectUri, IReadOnlyDictionary<string, string[]> Accounts);
+
+    public static async Task<OidcProvider> StartAsync(IReadOnlyList<Client> clients, WebClient? web = null)
     {
         var modules = PeerInstallation.RequireOidcProviderModules();
         var folder = Directory.CreateTempSubdirectory("oidc-").FullName;
@@ -49,6 +52,8 @@ public sealed class OidcProvider : IAsyncDisposable
             Audiences = new[] { Audience, OtherAudience },
             RoleClaim,
             Clients = clients.Select(client => new { client.Id, client.Secret, client.Roles, client.TtlSeconds }),
+            WebClient = web is null ? null : new { web.Id, web.Secret, web.RedirectUri },
+            Accounts = web?.Accounts,
         };
         var configFile = Path.Combine(folder, "config.json");
         await File.WriteAllTextAsync(configFile, JsonSerializer.Serialize(config, ConfigOptions), TestContext.Current.CancellationToken);

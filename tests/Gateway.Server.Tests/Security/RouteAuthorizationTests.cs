@@ -16,10 +16,10 @@ namespace Gateway.Server.Tests.Security;
 /// </summary>
 public sealed partial class RouteAuthorizationTests(PostgresCluster cluster)
 {
-    private static readonly string[] OpenRoutes = ["/", "/health/live", "/health/ready"];
+    private static readonly string[] OpenRoutes = ["/", "/health/live", "/health/ready", .. LoginEndpoints.Routes];
 
     [Fact]
-    public async Task Every_route_names_a_role_policy_except_the_landing_page_and_the_health_checks()
+    public async Task Every_route_names_a_role_policy_except_the_landing_page_the_health_checks_and_sign_in()
     {
         await using var gateway = await GatewayInstance.StartAsync(cluster);
         var routes = Routes(gateway.Services);

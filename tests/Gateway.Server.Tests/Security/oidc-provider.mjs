@@ -4,6 +4,9 @@
 //     "roleClaim": "roles", "clients": [{ "id": "viewer", "secret": "...", "roles": ["viewer"], "ttlSeconds": 600 }] }
 // It issues client_credentials access tokens as RS256 JWTs for a resource indicator (the audience), with the
 // client's roles in roleClaim, and listens on 127.0.0.1 only. It prints "listening" once it serves.
+// With "webClient": { "id", "secret", "redirectUri" } and "accounts": { "admin-user": ["admin"] } it also serves the
+// authorization code flow (PKCE) to that client, with the development login and consent pages (any password
+// signs in as the account named) and the account's roles in the ID token's roleClaim.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -13,6 +16,17 @@ const { default: Provider } = await import(pathToFileURL(join(config.modules, 'o
 const byId = new Map(config.clients.map((client) => [client.id, client]));
 const issuer = `http://127.0.0.1:${config.port}`;
 
+const web = config.webClient;
+const accounts = config.accounts ?? {};
+const webClients = web ? [{
+  client_id: web.id,
+  client_secret: web.secret,
+  grant_types: ['authorization_code'],
+  redirect_uris: [web.redirectUri],
+  response_types: ['code'],
+  token_endpoint_auth_method: 'client_secret_post',
+}] : [];
+
 const provider = new Provider(issuer, {
   clients: config.clients.map((client) => ({
     client_id: client.id,
@@ -21,10 +35,17 @@ const provider = new Provider(issuer, {
     redirect_uris: [],
     response_types: [],
     token_endpoint_auth_method: 'client_secret_post',
-  })),
+  })).concat(webClients),
+  findAccount: (ctx, id) => ({
+    accountId: id,
+    claims: () => ({ sub: id, [config.roleClaim]: accounts[id] ?? [] }),
+  }),
+  claims: { openid: ['sub', config.roleClaim], profile: [] },
+  conformIdTokenClaims: false,
+  pkce: { required: () => true },
   features: {
     clientCredentials: { enabled: true },
-    devInteractions: { enabled: false },
+    devInteractions: { enabled: Boolean(web) },
     resourceIndicators: {
       enabled: true,
       defaultResource: () => config.audiences[0],

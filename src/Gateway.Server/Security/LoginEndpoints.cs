@@ -1,0 +1,119 @@
+using System.Globalization;
+using System.Security.Claims;
+using Gateway.Core.Security;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+
+namespace Gateway.Server.Security;
+
+/// <summary>
+/// Browser sign-in: GET /login shows the local admin's form (or, with the Authority's sign-in configured, goes to the
+/// provider; signed in, it offers sign-out), POST /login checks the password and sets the session cookie, POST
+/// /logout clears it. Forms carry antiforgery tokens; failed passwords are limited per address (<see cref="LoginThrottle"/>).
+/// </summary>
+public static partial class LoginEndpoints
+{
+    /// <summary>The routes, open to anyone (the test of every route's policy lists them).</summary>
+    public static IReadOnlyList<string> Routes { get; } = ["/login", "/logout"];
+
+    private const string Off = "Browser sign-in is off: set Gateway:Security:LocalAdmin:Enabled=true, or Gateway:Security:Oidc:ClientId with an Authority.";
+
+    public static IEndpointRouteBuilder MapLogin(this IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        endpoints.MapGet("/login", async (HttpContext context, IOptions<SecurityOptions> options, IAntiforgery antiforgery) =>
+        {
+            var security = options.Value;
+            if (security.Enabled && await context.AuthenticateAsync(BrowserSignIn.CookieScheme).ConfigureAwait(false) is { Succeeded: true } session)
+            {
+                return LoginPage.SignedIn(antiforgery.GetAndStoreTokens(context), session.Principal.Identity?.Name ?? "?");
+            }
+
+            if (security.HasAuthority && security.Oidc.Enabled)
+            {
+                return Results.Challenge(new AuthenticationProperties { RedirectUri = "/" }, [BrowserSignIn.OidcScheme]);
+            }
+
+            return security.LocalAdmin.Enabled ? LoginPage.SignIn(antiforgery.GetAndStoreTokens(context), null) : Results.NotFound(Off);
+        });
+        endpoints.MapPost("/login", SignInAsync);
+        endpoints.MapPost("/logout", async (HttpContext context, IAntiforgery antiforgery, ILoggerFactory loggers) =>
+        {
+            if (!await antiforgery.IsRequestValidAsync(context).ConfigureAwait(false))
+            {
+                return Results.BadRequest("The form's antiforgery token is missing or wrong: reload the page.");
+            }
+
+            var user = context.User.Identity?.Name ?? "(not signed in)";
+            var logger = loggers.CreateLogger(typeof(LoginEndpoints));
+            Log.SignedOut(logger, user);
+            await context.SignOutAsync(BrowserSignIn.CookieScheme).ConfigureAwait(false);
+            return Results.Redirect("/login", permanent: false, preserveMethod: false);
+        });
+        return endpoints;
+    }
+
+    private static async Task<IResult> SignInAsync(
+        HttpContext context, IOptions<SecurityOptions> options, IAntiforgery antiforgery, ILocalAccountStore accounts, LoginThrottle throttle, ILoggerFactory loggers)
+    {
+        if (!options.Value.LocalAdmin.Enabled)
+        {
+            return Results.NotFound(Off);
+        }
+
+        if (!await antiforgery.IsRequestValidAsync(context).ConfigureAwait(false))
+        {
+            return Results.BadRequest("The form's antiforgery token is missing or wrong: reload the page.");
+        }
+
+        var logger = loggers.CreateLogger(typeof(LoginEndpoints));
+        var address = context.Connection.RemoteIpAddress;
+        var from = address?.ToString() ?? "unknown";
+        if (throttle.RetryAfter(address) is { } wait)
+        {
+            Log.Throttled(logger, from);
+            context.Response.Headers.RetryAfter = Math.Ceiling(wait.TotalSeconds).ToString(CultureInfo.InvariantCulture);
+            return Results.Problem("Too many failed sign-ins from this address: wait a minute.", statusCode: StatusCodes.Status429TooManyRequests);
+        }
+
+        var form = await context.Request.ReadFormAsync(context.RequestAborted).ConfigureAwait(false);
+        var user = form["username"].ToString().Trim();
+        var password = form["password"].ToString();
+        var stored = user == LocalAdminOptions.UserName ? await accounts.FindAsync(user, context.RequestAborted).ConfigureAwait(false) : null;
+        if (stored is null || !stored.Verify(password))
+        {
+            throttle.Failed(address);
+            var shown = user.Length > 64 ? user[..64] : user;
+            Log.Failed(logger, shown, from);
+            return LoginPage.SignIn(antiforgery.GetAndStoreTokens(context), "Wrong user name or password.", StatusCodes.Status401Unauthorized);
+        }
+
+        throttle.Succeeded(address);
+        var identity = new ClaimsIdentity(
+            [
+                new Claim(ClaimTypes.Name, user),
+                new Claim(ClaimTypes.NameIdentifier, "local:" + user),
+                new Claim(GatewayRoles.ClaimType, GatewayRoles.Admin),
+            ],
+            BrowserSignIn.CookieScheme);
+        await context.SignInAsync(BrowserSignIn.CookieScheme, new ClaimsPrincipal(identity), new AuthenticationProperties { IsPersistent = true }).ConfigureAwait(false);
+        Log.SignedIn(logger, user, from);
+        return Results.Redirect("/", permanent: false, preserveMethod: false);
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 7822, Level = LogLevel.Information, Message = "Signed in: {User} from {Address} (local account)")]
+        public static partial void SignedIn(ILogger logger, string user, string address);
+
+        [LoggerMessage(EventId = 7823, Level = LogLevel.Warning, Message = "Sign-in failed: user {User} from {Address} (wrong user name or password)")]
+        public static partial void Failed(ILogger logger, string user, string address);
+
+        [LoggerMessage(EventId = 7824, Level = LogLevel.Warning, Message = "Sign-in refused: too many failed sign-ins from {Address} (429)")]
+        public static partial void Throttled(ILogger logger, string address);
+
+        [LoggerMessage(EventId = 7825, Level = LogLevel.Information, Message = "Signed out: {User}")]
+        public static partial void SignedOut(ILogger logger, string user);
+    }
+}

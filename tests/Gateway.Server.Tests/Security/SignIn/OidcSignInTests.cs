@@ -1,0 +1,108 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Gateway.Server.Security;
+
+namespace Gateway.Server.Tests.Security.SignIn;
+
+/// <summary>
+/// Browser sign-in through a real oidc-provider: the authorization code flow with PKCE, its development login and
+/// consent pages posted as a browser would, the session cookie reaching admin routes for an admin and not for a viewer.
+/// </summary>
+public sealed partial class OidcSignInTests(PostgresCluster cluster)
+{
+    [Fact]
+    public async Task An_admin_signs_in_at_the_provider_and_its_cookie_reaches_admin_routes_while_a_viewer_gets_403()
+    {
+        var port = PeerProcess.FreeLoopbackPort();
+        var web = new OidcProvider.WebClient(
+            "gateway-web",
+            "secret-of-gateway-web-0123456789abcdef",
+            $"http://127.0.0.1:{port}/signin-oidc",
+            new Dictionary<string, string[]> { ["admin-user"] = [GatewayRoles.Admin], ["viewer-user"] = [GatewayRoles.Viewer] });
+        await using var provider = await OidcProvider.StartAsync([SecuredGateway.Admin], web);
+        await using var gateway = await GatewayInstance.StartAsync(cluster, new Dictionary<string, string?>
+        {
+            ["Http"] = $"127.0.0.1:{port}",
+            ["Security:Authority"] = provider.Issuer,
+            ["Security:Audience"] = OidcProvider.Audience,
+            ["Security:RequireHttpsMetadata"] = "false",
+            ["Security:Oidc:ClientId"] = web.Id,
+            ["Security:Oidc:ClientSecret"] = web.Secret,
+        });
+
+        using var admin = new Browser(gateway.BaseAddress);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await admin.GetAsync("api/stats")).Status);
+        // The provider refuses an authorization request without PKCE; the gateway pushes its request (PAR), so the
+        // browser's URL names only the pushed request, not the code challenge.
+        var authorize = await SignInAsync(admin, gateway.BaseAddress, "admin-user");
+        Assert.Contains("request_uri=urn", authorize, StringComparison.Ordinal);
+        var withoutPkce = await admin.GetAsync($"{provider.Issuer}/auth?client_id={web.Id}&response_type=code&scope=openid&redirect_uri={Uri.EscapeDataString(web.RedirectUri)}");
+        Assert.Contains("PKCE", WebUtility.UrlDecode(withoutPkce.Response.Headers.Location?.ToString() ?? withoutPkce.Body), StringComparison.Ordinal);
+        Assert.True(admin.HasCookie(gateway.BaseAddress, BrowserSignIn.CookieName), "no session cookie after the callback");
+        Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync("api/stats")).Status);
+        Assert.Contains("Signed in as <strong>admin-user</strong>", (await admin.GetAsync("login")).Body, StringComparison.Ordinal);
+
+        using var viewer = new Browser(gateway.BaseAddress);
+        await SignInAsync(viewer, gateway.BaseAddress, "viewer-user");
+        Assert.Equal(HttpStatusCode.Forbidden, (await viewer.GetAsync("api/stats")).Status);
+        Assert.Equal(HttpStatusCode.OK, (await viewer.GetAsync("dicomweb/studies")).Status);
+
+        // API clients keep their bearer tokens beside browser sessions.
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("api/stats", UriKind.Relative));
+        request.Headers.Authorization = SecuredGateway.Bearer(await provider.TokenAsync(SecuredGateway.Admin));
+        using var bearer = await gateway.Http.SendAsync(request, TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.OK, bearer.StatusCode);
+    }
+
+    /// <summary>
+    /// GET /login and follow redirects as a browser would, posting the provider's login form (as <paramref name="account"/>)
+    /// and consent form, until the gateway's callback has redirected home; returns the authorization request URL.
+    /// </summary>
+    private static async Task<string> SignInAsync(Browser browser, Uri gateway, string account)
+    {
+        var url = new Uri(gateway, "login");
+        string? authorize = null;
+        var (status, body, response) = await browser.GetAsync(url.AbsoluteUri);
+        for (var step = 0; step < 20; step++)
+        {
+            if (status is HttpStatusCode.Redirect or HttpStatusCode.SeeOther or HttpStatusCode.Found)
+            {
+                url = new Uri(url, response.Headers.Location!);
+                if (url.AbsolutePath == "/" && url.Port == gateway.Port)
+                {
+                    Assert.NotNull(authorize);
+                    return authorize;
+                }
+
+                authorize ??= url.AbsolutePath == "/auth" ? url.AbsoluteUri : null;
+                (status, body, response) = await browser.GetAsync(url.AbsoluteUri);
+                continue;
+            }
+
+            Assert.True(status == HttpStatusCode.OK, $"{(int)status} at {url}:\n{body}");
+            var form = Form().Match(body);
+            Assert.True(form.Success, $"no form at {url}:\n{body}");
+            var fields = new Dictionary<string, string>();
+            foreach (Match input in Input().Matches(form.Groups[2].Value))
+            {
+                fields[input.Groups[1].Value] = input.Groups[1].Value switch
+                {
+                    "login" => account,
+                    "password" => "any password",
+                    _ => WebUtility.HtmlDecode(input.Groups[2].Value),
+                };
+            }
+
+            url = new Uri(url, WebUtility.HtmlDecode(form.Groups[1].Value));
+            (status, body, response) = await browser.PostFormAsync(url.AbsoluteUri, fields);
+        }
+
+        throw new InvalidOperationException($"sign-in did not finish; last at {url}: {(int)status}\n{body}");
+    }
+
+    [GeneratedRegex("<form[^>]*action=\"([^\"]*)\"[^>]*>(.*?)</form>", RegexOptions.Singleline)]
+    private static partial Regex Form();
+
+    [GeneratedRegex("<input[^>]*name=\"([^\"]+)\"(?:[^>]*value=\"([^\"]*)\")?")]
+    private static partial Regex Input();
+}
