@@ -30,18 +30,9 @@ public sealed class OnnxVolumeAutoencoder : IVolumeAutoencoder, IDisposable
 
         tiling = manifest.Tiling;
         ScalePerSide = manifest.ScalePerSide;
-        TileSize = Math.Max(tiling.TileOriginMultipleOf, tileSize / tiling.TileOriginMultipleOf * tiling.TileOriginMultipleOf);
-        Info = new LatentModelInfo(manifest.Id, manifest.Factor, manifest.LatentChannels, folder.Sha256, manifest.CardPsnr);
-        encoder = runtime.CreateSession(folder.EncoderPath);
-        try
-        {
-            decoder = runtime.CreateSession(folder.DecoderPath);
-        }
-        catch
-        {
-            encoder.Dispose();
-            throw;
-        }
+        TileSize = ModelSessions.TileSize(tiling, tileSize);
+        Info = ModelSessions.InfoOf(folder);
+        (encoder, decoder) = ModelSessions.Open(folder, runtime);
     }
 
     public LatentModelInfo Info { get; }
