@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Security.Claims;
+using Gateway.Core.Audit;
 using Gateway.Core.Security;
+using Gateway.Server.Audit.Http;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
@@ -37,7 +39,7 @@ public static partial class LoginEndpoints
 
             return security.LocalAdmin.Enabled ? LoginPage.SignIn(antiforgery.GetAndStoreTokens(context), null) : Results.NotFound(Off);
         });
-        endpoints.MapPost("/login", SignInAsync);
+        endpoints.MapPost("/login", SignInAsync).Audited(AuditAction.Login);
         endpoints.MapPost("/logout", async (HttpContext context, IAntiforgery antiforgery, ILoggerFactory loggers) =>
         {
             if (!await antiforgery.IsRequestValidAsync(context).ConfigureAwait(false))
@@ -97,7 +99,11 @@ public static partial class LoginEndpoints
                 new Claim(GatewayRoles.ClaimType, GatewayRoles.Admin),
             ],
             BrowserSignIn.CookieScheme);
-        await context.SignInAsync(BrowserSignIn.CookieScheme, new ClaimsPrincipal(identity), new AuthenticationProperties { IsPersistent = true }).ConfigureAwait(false);
+        var principal = new ClaimsPrincipal(identity);
+        await context.SignInAsync(BrowserSignIn.CookieScheme, principal, new AuthenticationProperties { IsPersistent = true }).ConfigureAwait(false);
+
+        // The audit row of this sign-in names the user who signed in, not the anonymous caller the request came as.
+        context.User = principal;
         Log.SignedIn(logger, user, from);
         return Results.Redirect("/", permanent: false, preserveMethod: false);
     }

@@ -82,6 +82,12 @@ public sealed partial class LocalAdminSignInTests(PostgresCluster cluster)
         Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("api/stats")).Status);
         Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("api/keys")).Status);
 
+        // The sign-in is audited once, as the user who signed in; the wrong password as a failed login.
+        var audit = await Audit.AuditRows.WaitAsync(gateway, rows => rows.Any(row => row.Action == "login" && row.Outcome == 0));
+        var success = Assert.Single(audit, row => row.Action == "login" && row.Outcome == 0);
+        Assert.Equal(("user", "admin"), (success.ActorKind, success.ActorId));
+        Assert.Contains(audit, row => row.Action == "login" && row.Outcome == 4 && row.Detail!.StartsWith("POST /login", StringComparison.Ordinal));
+
         // Signed in, /login offers sign-out; afterwards the cookie is gone and admin routes answer 401 again.
         var page = await browser.GetAsync("login");
         Assert.Contains("Signed in as <strong>admin</strong>", page.Body, StringComparison.Ordinal);
