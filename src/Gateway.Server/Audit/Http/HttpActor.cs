@@ -1,5 +1,3 @@
-using System.Net;
-using System.Security.Claims;
 using Gateway.Core.Audit;
 using Gateway.Server.Hosting;
 using Gateway.Server.Security;
@@ -41,17 +39,6 @@ internal static class HttpActor
         return new AuditActor(AuditActorKind.Anonymous, null, name, Address(context, options));
     }
 
-    /// <summary>The client's address: the connection's, or for a request relayed by a trusted proxy the one it forwarded for.</summary>
-    private static string? Address(HttpContext context, GatewayOptions options)
-    {
-        var remote = context.Connection.RemoteIpAddress;
-        if (TrustedProxies.Contains(options.TrustedProxies, remote)
-            && context.Request.Headers["X-Forwarded-For"].ToString().Split(',').LastOrDefault()?.Trim() is { Length: > 0 } forwarded
-            && IPAddress.TryParse(forwarded, out var client))
-        {
-            return client.ToString();
-        }
-
-        return remote is null ? null : (remote.IsIPv4MappedToIPv6 ? remote.MapToIPv4() : remote).ToString();
-    }
+    /// <summary>The client's address, as request limits see it (<see cref="ClientPartition.AddressOf"/>).</summary>
+    private static string? Address(HttpContext context, GatewayOptions options) => ClientPartition.AddressOf(context, options.TrustedProxies)?.ToString();
 }
