@@ -24,6 +24,12 @@ public sealed class OutageTests(PostgresCluster cluster)
         var clock = Stopwatch.StartNew();
         ExternalTool.RunChecked("kill", ["-9", postmaster.ToString(System.Globalization.CultureInfo.InvariantCulture)], "procps");
 
+        // kill(2) returns before the process has died: "down" starts once it is gone or a zombie.
+        while (IsRunning(postmaster) && clock.Elapsed < TimeSpan.FromSeconds(5))
+        {
+            await Task.Delay(10, cancellationToken);
+        }
+
         // While the database is down: not ready (with the reason), and an association (echoscu) is refused, not answered
         // Success. The supervisor checks every second, so it may have restarted the server already: then a new postmaster runs.
         var (status, body) = await GatewayChecks.ReadyAsync(gateway);
@@ -138,5 +144,19 @@ public sealed class OutageTests(PostgresCluster cluster)
         Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
         Assert.StartsWith("not ready: the data disk is full: " + Path.GetFullPath(Path.Combine(gateway.DataDirectory, "objects")), body, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, (await gateway.Http.GetAsync(new Uri("health/live", UriKind.Relative), TestContext.Current.CancellationToken)).StatusCode);
+    }
+
+    /// <summary>Whether the process lives (listed in /proc and not a zombie).</summary>
+    private static bool IsRunning(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid.ToString(System.Globalization.CultureInfo.InvariantCulture)}/stat");
+            return stat[(stat.LastIndexOf(')') + 2)..].FirstOrDefault() != 'Z';
+        }
+        catch (IOException)
+        {
+            return false;
+        }
     }
 }
