@@ -2,8 +2,9 @@
 # Installs the real DICOMweb peers the interoperability tests and the archive benchmark talk to:
 #   apt: chromium (headless screenshots of OHIF), fonts-dejavu-core, orthanc, orthanc-dicomweb, orthanc-postgresql
 #        (the PostgreSQL-indexed Orthanc of bench/storage-efficiency and bench/run-archive-benchmark.sh);
-#   npm: dicomweb-client@0.11.3, dcmjs, xhr2@0.2.1, the prebuilt OHIF viewer from the @ohif/app@3.13.2 tarball, and
-#        oidc-provider@9.13.3 (the OpenID Connect provider the authentication tests issue tokens from).
+#   npm: dicomweb-client@0.11.3, dcmjs, xhr2@0.2.1, the prebuilt OHIF viewer from the @ohif/app@3.13.2 tarball,
+#        oidc-provider@9.13.3 (the OpenID Connect provider the authentication tests issue tokens from), and
+#        playwright-core@1.65.2 (the admin console's browser tests; it drives Debian's chromium, no browser download).
 # The npm packages go into a cache folder outside the repository (printed at the end; the tests look there):
 #   ${GATEWAY_PEERS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/medvae-gateway/peers}
 # Safe to run again: it installs only what is absent and returns at once when everything is there.
@@ -55,6 +56,16 @@ if [[ ! -f "$oidc_dir/node_modules/oidc-provider/package.json" ]]; then
     printf '{ "name": "medvae-gateway-oidc", "private": true, "type": "module" }\n' > "$oidc_dir/package.json"
   fi
   (cd "$oidc_dir" && npm install --no-audit --no-fund --save-exact oidc-provider@9.13.3)
+fi
+
+playwright_dir="$peers_dir/playwright"
+if [[ ! -f "$playwright_dir/node_modules/playwright-core/package.json" ]]; then
+  echo "Installing playwright-core into $playwright_dir"
+  mkdir -p "$playwright_dir"
+  if [[ ! -f "$playwright_dir/package.json" ]]; then
+    printf '{ "name": "medvae-gateway-playwright", "private": true }\n' > "$playwright_dir/package.json"
+  fi
+  (cd "$playwright_dir" && npm install --no-audit --no-fund --save-exact playwright-core@1.65.2)
 fi
 
 ohif_dir="$peers_dir/ohif-$ohif_version"

@@ -25,5 +25,11 @@ public static class AuditAction
 
     public const string ApiKeyRevoke = "api-key-revoke";
 
-    public static IReadOnlyList<string> All { get; } = [Store, Query, Retrieve, ExportLatent, Delete, Login, ApiKeyCreate, ApiKeyRevoke];
+    /// <summary>A failed job queued again by an admin (the console's jobs page).</summary>
+    public const string JobRetry = "job-retry";
+
+    /// <summary>A queued or failed job removed by an admin (the console's jobs page).</summary>
+    public const string JobCancel = "job-cancel";
+
+    public static IReadOnlyList<string> All { get; } = [Store, Query, Retrieve, ExportLatent, Delete, Login, ApiKeyCreate, ApiKeyRevoke, JobRetry, JobCancel];
 }

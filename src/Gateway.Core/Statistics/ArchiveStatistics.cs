@@ -51,6 +51,24 @@ public sealed record PsnrDistribution(long Count, double? Min, double? Median, I
 /// </summary>
 public sealed record RepresentationTotals(string Representation, StorageTotals Totals, PsnrDistribution Psnr, double? MinSsim, int? MaxAbsError);
 
+/// <summary>
+/// The instances received on one day (UTC): their original pixel bytes, the bytes their objects take now, and what
+/// that saved (negative while originals are kept beside their replacements).
+/// </summary>
+public sealed record DailySavings(DateOnly Day, long Instances, long OriginalBytes, long StoredBytes)
+{
+    public long SavedBytes => OriginalBytes - StoredBytes;
+}
+
+/// <summary>
+/// What the queue got through and what went wrong lately: instances compressed in the last hour and in the last
+/// 24 hours (instances.compressed_at), and the jobs that failed for good in the last 24 hours, per kind.
+/// </summary>
+public sealed record QueueActivity(long CompressedLastHour, long CompressedLast24Hours, IReadOnlyDictionary<string, long> FailedLast24Hours)
+{
+    public static QueueActivity None { get; } = new(0, 0, new Dictionary<string, long>());
+}
+
 /// <summary>What /api/stats reports: the archive's totals, the same per modality and per storage kind, and the queue.</summary>
 public sealed record ArchiveStatistics(
     StorageTotals Totals,
@@ -74,6 +92,19 @@ public sealed record ArchiveStatistics(
     public IReadOnlyList<FailedJob> RecentFailures { get; init; } = [];
 
     public const int MaxRecentFailures = 20;
+
+    /// <summary>The size of the index database on disk (pg_database_size): headers, rows, indexes, its own overhead.</summary>
+    public long DatabaseBytes { get; init; }
+
+    /// <summary>Stored bytes all in: the objects plus the index database.</summary>
+    public long StoredBytesWithDatabase => Totals.StoredBytes + DatabaseBytes;
+
+    /// <summary>Savings per day of receipt over the last <see cref="SavingsDays"/> days, oldest first; days without instances are left out.</summary>
+    public IReadOnlyList<DailySavings> SavingsByDay { get; init; } = [];
+
+    public const int SavingsDays = 30;
+
+    public QueueActivity Activity { get; init; } = QueueActivity.None;
 }
 
 /// <summary>Computes <see cref="ArchiveStatistics"/> from the index.</summary>

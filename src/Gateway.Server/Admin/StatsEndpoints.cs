@@ -9,8 +9,10 @@ namespace Gateway.Server.Admin;
 /// modality, per storage kind (ai-latent: AI latents kept beside another representation) and per model (latents),
 /// instances per compress outcome, per representation (instances, bytes, ratio, PSNR distribution, least SSIM, largest
 /// error), the PSNR distribution of the
-/// latents (count, min, median, buckets), the queue depth by state (and by kind and state) and the latest failed jobs
-/// with their reasons (permanent ones were not retried). 503 while
+/// latents (count, min, median, buckets), the database's size and the stored bytes all in, savings per day of receipt,
+/// the queue depth by state (and by kind and state), its throughput, the jobs failed in the last 24 hours per kind and
+/// the latest failed jobs with their reasons (permanent ones were not retried). The console's pages show the same
+/// <see cref="ArchiveStatistics"/>. 503 while
 /// PostgreSQL does not answer.
 /// </summary>
 public static class StatsEndpoints
@@ -60,10 +62,23 @@ public static class StatsEndpoints
                     maxAbsError = entry.MaxAbsError,
                 }),
                 psnr = Distribution(current.Psnr),
+                databaseBytes = current.DatabaseBytes,
+                storedBytesWithDatabase = current.StoredBytesWithDatabase,
+                savingsByDay = current.SavingsByDay.Select(day => new
+                {
+                    day = day.Day,
+                    instances = day.Instances,
+                    originalBytes = day.OriginalBytes,
+                    storedBytes = day.StoredBytes,
+                    savedBytes = day.SavedBytes,
+                }),
                 queue = new
                 {
                     byState = States.ToDictionary(state => state, state => current.Jobs.Where(job => job.State == state).Sum(job => job.Count)),
                     byKind = current.Jobs.GroupBy(job => job.Kind).ToDictionary(group => group.Key, group => group.ToDictionary(job => job.State, job => job.Count)),
+                    compressedLastHour = current.Activity.CompressedLastHour,
+                    compressedLast24Hours = current.Activity.CompressedLast24Hours,
+                    failedLast24Hours = current.Activity.FailedLast24Hours,
                     recentFailures = current.RecentFailures.Select(job => new
                     {
                         id = job.Id,

@@ -1,6 +1,7 @@
 using Gateway.Core.Audit;
 using Gateway.Server.Admin;
 using Gateway.Server.Audit.Http;
+using Gateway.Server.AdminConsole;
 using Gateway.Server.DicomWeb.Delete;
 using Gateway.Server.DicomWeb.Http;
 using Gateway.Server.DicomWeb.Latent;
@@ -81,6 +82,7 @@ public static class GatewayHost
         admin.MapApiKeys();
         admin.MapAudit();
         admin.MapGroup(string.Empty).Audited(AuditAction.Delete).MapDelete();
+        admin.MapConsole();
         return app;
     }
 

@@ -1,11 +1,16 @@
 using System.Reflection;
+using Gateway.Server.AdminConsole;
 using Gateway.Server.DicomWeb.Retrieve;
 using Gateway.Server.Dimse;
 using Microsoft.Extensions.Options;
 
 namespace Gateway.Server.Hosting;
 
-/// <summary>GET /: where a new user lands: the service, its version, the DICOMweb root, the DICOM node and the admin links, as JSON.</summary>
+/// <summary>
+/// GET /: where a new user lands. A browser (its Accept names text/html) is sent to the admin console at /console (which
+/// asks an admin to sign in); anyone else gets the service, its version, the DICOMweb root, the DICOM node and the
+/// admin links as JSON, as before the console existed.
+/// </summary>
 public static class RootEndpoint
 {
     private static readonly string Version =
@@ -16,6 +21,11 @@ public static class RootEndpoint
         ArgumentNullException.ThrowIfNull(endpoints);
         endpoints.MapGet("/", (HttpRequest request, IOptions<GatewayOptions> options, DicomListener dicom) =>
         {
+            if (ConsoleRequests.WantsHtml(request))
+            {
+                return Results.Redirect(ConsoleEndpoints.Root);
+            }
+
             var settings = options.Value;
             var dicomWeb = DicomWebBaseUrl.Of(request, settings);
             var root = dicomWeb[..^"/dicomweb".Length];
@@ -32,6 +42,7 @@ public static class RootEndpoint
                     ready = root + "/health/ready",
                     stats = root + "/api/stats",
                     metrics = root + "/metrics",
+                    console = root + ConsoleEndpoints.Root,
                 },
                 documentation = "README.md of the gateway's repository",
             });

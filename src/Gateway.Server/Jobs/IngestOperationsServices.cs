@@ -34,6 +34,7 @@ public static class IngestOperationsServices
         });
         services.AddSingleton<JobMetrics>();
         services.AddSingleton<IJobQueue>(provider => new PostgresJobQueue(provider.GetRequiredService<NpgsqlDataSource>()));
+        services.AddSingleton<IJobAdministration>(provider => new PostgresJobAdministration(provider.GetRequiredService<NpgsqlDataSource>()));
         services.AddSingleton<IInstanceObjects>(provider => new PostgresInstanceObjects(provider.GetRequiredService<NpgsqlDataSource>()));
         services.AddSingleton<IJobHandler, VerifyJobHandler>();
         services.AddSingleton<JobRunner>();

@@ -1,5 +1,6 @@
 using Gateway.Core.Security;
 using Gateway.Infrastructure.Postgres.Security;
+using Gateway.Server.AdminConsole;
 using Gateway.Server.Hosting;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -17,6 +18,10 @@ namespace Gateway.Server.Security;
 /// Browser sign-in for the admin pages: a session cookie (HttpOnly, SameSite=Strict, Secure over HTTPS, sliding
 /// 8 hours) set by /login, either from the local admin account or from the Authority's authorization code flow with
 /// PKCE; antiforgery for the forms; the data protection keys that seal the cookie kept under the data folder.
+/// SameSite=Strict holds for the Authority's flow too: only its correlation and nonce cookies are Lax, since they must
+/// come back on the callback, a navigation the provider's page starts. The session cookie set by that callback is not
+/// sent on the redirect that follows (the same cross-site navigation), so the callback lands on /login/continue, which
+/// moves on to the page asked for by a same-site navigation of its own (docs/console.md).
 /// </summary>
 public static class BrowserSignIn
 {
@@ -61,10 +66,21 @@ public static class BrowserSignIn
             cookie.ExpireTimeSpan = SessionLifetime;
             cookie.SlidingExpiration = true;
 
-            // API routes answer 401 and 403, not a redirect to the login page.
+            // A browser's page request without a session goes to /login?ReturnUrl=... (and back after signing in);
+            // API requests answer 401 and 403, not a redirect.
+            cookie.LoginPath = "/login";
+            cookie.ReturnUrlParameter = LoginEndpoints.ReturnUrlParameter;
             cookie.Events.OnRedirectToLogin = context =>
             {
-                context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                if (ConsoleRequests.WantsHtml(context.Request))
+                {
+                    context.Response.Redirect(context.RedirectUri);
+                }
+                else
+                {
+                    context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                }
+
                 return Task.CompletedTask;
             };
             cookie.Events.OnRedirectToAccessDenied = context =>

@@ -12,12 +12,19 @@ namespace Gateway.Server.Security;
 /// <summary>
 /// Browser sign-in: GET /login shows the local admin's form (or, with the Authority's sign-in configured, goes to the
 /// provider; signed in, it offers sign-out), POST /login checks the password and sets the session cookie, POST
-/// /logout clears it. Forms carry antiforgery tokens; failed passwords are limited per address (<see cref="LoginThrottle"/>).
+/// /logout clears it; GET /login/continue, where the provider's callback lands, goes on to the page asked for (see
+/// <see cref="BrowserSignIn"/> on SameSite). A ReturnUrl (a path on this gateway, nothing else) is where sign-in goes
+/// back to. Forms carry antiforgery tokens; failed passwords are limited per address (<see cref="LoginThrottle"/>).
 /// </summary>
 public static partial class LoginEndpoints
 {
     /// <summary>The routes, open to anyone (the test of every route's policy lists them).</summary>
-    public static IReadOnlyList<string> Routes { get; } = ["/login", "/logout"];
+    public static IReadOnlyList<string> Routes { get; } = ["/login", "/logout", ContinuePath];
+
+    /// <summary>The query parameter (and form field) naming the page to go back to after signing in.</summary>
+    public const string ReturnUrlParameter = "ReturnUrl";
+
+    private const string ContinuePath = "/login/continue";
 
     private const string Off = "Browser sign-in is off: set Gateway:Security:LocalAdmin:Enabled=true, or Gateway:Security:Oidc:ClientId with an Authority.";
 
@@ -27,18 +34,21 @@ public static partial class LoginEndpoints
         endpoints.MapGet("/login", async (HttpContext context, IOptions<SecurityOptions> options, IAntiforgery antiforgery) =>
         {
             var security = options.Value;
+            var returnUrl = LocalReturnUrl.Of(context.Request.Query[ReturnUrlParameter]);
             if (security.Enabled && await context.AuthenticateAsync(BrowserSignIn.CookieScheme).ConfigureAwait(false) is { Succeeded: true } session)
             {
-                return LoginPage.SignedIn(antiforgery.GetAndStoreTokens(context), session.Principal.Identity?.Name ?? "?");
+                return LoginPage.SignedIn(antiforgery.GetAndStoreTokens(context), session.Principal.Identity?.Name ?? "?", returnUrl);
             }
 
             if (security.HasAuthority && security.Oidc.Enabled)
             {
-                return Results.Challenge(new AuthenticationProperties { RedirectUri = "/" }, [BrowserSignIn.OidcScheme]);
+                var continueAt = $"{ContinuePath}?{ReturnUrlParameter}={Uri.EscapeDataString(returnUrl)}";
+                return Results.Challenge(new AuthenticationProperties { RedirectUri = continueAt }, [BrowserSignIn.OidcScheme]);
             }
 
-            return security.LocalAdmin.Enabled ? LoginPage.SignIn(antiforgery.GetAndStoreTokens(context), null) : Results.NotFound(Off);
+            return security.LocalAdmin.Enabled ? LoginPage.SignIn(antiforgery.GetAndStoreTokens(context), null, returnUrl) : Results.NotFound(Off);
         });
+        endpoints.MapGet(ContinuePath, (HttpContext context) => LoginPage.Continue(LocalReturnUrl.Of(context.Request.Query[ReturnUrlParameter])));
         endpoints.MapPost("/login", SignInAsync).Audited(AuditAction.Login);
         endpoints.MapPost("/logout", async (HttpContext context, IAntiforgery antiforgery, ILoggerFactory loggers) =>
         {
@@ -80,6 +90,7 @@ public static partial class LoginEndpoints
         }
 
         var form = await context.Request.ReadFormAsync(context.RequestAborted).ConfigureAwait(false);
+        var returnUrl = LocalReturnUrl.Of(form[ReturnUrlParameter]);
         var user = form["username"].ToString().Trim();
         var password = form["password"].ToString();
         var stored = user == LocalAdminOptions.UserName ? await accounts.FindAsync(user, context.RequestAborted).ConfigureAwait(false) : null;
@@ -88,7 +99,7 @@ public static partial class LoginEndpoints
             throttle.Failed(address);
             var shown = user.Length > 64 ? user[..64] : user;
             Log.Failed(logger, shown, from);
-            return LoginPage.SignIn(antiforgery.GetAndStoreTokens(context), "Wrong user name or password.", StatusCodes.Status401Unauthorized);
+            return LoginPage.SignIn(antiforgery.GetAndStoreTokens(context), "Wrong user name or password.", returnUrl, StatusCodes.Status401Unauthorized);
         }
 
         throttle.Succeeded(address);
@@ -105,7 +116,7 @@ public static partial class LoginEndpoints
         // The audit row of this sign-in names the user who signed in, not the anonymous caller the request came as.
         context.User = principal;
         Log.SignedIn(logger, user, from);
-        return Results.Redirect("/", permanent: false, preserveMethod: false);
+        return Results.Redirect(returnUrl, permanent: false, preserveMethod: false);
     }
 
     private static partial class Log

@@ -1,5 +1,6 @@
 using Gateway.Core.Security;
 using Gateway.Infrastructure.Postgres.Security;
+using Gateway.Server.AdminConsole;
 using Gateway.Server.Hosting;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
@@ -73,6 +74,7 @@ public static class SecurityServices
         services.AddGatewayRateLimits();
 
         services.AddAuthorization();
+        services.AddSingleton<IAuthorizationMiddlewareResultHandler, ForbiddenPage>();
         services.AddOptions<AuthorizationOptions>().Configure<IOptions<SecurityOptions>>((authorization, security) =>
         {
             // A route that names no policy (a test fails for it) still needs a signed-in caller.

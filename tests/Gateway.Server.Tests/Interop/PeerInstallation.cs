@@ -2,7 +2,8 @@ namespace Gateway.Server.Tests.Interop;
 
 /// <summary>
 /// Where scripts/install-peers.sh put the real peers (Orthanc with its DICOMweb plugin, Chromium, the npm
-/// dicomweb-client and the prebuilt OHIF viewer); a missing one fails the test, naming the script.
+/// dicomweb-client, oidc-provider and playwright-core, and the prebuilt OHIF viewer); a missing one fails the test,
+/// naming the script.
 /// </summary>
 internal static class PeerInstallation
 {
@@ -49,6 +50,15 @@ internal static class PeerInstallation
     {
         var modules = Path.Combine(Folder, "oidc", "node_modules");
         RequireFile(Path.Combine(modules, "oidc-provider", "package.json"), "the npm package oidc-provider");
+        RequireFile("/usr/bin/node", "node (apt-get install nodejs)");
+        return modules;
+    }
+
+    /// <summary>The node_modules folder holding playwright-core (the console's browser tests drive Debian's Chromium with it).</summary>
+    public static string RequirePlaywrightModules()
+    {
+        var modules = Path.Combine(Folder, "playwright", "node_modules");
+        RequireFile(Path.Combine(modules, "playwright-core", "package.json"), "the npm package playwright-core");
         RequireFile("/usr/bin/node", "node (apt-get install nodejs)");
         return modules;
     }

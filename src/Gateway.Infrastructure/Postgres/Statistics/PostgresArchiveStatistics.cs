@@ -5,9 +5,10 @@ namespace Gateway.Infrastructure.Postgres.Statistics;
 
 /// <summary>
 /// Archive totals computed by SQL over visible instances (not those still receiving): original bytes from
-/// instances.original_bytes, stored bytes from the objects rows.
+/// instances.original_bytes, stored bytes from the objects rows; the database's size, savings per day and the
+/// queue's recent activity in PostgresArchiveStatistics.Activity.cs.
 /// </summary>
-public sealed class PostgresArchiveStatistics(NpgsqlDataSource dataSource) : IArchiveStatistics
+public sealed partial class PostgresArchiveStatistics(NpgsqlDataSource dataSource) : IArchiveStatistics
 {
     private const string UnknownModality = "(none)";
 
@@ -89,8 +90,21 @@ public sealed class PostgresArchiveStatistics(NpgsqlDataSource dataSource) : IAr
         var byCompression = await ByCompressionAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
         var psnr = await PsnrAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
         var byRepresentation = await ByRepresentationAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+        var databaseBytes = await DatabaseBytesAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+        var savings = await SavingsByDayAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+        var activity = await ActivityAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return new ArchiveStatistics(totals, byModality, byKind, jobs) { ByModel = byModel, ByCompression = byCompression, Psnr = psnr, ByRepresentation = byRepresentation, RecentFailures = failures };
+        return new ArchiveStatistics(totals, byModality, byKind, jobs)
+        {
+            ByModel = byModel,
+            ByCompression = byCompression,
+            Psnr = psnr,
+            ByRepresentation = byRepresentation,
+            RecentFailures = failures,
+            DatabaseBytes = databaseBytes,
+            SavingsByDay = savings,
+            Activity = activity,
+        };
     }
 
     /// <summary>The latest failed jobs with their reasons, newest first.</summary>

@@ -56,7 +56,7 @@ public sealed partial class OidcSignInTests(PostgresCluster cluster)
 
     /// <summary>
     /// GET /login and follow redirects as a browser would, posting the provider's login form (as <paramref name="account"/>)
-    /// and consent form, until the gateway's callback has redirected home; returns the authorization request URL.
+    /// and consent form, until the gateway's callback has redirected to /login/continue; returns the authorization request URL.
     /// </summary>
     private static async Task<string> SignInAsync(Browser browser, Uri gateway, string account)
     {

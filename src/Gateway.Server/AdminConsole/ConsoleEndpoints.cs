@@ -1,0 +1,107 @@
+using System.Globalization;
+using Gateway.Core.Audit;
+using Gateway.Core.Compression;
+using Gateway.Core.Jobs;
+using Gateway.Core.Statistics;
+using Gateway.Server.Audit.Http;
+using Gateway.Server.Hosting;
+using Microsoft.AspNetCore.Antiforgery;
+using Npgsql;
+
+namespace Gateway.Server.AdminConsole;
+
+/// <summary>
+/// The admin console (issue 17): server-rendered pages under /console (a browser asking for / is sent here; API clients
+/// keep /'s JSON), its stylesheet, and the jobs page's retry and cancel actions (POST forms with antiforgery tokens,
+/// audited as <see cref="AuditAction.JobRetry"/> and <see cref="AuditAction.JobCancel"/>). GatewayHost maps them for
+/// the admin role; a browser without a session is sent to /login and back.
+/// </summary>
+public static class ConsoleEndpoints
+{
+    public const string Root = "/console";
+
+    public const string StylesheetPath = Root + "/console.css";
+
+    private static readonly Lazy<string> Stylesheet = new(() =>
+    {
+        using var stream = typeof(ConsoleEndpoints).Assembly.GetManifestResourceStream("Gateway.Server.AdminConsole.console.css")
+            ?? throw new InvalidOperationException("console.css is not embedded in the gateway's assembly.");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    });
+
+    public static IEndpointRouteBuilder MapConsole(this IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        endpoints.MapGet(Root, OverviewAsync);
+        endpoints.MapGet(Root + "/jobs", JobsAsync);
+        endpoints.MapGet(StylesheetPath, (HttpContext context) =>
+        {
+            context.Response.Headers.XContentTypeOptions = "nosniff";
+            return Results.Text(Stylesheet.Value, "text/css; charset=utf-8");
+        });
+        endpoints.MapPost(Root + "/jobs/{id:long}/retry", (long id, HttpContext context, IAntiforgery antiforgery, IJobAdministration jobs) =>
+            JobActionAsync(id, context, antiforgery, "retried", jobs.RetryAsync)).Audited(AuditAction.JobRetry);
+        endpoints.MapPost(Root + "/jobs/{id:long}/cancel", (long id, HttpContext context, IAntiforgery antiforgery, IJobAdministration jobs) =>
+            JobActionAsync(id, context, antiforgery, "cancelled", jobs.CancelAsync)).Audited(AuditAction.JobCancel);
+        return endpoints;
+    }
+
+    private static async Task<IResult> OverviewAsync(
+        HttpContext context, IAntiforgery antiforgery, IArchiveStatistics statistics, GatewayReadiness readiness, ILatentEngine engine, CancellationToken cancellationToken)
+    {
+        var stats = await ReadAsync(statistics, cancellationToken).ConfigureAwait(false);
+        return stats is null
+            ? Unavailable(context, antiforgery, Root, "Overview")
+            : ConsolePage.Render(context, antiforgery, Root, "Overview", OverviewPage.Render(stats, readiness.Current, engine.Models));
+    }
+
+    private static async Task<IResult> JobsAsync(
+        HttpContext context, IAntiforgery antiforgery, IArchiveStatistics statistics, IJobAdministration jobs, string? notice, long? job, CancellationToken cancellationToken)
+    {
+        var stats = await ReadAsync(statistics, cancellationToken).ConfigureAwait(false);
+        if (stats is null)
+        {
+            return Unavailable(context, antiforgery, Root + "/jobs", "Jobs");
+        }
+
+        var listed = await jobs.ListAsync(JobsPage.MaxListed, cancellationToken).ConfigureAwait(false);
+        var id = job?.ToString(CultureInfo.InvariantCulture) ?? "?";
+        var message = notice switch
+        {
+            "retried" => $"Job {id} is queued again.",
+            "cancelled" => $"Job {id} is cancelled.",
+            "unchanged" => $"Job {id} was left as it was: only a failed job can be retried, only a queued or failed one cancelled.",
+            _ => null,
+        };
+        return ConsolePage.Render(context, antiforgery, Root + "/jobs", "Jobs", JobsPage.Render(stats, listed, antiforgery.GetAndStoreTokens(context), message));
+    }
+
+    private static async Task<IResult> JobActionAsync(long id, HttpContext context, IAntiforgery antiforgery, string done, Func<long, CancellationToken, Task<bool>> act)
+    {
+        if (!await antiforgery.IsRequestValidAsync(context).ConfigureAwait(false))
+        {
+            return Results.BadRequest("The form's antiforgery token is missing or wrong: reload the page.");
+        }
+
+        var changed = await act(id, context.RequestAborted).ConfigureAwait(false);
+        var outcome = changed ? done : "unchanged";
+        context.Audit().Detail = string.Create(CultureInfo.InvariantCulture, $"job {id}: {outcome}");
+        return Results.Redirect(string.Create(CultureInfo.InvariantCulture, $"{Root}/jobs?notice={outcome}&job={id}"));
+    }
+
+    private static async Task<ArchiveStatistics?> ReadAsync(IArchiveStatistics statistics, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await statistics.ReadAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is NpgsqlException or TimeoutException)
+        {
+            return null;
+        }
+    }
+
+    private static IResult Unavailable(HttpContext context, IAntiforgery antiforgery, string path, string title) =>
+        ConsolePage.Render(context, antiforgery, path, title, "<p class=\"notice error\" role=\"alert\">PostgreSQL does not answer: no figures until it does (see /health/ready).</p>", StatusCodes.Status503ServiceUnavailable);
+}

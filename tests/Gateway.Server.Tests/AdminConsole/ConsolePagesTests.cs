@@ -1,0 +1,212 @@
+using System.Globalization;
+using System.Net;
+using System.Text.Json.Nodes;
+using Gateway.Server.AdminConsole;
+
+namespace Gateway.Server.Tests.AdminConsole;
+
+/// <summary>
+/// The admin console in headless Chromium (Playwright) against one real gateway with stored MR, CT and CR instances:
+/// sign-in from the redirect and back, each page free of console errors under its Content-Security-Policy, every figure
+/// equal to /api/stats and to what the test computes from PostgreSQL and the object files itself, and the jobs
+/// page's retry and cancel buttons. Screenshots are kept in docs/console/ when GATEWAY_CONSOLE_SCREENSHOTS=1.
+/// </summary>
+public sealed class ConsolePagesTests(ConsoleGateway fixture) : IClassFixture<ConsoleGateway>
+{
+    private static readonly string[] ConsolePages = ["overview", "jobs"];
+
+    private static readonly string[] Modalities = ["MR", "CT", "CR"];
+
+    private ConsoleBrowser.Plan Plan(bool access = false, bool pages = false, long? job = null) => new(
+        fixture.Gateway.BaseAddress.AbsoluteUri,
+        ConsoleGateway.Password,
+        fixture.ViewerKey,
+        access,
+        pages ? [.. ConsolePages.Select(name => new ConsoleBrowser.Page(name, name == "overview" ? ConsoleEndpoints.Root : $"{ConsoleEndpoints.Root}/{name}", Screenshot(name)))] : null,
+        job);
+
+    [Fact]
+    public async Task A_browser_without_a_session_goes_to_login_and_a_viewer_gets_403_while_API_clients_keep_the_JSON_of_root()
+    {
+        var seen = await ConsoleBrowser.RunAsync(Plan(access: true));
+        var site = fixture.Gateway.BaseAddress;
+        Assert.Equal(new Uri(site, "login?ReturnUrl=%2Fconsole%2Fjobs").AbsoluteUri, seen["anonymous"]!["consoleUrl"]!.GetValue<string>());
+        Assert.Equal(new Uri(site, "login?ReturnUrl=%2Fconsole").AbsoluteUri, seen["anonymous"]!["rootUrl"]!.GetValue<string>());
+        Assert.Equal(403, seen["viewer"]!["status"]!.GetValue<int>());
+        Assert.Contains("needs the admin role", seen["viewer"]!["text"]!.GetValue<string>(), StringComparison.Ordinal);
+
+        // An API client (no text/html in Accept) gets /'s JSON, and 401 rather than a redirect from the console.
+        var root = JsonNode.Parse(await fixture.Gateway.Http.GetStringAsync(new Uri("/", UriKind.Relative), TestContext.Current.CancellationToken))!;
+        Assert.Equal("MedVAE Gateway", root["service"]!.GetValue<string>());
+        Assert.Equal(new Uri(site, "console").AbsoluteUri, root["links"]!["console"]!.GetValue<string>());
+        using var console = await fixture.Gateway.Http.GetAsync(new Uri("console", UriKind.Relative), TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.Unauthorized, console.StatusCode);
+    }
+
+    [Fact]
+    public async Task Every_page_loads_without_console_errors_and_shows_the_figures_of_api_stats_and_of_PostgreSQL()
+    {
+        var seen = await ConsoleBrowser.RunAsync(Plan(pages: true));
+        var site = fixture.Gateway.BaseAddress;
+        var signIn = seen["signIn"]!;
+        Assert.Equal(new Uri(site, "login?ReturnUrl=%2Fconsole%2Fjobs").AbsoluteUri, signIn["loginUrl"]!.GetValue<string>());
+        Assert.Equal(new Uri(site, "console/jobs").AbsoluteUri, signIn["landedUrl"]!.GetValue<string>());
+        Assert.Empty(signIn["problems"]!.AsArray());
+
+        var stats = seen["stats"]!;
+        var checks = new List<string>();
+        foreach (var name in ConsolePages)
+        {
+            var page = seen["pages"]![name]!;
+            Check(checks, page["status"]!.GetValue<int>() == 200, $"{name}: HTTP {page["status"]}");
+            Check(checks, page["csp"]?.GetValue<string>() == ConsolePage.ContentSecurityPolicy, $"{name}: Content-Security-Policy {page["csp"]}");
+            Check(checks, page["problems"]!.AsArray().Count == 0, $"{name}: {page["problems"]!.ToJsonString()}");
+            Check(checks, page["stylesheets"]!.GetValue<int>() == 1, $"{name}: {page["stylesheets"]} stylesheets");
+            foreach (var (figure, value) in page["figures"]!.AsObject())
+            {
+                var expected = Expected(stats, figure);
+                var shown = double.Parse(value!.GetValue<string>(), CultureInfo.InvariantCulture);
+                var tolerance = figure.StartsWith("databaseBytes", StringComparison.Ordinal) || figure.StartsWith("storedBytesWithDatabase", StringComparison.Ordinal) || figure == "ratioWithDatabase"
+                    ? Math.Abs(expected) * 0.05 // the database grows by the audit rows of the requests between the page and /api/stats
+                    : Math.Abs(expected) * 1e-12;
+                Check(checks, Math.Abs(shown - expected) <= tolerance, $"{name}: {figure} shows {shown}, /api/stats says {expected}");
+            }
+        }
+
+        var overview = seen["pages"]!["overview"]!;
+        var figures = overview["figures"]!.AsObject().ToDictionary(entry => entry.Key, entry => double.Parse(entry.Value!.GetValue<string>(), CultureInfo.InvariantCulture));
+        Assert.True(figures.Count >= 40, $"only {figures.Count} figures on the overview");
+
+        // The test's own account from PostgreSQL and the object files.
+        var totals = (await fixture.RowsAsync(
+            """
+            select count(*), coalesce(sum(original_bytes), 0),
+                   (select coalesce(sum(o.size_bytes), 0) from objects o join instances v on v.id = o.instance_fk where v.state <> 'receiving')
+            from instances where state <> 'receiving'
+            """)).Single();
+        Check(checks, figures["instances"] == double.Parse(totals[0], CultureInfo.InvariantCulture), $"instances {figures["instances"]} vs {totals[0]} rows");
+        Check(checks, figures["originalBytes"] == double.Parse(totals[1], CultureInfo.InvariantCulture), $"originalBytes {figures["originalBytes"]} vs {totals[1]}");
+        Check(checks, figures["storedBytes"] == double.Parse(totals[2], CultureInfo.InvariantCulture), $"storedBytes {figures["storedBytes"]} vs {totals[2]}");
+        var files = new ArchiveProbe(fixture.Gateway.ConnectionString, fixture.Gateway.DataDirectory).ObjectFiles().Sum(path => new FileInfo(path).Length);
+        Check(checks, figures["storedBytes"] == files, $"storedBytes {figures["storedBytes"]} vs {files} bytes of object files");
+        var database = await fixture.ScalarAsync("select pg_database_size(current_database())");
+        Check(checks, Math.Abs(figures["databaseBytes"] - database) <= database * 0.05, $"databaseBytes {figures["databaseBytes"]} vs {database}");
+
+        foreach (var row in await fixture.RowsAsync(
+                     "select s.modality, count(*), sum(i.original_bytes) from instances i join series s on s.id = i.series_fk where i.state <> 'receiving' group by 1"))
+        {
+            Check(checks, figures.GetValueOrDefault($"byModality.{row[0]}.instances") == double.Parse(row[1], CultureInfo.InvariantCulture), $"{row[0]}: {row[1]} instances");
+            Check(checks, figures.GetValueOrDefault($"byModality.{row[0]}.originalBytes") == double.Parse(row[2], CultureInfo.InvariantCulture), $"{row[0]}: {row[2]} original bytes");
+        }
+
+        Assert.True(Modalities.All(modality => figures.ContainsKey($"byModality.{modality}.instances")), "MR, CT and CR are not all on the overview");
+        foreach (var row in await fixture.RowsAsync("select compression, count(*) from instances where state = 'compressed' and compression <> 'kept' group by 1"))
+        {
+            Check(checks, figures.GetValueOrDefault($"byRepresentation.{row[0]}.instances") == double.Parse(row[1], CultureInfo.InvariantCulture), $"{row[0]}: {row[1]} compressed instances");
+        }
+
+        Assert.True(await fixture.ScalarAsync("select count(*) from instances where compression in ('latent', 'latent+residual', 'j2k-lossy')") > 0, "no instance became lossy: the overview shows no savings");
+        foreach (var row in await fixture.RowsAsync("select state, count(*) from jobs group by 1 union all select 'done', coalesce(sum(done), 0) from job_totals"))
+        {
+            Check(checks, figures[$"queue.byState.{row[0]}"] == double.Parse(row[1], CultureInfo.InvariantCulture), $"{row[1]} jobs {row[0]}");
+        }
+
+        Check(checks, figures["queue.compressedLast24Hours"] == await fixture.ScalarAsync("select count(*) from instances where compressed_at >= now() - interval '24 hours'"), "compressed in the last 24 h");
+        var failed = await fixture.RowsAsync("select id from jobs where state = 'failed' order by id");
+        Check(checks, figures["queue.failedLast24Hours"] == failed.Count, $"failed in the last 24 h: {failed.Count} rows");
+
+        var bars = overview["bars"]!["savings-per-day"]!.AsArray();
+        var days = await fixture.RowsAsync(
+            """
+            select to_char(i.received_at at time zone 'UTC', 'YYYY-MM-DD'),
+                   sum(i.original_bytes) - coalesce(sum((select sum(o.size_bytes) from objects o where o.instance_fk = i.id)), 0)
+            from instances i where i.state <> 'receiving' group by 1 order by 1
+            """);
+        Check(checks, bars.Count == days.Count, $"{bars.Count} bars for {days.Count} days");
+        foreach (var (bar, day) in bars.Zip(days))
+        {
+            Check(checks, bar!["label"]!.GetValue<string>() == day[0] && double.Parse(bar["value"]!.GetValue<string>(), CultureInfo.InvariantCulture) == double.Parse(day[1], CultureInfo.InvariantCulture), $"bar {bar.ToJsonString()} vs {string.Join(' ', day)}");
+        }
+
+        var health = overview["health"]!.AsObject();
+        Check(checks, health.Count == 3 && health.All(entry => entry.Value!.GetValue<string>() == "ok"), $"health {health.ToJsonString()}");
+
+        var jobs = seen["pages"]!["jobs"]!;
+        var listed = jobs["jobs"]!.AsArray().Select(id => id!.GetValue<string>()).ToHashSet();
+        Check(checks, failed.All(row => listed.Contains(row[0])), $"failed jobs {string.Join(", ", failed.Select(row => row[0]))} not all listed in {string.Join(", ", listed)}");
+        Check(checks, jobs["text"]!.GetValue<string>().Contains("permanent: DicomParseException", StringComparison.Ordinal), "the jobs page does not show the failures' reason");
+        foreach (var row in await fixture.RowsAsync("select kind, state, count(*) from jobs group by 1, 2"))
+        {
+            var figure = jobs["figures"]![$"queue.byKind.{row[0]}.{row[1]}"]?.GetValue<string>();
+            Check(checks, figure == row[2], $"jobs page: {row[0]} {row[1]} shows {figure}, {row[2]} rows");
+        }
+
+        Assert.True(checks.Count == 0, string.Join('\n', checks));
+    }
+
+    [Fact]
+    public async Task Retry_queues_a_failed_job_again_and_cancel_removes_it_each_leaving_an_audit_row()
+    {
+        var job = await fixture.ScalarAsync(
+            $"select j.id from jobs j join instances i on i.id = j.instance_fk where j.state = 'failed' and j.kind = 'compress' and i.sop_instance_uid = '{fixture.Damaged[^1]}'");
+        var seen = await ConsoleBrowser.RunAsync(Plan(job: job));
+
+        Assert.Contains($"Job {job.ToString(CultureInfo.InvariantCulture)} is queued again.", seen["retry"]!["notice"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal("queued", seen["retry"]!["state"]!.GetValue<string>());
+        Assert.Contains($"Job {job.ToString(CultureInfo.InvariantCulture)} is cancelled.", seen["cancel"]!["notice"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(0, seen["cancel"]!["listed"]!.GetValue<int>());
+        Assert.Empty(seen["actionProblems"]!.AsArray());
+        Assert.Equal(0, await fixture.ScalarAsync($"select count(*) from jobs where id = {job.ToString(CultureInfo.InvariantCulture)}"));
+        Assert.Equal("stored", (await fixture.RowsAsync($"select state from instances where sop_instance_uid = '{fixture.Damaged[^1]}'")).Single()[0]);
+
+        // The audit trail is written in the background: wait for both rows.
+        var expected = new[] { $"job-retry admin job {job}: retried", $"job-cancel admin job {job}: cancelled" };
+        List<string> rows = [];
+        for (var attempt = 0; attempt < 50 && !expected.All(rows.Contains); attempt++)
+        {
+            await Task.Delay(200, TestContext.Current.CancellationToken);
+            rows = [.. (await fixture.RowsAsync("select action, actor_id, detail from audit_events where action like 'job-%' and outcome = 0")).Select(row => string.Join(' ', row))];
+        }
+
+        Assert.True(expected.All(rows.Contains), $"audit rows: {string.Join("; ", rows)}");
+    }
+
+    /// <summary>What /api/stats says for a figure's name: its path in the JSON, a sum for an object, 0 where absent, or the all-in ratio.</summary>
+    private static double Expected(JsonNode stats, string figure)
+    {
+        if (figure == "ratioWithDatabase")
+        {
+            return stats["originalBytes"]!.GetValue<double>() / stats["storedBytesWithDatabase"]!.GetValue<double>();
+        }
+
+        JsonNode? node = stats;
+        foreach (var part in figure.Split('.'))
+        {
+            node = node?[part];
+        }
+
+        return node switch
+        {
+            null => 0,
+            JsonObject members => members.Sum(member => member.Value!.GetValue<double>()),
+            _ => node.GetValue<double>(),
+        };
+    }
+
+    private static void Check(List<string> problems, bool ok, string what)
+    {
+        if (!ok)
+        {
+            problems.Add(what);
+        }
+    }
+
+    /// <summary>Where a page's screenshot goes: docs/console/ when GATEWAY_CONSOLE_SCREENSHOTS=1, else the temporary folder.</summary>
+    private static string Screenshot(string page)
+    {
+        var keep = Environment.GetEnvironmentVariable("GATEWAY_CONSOLE_SCREENSHOTS") == "1";
+        var folder = keep ? ConsoleBrowser.ScreenshotFolder : Path.GetTempPath();
+        Directory.CreateDirectory(folder);
+        return Path.Combine(folder, keep ? $"{page}.png" : $"gateway-console-{page}.png");
+    }
+}
