@@ -12,21 +12,21 @@ internal sealed record Bar(string Label, double Value, string Text);
 /// </summary>
 internal static class BarChart
 {
-    private const double Width = 720;
     private const double Height = 220;
     private const double Left = 64;
     private const double Bottom = 28;
     private const double Top = 12;
 
-    public static string Render(string id, string title, IReadOnlyList<Bar> bars, Func<double, string> axisLabel)
+    /// <param name="width">The drawing's width in its own units (the height is 220): a narrower one draws its text larger when scaled to the page.</param>
+    public static string Render(string id, string title, IReadOnlyList<Bar> bars, Func<double, string> axisLabel, double width = 720)
     {
         ArgumentNullException.ThrowIfNull(bars);
         ArgumentNullException.ThrowIfNull(axisLabel);
         var svg = new System.Text.StringBuilder();
-        svg.Append(CultureInfo.InvariantCulture, $"<figure class=\"chart\"><svg id=\"{ConsoleHtml.Encode(id)}\" viewBox=\"0 0 {F(Width)} {F(Height)}\" role=\"img\" aria-label=\"{ConsoleHtml.Encode(title)}\"><title>{ConsoleHtml.Encode(title)}</title>");
+        svg.Append(CultureInfo.InvariantCulture, $"<figure class=\"chart\"><svg id=\"{ConsoleHtml.Encode(id)}\" viewBox=\"0 0 {F(width)} {F(Height)}\" role=\"img\" aria-label=\"{ConsoleHtml.Encode(title)}\"><title>{ConsoleHtml.Encode(title)}</title>");
         if (bars.Count == 0)
         {
-            svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{F(Width / 2)}\" y=\"{F(Height / 2)}\" text-anchor=\"middle\" class=\"axis\">no data yet</text></svg></figure>");
+            svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{F(width / 2)}\" y=\"{F(Height / 2)}\" text-anchor=\"middle\" class=\"axis\">no data yet</text></svg>{Caption(title)}</figure>");
             return svg.ToString();
         }
 
@@ -36,9 +36,9 @@ internal static class BarChart
         var plot = Height - Top - Bottom;
         double Y(double value) => Top + ((max - value) / span * plot);
         var zero = Y(0);
-        var slot = (Width - Left - 8) / bars.Count;
+        var slot = (width - Left - 8) / bars.Count;
         var barWidth = Math.Max(slot * 0.7, 1);
-        svg.Append(CultureInfo.InvariantCulture, $"<line class=\"axis\" x1=\"{F(Left)}\" y1=\"{F(zero)}\" x2=\"{F(Width - 4)}\" y2=\"{F(zero)}\"/>");
+        svg.Append(CultureInfo.InvariantCulture, $"<line class=\"axis\" x1=\"{F(Left)}\" y1=\"{F(zero)}\" x2=\"{F(width - 4)}\" y2=\"{F(zero)}\"/>");
         svg.Append(CultureInfo.InvariantCulture, $"<text class=\"axis\" x=\"{F(Left - 6)}\" y=\"{F(Top + 10)}\" text-anchor=\"end\">{ConsoleHtml.Encode(axisLabel(max))}</text>");
         if (min < 0)
         {
@@ -61,9 +61,11 @@ internal static class BarChart
             }
         }
 
-        svg.Append("</svg></figure>");
+        svg.Append("</svg>").Append(Caption(title)).Append("</figure>");
         return svg.ToString();
     }
+
+    private static string Caption(string title) => $"<figcaption>{ConsoleHtml.Encode(title)}</figcaption>";
 
     private static string F(double value) => value.ToString("0.##", CultureInfo.InvariantCulture);
 }

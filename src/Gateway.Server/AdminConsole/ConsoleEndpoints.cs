@@ -35,6 +35,7 @@ public static class ConsoleEndpoints
         ArgumentNullException.ThrowIfNull(endpoints);
         endpoints.MapGet(Root, OverviewAsync);
         endpoints.MapGet(Root + "/jobs", JobsAsync);
+        endpoints.MapGet(Root + "/quality", QualityAsync);
         endpoints.MapGet(StylesheetPath, (HttpContext context) =>
         {
             context.Response.Headers.XContentTypeOptions = "nosniff";
@@ -75,6 +76,21 @@ public static class ConsoleEndpoints
             _ => null,
         };
         return ConsolePage.Render(context, antiforgery, Root + "/jobs", "Jobs", JobsPage.Render(stats, listed, antiforgery.GetAndStoreTokens(context), message));
+    }
+
+    private static async Task<IResult> QualityAsync(HttpContext context, IAntiforgery antiforgery, IQualityStatistics quality, CancellationToken cancellationToken)
+    {
+        QualityReport report;
+        try
+        {
+            report = await quality.ReadAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is NpgsqlException or TimeoutException)
+        {
+            return Unavailable(context, antiforgery, Root + "/quality", "Quality");
+        }
+
+        return ConsolePage.Render(context, antiforgery, Root + "/quality", "Quality", QualityPage.Render(report));
     }
 
     private static async Task<IResult> JobActionAsync(long id, HttpContext context, IAntiforgery antiforgery, string done, Func<long, CancellationToken, Task<bool>> act)

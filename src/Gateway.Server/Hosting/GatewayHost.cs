@@ -78,6 +78,7 @@ public static class GatewayHost
 
         var admin = app.MapGroup(string.Empty).RequireAuthorization(GatewayPolicies.Admin);
         admin.MapStats();
+        admin.MapQuality();
         admin.MapMetrics();
         admin.MapApiKeys();
         admin.MapAudit();

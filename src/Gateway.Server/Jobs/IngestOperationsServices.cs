@@ -41,6 +41,7 @@ public static class IngestOperationsServices
         services.AddSingleton<PostgresJobNotifications>();
 
         services.AddSingleton<IArchiveStatistics>(provider => new PostgresArchiveStatistics(provider.GetRequiredService<NpgsqlDataSource>()));
+        services.AddSingleton<IQualityStatistics>(provider => new PostgresQualityStatistics(provider.GetRequiredService<NpgsqlDataSource>()));
         services.AddSingleton<MetricsCollector>();
 
         services.AddHostedService<ObjectStoreRecovery>();

@@ -4,7 +4,7 @@ using Gateway.Server.Tests.Interop;
 
 namespace Gateway.Server.Tests.AdminConsole;
 
-/// <summary>Runs console-browser.mjs (Playwright on Debian's Chromium) with a plan and returns what it saw.</summary>
+/// <summary>Runs a browser script of this folder (Playwright on Debian's Chromium) with a plan and returns what it saw.</summary>
 internal static class ConsoleBrowser
 {
     private static readonly JsonSerializerOptions PlanOptions = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
@@ -16,7 +16,10 @@ internal static class ConsoleBrowser
 
     public sealed record Plan(string Base, string Password, string ViewerKey, bool Access = false, IReadOnlyList<Page>? Pages = null, long? Job = null);
 
-    public static async Task<JsonObject> RunAsync(Plan plan)
+    public static Task<JsonObject> RunAsync(Plan plan) => RunAsync(plan, "console-browser.mjs");
+
+    /// <summary>Runs <paramref name="script"/> with <paramref name="plan"/> (serialised in camelCase, plus the modules, Chromium and output file).</summary>
+    public static async Task<JsonObject> RunAsync(object plan, string script)
     {
         ArgumentNullException.ThrowIfNull(plan);
         var modules = PeerInstallation.RequirePlaywrightModules();
@@ -25,15 +28,15 @@ internal static class ConsoleBrowser
         try
         {
             var file = System.IO.Path.Combine(folder, "plan.json");
-            var full = JsonSerializer.SerializeToNode(plan, PlanOptions)!.AsObject();
+            var full = JsonSerializer.SerializeToNode(plan, plan.GetType(), PlanOptions)!.AsObject();
             full["modules"] = modules;
             full["chromium"] = chromium;
             var seen = System.IO.Path.Combine(folder, "seen.json");
             full["output"] = seen;
             await File.WriteAllTextAsync(file, full.ToJsonString(), TestContext.Current.CancellationToken);
-            var script = System.IO.Path.Combine(TestData.RepositoryRoot, "tests", "Gateway.Server.Tests", "AdminConsole", "console-browser.mjs");
-            var (exitCode, output) = await PeerProcess.RunAsync("/usr/bin/node", [script, file], "nodejs", timeout: TimeSpan.FromMinutes(3));
-            Assert.True(exitCode == 0, $"console-browser.mjs exited with {exitCode}:\n{output}");
+            var path = System.IO.Path.Combine(TestData.RepositoryRoot, "tests", "Gateway.Server.Tests", "AdminConsole", script);
+            var (exitCode, output) = await PeerProcess.RunAsync("/usr/bin/node", [path, file], "nodejs", timeout: TimeSpan.FromMinutes(3));
+            Assert.True(exitCode == 0, $"{script} exited with {exitCode}:\n{output}");
             return JsonNode.Parse(await File.ReadAllTextAsync(seen, TestContext.Current.CancellationToken))!.AsObject();
         }
         finally

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text.Json.Nodes;
+using Gateway.Core.Statistics;
 using Gateway.Server.AdminConsole;
 
 namespace Gateway.Server.Tests.AdminConsole;
@@ -13,7 +14,7 @@ namespace Gateway.Server.Tests.AdminConsole;
 /// </summary>
 public sealed class ConsolePagesTests(ConsoleGateway fixture) : IClassFixture<ConsoleGateway>
 {
-    private static readonly string[] ConsolePages = ["overview", "jobs"];
+    private static readonly string[] ConsolePages = ["overview", "jobs", "quality"];
 
     private static readonly string[] Modalities = ["MR", "CT", "CR"];
 
@@ -54,6 +55,7 @@ public sealed class ConsolePagesTests(ConsoleGateway fixture) : IClassFixture<Co
         Assert.Empty(signIn["problems"]!.AsArray());
 
         var stats = seen["stats"]!;
+        var quality = seen["quality"]!;
         var checks = new List<string>();
         foreach (var name in ConsolePages)
         {
@@ -64,6 +66,14 @@ public sealed class ConsolePagesTests(ConsoleGateway fixture) : IClassFixture<Co
             Check(checks, page["stylesheets"]!.GetValue<int>() == 1, $"{name}: {page["stylesheets"]} stylesheets");
             foreach (var (figure, value) in page["figures"]!.AsObject())
             {
+                if (name == "quality")
+                {
+                    var answer = ExpectedQuality(quality, figure);
+                    var text = value!.GetValue<string>();
+                    Check(checks, text.Length == 0 ? answer is null : answer is { } number && Math.Abs(double.Parse(text, CultureInfo.InvariantCulture) - number) <= Math.Abs(number) * 1e-12, $"quality: {figure} shows '{text}', /api/quality says {answer}");
+                    continue;
+                }
+
                 var expected = Expected(stats, figure);
                 var shown = double.Parse(value!.GetValue<string>(), CultureInfo.InvariantCulture);
                 var tolerance = figure.StartsWith("databaseBytes", StringComparison.Ordinal) || figure.StartsWith("storedBytesWithDatabase", StringComparison.Ordinal) || figure == "ratioWithDatabase"
@@ -141,6 +151,7 @@ public sealed class ConsolePagesTests(ConsoleGateway fixture) : IClassFixture<Co
             Check(checks, figure == row[2], $"jobs page: {row[0]} {row[1]} shows {figure}, {row[2]} rows");
         }
 
+        await CheckQualityAsync(checks, seen["pages"]!["quality"]!, quality);
         Assert.True(checks.Count == 0, string.Join('\n', checks));
     }
 
@@ -169,6 +180,65 @@ public sealed class ConsolePagesTests(ConsoleGateway fixture) : IClassFixture<Co
         }
 
         Assert.True(expected.All(rows.Contains), $"audit rows: {string.Join("; ", rows)}");
+    }
+
+    /// <summary>
+    /// The quality page against the test's own account of the compressed instances: the groups' counts and histograms
+    /// bucketed here from the measured columns, the gate from the candidates' JSON read here, the worst instances in order.
+    /// </summary>
+    private async Task CheckQualityAsync(List<string> checks, JsonNode page, JsonNode quality)
+    {
+        var rows = await fixture.RowsAsync(
+            """
+            select coalesce(nullif(s.modality, ''), '(none)'), i.compression,
+                   coalesce((select min(o.model_id) from objects o where o.instance_fk = i.id and o.model_id is not null and o.kind <> 'ai-latent'), ''),
+                   i.psnr, i.ssim, i.max_abs_error, i.compression_candidates::text, i.sop_instance_uid
+            from instances i left join series s on s.id = i.series_fk
+            where i.state = 'compressed' and i.compression <> 'kept'
+            """);
+        Check(checks, rows.Count > 0, "no compressed instance");
+        var figures = page["figures"]!.AsObject();
+        var bars = page["bars"]!.AsObject();
+        foreach (var group in rows.GroupBy(row => $"{row[0]}|{row[1]}|{row[2]}"))
+        {
+            Check(checks, figures[$"group.{group.Key}.instances"]?.GetValue<string>() == group.Count().ToString(CultureInfo.InvariantCulture), $"group {group.Key}: {group.Count()} instances");
+            foreach (var (metric, column, bounds) in new[] { ("psnr", 3, QualityReport.PsnrBounds), ("ssim", 4, QualityReport.SsimBounds), ("error", 5, QualityReport.AbsErrorBounds) })
+            {
+                var counts = new long[bounds.Count + 1];
+                foreach (var value in group.Where(row => row[column].Length > 0).Select(row => double.Parse(row[column], CultureInfo.InvariantCulture)))
+                {
+                    counts[bounds.Count(bound => value >= bound)]++;
+                }
+
+                var shown = bars[$"{metric}:{group.Key}"]?.AsArray().Select(bar => long.Parse(bar!["value"]!.GetValue<string>(), CultureInfo.InvariantCulture)).ToArray() ?? [];
+                Check(checks, shown.SequenceEqual(counts), $"{metric} histogram of {group.Key}: [{string.Join(", ", shown)}], counted [{string.Join(", ", counts)}]");
+            }
+        }
+
+        string[] lossy = ["latent", "latent+residual", "j2k-lossy"];
+        var tried = rows.Where(row => JsonNode.Parse(row[6])?["candidates"] is JsonArray candidates && candidates.Any(candidate => candidate is JsonArray trial && trial[0]!.GetValue<string>() != "lossless")).ToList();
+        var passed = tried.Count(row => lossy.Contains(row[1]));
+        Check(checks, tried.Count > 0 && figures["gate.all.tried"]?.GetValue<string>() == tried.Count.ToString(CultureInfo.InvariantCulture), $"gate: {tried.Count} tried a lossy candidate");
+        Check(checks, figures["gate.all.passed"]?.GetValue<string>() == passed.ToString(CultureInfo.InvariantCulture), $"gate: {passed} passed");
+
+        var worst = rows.Where(row => lossy.Contains(row[1]) && row[3].Length > 0).OrderBy(row => double.Parse(row[3], CultureInfo.InvariantCulture)).Take(QualityReport.WorstCount).Select(row => row[7]).ToList();
+        var links = page["links"]!.AsArray().Select(link => link!.GetValue<string>()).ToList();
+        Check(checks, worst.Count > 0 && links.Count == worst.Count && links.Zip(worst).All(pair => pair.First.EndsWith($"/instances/{pair.Second}/rendered", StringComparison.Ordinal)), $"worst instances {string.Join(", ", links)} vs {string.Join(", ", worst)}");
+        Check(checks, quality["worst"]!.AsArray().Count == worst.Count, "/api/quality lists another number of worst instances");
+    }
+
+    /// <summary>What /api/quality says for a figure of the quality page: gate.{modality|all}.{field}, group.{key}.{field}, worst.{uid}.psnr.</summary>
+    private static double? ExpectedQuality(JsonNode quality, string figure)
+    {
+        var field = figure[(figure.LastIndexOf('.') + 1)..];
+        var subject = figure[(figure.IndexOf('.', StringComparison.Ordinal) + 1)..figure.LastIndexOf('.')];
+        var node = figure.Split('.')[0] switch
+        {
+            "gate" => quality["gate"]![subject]?[field],
+            "group" => quality["groups"]!.AsArray().SingleOrDefault(group => group!["key"]!.GetValue<string>() == subject)?[field],
+            _ => quality["worst"]!.AsArray().SingleOrDefault(instance => instance!["sopInstanceUid"]!.GetValue<string>() == subject)?[field],
+        };
+        return node?.GetValue<double>();
     }
 
     /// <summary>What /api/stats says for a figure's name: its path in the JSON, a sum for an object, 0 where absent, or the all-in ratio.</summary>

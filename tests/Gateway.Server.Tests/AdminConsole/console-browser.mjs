@@ -81,8 +81,8 @@ async function signedIn(browser) {
     result.pages[visit.name] = { status: answer.status(), csp: answer.headers()['content-security-policy'] ?? null, loadMs, ...seen, problems };
   }
 
-  const stats = await context.request.get(base + '/api/stats');
-  result.stats = await stats.json();
+  result.stats = await (await context.request.get(base + '/api/stats')).json();
+  result.quality = await (await context.request.get(base + '/api/quality')).json();
 
   // Retry the failed job from its button, then cancel it (queued again by then).
   if (plan.job) {

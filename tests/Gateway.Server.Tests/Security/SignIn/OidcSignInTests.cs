@@ -68,7 +68,7 @@ public sealed partial class OidcSignInTests(PostgresCluster cluster)
             if (status is HttpStatusCode.Redirect or HttpStatusCode.SeeOther or HttpStatusCode.Found)
             {
                 url = new Uri(url, response.Headers.Location!);
-                if (url.AbsolutePath == "/" && url.Port == gateway.Port)
+                if (url.AbsolutePath == "/login/continue" && url.Port == gateway.Port)
                 {
                     Assert.NotNull(authorize);
                     return authorize;
