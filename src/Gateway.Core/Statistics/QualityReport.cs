@@ -72,4 +72,7 @@ public sealed record QualityReport(IReadOnlyList<QualityGroup> Groups, IReadOnly
 public interface IQualityStatistics
 {
     Task<QualityReport> ReadAsync(CancellationToken cancellationToken);
+
+    /// <summary>One visible instance's modality, representation ("original" while not compressed), model and measured figures; null when there is none.</summary>
+    Task<MeasuredInstance?> FindAsync(string sopInstanceUid, CancellationToken cancellationToken);
 }

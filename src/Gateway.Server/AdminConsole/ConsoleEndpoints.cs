@@ -1,8 +1,11 @@
 using System.Globalization;
+using Gateway.Core.Archive;
 using Gateway.Core.Audit;
 using Gateway.Core.Compression;
 using Gateway.Core.Jobs;
+using Gateway.Core.Retrieve;
 using Gateway.Core.Statistics;
+using Gateway.Dicom;
 using Gateway.Server.Audit.Http;
 using Gateway.Server.Hosting;
 using Microsoft.AspNetCore.Antiforgery;
@@ -11,7 +14,7 @@ using Npgsql;
 namespace Gateway.Server.AdminConsole;
 
 /// <summary>
-/// The admin console (issue 17): server-rendered pages under /console (a browser asking for / is sent here; API clients
+/// The admin console (issue 17): server-rendered pages under /console (overview, jobs, quality, compare) (a browser asking for / is sent here; API clients
 /// keep /'s JSON), its stylesheet, and the jobs page's retry and cancel actions (POST forms with antiforgery tokens,
 /// audited as <see cref="AuditAction.JobRetry"/> and <see cref="AuditAction.JobCancel"/>). GatewayHost maps them for
 /// the admin role; a browser without a session is sent to /login and back.
@@ -36,6 +39,8 @@ public static class ConsoleEndpoints
         endpoints.MapGet(Root, OverviewAsync);
         endpoints.MapGet(Root + "/jobs", JobsAsync);
         endpoints.MapGet(Root + "/quality", QualityAsync);
+        endpoints.MapGet(Root + "/compare/{study}/{series}/{instance}", CompareAsync);
+        endpoints.MapGet(Root + "/compare/{study}/{series}/{instance}/image/{image}", CompareImageAsync);
         endpoints.MapGet(StylesheetPath, (HttpContext context) =>
         {
             context.Response.Headers.XContentTypeOptions = "nosniff";
@@ -91,6 +96,57 @@ public static class ConsoleEndpoints
         }
 
         return ConsolePage.Render(context, antiforgery, Root + "/quality", "Quality", QualityPage.Render(report));
+    }
+
+    /// <summary>The compare page of an instance.</summary>
+    public static string ComparePath(string study, string series, string instance) =>
+        $"{Root}/compare/{Uri.EscapeDataString(study)}/{Uri.EscapeDataString(series)}/{Uri.EscapeDataString(instance)}";
+
+    private static async Task<IResult> CompareAsync(
+        string study, string series, string instance, string? preset, HttpContext context, IAntiforgery antiforgery, RetrieveService archive, IQualityStatistics quality, CancellationToken cancellationToken)
+    {
+        var path = ComparePath(study, series, instance);
+        var found = await archive.FindAsync(study, series, instance, cancellationToken).ConfigureAwait(false);
+        var measured = found is null ? null : await quality.FindAsync(instance, cancellationToken).ConfigureAwait(false);
+        if (found is null || measured is null)
+        {
+            return ConsolePage.Render(context, antiforgery, path, "Compare", "<p class=\"notice error\" role=\"alert\">The archive has no such instance.</p>", StatusCodes.Status404NotFound);
+        }
+
+        var kept = found.Objects.Any(stored => stored.Kind == StorageKind.Original);
+        return ConsolePage.Render(
+            context, antiforgery, path, $"Compare {measured.Modality} {instance}", ComparePage.Render(path, measured, measured.Modality, WindowPresets.Find(measured.Modality, preset), kept));
+    }
+
+    private static async Task<IResult> CompareImageAsync(string study, string series, string instance, string image, string? preset, RetrieveService archive, CancellationToken cancellationToken)
+    {
+        if (image is not ("original" or "reconstruction" or "difference"))
+        {
+            return Results.NotFound("The images are original, reconstruction and difference.");
+        }
+
+        var found = await archive.FindAsync(study, series, instance, cancellationToken).ConfigureAwait(false);
+        var pair = found is null ? null : await CompareImages.LoadAsync(archive, found, cancellationToken).ConfigureAwait(false);
+        if (pair is null)
+        {
+            return Results.NotFound("No such instance, or its original is no longer kept.");
+        }
+
+        var window = WindowPresets.Find(pair.Original.Dataset.GetString(DicomTags.Modality), preset).Window;
+        try
+        {
+            var png = image switch
+            {
+                "original" => CompareImages.Render(pair.Original, window),
+                "reconstruction" => CompareImages.Render(pair.Reconstruction, window),
+                _ => CompareImages.Difference(pair, window),
+            };
+            return Results.File(png, "image/png");
+        }
+        catch (DicomException exception)
+        {
+            return Results.Text($"{instance} cannot be compared: {exception.Message}", statusCode: StatusCodes.Status422UnprocessableEntity);
+        }
     }
 
     private static async Task<IResult> JobActionAsync(long id, HttpContext context, IAntiforgery antiforgery, string done, Func<long, CancellationToken, Task<bool>> act)

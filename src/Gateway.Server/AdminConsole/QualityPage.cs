@@ -6,7 +6,7 @@ namespace Gateway.Server.AdminConsole;
 /// <summary>
 /// The console's quality page: the gate's pass rate (per modality), the quality measured on the stored bytes per
 /// modality, representation and model (PSNR, SSIM and largest absolute error, each as a histogram), and the worst lossy
-/// instances with a link to each. The figures are those of <see cref="QualityReport"/>, which /api/quality answers.
+/// instances, each linked to its compare page. The figures are those of <see cref="QualityReport"/>, which /api/quality answers.
 /// </summary>
 internal static class QualityPage
 {
@@ -40,7 +40,7 @@ internal static class QualityPage
             string.Concat(report.Groups.Select(Histograms)) +
             "<h2>Worst lossy instances (lowest PSNR)</h2>" +
             Table(
-                "Each links to its reconstruction as WADO-RS renders it (viewer role)",
+                "Each links to its compare page (original, reconstruction, difference)",
                 ["Instance", "Modality", "Representation", "Model", "PSNR (dB)", "SSIM", "Max abs error"],
                 report.Worst.Select(Worst),
                 "worst");
@@ -77,10 +77,10 @@ internal static class QualityPage
 
     private static IReadOnlyList<string> Worst(MeasuredInstance instance)
     {
-        var rendered = $"/dicomweb/studies/{Uri.EscapeDataString(instance.StudyInstanceUid)}/series/{Uri.EscapeDataString(instance.SeriesInstanceUid)}/instances/{Uri.EscapeDataString(instance.SopInstanceUid)}/rendered";
+        var compare = ConsoleEndpoints.ComparePath(instance.StudyInstanceUid, instance.SeriesInstanceUid, instance.SopInstanceUid);
         return
         [
-            $"<a class=\"uid\" href=\"{Encode(rendered)}\" data-instance=\"{Encode(instance.SopInstanceUid)}\">{Encode(instance.SopInstanceUid)}</a>",
+            $"<a class=\"uid\" href=\"{Encode(compare)}\" data-instance=\"{Encode(instance.SopInstanceUid)}\">{Encode(instance.SopInstanceUid)}</a>",
             Encode(instance.Modality),
             Encode(instance.Representation),
             Encode(instance.Model.Length == 0 ? "-" : instance.Model),

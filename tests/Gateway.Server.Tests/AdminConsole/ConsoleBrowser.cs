@@ -14,7 +14,10 @@ internal static class ConsoleBrowser
 
     public sealed record Page(string Name, string Path, string Screenshot);
 
-    public sealed record Plan(string Base, string Password, string ViewerKey, bool Access = false, IReadOnlyList<Page>? Pages = null, long? Job = null);
+    /// <summary>A compare page to visit: its images' screenshots go to <paramref name="Folder"/> as ID.png.</summary>
+    public sealed record Compare(string Name, string Path, string Folder, string? Screenshot);
+
+    public sealed record Plan(string Base, string Password, string ViewerKey, bool Access = false, IReadOnlyList<Page>? Pages = null, long? Job = null, IReadOnlyList<Compare>? Compare = null);
 
     public static Task<JsonObject> RunAsync(Plan plan) => RunAsync(plan, "console-browser.mjs");
 

@@ -13,7 +13,7 @@ namespace Gateway.Server.Tests.AdminConsole;
 
 /// <summary>
 /// One gateway for the console's browser tests: local admin sign-in on (a known initial password), compression on
-/// with the real models, and real instances: MR slices by STOW-RS, a CT by DCMTK's storescu, a MONOCHROME1 CR
+/// with the real models (CR lossless, CT and MR latent where the target is met), originals kept 30 days, and real instances: MR slices by STOW-RS, a CT by DCMTK's storescu, a MONOCHROME1 CR
 /// radiograph through IngestService (it has no File Meta Information, which storescu needs). Their jobs ran; two MR
 /// slices whose stored originals were damaged (checksum kept consistent, so the parse is what fails) left failed
 /// compress jobs. A viewer's API key is there for the 403 check.
@@ -36,6 +36,11 @@ public sealed class ConsoleGateway(PostgresCluster cluster) : IAsyncLifetime
     /// <summary>The SOP Instance UIDs whose compress jobs failed.</summary>
     public IReadOnlyList<string> Damaged { get; private set; } = [];
 
+    /// <summary>The CT (compressed lossy) and the CR (compressed lossless) as (study, series, instance).</summary>
+    public (string Study, string Series, string Instance) LossyCt { get; private set; }
+
+    public (string Study, string Series, string Instance) LosslessCr { get; private set; }
+
     public async ValueTask InitializeAsync()
     {
         var cancellationToken = TestContext.Current.CancellationToken;
@@ -46,6 +51,12 @@ public sealed class ConsoleGateway(PostgresCluster cluster) : IAsyncLifetime
             ["Security:LocalAdmin:Enabled"] = "true",
             ["Security:LocalAdmin:InitialPasswordFile"] = _passwordFile,
             ["Compression:Enabled"] = "true",
+            ["Compression:RetentionDays"] = "30",
+            ["Compression:Rules:0:Modalities:0"] = "CR",
+            ["Compression:Rules:0:Action"] = "Lossless",
+            ["Compression:Rules:1:Modalities:0"] = "CT",
+            ["Compression:Rules:1:Modalities:1"] = "MR",
+            ["Compression:Rules:1:Action"] = "Latent",
             ["JobWorkers"] = "0",
         });
 
@@ -70,6 +81,8 @@ public sealed class ConsoleGateway(PostgresCluster cluster) : IAsyncLifetime
             Assert.Equal(IngestOutcome.Stored, stored.Outcome);
         }
 
+        LossyCt = Uids(TestData.RequireSharedData(Ct));
+        LosslessCr = Uids(TestData.RequireSharedData(Radiograph));
         Damaged = [.. mr[3..].Select(file => DicomFile.Open(file).Dataset.GetString(DicomTags.SOPInstanceUID)!)];
         foreach (var uid in Damaged)
         {
@@ -116,6 +129,12 @@ public sealed class ConsoleGateway(PostgresCluster cluster) : IAsyncLifetime
         {
             File.Delete(_passwordFile);
         }
+    }
+
+    private static (string, string, string) Uids(string file)
+    {
+        var dataset = DicomFile.Open(file).Dataset;
+        return (dataset.GetString(DicomTags.StudyInstanceUID)!, dataset.GetString(DicomTags.SeriesInstanceUID)!, dataset.GetString(DicomTags.SOPInstanceUID)!);
     }
 
     private static async Task<string> AddKeyAsync(IApiKeyStore keys, string name, IReadOnlyList<string> roles)

@@ -3,6 +3,7 @@ using System.Net;
 using System.Text.Json.Nodes;
 using Gateway.Core.Statistics;
 using Gateway.Server.AdminConsole;
+using Gateway.Server.Tests.Interop;
 
 namespace Gateway.Server.Tests.AdminConsole;
 
@@ -182,6 +183,71 @@ public sealed class ConsolePagesTests(ConsoleGateway fixture) : IClassFixture<Co
         Assert.True(expected.All(rows.Contains), $"audit rows: {string.Join("; ", rows)}");
     }
 
+    [Fact]
+    public async Task Compare_shows_original_reconstruction_and_a_difference_that_is_dark_only_for_a_lossless_instance()
+    {
+        Assert.Equal("latent", (await fixture.RowsAsync($"select compression from instances where sop_instance_uid = '{fixture.LossyCt.Instance}'")).Single()[0]);
+        Assert.Equal("lossless", (await fixture.RowsAsync($"select compression from instances where sop_instance_uid = '{fixture.LosslessCr.Instance}'")).Single()[0]);
+        var folder = Directory.CreateTempSubdirectory("gateway-compare-").FullName;
+        try
+        {
+            var lossy = Path.Combine(folder, "lossy");
+            var lossless = Path.Combine(folder, "lossless");
+            Directory.CreateDirectory(lossy);
+            Directory.CreateDirectory(lossless);
+            var plan = Plan() with
+            {
+                Compare =
+                [
+                    new("lossy", ConsoleEndpoints.ComparePath(fixture.LossyCt.Study, fixture.LossyCt.Series, fixture.LossyCt.Instance) + "?preset=soft-tissue", lossy, Screenshot("compare")),
+                    new("lossless", ConsoleEndpoints.ComparePath(fixture.LosslessCr.Study, fixture.LosslessCr.Series, fixture.LosslessCr.Instance), lossless, null),
+                ],
+            };
+            var seen = await ConsoleBrowser.RunAsync(plan);
+            foreach (var (name, images) in new[] { ("lossy", lossy), ("lossless", lossless) })
+            {
+                var page = seen["compare"]![name]!;
+                Assert.Equal(200, page["status"]!.GetValue<int>());
+                Assert.Empty(page["problems"]!.AsArray());
+                var loaded = page["images"]!.AsArray();
+                Assert.Equal(["original", "reconstruction", "difference"], loaded.Select(image => image!["id"]!.GetValue<string>()));
+                Assert.All(loaded, image => Assert.True(image!["complete"]!.GetValue<bool>() && image["width"]!.GetValue<int>() > 0, $"{name}: {image.ToJsonString()} did not load"));
+                foreach (var shown in new[] { "original", "reconstruction" })
+                {
+                    var facts = Inside(Path.Combine(images, shown + ".png"));
+                    Assert.True(facts.StdDev > 10, $"{name} {shown}: grey-level standard deviation {facts.StdDev:F1}, no image");
+                }
+
+                var differencePng = Path.Combine(images, "difference.png");
+                var kept = Path.Combine(Path.GetTempPath(), $"gateway-compare-{name}-difference.png");
+                File.Copy(differencePng, kept, overwrite: true);
+                var difference = Inside(differencePng);
+                if (name == "lossy")
+                {
+                    Assert.True(difference.StdDev > 1 && difference.BrightFraction > 0, $"the lossy difference is blank (deviation {difference.StdDev:F2}, {difference.BrightFraction:P2} bright; kept at {kept})");
+                }
+                else
+                {
+                    Assert.True(difference.StdDev == 0 && difference.BrightFraction == 0, $"the lossless difference is not blank (deviation {difference.StdDev:F2}, {difference.BrightFraction:P2} bright; kept at {kept})");
+                }
+            }
+
+            var psnr = (await fixture.RowsAsync($"select psnr from instances where sop_instance_uid = '{fixture.LossyCt.Instance}'")).Single()[0];
+            Assert.Equal(double.Parse(psnr, CultureInfo.InvariantCulture), double.Parse(seen["compare"]!["lossy"]!["figures"]!["compare.psnr"]!.GetValue<string>(), CultureInfo.InvariantCulture));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    /// <summary>An element screenshot's facts without its outermost 2 pixels (where the page around the element bleeds in at fractional positions).</summary>
+    private static ImageFacts Inside(string screenshot)
+    {
+        var whole = InteropOracle.Image(screenshot);
+        return InteropOracle.Image(screenshot, (2, 2, whole.Width - 2, whole.Height - 2));
+    }
+
     /// <summary>
     /// The quality page against the test's own account of the compressed instances: the groups' counts and histograms
     /// bucketed here from the measured columns, the gate from the candidates' JSON read here, the worst instances in order.
@@ -223,7 +289,7 @@ public sealed class ConsolePagesTests(ConsoleGateway fixture) : IClassFixture<Co
 
         var worst = rows.Where(row => lossy.Contains(row[1]) && row[3].Length > 0).OrderBy(row => double.Parse(row[3], CultureInfo.InvariantCulture)).Take(QualityReport.WorstCount).Select(row => row[7]).ToList();
         var links = page["links"]!.AsArray().Select(link => link!.GetValue<string>()).ToList();
-        Check(checks, worst.Count > 0 && links.Count == worst.Count && links.Zip(worst).All(pair => pair.First.EndsWith($"/instances/{pair.Second}/rendered", StringComparison.Ordinal)), $"worst instances {string.Join(", ", links)} vs {string.Join(", ", worst)}");
+        Check(checks, worst.Count > 0 && links.Count == worst.Count && links.Zip(worst).All(pair => pair.First.StartsWith(ConsoleEndpoints.Root + "/compare/", StringComparison.Ordinal) && pair.First.EndsWith("/" + pair.Second, StringComparison.Ordinal)), $"worst instances {string.Join(", ", links)} vs {string.Join(", ", worst)}");
         Check(checks, quality["worst"]!.AsArray().Count == worst.Count, "/api/quality lists another number of worst instances");
     }
 

@@ -35,7 +35,7 @@ try {
     await context.close();
   }
 
-  if (plan.pages || plan.job) {
+  if (plan.pages || plan.job || plan.compare) {
     await signedIn(browser);
   }
 } finally {
@@ -79,6 +79,20 @@ async function signedIn(browser) {
     }));
     await page.screenshot({ path: visit.screenshot, fullPage: true });
     result.pages[visit.name] = { status: answer.status(), csp: answer.headers()['content-security-policy'] ?? null, loadMs, ...seen, problems };
+  }
+
+  // Compare pages: every image loaded, then a screenshot of each image element and of the page.
+  result.compare = {};
+  for (const visit of plan.compare ?? []) {
+    problems = [];
+    const answer = await page.goto(base + visit.path, { waitUntil: 'load' });
+    const images = await page.evaluate(() => [...document.images].map(img => ({ id: img.id, complete: img.complete, width: img.naturalWidth, height: img.naturalHeight })));
+    for (const image of images) {
+      await page.locator('#' + image.id).screenshot({ path: `${visit.folder}/${image.id}.png` });
+    }
+    if (visit.screenshot) await page.screenshot({ path: visit.screenshot, fullPage: true });
+    const figures = await page.evaluate(() => Object.fromEntries([...document.querySelectorAll('[data-figure]')].map(e => [e.dataset.figure, e.dataset.value])));
+    result.compare[visit.name] = { status: answer.status(), images, figures, problems };
   }
 
   result.stats = await (await context.request.get(base + '/api/stats')).json();

@@ -30,6 +30,22 @@ public sealed class PostgresQualityStatistics(NpgsqlDataSource dataSource) : IQu
         return new QualityReport(groups, gate, worst);
     }
 
+    public async Task<MeasuredInstance?> FindAsync(string sopInstanceUid, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(
+            """
+            select i.study_instance_uid, i.series_instance_uid, i.sop_instance_uid, coalesce(nullif(s.modality, ''), '(none)'),
+                   case when i.state = 'compressed' then i.compression else 'original' end,
+                   coalesce((select min(o.model_id) from objects o where o.instance_fk = i.id and o.model_id is not null and o.kind <> 'ai-latent'), ''),
+                   i.psnr, i.ssim, i.max_abs_error
+            from instances i left join series s on s.id = i.series_fk
+            where i.sop_instance_uid = @uid and i.state <> 'receiving'
+            """);
+        command.Parameters.AddWithValue("uid", sopInstanceUid);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? Measured(reader) : null;
+    }
+
     private static async Task<IReadOnlyList<QualityGroup>> GroupsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(
@@ -108,20 +124,22 @@ public sealed class PostgresQualityStatistics(NpgsqlDataSource dataSource) : IQu
         var worst = new List<MeasuredInstance>();
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            worst.Add(new MeasuredInstance(
-                reader.GetString(0),
-                reader.GetString(1),
-                reader.GetString(2),
-                reader.GetString(3),
-                reader.GetString(4),
-                reader.GetString(5),
-                reader.GetDouble(6),
-                reader.IsDBNull(7) ? null : reader.GetDouble(7),
-                reader.IsDBNull(8) ? null : reader.GetInt32(8)));
+            worst.Add(Measured(reader));
         }
 
         return worst;
     }
+
+    private static MeasuredInstance Measured(NpgsqlDataReader reader) => new(
+        reader.GetString(0),
+        reader.GetString(1),
+        reader.GetString(2),
+        reader.GetString(3),
+        reader.GetString(4),
+        reader.GetString(5),
+        reader.IsDBNull(6) ? null : reader.GetDouble(6),
+        reader.IsDBNull(7) ? null : reader.GetDouble(7),
+        reader.IsDBNull(8) ? null : reader.GetInt32(8));
 
     private static string Buckets(string column, string bounds, int count) =>
         string.Join(", ", Enumerable.Range(0, count + 1).Select(b => $"count({column}) filter (where width_bucket({column}, @{bounds}::float8[]) = {b})"));
