@@ -39,7 +39,11 @@ internal static class BarChart
         var slot = (width - Left - 8) / bars.Count;
         var barWidth = Math.Max(slot * 0.7, 1);
         svg.Append(CultureInfo.InvariantCulture, $"<line class=\"axis\" x1=\"{F(Left)}\" y1=\"{F(zero)}\" x2=\"{F(width - 4)}\" y2=\"{F(zero)}\"/>");
-        svg.Append(CultureInfo.InvariantCulture, $"<text class=\"axis\" x=\"{F(Left - 6)}\" y=\"{F(Top + 10)}\" text-anchor=\"end\">{ConsoleHtml.Encode(axisLabel(max))}</text>");
+        if (max > 0)
+        {
+            svg.Append(CultureInfo.InvariantCulture, $"<text class=\"axis\" x=\"{F(Left - 6)}\" y=\"{F(Top + 10)}\" text-anchor=\"end\">{ConsoleHtml.Encode(axisLabel(max))}</text>");
+        }
+
         if (min < 0)
         {
             svg.Append(CultureInfo.InvariantCulture, $"<text class=\"axis\" x=\"{F(Left - 6)}\" y=\"{F(Height - Bottom)}\" text-anchor=\"end\">{ConsoleHtml.Encode(axisLabel(min))}</text>");

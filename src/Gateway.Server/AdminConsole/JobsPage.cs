@@ -51,7 +51,6 @@ internal static class JobsPage
             "failed" => $"failed {Time(job.FinishedAt)}",
             _ => $"due {Time(job.RunAfter)}",
         };
-        var permanent = job.LastError?.StartsWith(JobFailure.PermanentPrefix, StringComparison.Ordinal) == true;
         var actions = (job.State == "failed" ? Button(id, "retry", "Retry", tokens) : string.Empty)
             + (job.State is "failed" or "queued" ? Button(id, "cancel", "Cancel", tokens) : string.Empty);
         return
@@ -62,7 +61,7 @@ internal static class JobsPage
             $"<span class=\"uid\">{Encode(job.SopInstanceUid ?? "-")}</span>",
             job.Attempts.ToString(CultureInfo.InvariantCulture),
             Encode(when),
-            $"<div class=\"reason\">{(permanent ? "<strong>permanent</strong> " : string.Empty)}{Encode(job.LastError ?? "-")}</div>",
+            $"<div class=\"reason\">{Encode(job.LastError ?? "-")}</div>",
             actions,
         ];
     }
