@@ -18,12 +18,15 @@ public static class AuditAction
     /// <summary>A study, series or instance deleted by an admin.</summary>
     public const string Delete = "delete";
 
-    /// <summary>A request whose credentials were refused (HTTP 401): one row each, with the reason.</summary>
+    /// <summary>A browser sign-in (local account or at the Authority), and a request whose credentials were refused (HTTP 401): one row each, with the reason.</summary>
     public const string Login = "login";
+
+    /// <summary>A browser session signed out.</summary>
+    public const string Logout = "logout";
 
     public const string ApiKeyCreate = "api-key-create";
 
     public const string ApiKeyRevoke = "api-key-revoke";
 
-    public static IReadOnlyList<string> All { get; } = [Store, Query, Retrieve, ExportLatent, Delete, Login, ApiKeyCreate, ApiKeyRevoke];
+    public static IReadOnlyList<string> All { get; } = [Store, Query, Retrieve, ExportLatent, Delete, Login, Logout, ApiKeyCreate, ApiKeyRevoke];
 }

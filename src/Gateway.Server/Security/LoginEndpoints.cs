@@ -52,7 +52,7 @@ public static partial class LoginEndpoints
             Log.SignedOut(logger, user);
             await context.SignOutAsync(BrowserSignIn.CookieScheme).ConfigureAwait(false);
             return Results.Redirect("/login", permanent: false, preserveMethod: false);
-        });
+        }).Audited(AuditAction.Logout);
         return endpoints;
     }
 

@@ -95,6 +95,8 @@ public sealed partial class LocalAdminSignInTests(PostgresCluster cluster)
         Assert.Equal(HttpStatusCode.Redirect, (await browser.PostFormAsync("logout", new Dictionary<string, string> { [token.Key] = token.Value })).Status);
         Assert.False(browser.HasCookie(site, BrowserSignIn.CookieName));
         Assert.Equal(HttpStatusCode.Unauthorized, (await browser.GetAsync("api/stats")).Status);
+        var logout = Assert.Single(await Audit.AuditRows.WaitAsync(gateway, rows => rows.Any(row => row.Action == "logout")), row => row.Action == "logout");
+        Assert.Equal(("user", "admin", 0), (logout.ActorKind, logout.ActorId, logout.Outcome));
 
         // Five wrong passwords from one address within a minute, then even the right one is refused for now.
         for (var attempt = 1; attempt <= LoginThrottle.MaxFailures; attempt++)
