@@ -3,6 +3,7 @@ using System.Security.Claims;
 using Gateway.Core.Audit;
 using Gateway.Core.Security;
 using Gateway.Server.Audit.Http;
+using Gateway.Server.Hosting;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
@@ -12,7 +13,7 @@ namespace Gateway.Server.Security;
 /// <summary>
 /// Browser sign-in: GET /login shows the local admin's form (or, with the Authority's sign-in configured, goes to the
 /// provider; signed in, it offers sign-out), POST /login checks the password and sets the session cookie, POST
-/// /logout clears it. Forms carry antiforgery tokens; failed passwords are limited per address (<see cref="LoginThrottle"/>).
+/// /logout clears it. Forms carry antiforgery tokens; failed passwords are limited per client address (<see cref="LoginThrottle"/>, <see cref="ClientPartition.AddressOf"/>).
 /// </summary>
 public static partial class LoginEndpoints
 {
@@ -57,7 +58,13 @@ public static partial class LoginEndpoints
     }
 
     private static async Task<IResult> SignInAsync(
-        HttpContext context, IOptions<SecurityOptions> options, IAntiforgery antiforgery, ILocalAccountStore accounts, LoginThrottle throttle, ILoggerFactory loggers)
+        HttpContext context,
+        IOptions<SecurityOptions> options,
+        IOptions<GatewayOptions> gateway,
+        IAntiforgery antiforgery,
+        ILocalAccountStore accounts,
+        LoginThrottle throttle,
+        ILoggerFactory loggers)
     {
         if (!options.Value.LocalAdmin.Enabled)
         {
@@ -70,7 +77,8 @@ public static partial class LoginEndpoints
         }
 
         var logger = loggers.CreateLogger(typeof(LoginEndpoints));
-        var address = context.Connection.RemoteIpAddress;
+        // The client as request limits and the audit see it: behind a trusted proxy, the address it forwarded for.
+        var address = ClientPartition.AddressOf(context, gateway.Value.TrustedProxies);
         var from = address?.ToString() ?? "unknown";
         if (throttle.RetryAfter(address) is { } wait)
         {
