@@ -18,8 +18,11 @@ public static class AuditAction
     /// <summary>A study, series or instance deleted by an admin.</summary>
     public const string Delete = "delete";
 
-    /// <summary>A request whose credentials were refused (HTTP 401): one row each, with the reason.</summary>
+    /// <summary>A browser sign-in (local account or at the Authority), and a request whose credentials were refused (HTTP 401): one row each, with the reason.</summary>
     public const string Login = "login";
+
+    /// <summary>A browser session signed out.</summary>
+    public const string Logout = "logout";
 
     public const string ApiKeyCreate = "api-key-create";
 
@@ -31,5 +34,5 @@ public static class AuditAction
     /// <summary>A queued or failed job removed by an admin (the console's jobs page).</summary>
     public const string JobCancel = "job-cancel";
 
-    public static IReadOnlyList<string> All { get; } = [Store, Query, Retrieve, ExportLatent, Delete, Login, ApiKeyCreate, ApiKeyRevoke, JobRetry, JobCancel];
+    public static IReadOnlyList<string> All { get; } = [Store, Query, Retrieve, ExportLatent, Delete, Login, Logout, ApiKeyCreate, ApiKeyRevoke, JobRetry, JobCancel];
 }

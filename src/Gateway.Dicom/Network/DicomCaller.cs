@@ -1,10 +1,12 @@
 namespace Gateway.Dicom.Network;
 
 /// <summary>
-/// A calling AE title a server lets in: from which host (any when null), the services it may use, and the C-MOVE
-/// destinations it may name (any known destination when null).
+/// A calling AE title a server lets in: from which host (any when null), the services it may use, the C-MOVE
+/// destinations it may name (any known destination when null), and the client certificate it must call with over
+/// DICOM TLS (none asked for when null).
 /// </summary>
-public sealed record DicomCaller(string AETitle, string? Host, DimsePermissions Permissions, IReadOnlyList<string>? MoveDestinations = null)
+public sealed record DicomCaller(
+    string AETitle, string? Host, DimsePermissions Permissions, IReadOnlyList<string>? MoveDestinations = null, DicomCertificateBinding? Certificate = null)
 {
     /// <summary>A caller with every permission, for a server without an allow-list.</summary>
     public static DicomCaller Anyone(string callingAE) => new(callingAE, null, DimsePermissions.All);

@@ -61,6 +61,12 @@ public sealed class DicomClient(string host, int port, string calledAE, DicomCli
             await channel.DisposeAsync().ConfigureAwait(false);
             throw new DicomNetworkException($"{host}:{port} did not answer the association request within {_options.Association.ArtimTimeout.TotalSeconds:0} s.");
         }
+        catch (IOException exception)
+        {
+            // A connection reset, or with TLS 1.3 a peer refusing the client certificate after the handshake.
+            await channel.DisposeAsync().ConfigureAwait(false);
+            throw new DicomNetworkException($"{host}:{port} broke the connection during the association request: {exception.Message}", exception);
+        }
         catch
         {
             await channel.DisposeAsync().ConfigureAwait(false);
@@ -232,6 +238,12 @@ public sealed class DicomClient(string host, int port, string calledAE, DicomCli
         {
             client.Dispose();
             throw new DicomNetworkException($"Could not connect to {host}:{port}: {exception.Message}", exception);
+        }
+        catch (Exception exception) when (exception is System.Security.Authentication.AuthenticationException or IOException)
+        {
+            // Only the TLS handshake reads and writes here: an untrusted certificate, or a peer that refused ours.
+            client.Dispose();
+            throw new DicomNetworkException($"The DICOM TLS handshake with {host}:{port} failed: {exception.Message}", exception);
         }
         catch
         {

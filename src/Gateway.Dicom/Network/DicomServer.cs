@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
 using Gateway.Dicom.Network.Pdu;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -140,7 +141,8 @@ public sealed partial class DicomServer : IAsyncDisposable
                 }
 
                 var channel = new PduChannel(stream);
-                var association = await NegotiateAsync(channel, remote, source).ConfigureAwait(false);
+                using var certificate = ClientCertificate(stream);
+                var association = await NegotiateAsync(channel, remote, source, certificate).ConfigureAwait(false);
                 if (association is null)
                 {
                     await channel.DisposeAsync().ConfigureAwait(false);
@@ -167,6 +169,10 @@ public sealed partial class DicomServer : IAsyncDisposable
             }
         }
     }
+
+    /// <summary>The certificate the caller presented in the TLS handshake (a copy, for the caller to dispose), or null.</summary>
+    private static X509Certificate2? ClientCertificate(Stream stream) =>
+        stream is SslStream { RemoteCertificate: { } certificate } ? X509CertificateLoader.LoadCertificate(certificate.GetRawCertData()) : null;
 
     /// <summary>The address a connection comes from, an IPv4 peer on a dual-stack socket counted as itself.</summary>
     private static IPAddress SourceAddress(IPEndPoint? remote) =>
@@ -210,7 +216,10 @@ public sealed partial class DicomServer : IAsyncDisposable
                 new SslServerAuthenticationOptions
                 {
                     ServerCertificate = tls.Certificate,
-                    ClientCertificateRequired = tls.RequireClientCertificate,
+
+                    // With trusted CAs every caller is asked for a certificate (an AE bound to one must present it);
+                    // only RequireClientCertificate refuses the handshake of one that has none.
+                    ClientCertificateRequired = tls.RequireClientCertificate || tls.TrustedCertificates.Count > 0,
                     EnabledSslProtocols = DicomTls.Protocols,
                     CipherSuitesPolicy = DicomTls.CipherSuites,
                     RemoteCertificateValidationCallback = (_, certificate, _, _) =>
@@ -236,7 +245,8 @@ public sealed partial class DicomServer : IAsyncDisposable
     /// an accepted association holds one of <see cref="DicomServerOptions.MaxAssociations"/> until the caller
     /// gives it back. <paramref name="source"/> is the caller's address, as the per-address limit counts it.
     /// </summary>
-    private async Task<(DicomAssociation Association, IDicomServiceProvider Provider, DicomCaller Caller)?> NegotiateAsync(PduChannel channel, IPEndPoint? remote, IPAddress source)
+    private async Task<(DicomAssociation Association, IDicomServiceProvider Provider, DicomCaller Caller)?> NegotiateAsync(
+        PduChannel channel, IPEndPoint? remote, IPAddress source, X509Certificate2? certificate)
     {
         using var artim = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
         artim.CancelAfter(_options.Association.ArtimTimeout);
@@ -293,7 +303,7 @@ public sealed partial class DicomServer : IAsyncDisposable
             return null;
         }
 
-        var (caller, notAllowed) = FindCaller(request.CallingAE, remote);
+        var (caller, notAllowed) = FindCaller(request.CallingAE, remote, certificate);
         if (caller is null)
         {
             Log.CallerNotAllowed(_logger, request.CallingAE, remote, notAllowed!);
@@ -357,8 +367,11 @@ public sealed partial class DicomServer : IAsyncDisposable
         return null;
     }
 
-    /// <summary>The allow-list's entry for this caller (every permission without an allow-list), or why there is none.</summary>
-    private (DicomCaller? Caller, string? NotAllowed) FindCaller(string callingAE, IPEndPoint? remote)
+    /// <summary>
+    /// The allow-list's entry for this caller (every permission without an allow-list), or why there is none: an AE
+    /// title not listed, called from another host than its own, or without the client certificate it is bound to.
+    /// </summary>
+    private (DicomCaller? Caller, string? NotAllowed) FindCaller(string callingAE, IPEndPoint? remote, X509Certificate2? certificate)
     {
         if (_options.AllowedCallers is not { } allowed)
         {
@@ -372,7 +385,12 @@ public sealed partial class DicomServer : IAsyncDisposable
         }
 
         var caller = named.FirstOrDefault(each => each.Host is null || remote is null || HostMatches(each.Host, remote.Address));
-        return caller is null ? (null, $"the AE title is allowed only from {string.Join(", ", named.Select(each => each.Host))}") : (caller, null);
+        if (caller is null)
+        {
+            return (null, $"the AE title is allowed only from {string.Join(", ", named.Select(each => each.Host))}");
+        }
+
+        return caller.Certificate?.Mismatch(certificate) is { } mismatch ? (null, mismatch) : (caller, null);
     }
 
     private static bool HostMatches(string host, IPAddress address)

@@ -14,7 +14,8 @@ public sealed record DicomServerOptions
     public int Port { get; init; } = 11112;
 
     /// <summary>
-    /// The allow-list: only these calling AE titles, each from its host where one is named, get an association
+    /// The allow-list: only these calling AE titles, each from its host where one is named and with its client
+    /// certificate where one is bound (<see cref="DicomCaller.Certificate"/>), get an association
     /// (others: A-ASSOCIATE-RJ permanent, service user, reason 3), and each may use only its permissions (other
     /// requests: 0x0124, Refused: Not Authorized). Null lets every caller in with every permission.
     /// </summary>

@@ -163,7 +163,7 @@ internal sealed partial class RetrieveOperation(
 
     private async Task<DicomAssociation> OpenDestinationAsync(DicomPeer destination, IReadOnlyList<IRetrievableInstance> instances, CancellationToken cancellationToken)
     {
-        var client = new DicomClient(destination.Host, destination.Port, destination.AETitle, new DicomClientOptions { CallingAE = options.AETitle, Association = options.Association });
+        var client = new DicomClient(destination.Host, destination.Port, destination.AETitle, new DicomClientOptions { CallingAE = options.AETitle, Association = options.Association, Tls = destination.Tls });
         var proposal = new AssociationRequest();
         DicomStoreSender.ProposeContexts(proposal, instances.Select(instance => (instance.SopClassUid, instance.TransferSyntax.Uid)));
         return await client.OpenAsync(proposal, cancellationToken).ConfigureAwait(false);

@@ -11,7 +11,8 @@ namespace Gateway.Server.Dimse;
 
 /// <summary>
 /// Runs the DICOM server (port 11112, AE GATEWAY by default) for as long as the gateway runs, with the AE allow-list
-/// and permissions of Gateway:Peers and the DICOM TLS of Gateway:DicomTls.
+/// and permissions of Gateway:Peers (with their client certificate bindings) and the DICOM TLS of Gateway:DicomTls,
+/// which also serves the C-MOVE associations to peers that ask for TLS.
 /// </summary>
 public sealed partial class DicomListener(
     IOptions<GatewayOptions> options,
@@ -29,7 +30,7 @@ public sealed partial class DicomListener(
     public Task StartAsync(CancellationToken cancellationToken)
     {
         var settings = options.Value;
-        var destinations = PeerList.Destinations(settings.Peers);
+        var destinations = PeerList.Destinations(settings.Peers, DicomTlsCertificates.LoadClient(settings.DicomTls));
         if (!settings.AllowListOn)
         {
             Log.AllowListOff(logger, settings.Peers.Count);

@@ -8,6 +8,6 @@ internal sealed class DimseOptionsValidation : IValidateOptions<GatewayOptions>
     public ValidateOptionsResult Validate(string? name, GatewayOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return (PeerList.Problem(options.Peers) ?? options.DicomTls.Problem()) is { } problem ? ValidateOptionsResult.Fail(problem) : ValidateOptionsResult.Success;
+        return (PeerList.Problem(options.Peers, options.DicomTls) ?? options.DicomTls.Problem()) is { } problem ? ValidateOptionsResult.Fail(problem) : ValidateOptionsResult.Success;
     }
 }

@@ -25,7 +25,22 @@ public sealed class DimsePeerOptions
     /// <summary>The destinations its C-MOVE may name; null: any peer with a host and port.</summary>
     public List<string>? MoveDestinations { get; set; }
 
+    /// <summary>
+    /// Call this peer over DICOM TLS (the associations of C-MOVE sub-operations to it): its certificate must be
+    /// trusted by the system store or Gateway:DicomTls:ClientCaFile; the gateway presents Gateway:DicomTls:ClientCertificateFile.
+    /// </summary>
+    public bool Tls { get; set; }
+
+    /// <summary>The subject (CN=CT01, O=Hospital) of the client certificate this AE must call with over DICOM TLS; null: any trusted one.</summary>
+    public string? CertificateSubject { get; set; }
+
+    /// <summary>The thumbprint (SHA-1 or SHA-256, hex) of the client certificate this AE must call with over DICOM TLS; null: any trusted one.</summary>
+    public string? CertificateThumbprint { get; set; }
+
     public bool IsMoveDestination => Host is not null && Port is not null;
 
     public DimsePermissions Granted => Permissions.Aggregate(DimsePermissions.None, (all, each) => all | each);
+
+    /// <summary>Whether this AE must call with a certain client certificate.</summary>
+    public bool IsBoundToCertificate => !string.IsNullOrWhiteSpace(CertificateSubject) || !string.IsNullOrWhiteSpace(CertificateThumbprint);
 }

@@ -1,8 +1,13 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using Gateway.Dicom.Network;
 
 namespace Gateway.Server.Hosting;
 
-/// <summary>The Gateway:Peers entries: parsed from "AE=host:port", checked, and turned into move destinations and allowed callers.</summary>
+/// <summary>
+/// The Gateway:Peers entries: parsed from "AE=host:port", checked, and turned into move destinations (called over TLS
+/// where a peer asks for it) and allowed callers (bound to their client certificate where one is named).
+/// </summary>
 public static class PeerList
 {
     /// <summary>"AE=host:port": a move destination that may call from that host with every permission.</summary>
@@ -25,10 +30,11 @@ public static class PeerList
         };
     }
 
-    /// <summary>What is wrong with the entries, naming the setting, or null when they can be used.</summary>
-    public static string? Problem(IReadOnlyList<DimsePeerOptions> peers)
+    /// <summary>What is wrong with the entries (with the DICOM TLS they rely on), naming the setting, or null when they can be used.</summary>
+    public static string? Problem(IReadOnlyList<DimsePeerOptions> peers, DicomTlsOptions tls)
     {
         ArgumentNullException.ThrowIfNull(peers);
+        ArgumentNullException.ThrowIfNull(tls);
         for (var index = 0; index < peers.Count; index++)
         {
             var peer = peers[index];
@@ -48,6 +54,16 @@ public static class PeerList
                 return $"{name}:Port needs a Host and must be 1 to 65535.";
             }
 
+            if (peer.Tls && !peer.IsMoveDestination)
+            {
+                return $"{name}:Tls is how the gateway calls the peer: it needs a Host and Port.";
+            }
+
+            if (CertificateProblem(peer, tls) is { } certificate)
+            {
+                return $"{name}:{certificate}";
+            }
+
             if (peer.MoveDestinations?.FirstOrDefault(destination => !peers.Any(other => other.IsMoveDestination && string.Equals(other.AETitle.Trim(), destination.Trim(), StringComparison.Ordinal))) is { } unknown)
             {
                 return $"{name}:MoveDestinations names {unknown}, which is not a peer with a Host and Port.";
@@ -57,11 +73,13 @@ public static class PeerList
         return null;
     }
 
-    /// <summary>The peers C-MOVE may send to: those with a host and port.</summary>
-    public static IReadOnlyList<DicomPeer> Destinations(IEnumerable<DimsePeerOptions> peers)
+    /// <summary>The peers C-MOVE may send to: those with a host and port, called with <paramref name="tls"/> where they ask for TLS.</summary>
+    public static IReadOnlyList<DicomPeer> Destinations(IEnumerable<DimsePeerOptions> peers, DicomTlsClientOptions tls)
     {
         ArgumentNullException.ThrowIfNull(peers);
-        return peers.Where(peer => peer.IsMoveDestination).Select(peer => new DicomPeer(peer.AETitle.Trim(), peer.Host!.Trim(), peer.Port!.Value)).ToList();
+        return peers.Where(peer => peer.IsMoveDestination)
+            .Select(peer => new DicomPeer(peer.AETitle.Trim(), peer.Host!.Trim(), peer.Port!.Value, peer.Tls ? tls : null))
+            .ToList();
     }
 
     /// <summary>The allow-list: every peer, from its host when it names one, with its permissions.</summary>
@@ -72,6 +90,42 @@ public static class PeerList
             peer.AETitle.Trim(),
             string.IsNullOrWhiteSpace(peer.Host) ? null : peer.Host.Trim(),
             peer.Granted,
-            peer.MoveDestinations?.Select(destination => destination.Trim()).ToList())).ToList();
+            peer.MoveDestinations?.Select(destination => destination.Trim()).ToList(),
+            peer.IsBoundToCertificate ? new DicomCertificateBinding(Text(peer.CertificateSubject), Text(peer.CertificateThumbprint)) : null)).ToList();
     }
+
+    /// <summary>What is wrong with the peer's certificate binding (after its setting's name), or null.</summary>
+    private static string? CertificateProblem(DimsePeerOptions peer, DicomTlsOptions tls)
+    {
+        if (!peer.IsBoundToCertificate)
+        {
+            return null;
+        }
+
+        if (!tls.Enabled || string.IsNullOrWhiteSpace(tls.ClientCaFile))
+        {
+            return "CertificateSubject and CertificateThumbprint need DICOM TLS that checks client certificates: Gateway:DicomTls:CertificateFile and ClientCaFile.";
+        }
+
+        if (Text(peer.CertificateThumbprint) is { } thumbprint && !DicomCertificateBinding.IsThumbprint(thumbprint))
+        {
+            return "CertificateThumbprint must be the certificate's SHA-1 (40 hex digits) or SHA-256 (64) thumbprint.";
+        }
+
+        if (Text(peer.CertificateSubject) is { } subject)
+        {
+            try
+            {
+                _ = new X500DistinguishedName(subject);
+            }
+            catch (CryptographicException exception)
+            {
+                return $"CertificateSubject is not a distinguished name such as CN=CT01, O=Hospital ({exception.Message}).";
+            }
+        }
+
+        return null;
+    }
+
+    private static string? Text(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 }

@@ -95,7 +95,7 @@ public static class BrowserSignIn
         }
 
         authentication.AddOpenIdConnect(OidcScheme, _ => { });
-        services.AddOptions<OpenIdConnectOptions>(OidcScheme).Configure<IOptions<SecurityOptions>>((oidc, options) =>
+        services.AddOptions<OpenIdConnectOptions>(OidcScheme).Configure<IOptions<SecurityOptions>, IOptions<GatewayOptions>>((oidc, options, gateway) =>
         {
             var security = options.Value;
             oidc.SignInScheme = CookieScheme;
@@ -120,15 +120,8 @@ public static class BrowserSignIn
                 oidc.Scope.Add(scope);
             }
 
-            oidc.Events = new OpenIdConnectEvents
-            {
-                // The ID token's role claim maps to gateway roles as an access token's does.
-                OnTokenValidated = context =>
-                {
-                    TokenRoles.Apply(context.Principal!, security);
-                    return Task.CompletedTask;
-                },
-            };
+            // The ID token's role claim maps to gateway roles as an access token's does; sign-ins are audited.
+            oidc.Events = OidcSignInEvents.Create(security, gateway.Value);
         });
         return authentication;
     }

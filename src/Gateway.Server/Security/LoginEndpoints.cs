@@ -3,6 +3,7 @@ using System.Security.Claims;
 using Gateway.Core.Audit;
 using Gateway.Core.Security;
 using Gateway.Server.Audit.Http;
+using Gateway.Server.Hosting;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
@@ -14,7 +15,8 @@ namespace Gateway.Server.Security;
 /// provider; signed in, it offers sign-out), POST /login checks the password and sets the session cookie, POST
 /// /logout clears it; GET /login/continue, where the provider's callback lands, goes on to the page asked for (see
 /// <see cref="BrowserSignIn"/> on SameSite). A ReturnUrl (a path on this gateway, nothing else) is where sign-in goes
-/// back to. Forms carry antiforgery tokens; failed passwords are limited per address (<see cref="LoginThrottle"/>).
+/// back to. Forms carry antiforgery tokens; failed passwords are limited per client address
+/// (<see cref="LoginThrottle"/>, <see cref="ClientPartition.AddressOf"/>).
 /// </summary>
 public static partial class LoginEndpoints
 {
@@ -62,12 +64,18 @@ public static partial class LoginEndpoints
             Log.SignedOut(logger, user);
             await context.SignOutAsync(BrowserSignIn.CookieScheme).ConfigureAwait(false);
             return Results.Redirect("/login", permanent: false, preserveMethod: false);
-        });
+        }).Audited(AuditAction.Logout);
         return endpoints;
     }
 
     private static async Task<IResult> SignInAsync(
-        HttpContext context, IOptions<SecurityOptions> options, IAntiforgery antiforgery, ILocalAccountStore accounts, LoginThrottle throttle, ILoggerFactory loggers)
+        HttpContext context,
+        IOptions<SecurityOptions> options,
+        IOptions<GatewayOptions> gateway,
+        IAntiforgery antiforgery,
+        ILocalAccountStore accounts,
+        LoginThrottle throttle,
+        ILoggerFactory loggers)
     {
         if (!options.Value.LocalAdmin.Enabled)
         {
@@ -80,7 +88,8 @@ public static partial class LoginEndpoints
         }
 
         var logger = loggers.CreateLogger(typeof(LoginEndpoints));
-        var address = context.Connection.RemoteIpAddress;
+        // The client as request limits and the audit see it: behind a trusted proxy, the address it forwarded for.
+        var address = ClientPartition.AddressOf(context, gateway.Value.TrustedProxies);
         var from = address?.ToString() ?? "unknown";
         if (throttle.RetryAfter(address) is { } wait)
         {

@@ -4,7 +4,8 @@ using System.Net;
 namespace Gateway.Server.Security;
 
 /// <summary>
-/// Failed sign-ins per client address: after <see cref="MaxFailures"/> within <see cref="Window"/> the address is
+/// Failed sign-ins per client address (<see cref="ClientPartition.AddressOf"/>: behind a trusted proxy, the address it
+/// forwarded for, so that one client's failures do not lock out everyone behind the proxy): after <see cref="MaxFailures"/> within <see cref="Window"/> the address is
 /// refused (429) until the window that began with its first failure ends.
 /// </summary>
 public sealed class LoginThrottle(TimeProvider time)

@@ -3,7 +3,7 @@
 //   SITE_DIR      the `package/dist` folder of the @ohif/app tarball (served read-only; its app-config.js is replaced
 //                 by one whose data source is this origin's /dicomweb)
 //   DICOMWEB_URL  where /dicomweb/... is forwarded, e.g. http://127.0.0.1:41234/dicomweb
-//   LOG_FILE      one JSON line per forwarded request: method, url, accept, status, content type, bytes
+//   LOG_FILE      one JSON line per forwarded request: method, url, accept, authorization, status, content type, bytes
 // Listens on 127.0.0.1 only; stopped by its PID.
 'use strict';
 
@@ -89,7 +89,7 @@ function forward(request, response) {
     answer.on('data', chunk => { bytes += chunk.length; });
     answer.on('end', () => {
       fs.appendFileSync(logFile, JSON.stringify({
-        method: request.method, url: request.url, accept: request.headers.accept || null,
+        method: request.method, url: request.url, accept: request.headers.accept || null, authorization: request.headers.authorization || null,
         status: answer.statusCode, contentType: answer.headers['content-type'] || null, bytes,
       }) + '\n');
     });

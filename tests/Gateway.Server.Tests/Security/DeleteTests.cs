@@ -79,6 +79,12 @@ public sealed class DeleteTests(PostgresCluster cluster)
         Assert.Single(left);
         Assert.Single(await QidoAsync(gateway, viewer, $"dicomweb/studies?StudyInstanceUID={ctStudy}"));
         Assert.Equal(HttpStatusCode.NotFound, await secured.SendAsync(HttpMethod.Delete, studyPath, admin));
+
+        // The audit shows each delete once, by the admin, naming what went; the refused ones as the viewer's and the uploader's.
+        var deletes = (await Audit.AuditRows.WaitAsync(gateway, rows => rows.Count(row => row.Action == "delete") >= 5)).Where(row => row.Action == "delete").ToList();
+        Assert.Equal(
+            [("viewer-app", 4, study, null, "HTTP 403"), ("modality-router", 4, study, null, "HTTP 403"), ("admin-console", 0, study, sop, "1 instances deleted"), ("admin-console", 0, study, null, "2 instances deleted"), ("admin-console", 4, study, null, "HTTP 404; 0 instances deleted")],
+            deletes.Select(row => (row.ActorId!, row.Outcome, row.Study!, row.Sop, row.Detail!)).ToArray());
     }
 
     [Fact]

@@ -2,6 +2,8 @@ using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Gateway.Core.Audit;
+using Gateway.Server.Audit.Http;
 using Gateway.Server.Security;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Routing;
@@ -39,6 +41,18 @@ public sealed partial class RouteAuthorizationTests(PostgresCluster cluster)
         }
 
         Assert.True(problems.Count == 0, string.Join('\n', problems));
+    }
+
+    [Fact]
+    public async Task Every_route_that_changes_something_names_the_action_its_audit_row_records()
+    {
+        // Admin changes (API keys, deletes, and any later policy, model or promote route) and sign-ins must each leave
+        // an audit row: a POST, PUT, PATCH or DELETE route without an audited action fails here.
+        await using var gateway = await GatewayInstance.StartAsync(cluster);
+        var changing = Routes(gateway.Services).Where(route => route.Method is not ("GET" or "HEAD" or "OPTIONS")).ToList();
+        Assert.True(changing.Count >= 6, $"only {changing.Count} routes that change something: {string.Join(", ", changing.Select(route => route.Name))}");
+        var unaudited = changing.Where(route => route.AuditedAction is null || !AuditAction.All.Contains(route.AuditedAction)).Select(route => route.Name).ToList();
+        Assert.True(unaudited.Count == 0, "routes that change something but name no audited action: " + string.Join(", ", unaudited));
     }
 
     [Fact]
@@ -123,10 +137,11 @@ public sealed partial class RouteAuthorizationTests(PostgresCluster cluster)
                 method,
                 "/" + endpoint.RoutePattern.RawText!.TrimStart('/'),
                 endpoint.Metadata.GetOrderedMetadata<IAuthorizeData>().Select(data => data.Policy ?? "(default)").ToList(),
-                endpoint.Metadata.GetMetadata<IAllowAnonymous>() is not null)))
+                endpoint.Metadata.GetMetadata<IAllowAnonymous>() is not null,
+                endpoint.Metadata.GetMetadata<AuditedActionMetadata>()?.Action)))
             .ToList();
 
-    internal sealed record RouteInfo(string Method, string Pattern, IReadOnlyList<string> Policies, bool Open)
+    internal sealed record RouteInfo(string Method, string Pattern, IReadOnlyList<string> Policies, bool Open, string? AuditedAction)
     {
         public string Name => $"{Method} {Pattern}";
 

@@ -8,6 +8,12 @@ namespace Gateway.Server.Audit.Http;
 /// </summary>
 public sealed class HttpAuditFeature
 {
+    /// <summary>
+    /// The action of a request that no route marks: the OpenID Connect sign-in callback, which the authentication
+    /// handler answers before any endpoint runs.
+    /// </summary>
+    public string? Action { get; set; }
+
     public string? Detail { get; set; }
 
     public List<AuditedInstance> Instances { get; } = [];

@@ -9,7 +9,8 @@ namespace Gateway.Server.Audit.Http;
 
 /// <summary>
 /// Audits HTTP requests once they are answered: a 401 is a failed login (with the reason the credentials were
-/// refused); a request to a route marked <see cref="AuditedActionMetadata"/> leaves one row for its action (or one
+/// refused, or the one a handler gave in <see cref="HttpAuditFeature.Detail"/>); a request to a route marked
+/// <see cref="AuditedActionMetadata"/> (or given an <see cref="HttpAuditFeature.Action"/>) leaves one row for its action (or one
 /// per instance a handler listed in <see cref="HttpAuditFeature"/>), with the caller, the route's UIDs (or WADO-URI's
 /// and QIDO-RS's UID parameters) and an outcome from the status code: 2xx/3xx success, 4xx minor, 5xx serious failure.
 /// </summary>
@@ -36,26 +37,26 @@ public sealed partial class HttpAuditMiddleware(RequestDelegate next, IAuditTrai
     {
         var endpoint = context.GetEndpoint();
         var route = endpoint is RouteEndpoint routed ? $"{context.Request.Method} /{routed.RoutePattern.RawText?.TrimStart('/')}" : context.Request.Method;
+        var feature = context.Features.Get<HttpAuditFeature>();
         if (status == StatusCodes.Status401Unauthorized)
         {
-            var reason = await RefusalAsync(context).ConfigureAwait(false);
+            var reason = Shortened(feature?.Detail ?? await RefusalAsync(context).ConfigureAwait(false));
             trail.Record(new AuditEvent(DateTimeOffset.UtcNow, AuditAction.Login, AuditOutcome.MinorFailure, HttpActor.Anonymous(context, options.Value), Detail: $"{route}: {reason}"));
             return;
         }
 
-        if (endpoint?.Metadata.GetMetadata<AuditedActionMetadata>() is not { } audited)
+        if ((endpoint?.Metadata.GetMetadata<AuditedActionMetadata>()?.Action ?? feature?.Action) is not { } action)
         {
             return;
         }
 
         var now = DateTimeOffset.UtcNow;
         var actor = HttpActor.Of(context, options.Value);
-        var feature = context.Features.Get<HttpAuditFeature>();
         if (feature is { Instances.Count: > 0 })
         {
             foreach (var instance in feature.Instances)
             {
-                trail.Record(new AuditEvent(now, audited.Action, instance.Outcome, actor, instance.StudyInstanceUid, instance.SeriesInstanceUid, instance.SopInstanceUid, instance.Detail));
+                trail.Record(new AuditEvent(now, action, instance.Outcome, actor, instance.StudyInstanceUid, instance.SeriesInstanceUid, instance.SopInstanceUid, instance.Detail));
             }
 
             return;
@@ -75,7 +76,7 @@ public sealed partial class HttpAuditMiddleware(RequestDelegate next, IAuditTrai
 
         trail.Record(new AuditEvent(
             now,
-            audited.Action,
+            action,
             outcome,
             actor,
             Uid(context, "study", "studyUID", "StudyInstanceUID", "0020000D"),
@@ -88,9 +89,10 @@ public sealed partial class HttpAuditMiddleware(RequestDelegate next, IAuditTrai
     private static async Task<string> RefusalAsync(HttpContext context)
     {
         var result = await context.AuthenticateAsync(SecurityServices.SchemeName).ConfigureAwait(false);
-        var reason = result.Failure?.Message ?? (result.None ? "no credentials" : "not authenticated");
-        return reason.Length > MaxReasonLength ? reason[..MaxReasonLength] : reason;
+        return result.Failure?.Message ?? (result.None ? "no credentials" : "not authenticated");
     }
+
+    private static string Shortened(string reason) => reason.Length > MaxReasonLength ? reason[..MaxReasonLength] : reason;
 
     /// <summary>The route value of <paramref name="routeKey"/>, else the first query parameter named one of <paramref name="queryKeys"/>, when it is a UID (never other values).</summary>
     private static string? Uid(HttpContext context, string routeKey, params string[] queryKeys)

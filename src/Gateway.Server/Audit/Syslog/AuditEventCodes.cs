@@ -29,6 +29,7 @@ internal sealed record AuditEventCodes(AuditCode EventId, string ActionCode, Aud
             AuditAction.Delete when auditEvent.SeriesInstanceUid is null => new(new("110105", "DICOM Study Deleted"), "D", null, null, null),
             AuditAction.Delete => new(new("110103", "DICOM Instances Accessed"), "D", null, null, null),
             AuditAction.Login => new(new("110114", "User Authentication"), "E", new("110122", "Login"), null, null),
+            AuditAction.Logout => new(new("110114", "User Authentication"), "E", new("110123", "Logout"), null, null),
             AuditAction.ApiKeyCreate or AuditAction.ApiKeyRevoke => new(new("110113", "Security Alert"), "E", new("110137", "User Security Attributes Changed"), null, null),
             _ => new(new("110100", "Application Activity"), "E", null, null, null),
         };

@@ -2,7 +2,8 @@ namespace Gateway.Server.Tests.Security.Dimse;
 
 /// <summary>
 /// A throwaway certificate authority made with openssl in a temporary folder: a server certificate for localhost and
-/// 127.0.0.1, a client certificate it issued, and a self-signed client certificate no one trusts (deleted on dispose).
+/// 127.0.0.1, client certificates it issued (CN=MODALITY in client.pem, CN=WORKSTATION, and CN=GATEWAY for the
+/// gateway's own calls), and a self-signed client certificate no one trusts (deleted on dispose).
 /// </summary>
 public sealed class OpensslAuthority : IDisposable
 {
@@ -13,6 +14,8 @@ public sealed class OpensslAuthority : IDisposable
             "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign");
         Issue("server", "/CN=localhost", "subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n");
         Issue("client", "/CN=MODALITY", "extendedKeyUsage=clientAuth\n");
+        Issue("workstation", "/CN=WORKSTATION", "extendedKeyUsage=clientAuth\n");
+        Issue("gateway", "/CN=GATEWAY", "extendedKeyUsage=clientAuth\n");
         Openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=Rogue", "-keyout", Path("rogue.key"), "-out", Path("rogue.pem"));
     }
 

@@ -16,6 +16,9 @@ internal sealed partial class Browser : IDisposable
 
     public CookieContainer Cookies { get; }
 
+    /// <summary>Headers sent with every request (an X-Forwarded-For, as a proxy in front of the gateway adds).</summary>
+    public System.Net.Http.Headers.HttpRequestHeaders Headers => _http.DefaultRequestHeaders;
+
     public async Task<(HttpStatusCode Status, string Body, HttpResponseMessage Response)> GetAsync(string url)
     {
         var response = await _http.GetAsync(new Uri(url, UriKind.RelativeOrAbsolute), TestContext.Current.CancellationToken);

@@ -95,6 +95,8 @@ public sealed partial class LocalAdminSignInTests(PostgresCluster cluster)
         Assert.Equal(HttpStatusCode.Redirect, (await browser.PostFormAsync("logout", new Dictionary<string, string> { [token.Key] = token.Value })).Status);
         Assert.False(browser.HasCookie(site, BrowserSignIn.CookieName));
         Assert.Equal(HttpStatusCode.Unauthorized, (await browser.GetAsync("api/stats")).Status);
+        var logout = Assert.Single(await Audit.AuditRows.WaitAsync(gateway, rows => rows.Any(row => row.Action == "logout")), row => row.Action == "logout");
+        Assert.Equal(("user", "admin", 0), (logout.ActorKind, logout.ActorId, logout.Outcome));
 
         // Five wrong passwords from one address within a minute, then even the right one is refused for now.
         for (var attempt = 1; attempt <= LoginThrottle.MaxFailures; attempt++)
@@ -107,6 +109,33 @@ public sealed partial class LocalAdminSignInTests(PostgresCluster cluster)
         Assert.True(refused.Response.Headers.RetryAfter is not null, "no Retry-After");
         Assert.False(browser.HasCookie(site, BrowserSignIn.CookieName));
         Assert.Equal(1, logs.Count(7824));
+    }
+
+    [Fact]
+    public async Task Behind_a_trusted_proxy_failed_sign_ins_are_counted_per_forwarded_client_not_per_proxy()
+    {
+        var logs = new LogCapture();
+        await using var gateway = await GatewayInstance.StartAsync(
+            cluster, new Dictionary<string, string?>(LocalAdmin) { ["TrustedProxies:0"] = "127.0.0.1" }, builder => builder.Logging.AddProvider(logs));
+        var password = PasswordOf(Assert.Single(logs.Entries, entry => entry.EventId == 7820).Message);
+
+        // Both browsers reach the gateway through the proxy on 127.0.0.1, which names each client in X-Forwarded-For.
+        using var guesser = new Browser(gateway.BaseAddress);
+        guesser.Headers.Add("X-Forwarded-For", "203.0.113.5");
+        using var colleague = new Browser(gateway.BaseAddress);
+        colleague.Headers.Add("X-Forwarded-For", "203.0.113.6");
+        for (var attempt = 1; attempt <= LoginThrottle.MaxFailures; attempt++)
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, (await SignInAsync(guesser, "guess-" + attempt)).Status);
+        }
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await SignInAsync(guesser, password)).Status);
+        Assert.Contains(logs.Entries, entry => entry.EventId == 7824 && entry.Message.Contains("203.0.113.5", StringComparison.Ordinal));
+
+        // The other client behind the same proxy is not locked out by the guesser's failures.
+        Assert.Equal(HttpStatusCode.Redirect, (await SignInAsync(colleague, password)).Status);
+        var signIn = Assert.Single(await Audit.AuditRows.WaitAsync(gateway, rows => rows.Any(row => row.Action == "login" && row.Outcome == 0)), row => row.Action == "login" && row.Outcome == 0);
+        Assert.Equal(("admin", "203.0.113.6"), (signIn.ActorId, signIn.Address));
     }
 
     [Fact]

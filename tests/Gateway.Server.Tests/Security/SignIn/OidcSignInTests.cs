@@ -1,12 +1,14 @@
 using System.Net;
 using System.Text.RegularExpressions;
 using Gateway.Server.Security;
+using Gateway.Server.Tests.Audit;
 
 namespace Gateway.Server.Tests.Security.SignIn;
 
 /// <summary>
 /// Browser sign-in through a real oidc-provider: the authorization code flow with PKCE, its development login and
-/// consent pages posted as a browser would, the session cookie reaching admin routes for an admin and not for a viewer.
+/// consent pages posted as a browser would, the session cookie reaching admin routes for an admin and not for a viewer;
+/// each sign-in audited once as the user who signed in, a cancelled one as a failed login.
 /// </summary>
 public sealed partial class OidcSignInTests(PostgresCluster cluster)
 {
@@ -52,6 +54,53 @@ public sealed partial class OidcSignInTests(PostgresCluster cluster)
         request.Headers.Authorization = SecuredGateway.Bearer(await provider.TokenAsync(SecuredGateway.Admin));
         using var bearer = await gateway.Http.SendAsync(request, TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.OK, bearer.StatusCode);
+
+        // A user who cancels at the provider comes back to the callback with access_denied: 401, no session.
+        using var cancelled = new Browser(gateway.BaseAddress);
+        var refused = await CancelAsync(cancelled, gateway.BaseAddress);
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.Status);
+        Assert.Contains("access_denied", refused.Body, StringComparison.Ordinal);
+        Assert.False(cancelled.HasCookie(gateway.BaseAddress, BrowserSignIn.CookieName), "a session cookie after a cancelled sign-in");
+
+        // Each sign-in leaves exactly one login row naming who signed in; the cancelled one exactly one failed login.
+        var rows = await AuditRows.WaitAsync(gateway, rows => rows.Count(row => row.Action == "login") >= 3);
+        var signIns = rows.Where(row => row.Action == "login" && row.Outcome == 0).ToList();
+        Assert.True(signIns.Count == 2, HttpAuditTests.Describe(rows));
+        Assert.Equal([("user", "admin-user"), ("user", "viewer-user")], signIns.Select(row => (row.ActorKind, row.ActorId!)).ToArray());
+        Assert.All(signIns, row => Assert.Equal(("127.0.0.1", "signed in at the Authority"), (row.Address, row.Detail)));
+        var failed = Assert.Single(rows, row => row.Action == "login" && row.Outcome == 4 && row.Detail!.Contains("access_denied", StringComparison.Ordinal));
+        Assert.Equal(("anonymous", "127.0.0.1"), (failed.ActorKind, failed.Address));
+        Assert.StartsWith("GET: sign-in at the Authority failed", failed.Detail, StringComparison.Ordinal);
+    }
+
+    /// <summary>GET /login, follow redirects to the provider's login page, press its Cancel link and follow redirects back; returns the gateway's last answer.</summary>
+    private static async Task<(HttpStatusCode Status, string Body)> CancelAsync(Browser browser, Uri gateway)
+    {
+        var url = new Uri(gateway, "login");
+        var (status, body, response) = await browser.GetAsync(url.AbsoluteUri);
+        var cancelled = false;
+        for (var step = 0; step < 20; step++)
+        {
+            if (status is HttpStatusCode.Redirect or HttpStatusCode.SeeOther or HttpStatusCode.Found)
+            {
+                url = new Uri(url, response.Headers.Location!);
+                (status, body, response) = await browser.GetAsync(url.AbsoluteUri);
+                continue;
+            }
+
+            if (cancelled || url.Port == gateway.Port)
+            {
+                return (status, body);
+            }
+
+            var cancel = CancelLink().Match(body);
+            Assert.True(cancel.Success, $"no Cancel link at {url}:\n{body}");
+            url = new Uri(url, WebUtility.HtmlDecode(cancel.Groups[1].Value));
+            cancelled = true;
+            (status, body, response) = await browser.GetAsync(url.AbsoluteUri);
+        }
+
+        throw new InvalidOperationException($"the cancelled sign-in did not come back; last at {url}: {(int)status}\n{body}");
     }
 
     /// <summary>
@@ -105,4 +154,7 @@ public sealed partial class OidcSignInTests(PostgresCluster cluster)
 
     [GeneratedRegex("<input[^>]*name=\"([^\"]+)\"(?:[^>]*value=\"([^\"]*)\")?")]
     private static partial Regex Input();
+
+    [GeneratedRegex("<a href=\"([^\"]*)\">\\[ Cancel \\]</a>")]
+    private static partial Regex CancelLink();
 }
