@@ -14,6 +14,7 @@ public sealed partial class ObjectStoreRecovery(IObjectStore objects, NpgsqlData
         if (objects is S3ObjectStore bucket)
         {
             await bucket.CheckBucketAsync(cancellationToken).ConfigureAwait(false);
+            Log.Bucket(logger, bucket.Bucket);
         }
 
         if (objects is not ISweepableObjectStore store)
@@ -32,6 +33,9 @@ public sealed partial class ObjectStoreRecovery(IObjectStore objects, NpgsqlData
 
     private static partial class Log
     {
+        [LoggerMessage(EventId = 7910, Level = LogLevel.Information, Message = "Objects are stored in S3 bucket {Bucket}")]
+        public static partial void Bucket(ILogger logger, string bucket);
+
         [LoggerMessage(EventId = 2400, Level = LogLevel.Warning, Message = "Start-up sweep removed {Temporary} unfinished puts (temporary files, multipart uploads) and {Orphans} unreferenced objects left by a crash")]
         public static partial void Swept(ILogger logger, int temporary, int orphans);
     }
