@@ -102,8 +102,8 @@ public sealed class RadosGateway : IAsyncLifetime
                 }
                 catch (Exception exception) when (exception is not OperationCanceledException)
                 {
-                    _failure = "radosgw did not start: " + exception.Message;
-                    throw;
+                    _failure = $"radosgw did not start: {exception.Message}\n{LogTails()}";
+                    throw new InvalidOperationException(_failure, exception);
                 }
             }
         }
@@ -180,11 +180,20 @@ public sealed class RadosGateway : IAsyncLifetime
         _daemons.Add(PeerProcess.Start("/usr/bin/ceph-osd", [.. c, "-i", "0", "-f"], AptPackages));
         var gateway = PeerProcess.Start("/usr/bin/radosgw", [.. c, "-n", "client.rgw.test", "-f"], AptPackages);
         _daemons.Add(gateway);
-        await gateway.WaitUntilAnsweringAsync(new Uri($"http://127.0.0.1:{gatewayPort}/"), TimeSpan.FromSeconds(90), CancellationToken.None);
+        await gateway.WaitUntilAnsweringAsync(new Uri($"http://127.0.0.1:{gatewayPort}/"), TimeSpan.FromSeconds(180), CancellationToken.None);
         await RunAsync("/usr/bin/radosgw-admin", [.. c, "user", "create", "--uid=gateway-tests", "--display-name=Gateway tests", $"--access-key={AccessKey}", $"--secret-key={SecretKey}"]);
         _serviceUrl = $"http://127.0.0.1:{gatewayPort}";
         StartTime = started.Elapsed;
         TestContext.Current.SendDiagnosticMessage($"radosgw started in {StartTime.TotalSeconds:F1} s on {_serviceUrl}");
+    }
+
+    /// <summary>The last lines of each daemon's log, for a start that failed.</summary>
+    private string LogTails()
+    {
+        var logs = Path.Combine(_folder, "log");
+        return Directory.Exists(logs)
+            ? string.Join('\n', Directory.GetFiles(logs).Order(StringComparer.Ordinal).Select(log => $"== {Path.GetFileName(log)}\n{string.Join('\n', File.ReadLines(log).TakeLast(15))}"))
+            : string.Empty;
     }
 
     private static async Task RunAsync(string program, string[] arguments)
