@@ -8,6 +8,24 @@ namespace Gateway.Server.Tests.Storage;
 /// <summary>A whole gateway on an S3 bucket (a real radosgw): ingest, the compress and retire jobs, and retrieval all go through the bucket.</summary>
 public sealed class S3GatewayTests(PostgresCluster cluster, RadosGateway rados)
 {
+    [Theory]
+    [InlineData("", "", "Gateway:ObjectStore:S3:Bucket is required")]
+    [InlineData("archive", "gateway", "Gateway:ObjectStore:S3:Prefix must end with '/'")]
+    public async Task An_S3_store_with_settings_that_cannot_work_is_refused_at_start(string bucket, string prefix, string expected)
+    {
+        var refused = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(async () =>
+        {
+            await using var gateway = await GatewayInstance.StartAsync(cluster, new Dictionary<string, string?>
+            {
+                ["ObjectStore:Kind"] = "S3",
+                ["ObjectStore:S3:ServiceUrl"] = "http://127.0.0.1:9",
+                ["ObjectStore:S3:Bucket"] = bucket,
+                ["ObjectStore:S3:Prefix"] = prefix,
+            });
+        });
+        Assert.Contains(expected, refused.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Stored_instances_are_compressed_retired_and_served_from_the_bucket_with_the_pixels_that_were_sent()
     {
