@@ -27,13 +27,13 @@ public sealed class RadosGateway : IAsyncLifetime
 
     public string ServiceUrl => _serviceUrl ?? throw new InvalidOperationException("radosgw is not started.");
 
-    /// <summary>How long the cold start took (for the test log).</summary>
-    public TimeSpan StartTime { get; private set; }
-
     public ValueTask InitializeAsync() => ValueTask.CompletedTask;
 
-    /// <summary>Starts radosgw once (skips the test when Ceph is not installed) and creates a fresh bucket; the settings of a store in it.</summary>
-    public async Task<S3ObjectStoreOptions> CreateBucketAsync(CancellationToken cancellationToken, long multipartThresholdBytes = 5L << 20)
+    /// <summary>
+    /// Starts radosgw once (skips the test when Ceph is not installed) and creates a fresh bucket; the settings of a
+    /// store in it, with the smallest multipart threshold (5 MiB) and no minimum age for the orphan sweep.
+    /// </summary>
+    public async Task<S3ObjectStoreOptions> CreateBucketAsync(CancellationToken cancellationToken)
     {
         await EnsureStartedAsync(cancellationToken);
         var options = new S3ObjectStoreOptions
@@ -42,7 +42,7 @@ public sealed class RadosGateway : IAsyncLifetime
             Bucket = "test-" + Guid.NewGuid().ToString("N")[..12],
             AccessKeyId = AccessKey,
             SecretAccessKey = SecretKey,
-            MultipartThresholdBytes = multipartThresholdBytes,
+            MultipartThresholdBytes = 5L << 20,
             OrphanMinAgeSeconds = 0,
             MaxAttempts = 3,
         };
@@ -183,8 +183,7 @@ public sealed class RadosGateway : IAsyncLifetime
         await gateway.WaitUntilAnsweringAsync(new Uri($"http://127.0.0.1:{gatewayPort}/"), TimeSpan.FromSeconds(180), CancellationToken.None);
         await RunAsync("/usr/bin/radosgw-admin", [.. c, "user", "create", "--uid=gateway-tests", "--display-name=Gateway tests", $"--access-key={AccessKey}", $"--secret-key={SecretKey}"]);
         _serviceUrl = $"http://127.0.0.1:{gatewayPort}";
-        StartTime = started.Elapsed;
-        TestContext.Current.SendDiagnosticMessage($"radosgw started in {StartTime.TotalSeconds:F1} s on {_serviceUrl}");
+        TestContext.Current.SendDiagnosticMessage($"radosgw started in {started.Elapsed.TotalSeconds:F1} s on {_serviceUrl}");
     }
 
     /// <summary>The last lines of each daemon's log, for a start that failed.</summary>

@@ -20,9 +20,9 @@ public static class TestObjectStores
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 
-    public static async Task<S3ObjectStore> CreateS3Async(RadosGateway rados, CancellationToken cancellationToken, long multipartThresholdBytes = 5L << 20)
+    private static async Task<S3ObjectStore> CreateS3Async(RadosGateway rados, CancellationToken cancellationToken)
     {
-        var options = await rados.CreateBucketAsync(cancellationToken, multipartThresholdBytes);
+        var options = await rados.CreateBucketAsync(cancellationToken);
         return new S3ObjectStore(S3Clients.Create(options), options);
     }
 

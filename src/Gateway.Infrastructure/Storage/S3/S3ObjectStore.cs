@@ -16,16 +16,14 @@ public sealed class S3ObjectStore : IObjectStore, ISweepableObjectStore, IDispos
 {
     private readonly IAmazonS3 _client;
     private readonly S3ObjectStoreOptions _options;
-    private readonly TimeProvider _time;
 
-    public S3ObjectStore(IAmazonS3 client, S3ObjectStoreOptions options, TimeProvider? time = null)
+    public S3ObjectStore(IAmazonS3 client, S3ObjectStoreOptions options)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentException.ThrowIfNullOrEmpty(options.Bucket);
         _client = client;
         _options = options;
-        _time = time ?? TimeProvider.System;
     }
 
     public string Bucket => _options.Bucket;
@@ -130,8 +128,8 @@ public sealed class S3ObjectStore : IObjectStore, ISweepableObjectStore, IDispos
         }
     }
 
-    /// <summary>Every object under the prefix: its key (without the prefix), size and last change.</summary>
-    public async IAsyncEnumerable<(string Key, long Size, DateTime LastModified)> ListAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>Every object under the prefix: its key (without the prefix) and last change.</summary>
+    private async IAsyncEnumerable<(string Key, DateTime LastModified)> ListAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var request = new ListObjectsV2Request { BucketName = Bucket, Prefix = _options.Prefix };
         while (true)
@@ -141,7 +139,7 @@ public sealed class S3ObjectStore : IObjectStore, ISweepableObjectStore, IDispos
             // An empty page has no list at all (AWSSDK v4).
             foreach (var listed in page.S3Objects ?? [])
             {
-                yield return (listed.Key[_options.Prefix.Length..], listed.Size ?? 0, listed.LastModified?.ToUniversalTime() ?? DateTime.MinValue);
+                yield return (listed.Key[_options.Prefix.Length..], listed.LastModified?.ToUniversalTime() ?? DateTime.MinValue);
             }
 
             if (page.IsTruncated != true)
@@ -155,7 +153,7 @@ public sealed class S3ObjectStore : IObjectStore, ISweepableObjectStore, IDispos
 
     public void Dispose() => _client.Dispose();
 
-    private DateTime SweepBefore() => _time.GetUtcNow().UtcDateTime - TimeSpan.FromSeconds(_options.OrphanMinAgeSeconds);
+    private DateTime SweepBefore() => DateTime.UtcNow - TimeSpan.FromSeconds(_options.OrphanMinAgeSeconds);
 
     private async Task<Stream> GetAsync(string key, GetObjectRequest request, CancellationToken cancellationToken)
     {
