@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the tests need beyond the gateway's own dependencies (scripts/install-deps.sh, which this runs
 # first): the independent oracles (DCMTK, dicom3tools, GDCM, OpenJPEG and libjpeg-turbo tools, pydicom, numpy), the
-# trainer's Python packages (PyTorch from Debian), OpenSSL and bc, and the real DICOMweb peers (scripts/install-peers.sh:
+# trainer's Python packages (PyTorch from Debian), OpenSSL and bc, Ceph's radosgw (S3), and the real DICOMweb peers (scripts/install-peers.sh:
 # Orthanc, Chromium, dicomweb-client, OHIF). ./test.sh runs it. Safe to run again: it installs only what is absent.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -17,6 +17,8 @@ packages=(
   python3-torch python3-pil python3-pytest python3-onnx
   # Node.js for the npm peers
   nodejs npm
+  # a real S3 server for the S3 object store's tests: Ceph's radosgw (one monitor, one memory-backed OSD)
+  ceph-mon ceph-osd radosgw
 )
 
 # shellcheck source=lib/apt-install-missing.sh

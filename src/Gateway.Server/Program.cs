@@ -8,6 +8,7 @@ var root = new RootCommand("MedVAE Gateway: a DICOM storage-compression gateway.
     ModelsCommands.Create(),
     BenchCommands.Create(),
     AdminCommands.Create(),
+    ObjectsCommands.Create(),
 };
 
 return await root.Parse(args).InvokeAsync();

@@ -87,7 +87,7 @@ public sealed partial class RepresentationSource
         }
 
         var stream = await _objects.OpenReadAsync(stored.Key, cancellationToken).ConfigureAwait(false);
-        if (stream.CanSeek && stream.Length is var length && length != stored.Size)
+        if (KnownLength(stream) is { } length && length != stored.Size)
         {
             await stream.DisposeAsync().ConfigureAwait(false);
             throw Damaged(stored, SizeText(length));
@@ -169,6 +169,19 @@ public sealed partial class RepresentationSource
         var expected = $"{SizeText(stored.Size)}, SHA-256 {stored.Sha256}";
         Log.Damaged(_logger, stored.Kind.ToString().ToLowerInvariant(), stored.Key, Instance.SopInstanceUid, expected, actual);
         return new DamagedObjectException(stored.Key, Instance.SopInstanceUid, expected, actual);
+    }
+
+    /// <summary>The length a stream announces (a file's, an HTTP body's Content-Length), or null when it cannot tell.</summary>
+    private static long? KnownLength(Stream stream)
+    {
+        try
+        {
+            return stream.Length;
+        }
+        catch (NotSupportedException)
+        {
+            return null;
+        }
     }
 
     private static string SizeText(long size) => size.ToString(CultureInfo.InvariantCulture) + " bytes";

@@ -8,7 +8,7 @@ namespace Gateway.Infrastructure.Storage;
 /// flushes it to disk, renames it into place and flushes the folder, so an object is either whole or absent. Files
 /// are 0640 in 0750 folders (<see cref="PrivateFiles"/>).
 /// </summary>
-public sealed class FileSystemObjectStore : IObjectStore
+public sealed class FileSystemObjectStore : IObjectStore, ISweepableObjectStore
 {
     private const string TemporaryFolder = ".tmp";
     private readonly string _root;
@@ -113,7 +113,7 @@ public sealed class FileSystemObjectStore : IObjectStore
     /// Deletes the temporary files of puts that never finished (a crash); returns how many. Only safe while no put
     /// runs: at start-up, before the listeners open.
     /// </summary>
-    public int DeleteTemporaryFiles()
+    public Task<int> DeleteUnfinishedAsync(CancellationToken cancellationToken)
     {
         var deleted = 0;
         foreach (var file in Directory.EnumerateFiles(Path.Combine(_root, TemporaryFolder)))
@@ -122,24 +122,20 @@ public sealed class FileSystemObjectStore : IObjectStore
             deleted++;
         }
 
-        return deleted;
+        return Task.FromResult(deleted);
     }
 
     /// <summary>Keys of every object (for the orphan sweep), without the temporary folder.</summary>
-    public IEnumerable<string> EnumerateKeys() =>
+    public IAsyncEnumerable<string> ListSweepableKeysAsync(CancellationToken cancellationToken) =>
         Directory.EnumerateFiles(_root, "*", SearchOption.AllDirectories)
             .Where(path => !path.StartsWith(Path.Combine(_root, TemporaryFolder), StringComparison.Ordinal))
             .Select(Path.GetFileName)
-            .OfType<string>();
+            .OfType<string>()
+            .ToAsyncEnumerable();
 
     private string PathOf(string key)
     {
-        ArgumentException.ThrowIfNullOrEmpty(key);
-        if (key.Any(character => !(char.IsAsciiLetterOrDigit(character) || character is '-' or '_' or '.')) || key.StartsWith('.'))
-        {
-            throw new ArgumentException($"Object key '{key}' may hold only letters, digits, '-', '_' and '.'.", nameof(key));
-        }
-
+        ObjectKeys.Validate(key);
         var digest = Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(key)));
         return Path.Combine(_root, digest[..2], digest[2..4], key);
     }

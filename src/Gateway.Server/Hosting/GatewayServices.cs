@@ -44,7 +44,7 @@ public static class GatewayServices
         services.AddSingleton<DatabaseHost>();
         services.AddSingleton(provider => provider.GetRequiredService<DatabaseHost>().DataSource);
         services.AddSingleton<MigrationRunner>();
-        services.AddSingleton<IObjectStore>(provider => new FileSystemObjectStore(Settings(provider).ObjectsDirectory));
+        services.AddGatewayObjectStore();
         services.AddSingleton<IArchiveIndex>(provider => new PostgresArchiveIndex(
             provider.GetRequiredService<DatabaseHost>().DataSource, Settings(provider).NodeName, provider.GetRequiredService<CompressionOptions>().Enabled,
             TimeSpan.FromSeconds(Settings(provider).JobDelaySeconds)));

@@ -84,7 +84,7 @@ public sealed class CrashRecoveryTests(PostgresCluster cluster)
     }
 
     /// <summary>storescu -v, its log (stdout and stderr in order) collected as it runs.</summary>
-    private static (Process Process, Task<string> Output) StartStorescu(int port, IEnumerable<string> files)
+    internal static (Process Process, Task<string> Output) StartStorescu(int port, IEnumerable<string> files)
     {
         var start = new ProcessStartInfo("/bin/sh") { RedirectStandardOutput = true, UseShellExecute = false };
         start.ArgumentList.Add("-c");
@@ -100,7 +100,7 @@ public sealed class CrashRecoveryTests(PostgresCluster cluster)
     }
 
     /// <summary>The files whose Store Request storescu saw answered with Success ("Sending file: F" ... "Received Store Response (Success)").</summary>
-    private static IEnumerable<string> Acknowledged(string log)
+    internal static IEnumerable<string> Acknowledged(string log)
     {
         Assert.DoesNotContain("storescu: not found", log, StringComparison.Ordinal);
         string? current = null;
@@ -136,7 +136,7 @@ public sealed class CrashRecoveryTests(PostgresCluster cluster)
         Assert.Fail($"Fewer than {count} instances arrived in 3 minutes.");
     }
 
-    private static async Task<long> ScalarAsync(NpgsqlDataSource database, string sql)
+    internal static async Task<long> ScalarAsync(NpgsqlDataSource database, string sql)
     {
         await using var command = database.CreateCommand(sql);
         return (long)(await command.ExecuteScalarAsync(TestContext.Current.CancellationToken))!;

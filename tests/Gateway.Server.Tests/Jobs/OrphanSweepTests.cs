@@ -3,13 +3,14 @@ using Gateway.Infrastructure.Postgres.Jobs;
 using Gateway.Infrastructure.Postgres;
 using Gateway.Infrastructure.Storage;
 using Gateway.Server.Tests.Headers;
+using Gateway.Server.Tests.Storage;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
 namespace Gateway.Server.Tests.Jobs;
 
-/// <summary>The start-up sweep of the folder object store: what no row references goes, what a row references (or is writing) stays.</summary>
-public sealed class OrphanSweepTests(PostgresCluster cluster) : IAsyncLifetime
+/// <summary>The start-up sweep of an object store (folder and S3): what no row references goes, what a row references (or is writing) stays.</summary>
+public sealed class OrphanSweepTests(PostgresCluster cluster, RadosGateway rados) : IAsyncLifetime
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("sweep-").FullName;
     private NpgsqlDataSource _database = null!;
@@ -22,12 +23,13 @@ public sealed class OrphanSweepTests(PostgresCluster cluster) : IAsyncLifetime
         Directory.Delete(_folder, recursive: true);
     }
 
-    [Fact]
-    public async Task Unreferenced_objects_and_unfinished_temporary_files_are_removed_and_referenced_or_pending_objects_kept()
+    [Theory]
+    [MemberData(nameof(TestObjectStores.Kinds), MemberType = typeof(TestObjectStores))]
+    public async Task Unreferenced_objects_and_unfinished_puts_are_removed_and_referenced_or_pending_objects_kept(string kind)
     {
         var cancellationToken = TestContext.Current.CancellationToken;
         var file = TestData.RequireSharedData("dicom-conformance/dcm_qa_ts-MR-9-transfer-syntaxes/1.dcm");
-        var objects = new FileSystemObjectStore(Path.Combine(_folder, "objects"));
+        var objects = await TestObjectStores.CreateAsync(kind, rados, _folder, cancellationToken);
         var ingest = new IngestService(new PostgresArchiveIndex(_database, "node-a"), objects, TestHeaders.For(_database), new IngestOptions { SpoolDirectory = Path.Combine(_folder, "spool") }, NullLogger<IngestService>.Instance);
         await using (var input = File.OpenRead(file))
         {
@@ -47,15 +49,31 @@ public sealed class OrphanSweepTests(PostgresCluster cluster) : IAsyncLifetime
 
         await objects.PutAsync("pending.dcm", new MemoryStream([1, 2, 3]), cancellationToken);
         await objects.PutAsync("orphan.dcm", new MemoryStream([4, 5, 6]), cancellationToken);
-        await File.WriteAllBytesAsync(Path.Combine(_folder, "objects", ".tmp", "unfinished"), [7, 8], cancellationToken);
-        var probe = new ArchiveProbe(string.Empty, _folder);
-        var kept = probe.ObjectFiles().Select(Path.GetFileName).Where(name => name != "orphan.dcm").Order(StringComparer.Ordinal).ToList();
+        await TestObjectStores.LeaveUnfinishedPutAsync(objects, rados, _folder, cancellationToken);
+        var kept = (await TestObjectStores.KeysAsync(objects, cancellationToken)).Where(name => name != "orphan.dcm").ToList();
         Assert.Equal(2, kept.Count);
+        Assert.Equal(1, await TestObjectStores.UnfinishedCountAsync(objects, rados, _folder, cancellationToken));
 
         var (temporary, orphans) = await new PostgresOrphanSweep(_database, objects).SweepAsync(cancellationToken);
 
         Assert.Equal((1, 1), (temporary, orphans));
-        Assert.Equal(kept, probe.ObjectFiles().Select(Path.GetFileName).Order(StringComparer.Ordinal));
-        Assert.Empty(Directory.EnumerateFiles(Path.Combine(_folder, "objects", ".tmp")));
+        Assert.Equal(kept, await TestObjectStores.KeysAsync(objects, cancellationToken));
+        Assert.Equal(0, await TestObjectStores.UnfinishedCountAsync(objects, rados, _folder, cancellationToken));
+    }
+
+    /// <summary>In a bucket that nodes share, an unreferenced object may be another node's put whose row comes next: young ones stay.</summary>
+    [Fact]
+    public async Task An_S3_sweep_leaves_unreferenced_objects_and_uploads_younger_than_the_minimum_age()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        var options = await rados.CreateBucketAsync(cancellationToken);
+        options.OrphanMinAgeSeconds = 600;
+        var objects = new Gateway.Infrastructure.Storage.S3.S3ObjectStore(Gateway.Infrastructure.Storage.S3.S3Clients.Create(options), options);
+        await objects.PutAsync("young.dcm", new MemoryStream([1, 2, 3]), cancellationToken);
+        await TestObjectStores.LeaveUnfinishedPutAsync(objects, rados, _folder, cancellationToken);
+
+        Assert.Equal((0, 0), await new PostgresOrphanSweep(_database, objects).SweepAsync(cancellationToken));
+        Assert.True(await objects.ExistsAsync("young.dcm", cancellationToken));
+        Assert.Equal(1, await TestObjectStores.UnfinishedCountAsync(objects, rados, _folder, cancellationToken));
     }
 }

@@ -3,24 +3,31 @@ using Gateway.Core.Archive;
 using Gateway.Core.Headers;
 using Gateway.Core.Retrieve;
 using Gateway.Infrastructure.Storage;
+using Gateway.Server.Tests.Storage;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Gateway.Server.Tests.Reconstruction;
 
 /// <summary>
-/// How the retrieve service verifies objects served as stored, on a real folder object store: up to
+/// How the retrieve service verifies objects served as stored, on a real folder object store and a real S3 bucket: up to
 /// <see cref="RepresentationSource.VerifyBeforeStreamingMaxBytes"/> before anything is given out, beyond it while the
 /// stream is read (so a damaged large object fails the read that reaches its end).
 /// </summary>
-public sealed class VerifiedStreamingTests : IDisposable
+public sealed class VerifiedStreamingTests(RadosGateway rados) : IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("verified-streaming-").FullName;
-    private readonly FileSystemObjectStore _store;
-    private readonly RetrieveService _retrieve;
+    private ISweepableObjectStore _store = null!;
+    private RetrieveService? _retrieve;
 
-    public VerifiedStreamingTests()
+    public void Dispose()
     {
-        _store = new FileSystemObjectStore(Path.Combine(_folder, "objects"));
+        _retrieve?.Dispose();
+        Directory.Delete(_folder, recursive: true);
+    }
+
+    private async Task<RetrieveService> RetrieveAsync(string kind)
+    {
+        _store = await TestObjectStores.CreateAsync(kind, rados, _folder, TestContext.Current.CancellationToken);
         _retrieve = new RetrieveService(
             new NoIndex(),
             _store,
@@ -29,31 +36,30 @@ public sealed class VerifiedStreamingTests : IDisposable
             [new StoredFileDecoder(StorageKind.Original)],
             new RetrieveOptions { Prefetch = false },
             NullLogger<RetrieveService>.Instance);
+        return _retrieve;
     }
 
-    public void Dispose()
+    [Theory]
+    [MemberData(nameof(TestObjectStores.Kinds), MemberType = typeof(TestObjectStores))]
+    public async Task A_large_healthy_object_streams_whole(string kind)
     {
-        _retrieve.Dispose();
-        Directory.Delete(_folder, recursive: true);
-    }
-
-    [Fact]
-    public async Task A_large_healthy_object_streams_whole()
-    {
+        var retrieve = await RetrieveAsync(kind);
         var (instance, content) = await StoreAsync("large-ok", RepresentationSource.VerifyBeforeStreamingMaxBytes + 12345);
-        await using var stream = await _retrieve.OpenAsync(instance, TestContext.Current.CancellationToken);
+        await using var stream = await retrieve.OpenAsync(instance, TestContext.Current.CancellationToken);
         Assert.IsNotType<MemoryStream>(stream);
         using var read = new MemoryStream();
         await stream.CopyToAsync(read, TestContext.Current.CancellationToken);
         Assert.Equal(SHA256.HashData(content), SHA256.HashData(read.ToArray()));
     }
 
-    [Fact]
-    public async Task A_large_object_changed_in_place_fails_the_read_that_reaches_its_end()
+    [Theory]
+    [MemberData(nameof(TestObjectStores.Kinds), MemberType = typeof(TestObjectStores))]
+    public async Task A_large_object_changed_in_place_fails_the_read_that_reaches_its_end(string kind)
     {
+        var retrieve = await RetrieveAsync(kind);
         var (instance, _) = await StoreAsync("large-changed", RepresentationSource.VerifyBeforeStreamingMaxBytes + 12345);
-        Flip("large-changed", ^10);
-        await using var stream = await _retrieve.OpenAsync(instance, TestContext.Current.CancellationToken);
+        await FlipAsync("large-changed", ^10);
+        await using var stream = await retrieve.OpenAsync(instance, TestContext.Current.CancellationToken);
         var buffer = new byte[1 << 16];
         Assert.True(await stream.ReadAsync(buffer, TestContext.Current.CancellationToken) > 0, "the start of the object streams before the end is checked");
         var damaged = await Assert.ThrowsAsync<DamagedObjectException>(() => stream.CopyToAsync(Stream.Null, TestContext.Current.CancellationToken));
@@ -61,21 +67,25 @@ public sealed class VerifiedStreamingTests : IDisposable
         Assert.StartsWith("SHA-256 ", damaged.Actual, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task A_large_object_cut_short_is_refused_before_it_streams()
+    [Theory]
+    [MemberData(nameof(TestObjectStores.Kinds), MemberType = typeof(TestObjectStores))]
+    public async Task A_large_object_cut_short_is_refused_before_it_streams(string kind)
     {
+        var retrieve = await RetrieveAsync(kind);
         var (instance, _) = await StoreAsync("large-short", RepresentationSource.VerifyBeforeStreamingMaxBytes + 12345);
-        CutShort("large-short");
-        var damaged = await Assert.ThrowsAsync<DamagedObjectException>(() => _retrieve.OpenAsync(instance, TestContext.Current.CancellationToken));
+        await TestObjectStores.DamageAsync(_store, "large-short", bytes => bytes[..^1], TestContext.Current.CancellationToken);
+        var damaged = await Assert.ThrowsAsync<DamagedObjectException>(() => retrieve.OpenAsync(instance, TestContext.Current.CancellationToken));
         Assert.Equal($"{RepresentationSource.VerifyBeforeStreamingMaxBytes + 12344} bytes", damaged.Actual);
     }
 
-    [Fact]
-    public async Task A_small_object_changed_in_place_is_refused_before_anything_is_given_out()
+    [Theory]
+    [MemberData(nameof(TestObjectStores.Kinds), MemberType = typeof(TestObjectStores))]
+    public async Task A_small_object_changed_in_place_is_refused_before_anything_is_given_out(string kind)
     {
+        var retrieve = await RetrieveAsync(kind);
         var (instance, _) = await StoreAsync("small-changed", 300_000);
-        Flip("small-changed", 0);
-        var damaged = await Assert.ThrowsAsync<DamagedObjectException>(() => _retrieve.OpenAsync(instance, TestContext.Current.CancellationToken));
+        await FlipAsync("small-changed", 0);
+        var damaged = await Assert.ThrowsAsync<DamagedObjectException>(() => retrieve.OpenAsync(instance, TestContext.Current.CancellationToken));
         Assert.Contains("small-changed", damaged.Message, StringComparison.Ordinal);
         Assert.Contains("is damaged", damaged.Message, StringComparison.Ordinal);
     }
@@ -90,21 +100,15 @@ public sealed class VerifiedStreamingTests : IDisposable
         return (instance, content);
     }
 
-    private void Flip(string key, Index at)
-    {
-        var path = ObjectFile(key);
-        var bytes = File.ReadAllBytes(path);
-        bytes[at] ^= 0x01;
-        File.WriteAllBytes(path, bytes);
-    }
-
-    private void CutShort(string key)
-    {
-        using var file = new FileStream(ObjectFile(key), FileMode.Open, FileAccess.Write);
-        file.SetLength(file.Length - 1);
-    }
-
-    private string ObjectFile(string key) => Assert.Single(Directory.GetFiles(Path.Combine(_folder, "objects"), key, SearchOption.AllDirectories));
+    private Task FlipAsync(string key, Index at) => TestObjectStores.DamageAsync(
+        _store,
+        key,
+        bytes =>
+        {
+            bytes[at] ^= 0x01;
+            return bytes;
+        },
+        TestContext.Current.CancellationToken);
 
     /// <summary>The index is not consulted when an instance already located is opened.</summary>
     private sealed class NoIndex : IArchiveReader
