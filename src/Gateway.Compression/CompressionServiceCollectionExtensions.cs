@@ -9,7 +9,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Gateway.Compression;
 
-/// <summary>Registers what Gateway.Compression provides: the latent engine (once, loaded on first use, serving 2D latents and series latents), the quality measure, and the decoders of the latent and latent+residual representations.</summary>
+/// <summary>Registers what Gateway.Compression provides: the latent engine (once, loaded on first use, serving 2D latents and series latents), the quality measure, and the decoders of the latent, latent+residual and series latent (latent3d) representations.</summary>
 public static class CompressionServiceCollectionExtensions
 {
     /// <param name="runtimeOptions">How ONNX Runtime is loaded (settings Gateway:Onnx).</param>
@@ -24,6 +24,7 @@ public static class CompressionServiceCollectionExtensions
         services.AddSingleton<IQualityMeter, QualityMeter>();
         services.AddSingleton<IRepresentationDecoder, LatentDecoder>();
         services.AddSingleton<IRepresentationDecoder, LatentResidualDecoder>();
+        services.AddSingleton<IRepresentationDecoder, SeriesLatentDecoder>();
         return services;
     }
 }

@@ -48,7 +48,7 @@ public sealed class VolumeLatentEngine(ModelRegistry registry) : IVolumeLatentEn
             model.Info.Id, model.Info.Sha256, volume.Frames, volume.Rows, volume.Columns, volume.BitsAllocated, volume.BitsStored, volume.Signed,
             whole, ranges, [tile, tile, tile], SliceOrder.Sha256(sopInstanceUids),
             [1, latent.Channels, latent.Size.Depth, latent.Size.Height, latent.Size.Width], latent.Values);
-        return new VolumeLatentEncoding(VolumeContainerFormat.Write(container), model.Info.Id, model.Info.Sha256);
+        return new VolumeLatentEncoding(VolumeContainerFormat.Write(container), model.Info);
     }
 
     public PixelFrames DecodeSlices(ReadOnlySpan<byte> container, IReadOnlyList<string> sopInstanceUids, int first, int count, CancellationToken cancellationToken)

@@ -27,5 +27,5 @@ public interface IVolumeLatentEngine
     (int First, int Count) SlabOf(string modelId, int slices, int slice);
 }
 
-/// <summary>A series latent: the container bytes and the model (id and sha256) that made it.</summary>
-public sealed record VolumeLatentEncoding(byte[] Container, string ModelId, string ModelSha256);
+/// <summary>A series latent: the container bytes and the 3D model that made it (<see cref="LatentModelInfo.Factor"/> on volume).</summary>
+public sealed record VolumeLatentEncoding(byte[] Container, LatentModelInfo Model);

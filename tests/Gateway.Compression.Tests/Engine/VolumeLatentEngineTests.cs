@@ -27,7 +27,7 @@ public sealed class VolumeLatentEngineTests
         var whole = engine.DecodeSlices(encoding.Container, uids, 0, Size.Depth, CancellationToken.None);
         var slab = engine.DecodeSlices(encoding.Container, uids, 100, 17, CancellationToken.None);
 
-        Assert.Equal((modelId, SharedModels.Instance.GetVolume(modelId).Info.Sha256), (encoding.ModelId, encoding.ModelSha256));
+        Assert.Equal(SharedModels.Instance.GetVolume(modelId).Info, encoding.Model);
         Assert.Equal((Size.Depth, Size.Height, Size.Width, 16, 12, false), (whole.Frames, whole.Rows, whole.Columns, whole.BitsAllocated, whole.BitsStored, whole.Signed));
         Assert.Equal(17, slab.Frames);
         var difference = 0;

@@ -5,7 +5,7 @@ namespace Gateway.Infrastructure.Postgres.Jobs;
 
 /// <summary>
 /// Removes from a folder object store what a crash can leave there: temporary files of unfinished puts, and
-/// objects no index row references (neither an objects row nor a receiving row's pending key), e.g. a replacement
+/// objects no index row references (neither an objects row, a series latent nor a receiving row's pending key), e.g. a replacement
 /// written just before a crash. Run at start-up, after receive recovery and before the listeners open: a folder
 /// store serves one node, so nothing else writes to it then.
 /// </summary>
@@ -17,7 +17,7 @@ public sealed class PostgresOrphanSweep(NpgsqlDataSource dataSource, FileSystemO
         var temporary = store.DeleteTemporaryFiles();
         var referenced = new HashSet<string>(StringComparer.Ordinal);
         await using (var command = dataSource.CreateCommand(
-            "select object_key from objects union all select pending_object_key from instances where pending_object_key is not null"))
+            "select object_key from objects union all select object_key from series_latents union all select pending_object_key from instances where pending_object_key is not null"))
         {
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
