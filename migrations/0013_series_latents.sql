@@ -30,6 +30,7 @@ alter table instances drop constraint instances_compression_check;
 alter table instances add constraint instances_compression_check
     check (compression in ('latent', 'lossless', 'kept', 'j2k-lossy', 'latent+residual', 'latent3d'));
 
--- The series job is per series (instance_fk null): at most one queued per series, pushed back by each new instance.
+-- The series job is per series (instance_fk null): a queued one is pushed back by each new instance. Not unique: a
+-- running job re-queued after a crash may meet a queued one of its series; one runs at a time (an advisory lock).
 alter table jobs add column series_fk bigint references series (id) on delete cascade;
-create unique index jobs_series_queued on jobs (kind, series_fk) where state = 'queued' and series_fk is not null;
+create index jobs_series on jobs (series_fk) where series_fk is not null;

@@ -23,6 +23,7 @@ namespace Gateway.Core.Jobs;
 /// per-instance compress job. If fewer than half the slices meet the target, no series latent is kept. Idempotent:
 /// a series with a latent treats its pending instances as late; an object written by a run that crashed before
 /// recording it is an orphan the start-up sweep removes; a crash after recording leaves late instances to the rerun.
+/// One series job runs per series at a time (<see cref="ISeriesLatentIndex.TryHoldAsync"/>); a second one waits.
 /// </summary>
 public sealed partial class SeriesJobHandler(
     ISeriesLatentIndex index,
@@ -42,6 +43,9 @@ public sealed partial class SeriesJobHandler(
     /// <summary>The codec recorded for series latents (the container format, version 2).</summary>
     public const string Codec = "medvae-latent/2";
 
+    /// <summary>How long a series job that finds another running for its series waits before it looks again.</summary>
+    private static readonly TimeSpan BusyRetry = TimeSpan.FromSeconds(10);
+
     private readonly CompressionPolicy _policy = new(options);
     private readonly DicomCodecRegistry _codecs = DicomCodecRegistry.Default;
 
@@ -55,6 +59,23 @@ public sealed partial class SeriesJobHandler(
             throw new PermanentJobFailureException($"Series job {job.Id} names no series.");
         }
 
+        var held = await index.TryHoldAsync(seriesId, cancellationToken).ConfigureAwait(false);
+        if (held is null)
+        {
+            // Another worker runs this series' job: look again once it is likely done.
+            await index.ScheduleSeriesAsync(seriesId, time.GetUtcNow() + BusyRetry + options.SeriesQuiet, cancellationToken).ConfigureAwait(false);
+            Log.Busy(logger, seriesId);
+            return;
+        }
+
+        await using (held.ConfigureAwait(false))
+        {
+            await HandleHeldAsync(seriesId, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task HandleHeldAsync(long seriesId, CancellationToken cancellationToken)
+    {
         var series = await index.LoadAsync(seriesId, cancellationToken).ConfigureAwait(false);
         if (series is null)
         {
@@ -325,6 +346,9 @@ public sealed partial class SeriesJobHandler(
 
         [LoggerMessage(EventId = 7848, Level = LogLevel.Information, Message = "{SopInstanceUid} cannot be a slice of a series latent ({Reason}); its series takes the per-instance path")]
         public static partial void NotAVolume(ILogger logger, string sopInstanceUid, string reason);
+
+        [LoggerMessage(EventId = 7851, Level = LogLevel.Debug, Message = "Series {SeriesId}: another worker runs its series job; this one looks again later")]
+        public static partial void Busy(ILogger logger, long seriesId);
 
         [LoggerMessage(EventId = 7849, Level = LogLevel.Error, Message = "SERIES JOB REFUSED: object {Key}: expected {ExpectedSize} bytes sha256 {ExpectedSha256}, store has {ActualSize} bytes sha256 {ActualSha256}")]
         public static partial void Corrupt(ILogger logger, string key, long expectedSize, string expectedSha256, long actualSize, string actualSha256);

@@ -45,6 +45,13 @@ public interface ISeriesLatentIndex
     /// <summary>Queues the series job of series <paramref name="seriesId"/> due at <paramref name="due"/> (or moves a queued one there).</summary>
     Task ScheduleSeriesAsync(long seriesId, DateTimeOffset due, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Holds the series for one series job until disposed (a PostgreSQL advisory lock: a process that dies lets go);
+    /// null when another series job holds it (the queue may hand a second job of a series to another worker while
+    /// the first runs).
+    /// </summary>
+    Task<IAsyncDisposable?> TryHoldAsync(long seriesId, CancellationToken cancellationToken);
+
     /// <summary>The series and its visible instances; null when it no longer exists.</summary>
     Task<SeriesMembers?> LoadAsync(long seriesId, CancellationToken cancellationToken);
 

@@ -4,6 +4,7 @@ using Gateway.Core.Jobs;
 using Gateway.Server.Tests.Compression.EndToEnd;
 using Gateway.Server.Tests.DicomWeb.Retrieve;
 using Gateway.Server.Tests.Headers;
+using Gateway.Server.Tests.Reconstruction;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Gateway.Server.Tests.Compression;
@@ -13,7 +14,7 @@ namespace Gateway.Server.Tests.Compression;
 /// series as 3D latents (Latent3D, a target the compact 3D model meets) becomes one series latent; its originals are
 /// retired at once (retention 0), so every slice WADO-RS serves comes from the stored latent: with its UIDs and the
 /// lossy flags, and a PSNR that pydicom and numpy compute (not the gateway) at least the target and equal to the one
-/// the gate recorded. A series with a gap puts its longest uniform run in the series latent and sends the other
+/// the gate recorded; two slices also by WADO-URI and getscu (C-GET), identical in pixels and flags. A series with a gap puts its longest uniform run in the series latent and sends the other
 /// slices down the per-instance path; nothing is lost: every instance has exactly one way to be served.
 /// </summary>
 public sealed class SeriesLatentTests(PostgresCluster cluster)
@@ -51,7 +52,7 @@ public sealed class SeriesLatentTests(PostgresCluster cluster)
             var files = Directory.GetFiles(folder, "*.dcm").Order(StringComparer.Ordinal).Where((_, i) => i != 30).ToArray();
             Assert.Equal(43, files.Length);
 
-            var (latents, rows) = await RunAsync(files, "gap");
+            var (latents, rows) = await RunAsync(files, "gap", DeletesAsync);
 
             var latent = Assert.Single(latents);
             Assert.Equal(30, latent.Slices);
@@ -69,7 +70,7 @@ public sealed class SeriesLatentTests(PostgresCluster cluster)
     /// Sends the files by storescu, runs every job, retrieves each instance by WADO-RS and has pydicom judge it; fails
     /// on any slice that does not come back whole; returns the series latents and, per instance, its outcome.
     /// </summary>
-    private async Task<(List<(string Key, int Slices, long Bytes)> Latents, List<Row> Rows)> RunAsync(string[] files, string name)
+    private async Task<(List<(string Key, int Slices, long Bytes)> Latents, List<Row> Rows)> RunAsync(string[] files, string name, Func<CompressionGateway, Task>? then = null)
     {
         var cancellationToken = TestContext.Current.CancellationToken;
         var output = TestContext.Current.TestOutputHelper;
@@ -104,16 +105,35 @@ public sealed class SeriesLatentTests(PostgresCluster cluster)
             var latents = await LatentsAsync(gateway);
 
             var retrievals = new List<(string Original, string Retrieved)>();
+            var latencies = new List<double>();
             foreach (var file in files)
             {
+                var request = Stopwatch.StartNew();
                 var (_, parts) = await MultipartResponse.GetPartsAsync(gateway.Gateway.Http, TestInstance.Of(file).InstancePath, "multipart/related; type=\"application/dicom\"");
+                latencies.Add(request.Elapsed.TotalMilliseconds);
                 var path = Path.Combine(folder, Path.GetFileName(file));
                 await File.WriteAllBytesAsync(path, Assert.Single(parts).Body, cancellationToken);
                 retrievals.Add((file, path));
             }
 
             var retrieved = clock.Elapsed;
+
+            // Two slices also by WADO-URI and by getscu (C-GET): the same file as WADO-RS serves.
+            foreach (var file in new[] { files[0], files[files.Length / 2] })
+            {
+                retrievals.Add((file, RetrieveClients.Keep(await RetrieveClients.WadoUriAsync(gateway.Gateway, TestInstance.Of(file)), Path.Combine(folder, "wado-uri-" + Path.GetFileName(file)))));
+                retrievals.Add((file, RetrieveClients.Keep(RetrieveClients.GetScu(gateway.Gateway, TestInstance.Of(file)), Path.Combine(folder, "c-get-" + Path.GetFileName(file)))));
+            }
+
             var comparisons = RetrievedOracle.Compare(retrievals);
+            for (var i = files.Length; i < comparisons.Count; i++)
+            {
+                var wadoRs = comparisons[Array.IndexOf(files, comparisons[i].Original)];
+                Assert.True(
+                    comparisons[i].SameSop && comparisons[i].Lossy == wadoRs.Lossy && Math.Abs(comparisons[i].Psnr - wadoRs.Psnr) < 1e-9,
+                    $"{comparisons[i].Retrieved}: lossy '{comparisons[i].Lossy}', PSNR {comparisons[i].Psnr} (WADO-RS: '{wadoRs.Lossy}', {wadoRs.Psnr})");
+            }
+
             var rows = new List<Row>();
             var failures = new List<string>();
             output?.WriteLine("slice | outcome | objects | PSNR served (pydicom) | PSNR recorded | ratio flag");
@@ -149,20 +169,55 @@ public sealed class SeriesLatentTests(PostgresCluster cluster)
                 output?.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{label} | {compression} | {objects.Count} | {comparison.Psnr:F2} | {psnr:F2} | {string.Join('\\', comparison.Ratio)}"));
             }
 
-            var pixelBytes = comparisons.Where((_, i) => rows[i].Compression == "latent3d").Sum(comparison => comparison.PixelBytes);
+            var pixelBytes = comparisons.Take(files.Length).Where((_, i) => rows[i].Compression == "latent3d").Sum(comparison => comparison.PixelBytes);
             foreach (var (key, slices, bytes) in latents)
             {
                 output?.WriteLine($"{name}: series latent {key}: {slices} slices, {bytes} bytes for the {pixelBytes} pixel bytes of the slices it serves ({(double)pixelBytes / bytes:F1}x)");
             }
 
             output?.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name}: send {sent.TotalSeconds:F1} s, {ran} jobs {(drained - sent).TotalSeconds:F1} s, WADO-RS of {files.Length} {(retrieved - drained).TotalSeconds:F1} s"));
+            var warm = latencies.Skip(1).Order().ToList();
+            output?.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name}: WADO-RS per instance in file order: first (cold, decodes its slab) {latencies[0]:F0} ms, the others p50 {warm[warm.Count / 2]:F0} ms, p99 {warm[(int)(warm.Count * 0.99)]:F0} ms, max {warm[^1]:F0} ms"));
             Assert.True(failures.Count == 0, string.Join('\n', failures));
+            if (then is not null)
+            {
+                await then(gateway);
+            }
+
             return (latents, rows);
         }
         finally
         {
             Directory.Delete(folder, recursive: true);
         }
+    }
+
+    /// <summary>
+    /// Deleting one slice of a series latent keeps the shared object for the others; deleting the series removes its
+    /// row and its file with the last member.
+    /// </summary>
+    private static async Task DeletesAsync(CompressionGateway gateway)
+    {
+        var deletion = gateway.Gateway.Services.GetRequiredService<Gateway.Core.Archive.DeleteService>();
+        var (key, _, _) = Assert.Single(await LatentsAsync(gateway));
+        var probe = gateway.Probe;
+        await using var database = gateway.Gateway.OpenDatabase();
+        string study, series, sop;
+        await using (var command = database.CreateCommand("select study_instance_uid, series_instance_uid, sop_instance_uid from instances where compression = 'latent3d' limit 1"))
+        await using (var reader = await command.ExecuteReaderAsync(TestContext.Current.CancellationToken))
+        {
+            Assert.True(await reader.ReadAsync(TestContext.Current.CancellationToken));
+            (study, series, sop) = (reader.GetString(0), reader.GetString(1), reader.GetString(2));
+        }
+
+        await deletion.DeleteAsync(new Gateway.Core.Archive.DeletionScope(study, series, sop), TestContext.Current.CancellationToken);
+        Assert.Single(await LatentsAsync(gateway));
+        Assert.Contains(probe.ObjectFiles(), path => Path.GetFileName(path) == key);
+
+        var deleted = await deletion.DeleteAsync(new Gateway.Core.Archive.DeletionScope(study, series), TestContext.Current.CancellationToken);
+        Assert.Equal(42, deleted.Instances);
+        Assert.Empty(await LatentsAsync(gateway));
+        Assert.Empty(probe.ObjectFiles());
     }
 
     private static async Task<List<(string Key, int Slices, long Bytes)>> LatentsAsync(CompressionGateway gateway)

@@ -8,30 +8,66 @@ namespace Gateway.Infrastructure.Postgres.Series;
 /// <summary>The series job's reads and writes on the archive index (migrations/0013_series_latents.sql).</summary>
 public sealed class PostgresSeriesLatentIndex(NpgsqlDataSource dataSource) : ISeriesLatentIndex
 {
-    private const string Upsert =
+    /// <summary>
+    /// Pushes the series' queued series job back to @due, or queues one (parameters @kind, @series, @due). Two
+    /// callers at once may queue two: harmless, one series job runs at a time and the second finds nothing pending.
+    /// </summary>
+    private const string Schedule =
         $"""
-        on conflict (kind, series_fk) where state = 'queued' and series_fk is not null
-        do update set run_after = greatest(jobs.run_after, excluded.run_after);
+        with moved as (
+            update jobs set run_after = greatest(run_after, @due)
+            where kind = @kind and series_fk = @series and state = 'queued'
+            returning id)
+        insert into jobs (kind, series_fk, run_after)
+        select @kind, @series, @due where not exists (select 1 from moved);
         notify {PostgresArchiveIndex.JobsChannel};
         """;
 
     public async Task ScheduleAsync(long instanceId, TimeSpan quiet, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand(
-            $"insert into jobs (kind, series_fk, run_after) select @kind, i.series_fk, now() + @quiet from instances i where i.id = @id and i.series_fk is not null {Upsert}");
-        command.Parameters.AddWithValue("kind", SeriesJobHandler.JobKind);
-        command.Parameters.AddWithValue("id", instanceId);
-        command.Parameters.AddWithValue("quiet", quiet);
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await using var lookup = dataSource.CreateCommand("select series_fk, now() + @quiet from instances where id = @id");
+        lookup.Parameters.AddWithValue("id", instanceId);
+        lookup.Parameters.AddWithValue("quiet", quiet);
+        await using var reader = await lookup.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false) || reader.IsDBNull(0))
+        {
+            return;
+        }
+
+        var (series, due) = (reader.GetInt64(0), reader.GetFieldValue<DateTimeOffset>(1));
+        await reader.DisposeAsync().ConfigureAwait(false);
+        await ScheduleSeriesAsync(series, due, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task ScheduleSeriesAsync(long seriesId, DateTimeOffset due, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand($"insert into jobs (kind, series_fk, run_after) values (@kind, @series, @due) {Upsert}");
+        await using var command = dataSource.CreateCommand(Schedule);
         command.Parameters.AddWithValue("kind", SeriesJobHandler.JobKind);
         command.Parameters.AddWithValue("series", seriesId);
         command.Parameters.AddWithValue("due", due.UtcDateTime);
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<IAsyncDisposable?> TryHoldAsync(long seriesId, CancellationToken cancellationToken)
+    {
+        var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await using var command = new NpgsqlCommand($"select pg_try_advisory_lock({HoldKey})", connection);
+            command.Parameters.AddWithValue("id", seriesId);
+            if ((bool)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!)
+            {
+                return new SeriesHold(connection, seriesId);
+            }
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        await connection.DisposeAsync().ConfigureAwait(false);
+        return null;
     }
 
     public async Task<SeriesMembers?> LoadAsync(long seriesId, CancellationToken cancellationToken)
@@ -201,5 +237,29 @@ public sealed class PostgresSeriesLatentIndex(NpgsqlDataSource dataSource) : ISe
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>The advisory lock key of a series job (parameter @id: the series row).</summary>
+    private const string HoldKey = "hashtextextended('gateway series job ' || @id, 0)";
+
     private static string? Text(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+
+    /// <summary>
+    /// A held series: the session that holds its advisory lock. Disposing unlocks before the connection goes back to
+    /// the pool (a pooled session would keep the lock); a process that dies ends the session and the lock with it.
+    /// </summary>
+    private sealed class SeriesHold(NpgsqlConnection connection, long seriesId) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            try
+            {
+                await using var command = new NpgsqlCommand($"select pg_advisory_unlock({HoldKey})", connection);
+                command.Parameters.AddWithValue("id", seriesId);
+                await command.ExecuteScalarAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+            finally
+            {
+                await connection.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
 }
