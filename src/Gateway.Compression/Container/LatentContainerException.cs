@@ -17,6 +17,9 @@ public enum LatentContainerError
 
     /// <summary>The checksum matches but the content is inconsistent (a writer bug, or bytes crafted to look valid).</summary>
     Corrupt,
+
+    /// <summary>A series latent read against another list of SOP Instance UIDs, or another order, than it was made for.</summary>
+    SliceOrderMismatch,
 }
 
 /// <summary>A latent object that cannot be read; <see cref="Error"/> says why, the message says where.</summary>

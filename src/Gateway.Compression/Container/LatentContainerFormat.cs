@@ -1,5 +1,3 @@
-using System.Buffers.Binary;
-using System.Security.Cryptography;
 using System.Text;
 
 namespace Gateway.Compression.Container;
@@ -24,10 +22,8 @@ public static class LatentContainerFormat
     /// <summary>The format version this code writes and the newest it reads.</summary>
     public const int Version = 1;
 
-    private const int ChecksumLength = SHA256.HashSizeInBytes;
-    private const int PreambleLength = 10;
-    private const byte PayloadCodecBrotliPlanes = 1;
-    private static ReadOnlySpan<byte> Magic => "MVLT"u8;
+    /// <summary>The payload codec byte: plane delta + byte planes + Brotli (<see cref="LatentPayloadCodec"/>).</summary>
+    internal const byte PayloadCodecBrotliPlanes = 1;
 
     /// <summary>The container bytes of <paramref name="container"/>, its latent stored as <paramref name="quantization"/>.</summary>
     /// <exception cref="ArgumentException">The record is inconsistent (shape against values, frames against normalisation) or a value cannot be stored.</exception>
@@ -40,9 +36,7 @@ public static class LatentContainerFormat
         using var stream = new MemoryStream();
         using (var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
         {
-            writer.Write(Magic);
-            writer.Write((ushort)Version);
-            writer.Write(0); // total length, patched below
+            ContainerEnvelope.WritePreamble(writer, Version);
             WriteString(writer, container.ModelId);
             writer.Write(sha256);
             writer.Write(container.Rows);
@@ -98,12 +92,7 @@ public static class LatentContainerFormat
             writer.Write(payload);
         }
 
-        var length = checked((int)stream.Length + ChecksumLength);
-        var bytes = new byte[length];
-        stream.GetBuffer().AsSpan(0, (int)stream.Length).CopyTo(bytes);
-        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(6), length);
-        SHA256.HashData(bytes.AsSpan(0, length - ChecksumLength), bytes.AsSpan(length - ChecksumLength));
-        return bytes;
+        return ContainerEnvelope.Seal(stream);
     }
 
     /// <summary>The record stored in <paramref name="bytes"/>, its latent dequantized to float32.</summary>
@@ -114,7 +103,7 @@ public static class LatentContainerFormat
     /// <exception cref="LatentContainerException">The bytes are truncated, corrupted, not a container or of a newer version.</exception>
     public static (LatentContainer Container, LatentQuantization Quantization) ReadWithQuantization(ReadOnlySpan<byte> bytes)
     {
-        var body = CheckedBody(bytes);
+        var body = ContainerEnvelope.CheckedBody(bytes, Version);
         var reader = new ContainerReader(body);
         var modelId = reader.String("model id");
         var modelSha256 = Convert.ToHexStringLower(reader.Bytes(32, "model sha256"));
@@ -178,53 +167,7 @@ public static class LatentContainerFormat
         return (container, quantization);
     }
 
-    private static ReadOnlySpan<byte> CheckedBody(ReadOnlySpan<byte> bytes)
-    {
-        if (bytes.Length < Magic.Length)
-        {
-            throw new LatentContainerException(LatentContainerError.Truncated, $"A latent container of {bytes.Length} bytes is truncated: not even the magic is there.");
-        }
-
-        if (!bytes[..Magic.Length].SequenceEqual(Magic))
-        {
-            throw new LatentContainerException(
-                LatentContainerError.NotAContainer, $"Not a latent container: it starts with {Convert.ToHexString(bytes[..Magic.Length])}, not \"MVLT\".");
-        }
-
-        if (bytes.Length < PreambleLength + ChecksumLength)
-        {
-            throw new LatentContainerException(LatentContainerError.Truncated, $"A latent container of {bytes.Length} bytes is truncated.");
-        }
-
-        var version = BinaryPrimitives.ReadUInt16LittleEndian(bytes[4..]);
-        if (version is 0 or > Version)
-        {
-            throw new LatentContainerException(
-                LatentContainerError.UnsupportedVersion, $"Latent container format version {version} is not supported (this gateway reads version {Version}).");
-        }
-
-        var length = BinaryPrimitives.ReadInt32LittleEndian(bytes[6..]);
-        if (bytes.Length < length)
-        {
-            throw new LatentContainerException(LatentContainerError.Truncated, $"The latent container is truncated: {bytes.Length} of its {length} bytes are there.");
-        }
-
-        if (bytes.Length > length || length < PreambleLength + ChecksumLength)
-        {
-            throw new LatentContainerException(LatentContainerError.Corrupt, $"The latent container is {bytes.Length} bytes but says it is {length}.");
-        }
-
-        Span<byte> checksum = stackalloc byte[ChecksumLength];
-        SHA256.HashData(bytes[..^ChecksumLength], checksum);
-        if (!checksum.SequenceEqual(bytes[^ChecksumLength..]))
-        {
-            throw new LatentContainerException(LatentContainerError.ChecksumMismatch, "The latent container's SHA-256 checksum does not match its content: it is corrupted.");
-        }
-
-        return bytes[PreambleLength..^ChecksumLength];
-    }
-
-    private static ChannelScale[] ReadScales(ref ContainerReader reader, int channels)
+    internal static ChannelScale[] ReadScales(ref ContainerReader reader, int channels)
     {
         var scales = new ChannelScale[channels];
         for (var c = 0; c < channels; c++)
@@ -235,10 +178,10 @@ public static class LatentContainerFormat
         return scales;
     }
 
-    private static byte[] ParseSha256(string sha256)
+    internal static byte[] ParseSha256(string sha256)
     {
         ArgumentNullException.ThrowIfNull(sha256);
-        if (sha256.Length != 2 * ChecksumLength || !sha256.All(char.IsAsciiHexDigit))
+        if (sha256.Length != 2 * ContainerEnvelope.ChecksumLength || !sha256.All(char.IsAsciiHexDigit))
         {
             throw new ArgumentException($"The model sha256 must be 64 hexadecimal digits, not \"{sha256}\".", nameof(sha256));
         }
@@ -246,7 +189,7 @@ public static class LatentContainerFormat
         return Convert.FromHexString(sha256);
     }
 
-    private static void WriteString(BinaryWriter writer, string value)
+    internal static void WriteString(BinaryWriter writer, string value)
     {
         ArgumentNullException.ThrowIfNull(value);
         var bytes = Encoding.UTF8.GetBytes(value);

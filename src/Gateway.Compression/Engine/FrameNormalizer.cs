@@ -40,15 +40,22 @@ internal static class FrameNormalizer
         return image;
     }
 
-    public static void Denormalize(ReadOnlySpan<float> image, FrameNormalization normalization, (int Min, int Max) storedRange, Span<int> frame)
+    public static void Denormalize(ReadOnlySpan<float> image, FrameNormalization normalization, (int Min, int Max) storedRange, Span<int> frame) =>
+        Denormalize(image, normalization, normalization, storedRange, frame);
+
+    /// <summary>
+    /// Maps back by <paramref name="normalization"/> and clips to <paramref name="clip"/> and to the stored range (a
+    /// series latent is normalised by its volume's range and clipped to each slice's own).
+    /// </summary>
+    public static void Denormalize(ReadOnlySpan<float> image, FrameNormalization normalization, FrameNormalization clip, (int Min, int Max) storedRange, Span<int> frame)
     {
         var (min, max) = normalization;
-        var low = Math.Max(min, storedRange.Min);
-        var high = Math.Min(max, storedRange.Max);
+        var low = Math.Max(clip.Min, storedRange.Min);
+        var high = Math.Min(clip.Max, storedRange.Max);
         if (low > high)
         {
             throw new LatentContainerException(
-                LatentContainerError.Corrupt, $"The frame range [{min}, {max}] lies outside the stored range [{storedRange.Min}, {storedRange.Max}].");
+                LatentContainerError.Corrupt, $"The range [{clip.Min}, {clip.Max}] lies outside the stored range [{storedRange.Min}, {storedRange.Max}].");
         }
 
         var halfRange = (max - min) / 2;

@@ -19,8 +19,21 @@ public interface IVolumeAutoencoder
     /// <summary>The encoder's output for a volume of <paramref name="size"/>: C x d x h x w values, C order.</summary>
     LatentVolume Encode(ReadOnlySpan<float> volume, VolumeSize size, CancellationToken cancellationToken);
 
+    /// <summary>The core extent of an encoder tile on every axis, in voxels: volumes up to this run whole.</summary>
+    int TileSize { get; }
+
+    /// <summary>The overlap an encoder tile carries on every side, in voxels (model.json tiling).</summary>
+    int EncoderOverlapVoxels { get; }
+
     /// <summary>The decoder's output for <paramref name="latent"/>, cropped to <paramref name="size"/>, values in about [-1, 1].</summary>
     float[] Decode(LatentVolume latent, VolumeSize size, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Slices <paramref name="first"/> to <paramref name="first"/> + <paramref name="count"/> of what
+    /// <see cref="Decode"/> gives (the same values): only the latent slices they need are decoded, the decoder's
+    /// overlap on either side.
+    /// </summary>
+    float[] DecodeSlices(LatentVolume latent, VolumeSize size, int first, int count, CancellationToken cancellationToken);
 }
 
 /// <summary>The extent of a volume in voxels: slices, rows, columns.</summary>

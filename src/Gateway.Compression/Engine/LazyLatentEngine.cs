@@ -9,14 +9,16 @@ namespace Gateway.Compression.Engine;
 /// The process's one latent engine (registered once by <see cref="CompressionServiceCollectionExtensions.AddGatewayCompression"/>),
 /// loaded on first use: ONNX Runtime and the models (checked by sha256). When ONNX Runtime or the model folder cannot
 /// be loaded, one log line; then <see cref="Models"/> is empty (latent rules store lossless) and encoding, decoding or
-/// reading a latent fails with a message that says why.
+/// reading a latent fails with a message that says why. The same registry serves the series latents
+/// (<see cref="IVolumeLatentEngine"/>), whose 3D models it checks and opens only when one is first used.
 /// </summary>
-public sealed class LazyLatentEngine(OnnxRuntimeOptions runtimeOptions, ModelRegistryOptions modelOptions, ILogger<LazyLatentEngine> logger) : ILatentEngine, IDisposable
+public sealed class LazyLatentEngine(OnnxRuntimeOptions runtimeOptions, ModelRegistryOptions modelOptions, ILogger<LazyLatentEngine> logger) : ILatentEngine, IVolumeLatentEngine, IDisposable
 {
     private readonly Lock _lock = new();
     private OnnxRuntime? _runtime;
     private ModelRegistry? _registry;
     private LatentEngine? _engine;
+    private VolumeLatentEngine? _volumes;
     private string? _unavailable;
     private bool _loaded;
 
@@ -29,10 +31,29 @@ public sealed class LazyLatentEngine(OnnxRuntimeOptions runtimeOptions, ModelReg
 
     public LatentArray ReadLatent(ReadOnlySpan<byte> container) => Required().ReadLatent(container);
 
+    public bool Knows(string modelId) => Loaded() is not null && _volumes!.Knows(modelId);
+
+    public VolumeLatentEncoding Encode(string modelId, PixelFrames volume, IReadOnlyList<string> sopInstanceUids, CancellationToken cancellationToken) =>
+        Volumes().Encode(modelId, volume, sopInstanceUids, cancellationToken);
+
+    public PixelFrames DecodeSlices(ReadOnlySpan<byte> container, IReadOnlyList<string> sopInstanceUids, int first, int count, CancellationToken cancellationToken) =>
+        Volumes().DecodeSlices(container, sopInstanceUids, first, count, cancellationToken);
+
+    public (int First, int Count) SlabOf(string modelId, int slices, int slice) => Volumes().SlabOf(modelId, slices, slice);
+
+    /// <summary>Closes the models and ONNX Runtime; a second call (the engine is registered under two services) does nothing.</summary>
     public void Dispose()
     {
         _registry?.Dispose();
         _runtime?.Dispose();
+        _registry = null;
+        _runtime = null;
+    }
+
+    private VolumeLatentEngine Volumes()
+    {
+        Required();
+        return _volumes!;
     }
 
     private LatentEngine Required() => Loaded() ?? throw new InvalidOperationException(
@@ -59,14 +80,13 @@ public sealed class LazyLatentEngine(OnnxRuntimeOptions runtimeOptions, ModelReg
             _runtime = OnnxRuntime.Create(runtimeOptions, logger);
             _registry = ModelRegistry.Load(modelOptions, _runtime, logger, CancellationToken.None);
             _engine = new LatentEngine(_registry.Models);
+            _volumes = new VolumeLatentEngine(_registry);
         }
         catch (Exception exception) when (exception is OnnxRuntimeException or DllNotFoundException or DirectoryNotFoundException or IOException or InvalidOperationException)
         {
             _unavailable = exception.Message;
             Log.EngineUnavailable(logger, exception.Message);
             Dispose();
-            _registry = null;
-            _runtime = null;
         }
     }
 }

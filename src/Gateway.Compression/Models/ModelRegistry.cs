@@ -11,12 +11,14 @@ namespace Gateway.Compression.Models;
 /// and loaded once into ONNX Runtime. A folder that fails a check is refused (logged as an error and listed in
 /// <see cref="Refused"/>), never served. 2D (frame) and 3D (volume) models are kept apart by the dimensionality
 /// model.json records: <see cref="Models"/> and <see cref="Get"/> serve frame consumers and never a 3D model,
-/// <see cref="VolumeModels"/> and <see cref="GetVolume"/> serve volume consumers and never a 2D one.
+/// <see cref="VolumeModelIds"/> and <see cref="GetVolume"/> serve volume consumers and never a 2D one. 2D models are
+/// checked and opened by <see cref="Load"/>; a 3D model only when it is first asked for (<see cref="GetVolume"/>):
+/// no rule uses one unless a policy opts in, and hashing and opening them costs seconds.
 /// </summary>
 public sealed class ModelRegistry : IDisposable
 {
     private readonly Dictionary<string, OnnxFrameAutoencoder> models;
-    private readonly Dictionary<string, OnnxVolumeAutoencoder> volumeModels;
+    private readonly Dictionary<string, VolumeModel> volumeModels;
 
     private ModelRegistry(string directory, LoadedModels loaded, IReadOnlyList<RefusedModel> refused)
     {
@@ -35,10 +37,10 @@ public sealed class ModelRegistry : IDisposable
     /// <summary>What the 2D models are, for ILatentEngine.Models and the models table.</summary>
     public IReadOnlyList<LatentModelInfo> Infos => [.. Models.Select(model => model.Info)];
 
-    /// <summary>The loaded 3D (volume) models, ordered by id.</summary>
-    public IReadOnlyList<IVolumeAutoencoder> VolumeModels => [.. volumeModels.Values.OrderBy(model => model.Info.Id, StringComparer.Ordinal)];
+    /// <summary>The ids of the 3D (volume) models found, ordered; none is checked or opened by listing them.</summary>
+    public IReadOnlyList<string> VolumeModelIds => [.. volumeModels.Keys.Order(StringComparer.Ordinal)];
 
-    /// <summary>Model folders that were not loaded, with the reason.</summary>
+    /// <summary>Model folders that were not loaded, with the reason; a 3D model refused at its first use is not listed (<see cref="GetVolume"/> names its reason).</summary>
     public IReadOnlyList<RefusedModel> Refused { get; }
 
     /// <summary>Reads every model folder under the configured directory (or the onnx-models folder found by <see cref="FindModelsDirectory"/>).</summary>
@@ -64,7 +66,7 @@ public sealed class ModelRegistry : IDisposable
                     continue;
                 }
 
-                var reason = TryLoad(folder, runtime, options, loaded, cancellationToken);
+                var reason = TryLoad(folder, runtime, options, loaded, logger, cancellationToken);
                 if (reason is not null)
                 {
                     Log.ModelRefused(logger, Path.GetFileName(folder), reason);
@@ -81,11 +83,6 @@ public sealed class ModelRegistry : IDisposable
         foreach (var model in loaded.Frames.Values)
         {
             Log.ModelLoaded(logger, model.Info.Id, model.Info.Factor, model.Info.LatentChannels, model.Info.Sha256);
-        }
-
-        foreach (var model in loaded.Volumes.Values)
-        {
-            Log.VolumeModelLoaded(logger, model.Info.Id, model.Info.Factor, model.ScalePerSide, model.Info.LatentChannels, model.Info.Sha256);
         }
 
         return new ModelRegistry(directory, loaded, refused);
@@ -120,11 +117,19 @@ public sealed class ModelRegistry : IDisposable
         return models.TryGetValue(id, out var model) ? model : throw NotFound(id, wanted: 2);
     }
 
-    /// <summary>The 3D model with <paramref name="id"/>; a 2D, refused or unknown id throws with the reason.</summary>
+    /// <summary>
+    /// The 3D model with <paramref name="id"/>, checked against model.json and opened on the first call; a 2D, refused
+    /// (now or at its first call) or unknown id throws with the reason.
+    /// </summary>
     public IVolumeAutoencoder GetVolume(string id)
     {
         ArgumentNullException.ThrowIfNull(id);
-        return volumeModels.TryGetValue(id, out var model) ? model : throw NotFound(id, wanted: 3);
+        if (!volumeModels.TryGetValue(id, out var entry))
+        {
+            throw NotFound(id, wanted: 3);
+        }
+
+        return entry.TryOpen(out var model, out var reason) ? model : throw new KeyNotFoundException($"Model '{id}' was refused: {reason}");
     }
 
     public void Dispose()
@@ -154,7 +159,7 @@ public sealed class ModelRegistry : IDisposable
             : $"Model '{id}' was refused: {refused.Reason}");
     }
 
-    private static string? TryLoad(string folder, OnnxRuntime runtime, ModelRegistryOptions options, LoadedModels loaded, CancellationToken cancellationToken)
+    private static string? TryLoad(string folder, OnnxRuntime runtime, ModelRegistryOptions options, LoadedModels loaded, ILogger logger, CancellationToken cancellationToken)
     {
         ModelFolder model;
         try
@@ -171,23 +176,21 @@ public sealed class ModelRegistry : IDisposable
             return $"a second folder with model id '{model.Manifest.Id}'";
         }
 
-        var mismatches = model.FindMismatches(cancellationToken);
-        if (mismatches.Count > 0)
+        if (model.Manifest.Dimensions == 3)
         {
-            return "files do not match model.json: " + string.Join("; ", mismatches);
+            loaded.Volumes[model.Manifest.Id] = new VolumeModel(model, runtime, options.VolumeTileSize, logger);
+            return null;
+        }
+
+        var reason = ModelChecks(model, cancellationToken);
+        if (reason is not null)
+        {
+            return reason;
         }
 
         try
         {
-            if (model.Manifest.Dimensions == 3)
-            {
-                loaded.Volumes[model.Manifest.Id] = new OnnxVolumeAutoencoder(model, runtime, options.VolumeTileSize);
-            }
-            else
-            {
-                loaded.Frames[model.Manifest.Id] = new OnnxFrameAutoencoder(model, runtime, options.TileSize);
-            }
-
+            loaded.Frames[model.Manifest.Id] = new OnnxFrameAutoencoder(model, runtime, options.TileSize);
             return null;
         }
         catch (OnnxRuntimeException exception)
@@ -196,12 +199,19 @@ public sealed class ModelRegistry : IDisposable
         }
     }
 
+    /// <summary>Why the folder's files are not the ones model.json names; null when they are.</summary>
+    private static string? ModelChecks(ModelFolder model, CancellationToken cancellationToken)
+    {
+        var mismatches = model.FindMismatches(cancellationToken);
+        return mismatches.Count > 0 ? "files do not match model.json: " + string.Join("; ", mismatches) : null;
+    }
+
     /// <summary>The models loaded so far, by kind; disposed together when loading fails.</summary>
     private sealed class LoadedModels : IDisposable
     {
         public Dictionary<string, OnnxFrameAutoencoder> Frames { get; } = new(StringComparer.Ordinal);
 
-        public Dictionary<string, OnnxVolumeAutoencoder> Volumes { get; } = new(StringComparer.Ordinal);
+        public Dictionary<string, VolumeModel> Volumes { get; } = new(StringComparer.Ordinal);
 
         public void Dispose()
         {
@@ -214,6 +224,61 @@ public sealed class ModelRegistry : IDisposable
             {
                 model.Dispose();
             }
+        }
+    }
+
+    /// <summary>
+    /// A 3D model folder whose manifest was read: checked file by file and opened in ONNX Runtime on the first
+    /// <see cref="TryOpen"/> (once, under a lock), then served, or refused with the reason from then on.
+    /// </summary>
+    private sealed class VolumeModel(ModelFolder folder, OnnxRuntime runtime, int tileSize, ILogger logger) : IDisposable
+    {
+        private readonly Lock _lock = new();
+        private OnnxVolumeAutoencoder? _model;
+        private string? _refused;
+
+        public bool TryOpen([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out OnnxVolumeAutoencoder? model, out string? reason)
+        {
+            lock (_lock)
+            {
+                if (_model is null && _refused is null)
+                {
+                    Open();
+                }
+
+                (model, reason) = (_model, _refused);
+                return model is not null;
+            }
+        }
+
+        public void Dispose()
+        {
+            lock (_lock)
+            {
+                _model?.Dispose();
+                _model = null;
+                _refused ??= "the registry was disposed";
+            }
+        }
+
+        private void Open()
+        {
+            _refused = ModelChecks(folder, CancellationToken.None);
+            if (_refused is null)
+            {
+                try
+                {
+                    _model = new OnnxVolumeAutoencoder(folder, runtime, tileSize);
+                    Log.VolumeModelLoaded(logger, _model.Info.Id, _model.Info.Factor, _model.ScalePerSide, _model.Info.LatentChannels, _model.Info.Sha256);
+                    return;
+                }
+                catch (OnnxRuntimeException exception)
+                {
+                    _refused = "ONNX Runtime cannot load it: " + exception.Message;
+                }
+            }
+
+            Log.ModelRefused(logger, folder.Manifest.Id, _refused);
         }
     }
 }

@@ -42,6 +42,8 @@ public sealed class OnnxVolumeAutoencoder : IVolumeAutoencoder, IDisposable
     /// <summary>The core extent of a tile in voxels: volumes up to this on every axis run whole.</summary>
     public int TileSize { get; }
 
+    public int EncoderOverlapVoxels => tiling.EncoderOverlapPixels;
+
     public LatentVolume Encode(ReadOnlySpan<float> volume, VolumeSize size, CancellationToken cancellationToken)
     {
         if (size.Depth < 1 || size.Height < 1 || size.Width < 1 || volume.Length != size.Voxels)
@@ -73,14 +75,8 @@ public sealed class OnnxVolumeAutoencoder : IVolumeAutoencoder, IDisposable
 
     public float[] Decode(LatentVolume latent, VolumeSize size, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(latent);
+        ExpectFits(latent, size);
         var s = ScalePerSide;
-        if (latent.Channels != Info.LatentChannels || latent.Size != size.DivideRoundingUp(s) || latent.Values.Length != latent.Channels * latent.Size.Voxels)
-        {
-            throw new ArgumentException(
-                $"A {latent.Channels} x {latent.Size} latent ({latent.Values.Length} values) does not fit a {size} volume of model {Info.Id} (C={Info.LatentChannels}, scale {s}).",
-                nameof(latent));
-        }
 
         var volume = new float[size.Voxels];
         var originStep = tiling.TileOriginMultipleOf / s;
@@ -100,6 +96,32 @@ public sealed class OnnxVolumeAutoencoder : IVolumeAutoencoder, IDisposable
         return volume;
     }
 
+    public float[] DecodeSlices(LatentVolume latent, VolumeSize size, int first, int count, CancellationToken cancellationToken)
+    {
+        ExpectFits(latent, size);
+        if (first < 0 || count < 1 || first + count > size.Depth)
+        {
+            throw new ArgumentOutOfRangeException(nameof(first), $"Slices {first} to {first + count - 1} are not within the {size.Depth} slices of the volume.");
+        }
+
+        // The latent slices the wanted ones lie in, and the decoder's overlap on either side: the cut ends are as far
+        // from every wanted slice as a tile's overlap, so what the sub-latent decodes to there is the whole decode.
+        var s = ScalePerSide;
+        var start = Math.Max(0, (first / s) - tiling.DecoderOverlapLatent);
+        var end = Math.Min(latent.Size.Depth, ((first + count + s - 1) / s) + tiling.DecoderOverlapLatent);
+        var plane = latent.Size.Height * latent.Size.Width;
+        var sub = new float[latent.Channels * (end - start) * plane];
+        for (var c = 0; c < latent.Channels; c++)
+        {
+            latent.Values.AsSpan(((c * latent.Size.Depth) + start) * plane, (end - start) * plane).CopyTo(sub.AsSpan(c * (end - start) * plane));
+        }
+
+        var subSize = new VolumeSize(Math.Min((end - start) * s, size.Depth - (start * s)), size.Height, size.Width);
+        var decoded = Decode(new LatentVolume(latent.Channels, latent.Size with { Depth = end - start }, sub), subSize, cancellationToken);
+        var slice = size.Height * size.Width;
+        return decoded.AsSpan((first - (start * s)) * slice, count * slice).ToArray();
+    }
+
     public void Dispose()
     {
         encoder.Dispose();
@@ -109,6 +131,17 @@ public sealed class OnnxVolumeAutoencoder : IVolumeAutoencoder, IDisposable
     /// <summary>A span's core in target units: its ends divided by <paramref name="divide"/>, times <paramref name="multiply"/>, cut at <paramref name="limit"/>.</summary>
     private static (int Start, int End) Core(TileSpan span, int divide, int multiply, int limit) =>
         (span.CoreStart / divide * multiply, Math.Min(limit, span.CoreEnd / divide * multiply));
+
+    private void ExpectFits(LatentVolume latent, VolumeSize size)
+    {
+        ArgumentNullException.ThrowIfNull(latent);
+        if (latent.Channels != Info.LatentChannels || latent.Size != size.DivideRoundingUp(ScalePerSide) || latent.Values.Length != latent.Channels * latent.Size.Voxels)
+        {
+            throw new ArgumentException(
+                $"A {latent.Channels} x {latent.Size} latent ({latent.Values.Length} values) does not fit a {size} volume of model {Info.Id} (C={Info.LatentChannels}, scale {ScalePerSide}).",
+                nameof(latent));
+        }
+    }
 
     private void ExpectShape(OnnxTensor output, int channels, VolumeSize size, string part)
     {

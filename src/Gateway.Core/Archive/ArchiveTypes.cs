@@ -37,6 +37,12 @@ public enum StorageKind
     /// Never served as the instance itself.
     /// </summary>
     AiLatent,
+
+    /// <summary>
+    /// A slice of a series latent ("latent3d"): one 3D latent object shared by the slices of a series volume, recorded
+    /// in series_latents, not as an object row of the instance (<see cref="ArchivedObject.SliceIndex"/> says which slice).
+    /// </summary>
+    Latent3D,
 }
 
 /// <summary>What to do when an instance arrives whose SOP Instance UID is stored already with different content.</summary>

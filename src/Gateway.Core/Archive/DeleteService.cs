@@ -16,8 +16,16 @@ public sealed partial class DeleteService(IArchiveDeletion index, IObjectStore o
         ArgumentNullException.ThrowIfNull(scope);
         var result = await index.DeleteAsync(scope, cancellationToken).ConfigureAwait(false);
         var failed = 0;
+        var deleted = 0;
         foreach (var stored in result.Objects)
         {
+            if (stored.Shared)
+            {
+                cache.Remove(stored.SopInstanceUid, stored.Sha256);
+                continue;
+            }
+
+            deleted++;
             // The rows are gone: finish removing the files whatever happens to the request.
             try
             {
@@ -34,7 +42,7 @@ public sealed partial class DeleteService(IArchiveDeletion index, IObjectStore o
 
         if (result.Instances > 0)
         {
-            Log.Deleted(logger, result.Instances, result.Objects.Count - failed, scope.StudyInstanceUid, scope.SeriesInstanceUid ?? "*", scope.SopInstanceUid ?? "*");
+            Log.Deleted(logger, result.Instances, deleted - failed, scope.StudyInstanceUid, scope.SeriesInstanceUid ?? "*", scope.SopInstanceUid ?? "*");
         }
 
         return result;

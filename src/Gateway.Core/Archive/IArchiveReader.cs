@@ -4,7 +4,11 @@ namespace Gateway.Core.Archive;
 public sealed record RetrieveScope(string StudyInstanceUid, string? SeriesInstanceUid = null, string? SopInstanceUid = null);
 
 /// <summary>An object that holds (a form of) an instance, as the index records it.</summary>
-public sealed record ArchivedObject(StorageKind Kind, string Key, string Codec, long Size, string Sha256, string? ModelId);
+public sealed record ArchivedObject(StorageKind Kind, string Key, string Codec, long Size, string Sha256, string? ModelId)
+{
+    /// <summary>For a series latent (<see cref="StorageKind.Latent3D"/>): the instance's slice in it; null for the others.</summary>
+    public int? SliceIndex { get; init; }
+}
 
 /// <summary>A stored instance, as retrieval needs it: identity, stored transfer syntax, geometry and its objects.</summary>
 public sealed record ArchivedInstance(
@@ -22,7 +26,7 @@ public sealed record ArchivedInstance(
 {
     /// <summary>
     /// The object to serve the instance from: the original while it exists, then its one replacement (lossless,
-    /// j2k-lossy, latent+residual or latent: the compress job records at most one), never a header object or an AI
+    /// j2k-lossy, latent+residual or latent: the compress job records at most one; or its slice of a series latent), never a header object or an AI
     /// latent kept beside the replacement, which are not the instance's pixels.
     /// </summary>
     public ArchivedObject? Serving =>
@@ -30,7 +34,8 @@ public sealed record ArchivedInstance(
         ?? Objects.FirstOrDefault(o => o.Kind == StorageKind.Lossless)
         ?? Objects.FirstOrDefault(o => o.Kind == StorageKind.J2kLossy)
         ?? Objects.FirstOrDefault(o => o.Kind == StorageKind.LatentResidual)
-        ?? Objects.FirstOrDefault(o => o.Kind == StorageKind.Latent);
+        ?? Objects.FirstOrDefault(o => o.Kind == StorageKind.Latent)
+        ?? Objects.FirstOrDefault(o => o.Kind == StorageKind.Latent3D);
 
     /// <summary>The latent for AI pipelines (/latent): the latent replacement, else the AI latent kept beside another replacement; null when neither exists (a latent+residual object holds its latent inside).</summary>
     public ArchivedObject? AiLatent =>
@@ -51,4 +56,10 @@ public interface IArchiveReader
 
     /// <summary>The headers (DICOM JSON objects, bulk data as references) of the instances in <paramref name="scope"/>, in <see cref="LocateAsync"/>'s order.</summary>
     Task<IReadOnlyList<string>> ReadHeadersAsync(RetrieveScope scope, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The SOP Instance UIDs of a series latent (its object key) in slice order, as it was made (members deleted since
+    /// included); null when no series latent has that key.
+    /// </summary>
+    Task<IReadOnlyList<string>?> ReadSliceOrderAsync(string seriesLatentKey, CancellationToken cancellationToken);
 }

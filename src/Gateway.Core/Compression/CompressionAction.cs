@@ -11,12 +11,21 @@ public enum CompressionActionKind
 
     /// <summary>Keep the original as received.</summary>
     KeepOriginal,
+
+    /// <summary>
+    /// CT and MR: store the series as one 3D latent (the series job), each slice that meets the target served from
+    /// it; a slice that misses it, an instance that is not part of the series' volume and any other modality take the
+    /// <see cref="Latent"/> path with the same target. Opt-in per rule: no default rule uses it.
+    /// </summary>
+    Latent3D,
 }
 
 /// <summary>
 /// The action a policy chose. For <see cref="CompressionActionKind.Latent"/>: the lossy representations allowed (in
 /// the order they are tried), the model of the latent ones, and the target (<see cref="QualityTarget"/>). For any
 /// kind, <see cref="KeepLatent"/>: store the AI latent of <see cref="ModelId"/> beside a non-latent representation.
+/// For <see cref="CompressionActionKind.Latent3D"/> the same, plus <see cref="VolumeModelId"/>, the 3D model; the 2D
+/// fields are its path for the slices that do not go into the series latent (<see cref="TwoDimensional"/>).
 /// </summary>
 public sealed record CompressionAction(
     CompressionActionKind Kind,
@@ -33,6 +42,12 @@ public sealed record CompressionAction(
     public static CompressionAction Lossless { get; } = new(CompressionActionKind.Lossless, null, NoTarget, [], false);
 
     public static CompressionAction KeepOriginal { get; } = new(CompressionActionKind.KeepOriginal, null, NoTarget, [], false);
+
+    /// <summary>The 3D model of a <see cref="CompressionActionKind.Latent3D"/> action; null for the others.</summary>
+    public string? VolumeModelId { get; init; }
+
+    /// <summary>The per-instance (2D) path of this action: a Latent3D action becomes Latent with the same target and representations.</summary>
+    public CompressionAction TwoDimensional => Kind == CompressionActionKind.Latent3D ? this with { Kind = CompressionActionKind.Latent, VolumeModelId = null } : this;
 
     /// <summary>The least PSNR of the target (0 when unset).</summary>
     public double MinPsnr => Target.MinPsnr ?? 0;

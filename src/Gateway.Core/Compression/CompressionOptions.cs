@@ -25,6 +25,17 @@ public sealed class CompressionOptions
     public string DefaultModel { get; set; } = "compact-f16-c2";
 
     /// <summary>
+    /// The 3D model of Latent3D rules that name none. compact3d-f64-c0: f=64 (4x per axis). Far below the 30 dB
+    /// default target on most slices (see its model card): a Latent3D rule sets its own target.
+    /// </summary>
+    [Required]
+    public string DefaultVolumeModel { get; set; } = "compact3d-f64-c0";
+
+    /// <summary>How long after its last instance arrived a series must be quiet before the series job assembles its volume (Latent3D rules).</summary>
+    [Range(0, 86400)]
+    public double SeriesQuietSeconds { get; set; } = 60;
+
+    /// <summary>
     /// The least PSNR (dB, worst frame) of the default rules and of lossy rules that set no target (MinPsnr, MinSsim, MaxAbsError). 30 dB: on the eval split of compact-f16-c2's card every
     /// CT slice (35.4-42.5 dB) and radiograph but one (29.2-52.0 dB) passes, as do the MPRAGE slices 150-186 (32.5-48.8 dB);
     /// the noise-only MPRAGE edge slices (26.4-28.4 dB), its central slices (28.8-29.1 dB) and most of the other sites'
@@ -51,4 +62,6 @@ public sealed class CompressionOptions
     public List<CompressionRule> Rules { get; init; } = [];
 
     public TimeSpan Retention => TimeSpan.FromDays(RetentionDays);
+
+    public TimeSpan SeriesQuiet => TimeSpan.FromSeconds(SeriesQuietSeconds);
 }

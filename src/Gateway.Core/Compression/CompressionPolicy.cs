@@ -54,7 +54,7 @@ public sealed class CompressionPolicy
             return CompressionAction.KeepOriginal;
         }
 
-        if (kind == CompressionActionKind.Latent && lossy.Count == 0)
+        if (kind is CompressionActionKind.Latent or CompressionActionKind.Latent3D && lossy.Count == 0)
         {
             lossy = rule.Representations.Count == 0 ? [.. CompressionAction.DefaultLossy] : [];
         }
@@ -73,6 +73,15 @@ public sealed class CompressionPolicy
             rule.MaxAbsError,
             rule.MaxRatio ?? CapOf(subject.Modality));
         var usesModel = lossy.Any(representation => representation.UsesModel());
+        if (kind == CompressionActionKind.Latent3D)
+        {
+            // The rule's model is the 3D one; the slices that take the 2D path use the policy's default 2D model.
+            return new CompressionAction(CompressionActionKind.Latent3D, _options.DefaultModel, target, lossy, rule.KeepLatent ?? usesModel)
+            {
+                VolumeModelId = rule.Model ?? _options.DefaultVolumeModel,
+            };
+        }
+
         return new CompressionAction(
             CompressionActionKind.Latent,
             rule.Model ?? _options.DefaultModel,

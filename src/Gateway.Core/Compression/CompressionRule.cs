@@ -26,8 +26,8 @@ public sealed class CompressionRule
     public int? MaxColumns { get; init; }
 
     /// <summary>
-    /// Latent (the lossy set: <see cref="Representations"/>, or latent, latent+residual and j2k-lossy), Lossless or
-    /// KeepOriginal. Unset: Latent when <see cref="Representations"/> names a lossy one, else Lossless.
+    /// Latent (the lossy set: <see cref="Representations"/>, or latent, latent+residual and j2k-lossy), Latent3D (CT
+    /// and MR series as one 3D latent, the lossy set for the rest), Lossless or KeepOriginal. Unset: Latent when <see cref="Representations"/> names a lossy one, else Lossless.
     /// </summary>
     public CompressionActionKind? Action { get; init; }
 
@@ -38,7 +38,10 @@ public sealed class CompressionRule
     /// </summary>
     public List<Representation> Representations { get; init; } = [];
 
-    /// <summary>The model of the latent representations; the policy's default model when unset.</summary>
+    /// <summary>
+    /// The model of the latent representations; the policy's default model when unset. For Action Latent3D the 3D
+    /// model (default <see cref="CompressionOptions.DefaultVolumeModel"/>); its 2D path uses the policy's default model.
+    /// </summary>
     public string? Model { get; init; }
 
     /// <summary>The least PSNR (dB, worst frame) of a lossy representation; the policy's default when no target is set.</summary>

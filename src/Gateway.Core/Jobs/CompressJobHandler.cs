@@ -3,6 +3,7 @@ using Gateway.Core.Archive;
 using Gateway.Core.Compression;
 using Gateway.Core.Compression.Representations;
 using Gateway.Core.Headers;
+using Gateway.Core.Series;
 using Gateway.Core.Storage;
 using Gateway.Dicom;
 using Gateway.Dicom.Imaging;
@@ -20,6 +21,10 @@ namespace Gateway.Core.Jobs;
 /// after the retention period; the original is never touched here. Idempotent: a recorded replacement or outcome
 /// means the work is done, and an object written by a run that crashed before recording it is an orphan the
 /// start-up sweep removes. The engine is asked for only when the rule needs a model (loading it is costly).
+///
+/// An instance whose rule is Latent3D (CT or MR, single frame) is the series job's first: the "compress" job queues
+/// (or pushes back) its series' job and stops; the series job stores it in the series latent or queues its
+/// "compress-2d" job (<see cref="TwoDimensionalJobKind"/>, the same work on the rule's per-instance path).
 /// </summary>
 public sealed partial class CompressJobHandler(
     ICompressionIndex index,
@@ -29,11 +34,15 @@ public sealed partial class CompressJobHandler(
     ILogger<CompressJobHandler> logger,
     ILatentEngine engine,
     ICrashPoints crashPoints,
+    ISeriesLatentIndex seriesIndex,
     IQualityMeter? qualityMeter = null,
     CompressionMetrics? metrics = null) : IJobHandler
 {
     /// <summary>The job kind.</summary>
     public const string JobKind = "compress";
+
+    /// <summary>The job kind of an instance the series job hands back to the per-instance path (a Latent3D rule's 2D candidates).</summary>
+    public const string TwoDimensionalJobKind = "compress-2d";
 
     /// <summary>The codec recorded for latent objects (the container format, DESIGN.md "Latent container").</summary>
     public const string LatentCodec = "medvae-latent/1";
@@ -43,7 +52,11 @@ public sealed partial class CompressJobHandler(
 
     public string Kind => JobKind;
 
-    public async Task HandleAsync(QueuedJob job, CancellationToken cancellationToken)
+    /// <summary>The "compress" job: a Latent3D instance goes to its series job first.</summary>
+    public Task HandleAsync(QueuedJob job, CancellationToken cancellationToken) => HandleAsync(job, seriesFirst: true, cancellationToken);
+
+    /// <summary>The job; <paramref name="seriesFirst"/> false: a Latent3D rule's per-instance path at once ("compress-2d").</summary>
+    public async Task HandleAsync(QueuedJob job, bool seriesFirst, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(job);
         if (job.InstanceId is not { } instanceId)
@@ -82,6 +95,18 @@ public sealed partial class CompressJobHandler(
             pixelData.Info.Rows,
             pixelData.Info.Columns);
         var action = _policy.Choose(subject);
+        if (action.Kind == CompressionActionKind.Latent3D)
+        {
+            if (seriesFirst && subject.Modality?.Trim().ToUpperInvariant() is "CT" or "MR" && pixelData.NumberOfFrames == 1)
+            {
+                await seriesIndex.ScheduleAsync(instanceId, options.SeriesQuiet, cancellationToken).ConfigureAwait(false);
+                Log.ToSeries(logger, candidate.SopInstanceUid);
+                return;
+            }
+
+            action = action.TwoDimensional;
+        }
+
         if (action.Kind == CompressionActionKind.KeepOriginal)
         {
             await KeepAsync(candidate, "policy", cancellationToken).ConfigureAwait(false);
@@ -398,6 +423,9 @@ public sealed partial class CompressJobHandler(
 
     private static partial class Log
     {
+        [LoggerMessage(EventId = 7850, Level = LogLevel.Debug, Message = "{SopInstanceUid}: its rule is Latent3D; its series job decides")]
+        public static partial void ToSeries(ILogger logger, string sopInstanceUid);
+
         [LoggerMessage(EventId = 2500, Level = LogLevel.Information, Message = "Compressed {SopInstanceUid} to a {ModelId} latent ({Quantization}, {Bytes} bytes): PSNR {Psnr:F2} dB, SSIM {Ssim:F4}")]
         public static partial void Latent(ILogger logger, string sopInstanceUid, string modelId, string quantization, long bytes, double psnr, double ssim);
 

@@ -29,15 +29,17 @@ public sealed partial class RepresentationSource
     private readonly IObjectStore _objects;
     private readonly IArchiveReader _reader;
     private readonly InstanceHeaders _headers;
+    private readonly IReconstructionCache _cache;
     private readonly ILogger _logger;
 
-    internal RepresentationSource(ArchivedInstance instance, ArchivedObject stored, IObjectStore objects, IArchiveReader reader, InstanceHeaders headers, ILogger logger)
+    internal RepresentationSource(ArchivedInstance instance, ArchivedObject stored, IObjectStore objects, IArchiveReader reader, InstanceHeaders headers, IReconstructionCache cache, ILogger logger)
     {
         Instance = instance;
         Stored = stored;
         _objects = objects;
         _reader = reader;
         _headers = headers;
+        _cache = cache;
         _logger = logger;
     }
 
@@ -150,6 +152,30 @@ public sealed partial class RepresentationSource
             throw new DamagedObjectException("(stored header)", Instance.SopInstanceUid, "a header that decodes to its recorded checksum", exception.Message);
         }
     }
+
+    /// <summary>The SOP Instance UIDs of the series latent that serves the instance, in slice order (<see cref="StorageKind.Latent3D"/>).</summary>
+    /// <exception cref="DamagedObjectException">The index holds no slice order for it.</exception>
+    public async Task<IReadOnlyList<string>> ReadSliceOrderAsync(CancellationToken cancellationToken) =>
+        await _reader.ReadSliceOrderAsync(Stored.Key, cancellationToken).ConfigureAwait(false)
+        ?? throw Damaged(Stored, "no series latent row with its slice order");
+
+    /// <summary>
+    /// The sources of the other instances of the series served from the same object as this one (the slices of one
+    /// series latent), so a decoder that decodes several at once can build and offer their files too.
+    /// </summary>
+    public async Task<IReadOnlyList<RepresentationSource>> SharingObjectAsync(CancellationToken cancellationToken)
+    {
+        var series = await _reader.LocateAsync(new RetrieveScope(Instance.StudyInstanceUid, Instance.SeriesInstanceUid), cancellationToken).ConfigureAwait(false);
+        return [.. series
+            .Where(other => other.Id != Instance.Id && other.Serving is { } serving && serving.Kind == Stored.Kind && serving.Key == Stored.Key)
+            .Select(other => new RepresentationSource(other, other.Serving!, _objects, _reader, _headers, _cache, _logger))];
+    }
+
+    /// <summary>This instance's reconstruction from its serving object, when the cache holds one that verifies.</summary>
+    public byte[]? TryGetCached() => _cache.TryGet(Instance.SopInstanceUid, Stored.Sha256);
+
+    /// <summary>Keeps a reconstruction of this instance made by a decode that started at <paramref name="decodeStarted"/> (see <see cref="IReconstructionCache.Put"/>).</summary>
+    public void Offer(ReadOnlySpan<byte> content, long decodeStarted) => _cache.Put(Instance.SopInstanceUid, Stored.Sha256, content, decodeStarted);
 
     /// <summary>The file of a lossy reconstruction (<see cref="ReconstructedInstanceFile"/>), noting header elements it had to leave out.</summary>
     public DicomFile BuildLossyFile(DicomDataset header, PixelFrames pixels, LossyCompression lossy)

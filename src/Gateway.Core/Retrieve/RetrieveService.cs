@@ -217,7 +217,7 @@ public sealed partial class RetrieveService : IDisposable
                 $"Instance {instance.SopInstanceUid} is stored as {serving.Kind.ToString().ToLowerInvariant()}, and this gateway registers no decoder for that representation.");
     }
 
-    private RepresentationSource SourceOf(ArchivedInstance instance, ArchivedObject stored) => new(instance, stored, _objects, _reader, _headers, _logger);
+    private RepresentationSource SourceOf(ArchivedInstance instance, ArchivedObject stored) => new(instance, stored, _objects, _reader, _headers, _cache, _logger);
 
     private static partial class Log
     {

@@ -5,6 +5,9 @@ namespace Gateway.Core.Series;
 /// <summary>How strictly the instances of a series must agree to be stored as one volume (one 3D latent).</summary>
 public sealed class VolumeAssemblyOptions
 {
+    /// <summary>The settings section (GATEWAY__SERIES__*).</summary>
+    public const string SectionName = "Gateway:Series";
+
     /// <summary>
     /// The largest difference of any direction cosine (ImageOrientationPatient) from the volume's for a slice to share
     /// its orientation. 1e-3 is about 0.06 degrees: scanners write the same plane with a few digits of rounding noise.

@@ -6,7 +6,9 @@ namespace Gateway.Infrastructure.Postgres;
 /// <summary>
 /// Deletes instances in one transaction: the study row is locked first (ingest's hierarchy upsert takes the same
 /// lock, so no instance joins a series being removed), then the instances (objects and jobs go with them by
-/// cascade), then the series headers, series, study and patient that nothing references any more. Rows still
+/// cascade), then the series latents, series headers, series, study and patient that nothing references any more.
+/// A series latent outlives a deleted member while another member still serves from it (the deleted slice stays
+/// inside the shared, immutable latent until its last member is deleted). Rows still
 /// receiving are left alone: their sender has not been answered yet.
 /// </summary>
 public sealed class PostgresArchiveDeletion(NpgsqlDataSource dataSource) : IArchiveDeletion
@@ -61,11 +63,43 @@ public sealed class PostgresArchiveDeletion(NpgsqlDataSource dataSource) : IArch
             }
         }
 
+        // Slices of a series latent: their reconstructions leave the cache; the shared object only with its last member.
+        var latents = new List<long>();
+        await using (var slices = new NpgsqlCommand(
+            "select i.sop_instance_uid, sl.object_key, sl.sha256, sl.id from instances i join series_latents sl on sl.id = i.series_latent_id where i.id = any(@ids)",
+            connection,
+            transaction))
+        {
+            slices.Parameters.AddWithValue("ids", ids.ToArray());
+            await using var reader = await slices.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                objects.Add(new DeletedObject(reader.GetString(0), reader.GetString(1), reader.GetString(2)) { Shared = true });
+                latents.Add(reader.GetInt64(3));
+            }
+        }
+
         // Their objects and jobs go with them (on delete cascade).
         await using (var delete = new NpgsqlCommand("delete from instances where id = any(@ids)", connection, transaction))
         {
             delete.Parameters.AddWithValue("ids", ids.ToArray());
             await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await using (var unreferenced = new NpgsqlCommand(
+            """
+            delete from series_latents sl where sl.id = any(@latents) and not exists (select 1 from instances i where i.series_latent_id = sl.id)
+            returning sl.object_key, sl.sha256, (select s.series_instance_uid from series s where s.id = sl.series_fk)
+            """,
+            connection,
+            transaction))
+        {
+            unreferenced.Parameters.AddWithValue("latents", latents.Distinct().ToArray());
+            await using var reader = await unreferenced.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                objects.Add(new DeletedObject(reader.GetString(2), reader.GetString(0), reader.GetString(1)));
+            }
         }
 
         await using (var tidy = new NpgsqlCommand(

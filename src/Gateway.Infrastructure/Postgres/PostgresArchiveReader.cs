@@ -1,5 +1,6 @@
 using Gateway.Core.Archive;
 using Gateway.Core.Headers;
+using Gateway.Core.Jobs;
 using Gateway.Infrastructure.Postgres.Headers;
 using Npgsql;
 
@@ -27,8 +28,10 @@ public sealed class PostgresArchiveReader(NpgsqlDataSource dataSource, InstanceH
             $"""
             select i.id, i.study_instance_uid, i.series_instance_uid, i.sop_instance_uid, i.sop_class_uid, i.transfer_syntax_uid,
                    i.state, i.rows, i.columns, i.number_of_frames,
-                   o.kind, o.object_key, o.codec, o.size_bytes, o.sha256, o.model_id
+                   o.kind, o.object_key, o.codec, o.size_bytes, o.sha256, o.model_id,
+                   sl.object_key, sl.size_bytes, sl.sha256, sl.model_id, i.slice_index
             from instances i left join objects o on o.instance_fk = i.id
+            left join series_latents sl on sl.id = i.series_latent_id
             where {ScopeFilter}
             {Order}, o.id
             """);
@@ -54,6 +57,14 @@ public sealed class PostgresArchiveReader(NpgsqlDataSource dataSource, InstanceH
                     NullableInt(reader, 8),
                     NullableInt(reader, 9),
                     objects));
+                if (!reader.IsDBNull(16))
+                {
+                    // Its slice of a series latent: the shared object, recorded once in series_latents.
+                    objects.Add(new ArchivedObject(StorageKind.Latent3D, reader.GetString(16), SeriesJobHandler.Codec, reader.GetInt64(17), reader.GetString(18), reader.GetString(19))
+                    {
+                        SliceIndex = reader.GetInt32(20),
+                    });
+                }
             }
 
             if (!reader.IsDBNull(10))
@@ -87,6 +98,13 @@ public sealed class PostgresArchiveReader(NpgsqlDataSource dataSource, InstanceH
         }
 
         return await headers.ReadJsonAsync(stored, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyList<string>?> ReadSliceOrderAsync(string seriesLatentKey, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("select slice_uids from series_latents where object_key = @key");
+        command.Parameters.AddWithValue("key", seriesLatentKey);
+        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string[];
     }
 
     private static void AddScope(NpgsqlCommand command, RetrieveScope scope)

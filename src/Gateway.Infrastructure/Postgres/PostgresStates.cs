@@ -22,6 +22,7 @@ internal static class PostgresStates
         "j2k-lossy" => StorageKind.J2kLossy,
         "latent+residual" => StorageKind.LatentResidual,
         "ai-latent" => StorageKind.AiLatent,
+        "latent3d" => StorageKind.Latent3D,
         _ => throw new InvalidOperationException($"Unknown object kind '{kind}'."),
     };
 
@@ -34,6 +35,7 @@ internal static class PostgresStates
         StorageKind.J2kLossy => "j2k-lossy",
         StorageKind.LatentResidual => "latent+residual",
         StorageKind.AiLatent => "ai-latent",
+        StorageKind.Latent3D => "latent3d",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 }

@@ -108,14 +108,23 @@ internal static class ModelsCommands
                 failures += problem is null ? 0 : 1;
             }
 
-            foreach (var model in registry.VolumeModels)
+            foreach (var id in registry.VolumeModelIds)
             {
-                var problem = RoundTripProblem(model);
-                Console.WriteLine($"{model.Info.Id}  {(problem is null ? "ok" : "FAILED: " + problem)}");
+                string? problem;
+                try
+                {
+                    problem = RoundTripProblem(registry.GetVolume(id));
+                }
+                catch (KeyNotFoundException refused)
+                {
+                    problem = refused.Message;
+                }
+
+                Console.WriteLine($"{id}  {(problem is null ? "ok" : "FAILED: " + problem)}");
                 failures += problem is null ? 0 : 1;
             }
 
-            if (registry.Models.Count == 0 && registry.VolumeModels.Count == 0 && registry.Refused.Count == 0)
+            if (registry.Models.Count == 0 && registry.VolumeModelIds.Count == 0 && registry.Refused.Count == 0)
             {
                 Console.WriteLine("no models found");
                 failures++;

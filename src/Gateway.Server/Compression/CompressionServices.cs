@@ -4,15 +4,17 @@ using Gateway.Compression.Onnx;
 using Gateway.Core.Compression;
 using Gateway.Core.Headers;
 using Gateway.Core.Jobs;
+using Gateway.Core.Series;
 using Gateway.Core.Storage;
 using Gateway.Infrastructure.Postgres.Compression;
+using Gateway.Infrastructure.Postgres.Series;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace Gateway.Server.Compression;
 
 /// <summary>
-/// Registers compression: the options of Gateway:Compression, the compress and retire-original jobs, their index,
+/// Registers compression: the options of Gateway:Compression, the compress, series (Gateway:Series) and retire-original jobs, their index,
 /// metrics, and the start-up registration of the engine's models; Gateway.Compression's part (the latent engine,
 /// loaded on first use, its quality measure and the latent decoder) once, with the settings of Gateway:Onnx and
 /// Gateway:Models. Without an engine latent rules store lossless.
@@ -31,7 +33,8 @@ public static class CompressionServices
         services.AddSingleton(provider => provider.GetRequiredService<IOptions<CompressionOptions>>().Value);
         services.AddSingleton<CompressionMetrics>();
         services.AddSingleton<ICompressionIndex>(provider => new PostgresCompressionIndex(provider.GetRequiredService<NpgsqlDataSource>()));
-        services.AddSingleton<IJobHandler>(provider => new CompressJobHandler(
+        services.AddSingleton<ISeriesLatentIndex>(provider => new PostgresSeriesLatentIndex(provider.GetRequiredService<NpgsqlDataSource>()));
+        services.AddSingleton(provider => new CompressJobHandler(
             provider.GetRequiredService<ICompressionIndex>(),
             provider.GetRequiredService<IObjectStore>(),
             provider.GetRequiredService<InstanceHeaders>(),
@@ -39,9 +42,26 @@ public static class CompressionServices
             provider.GetRequiredService<ILogger<CompressJobHandler>>(),
             provider.GetRequiredService<ILatentEngine>(),
             provider.GetRequiredService<ICrashPoints>(),
+            provider.GetRequiredService<ISeriesLatentIndex>(),
             provider.GetRequiredService<IQualityMeter>(),
             provider.GetRequiredService<CompressionMetrics>()));
+        services.AddSingleton<IJobHandler>(provider => provider.GetRequiredService<CompressJobHandler>());
         services.AddSingleton<IJobHandler, RetireOriginalJobHandler>();
+
+        // Series latents (issue 15): the series job and the per-instance path it hands instances back to.
+        services.AddOptions<VolumeAssemblyOptions>().BindConfiguration(VolumeAssemblyOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IJobHandler>(provider => new CompressTwoDimensionalJobHandler(provider.GetRequiredService<CompressJobHandler>()));
+        services.AddSingleton<IJobHandler>(provider => new SeriesJobHandler(
+            provider.GetRequiredService<ISeriesLatentIndex>(),
+            provider.GetRequiredService<IObjectStore>(),
+            provider.GetRequiredService<InstanceHeaders>(),
+            provider.GetRequiredService<CompressionOptions>(),
+            provider.GetRequiredService<IOptions<VolumeAssemblyOptions>>().Value,
+            provider.GetRequiredService<IVolumeLatentEngine>(),
+            provider.GetRequiredService<IQualityMeter>(),
+            provider.GetRequiredService<ICrashPoints>(),
+            provider.GetService<TimeProvider>() ?? TimeProvider.System,
+            provider.GetRequiredService<ILogger<SeriesJobHandler>>()));
         services.AddSingleton<ModelRegistration>();
         services.AddHostedService(provider => provider.GetRequiredService<ModelRegistration>());
         return services;

@@ -48,11 +48,15 @@ public sealed partial class ModelRegistration(NpgsqlDataSource dataSource, Compr
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    /// <summary>The models the lossy rules in effect (the configured ones, else the defaults) encode with.</summary>
+    /// <summary>
+    /// The 2D models the lossy rules in effect (the configured ones, else the defaults) encode with; a Latent3D rule's
+    /// per-instance path uses the default model (its 3D model is checked when the series job first uses it).
+    /// </summary>
     private IEnumerable<string> PolicyModels() =>
         (options.Rules.Count > 0 ? options.Rules : CompressionPolicy.DefaultRules)
-            .Where(rule => (rule.Action ?? (rule.Representations.Any(representation => representation != Representation.Lossless) ? CompressionActionKind.Latent : CompressionActionKind.Lossless)) == CompressionActionKind.Latent)
-            .Select(rule => rule.Model ?? options.DefaultModel)
+            .Select(rule => (Rule: rule, Kind: rule.Action ?? (rule.Representations.Any(representation => representation != Representation.Lossless) ? CompressionActionKind.Latent : CompressionActionKind.Lossless)))
+            .Where(entry => entry.Kind is CompressionActionKind.Latent or CompressionActionKind.Latent3D)
+            .Select(entry => entry.Kind == CompressionActionKind.Latent3D ? options.DefaultModel : entry.Rule.Model ?? options.DefaultModel)
             .Distinct(StringComparer.Ordinal);
 
     private static partial class Log

@@ -26,7 +26,7 @@ public sealed class ModelRegistryTests
     {
         var registry = SharedModels.Instance;
 
-        Assert.Equal(["compact3d-f512-c0", "compact3d-f64-c0"], registry.VolumeModels.Select(model => model.Info.Id).ToArray());
+        Assert.Equal(["compact3d-f512-c0", "compact3d-f64-c0"], registry.VolumeModelIds.ToArray());
         Assert.DoesNotContain(registry.Infos, info => info.Id.StartsWith("compact3d", StringComparison.Ordinal));
         var f64 = registry.GetVolume("compact3d-f64-c0");
         Assert.Equal((64, 4, 1), (f64.Info.Factor, f64.ScalePerSide, f64.Info.LatentChannels));
@@ -63,7 +63,7 @@ public sealed class ModelRegistryTests
             using var registry = ModelRegistry.Load(new ModelRegistryOptions { Directory = root.FullName }, SharedOnnxRuntime.Instance, logger: null, CancellationToken.None);
 
             Assert.Empty(registry.Models);
-            Assert.Empty(registry.VolumeModels);
+            Assert.Empty(registry.VolumeModelIds);
             Assert.Contains("f=64 is not scale_per_side 4 to the power 2", Assert.Single(registry.Refused).Reason, StringComparison.Ordinal);
         }
         finally
@@ -125,6 +125,39 @@ public sealed class ModelRegistryTests
             using var registry = ModelRegistry.Load(new ModelRegistryOptions { Directory = root.FullName }, SharedOnnxRuntime.Instance, logger: null, CancellationToken.None);
 
             Assert.Contains("something-else/2", Assert.Single(registry.Refused).Reason, StringComparison.Ordinal);
+        }
+        finally
+        {
+            root.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public void AVolumeModelIsCheckedOnlyWhenFirstAskedFor()
+    {
+        var root = Directory.CreateTempSubdirectory("medvae-models-");
+        try
+        {
+            var source = Path.Combine(SharedModels.ModelsDirectory, "compact3d-f64-c0");
+            var copy = Directory.CreateDirectory(Path.Combine(root.FullName, "compact3d-f64-c0")).FullName;
+            foreach (var name in new[] { "model.json", "encoder.onnx", "decoder.onnx" })
+            {
+                File.Copy(Path.Combine(source, name), Path.Combine(copy, name));
+            }
+
+            using (var stream = new FileStream(Path.Combine(copy, "encoder.onnx"), FileMode.Append))
+            {
+                stream.WriteByte(0);
+            }
+
+            using var registry = ModelRegistry.Load(new ModelRegistryOptions { Directory = root.FullName }, SharedOnnxRuntime.Instance, logger: null, CancellationToken.None);
+
+            // Loading did not hash it: it is listed and not refused until a consumer asks for it.
+            Assert.Empty(registry.Refused);
+            Assert.Equal(["compact3d-f64-c0"], registry.VolumeModelIds.ToArray());
+            var exception = Assert.Throws<KeyNotFoundException>(() => registry.GetVolume("compact3d-f64-c0"));
+            Assert.Contains("encoder.onnx has sha256", exception.Message, StringComparison.Ordinal);
+            Assert.Contains("encoder.onnx has sha256", Assert.Throws<KeyNotFoundException>(() => registry.GetVolume("compact3d-f64-c0")).Message, StringComparison.Ordinal);
         }
         finally
         {

@@ -116,6 +116,8 @@ public sealed class VerifiedStreamingTests(RadosGateway rados) : IDisposable
         public Task<IReadOnlyList<ArchivedInstance>> LocateAsync(RetrieveScope scope, CancellationToken cancellationToken) => throw new NotSupportedException();
 
         public Task<IReadOnlyList<string>> ReadHeadersAsync(RetrieveScope scope, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task<IReadOnlyList<string>?> ReadSliceOrderAsync(string seriesLatentKey, CancellationToken cancellationToken) => throw new NotSupportedException();
     }
 
     /// <summary>Originals are served as stored: their headers are never read.</summary>

@@ -146,7 +146,8 @@ public sealed class PostgresCompressionIndex(NpgsqlDataSource dataSource) : ICom
             delete from objects o
             where o.instance_fk = @id and o.kind = 'original'
               and exists (select 1 from instances i where i.id = o.instance_fk and i.state = 'compressed')
-              and exists (select 1 from objects r where r.instance_fk = o.instance_fk and r.kind in ('lossless', 'latent', 'j2k-lossy', 'latent+residual'))
+              and (exists (select 1 from objects r where r.instance_fk = o.instance_fk and r.kind in ('lossless', 'latent', 'j2k-lossy', 'latent+residual'))
+                or exists (select 1 from instances s join series_latents sl on sl.id = s.series_latent_id where s.id = o.instance_fk))
             returning o.object_key
             """);
         command.Parameters.AddWithValue("id", instanceId);

@@ -23,7 +23,7 @@ public sealed class PostgresJobQueue(NpgsqlDataSource dataSource) : IJobQueue
                 order by run_after, id
                 for update skip locked
                 limit 1)
-            returning id, kind, instance_fk, attempts
+            returning id, kind, instance_fk, attempts, series_fk
             """);
         command.Parameters.AddWithValue("worker", workerId);
         command.Parameters.AddWithValue("kinds", kinds.ToArray());
@@ -33,7 +33,7 @@ public sealed class PostgresJobQueue(NpgsqlDataSource dataSource) : IJobQueue
             return null;
         }
 
-        return new QueuedJob(reader.GetInt64(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetInt64(2), reader.GetInt32(3));
+        return new QueuedJob(reader.GetInt64(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetInt64(2), reader.GetInt32(3), reader.IsDBNull(4) ? null : reader.GetInt64(4));
     }
 
     /// <summary>A finished job leaves no row: it is deleted and counted in job_totals (migrations/0012_job_totals.sql).</summary>

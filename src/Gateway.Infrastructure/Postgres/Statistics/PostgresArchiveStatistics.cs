@@ -10,6 +10,13 @@ namespace Gateway.Infrastructure.Postgres.Statistics;
 /// </summary>
 public sealed partial class PostgresArchiveStatistics(NpgsqlDataSource dataSource) : IArchiveStatistics
 {
+    /// <summary>
+    /// An instance's share of the series latent it is a slice of (migrations/0013_series_latents.sql): the object's
+    /// bytes shared out by slice, the remainder to the first slices, so the shares of a whole series add up to it.
+    /// </summary>
+    private const string SeriesLatentShare =
+        "(select sl.size_bytes / sl.slices + case when i.slice_index < sl.size_bytes % sl.slices then 1 else 0 end from series_latents sl where sl.id = i.series_latent_id)";
+
     private const string UnknownModality = "(none)";
 
     public async Task<ArchiveStatistics> ReadAsync(CancellationToken cancellationToken)
@@ -20,9 +27,9 @@ public sealed partial class PostgresArchiveStatistics(NpgsqlDataSource dataSourc
         StorageTotals totals = new(0, 0, 0);
         var byModality = new SortedDictionary<string, StorageTotals>(StringComparer.Ordinal);
         await using (var command = new NpgsqlCommand(
-            """
+            $"""
             select coalesce(s.modality, ''), count(*), coalesce(sum(i.original_bytes), 0)::bigint,
-                   coalesce(sum((select sum(o.size_bytes) from objects o where o.instance_fk = i.id)), 0)::bigint
+                   (coalesce(sum((select sum(o.size_bytes) from objects o where o.instance_fk = i.id)), 0) + coalesce(sum({SeriesLatentShare}), 0))::bigint
             from instances i left join series s on s.id = i.series_fk
             where i.state <> 'receiving'
             group by rollup (coalesce(s.modality, ''))
@@ -215,9 +222,10 @@ public sealed partial class PostgresArchiveStatistics(NpgsqlDataSource dataSourc
             $"""
             with r as (
                 select i.compression, i.original_bytes, i.psnr, i.ssim, i.max_abs_error,
-                       (select coalesce(sum(o.size_bytes), 0) from objects o where o.instance_fk = i.id and o.kind not in ('original', 'ai-latent')) as bytes
+                       (select coalesce(sum(o.size_bytes), 0) from objects o where o.instance_fk = i.id and o.kind not in ('original', 'ai-latent'))
+                         + coalesce({SeriesLatentShare}, 0) as bytes
                 from instances i
-                where i.state = 'compressed' and i.compression in ('latent', 'latent+residual', 'j2k-lossy', 'lossless'))
+                where i.state = 'compressed' and i.compression in ('latent', 'latent+residual', 'j2k-lossy', 'lossless', 'latent3d'))
             select compression, count(*), coalesce(sum(original_bytes), 0)::bigint, coalesce(sum(bytes), 0)::bigint,
                    count(psnr), min(psnr), percentile_cont(0.5) within group (order by psnr), min(ssim), max(max_abs_error),
                    array[{buckets}]
