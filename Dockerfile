@@ -8,7 +8,7 @@ ARG RUNTIME_IMAGE=debian:12-slim
 FROM ${SDK_IMAGE} AS build
 WORKDIR /src
 # Restore first, from the project files alone, so a source change does not repeat it.
-COPY global.json Directory.Build.props Directory.Packages.props ./
+COPY global.json .editorconfig Directory.Build.props Directory.Packages.props ./
 COPY src/Gateway.Dicom/Gateway.Dicom.csproj src/Gateway.Dicom/
 COPY src/Gateway.Core/Gateway.Core.csproj src/Gateway.Core/
 COPY src/Gateway.Compression/Gateway.Compression.csproj src/Gateway.Compression/
