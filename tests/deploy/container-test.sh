@@ -10,7 +10,10 @@ work="${1:-${TMPDIR:-/var/tmp}/medvae-gateway-image-test}"
 docker="${DOCKER:-docker}"
 runtime_base=gateway-test/runtime-base:bookworm sdk_base=gateway-test/sdk-base:bookworm image=medvae-gateway:test
 sample="${GATEWAY_SHARED_DATA:-../shared/data}"
-dicom_file="$(find "$sample" -name '*.dcm' -size -2M | head -1)"
+dicom_file=""
+while IFS= read -r candidate; do  # the first small file with a Series Instance UID (the archive requires one)
+  if dcmdump +P 0020,000e "$candidate" 2>/dev/null | grep -q UI; then dicom_file="$candidate"; break; fi
+done < <(find "$sample" -name '*.dcm' -size -2M)
 [[ -n "$dicom_file" ]] || { echo "error: no DICOM file under $sample (set GATEWAY_SHARED_DATA)" >&2; exit 1; }
 
 tests/deploy/build-base-images.sh "$work" "$runtime_base" "$sdk_base"
@@ -34,7 +37,10 @@ done
   || { echo "FAIL: not healthy (HEALTHCHECK on /health/ready)" >&2; "$docker" logs "$name" >&2; exit 1; }
 echo "ok   HEALTHCHECK healthy"
 
-echoscu -aec GATEWAY 127.0.0.1 "$dicom_port" && echo "ok   echoscu"
+fail() { echo "FAIL: $*" >&2; "$docker" logs --tail 30 "$name" >&2; exit 1; }
+
+echoscu -aec GATEWAY 127.0.0.1 "$dicom_port" || fail "echoscu"
+echo "ok   echoscu"
 
 study="$(dcmdump +P 0020,000d "$dicom_file" | sed 's/.*\[\(.*\)\].*/\1/')"
 series="$(dcmdump +P 0020,000e "$dicom_file" | sed 's/.*\[\(.*\)\].*/\1/')"
@@ -47,11 +53,14 @@ status="$(curl -sS -o "$work/stow.json" -w '%{http_code}' -X POST "$base/dicomwe
 [[ "$status" == 200 ]] || { echo "FAIL: STOW-RS answered $status: $(cat "$work/stow.json")" >&2; exit 1; }
 echo "ok   STOW-RS 200"
 
-curl -fsS "$base/dicomweb/studies?StudyInstanceUID=$study" -H 'Accept: application/dicom+json' | grep -q "$study" \
-  && echo "ok   QIDO-RS finds the study"
+curl -fsS "$base/dicomweb/studies?StudyInstanceUID=$study" -H 'Accept: application/dicom+json' > "$work/qido.json" \
+  || fail "QIDO-RS"
+grep -q "$study" "$work/qido.json" || fail "QIDO-RS does not list study $study: $(cat "$work/qido.json")"
+echo "ok   QIDO-RS finds the study"
 curl -fsS -o "$work/wado.multipart" "$base/dicomweb/studies/$study/series/$series/instances/$instance" \
   -H 'Accept: multipart/related; type="application/dicom"; transfer-syntax=*'
-grep -aq "$instance" "$work/wado.multipart" && echo "ok   WADO-RS returns the instance"
+grep -aq "$instance" "$work/wado.multipart" || fail "WADO-RS answer lacks instance $instance"
+echo "ok   WADO-RS returns the instance"
 
 "$docker" stop -t 60 "$name" >/dev/null
 exit_code="$("$docker" inspect -f '{{.State.ExitCode}}' "$name")"
