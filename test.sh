@@ -5,6 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")"
 scripts/install-test-deps.sh
 dotnet test Gateway.sln -c Release --logger "console;verbosity=normal"
+# deploy/: docker compose config and the Kubernetes manifests' schema check (fast, offline); the image test
+# (tests/deploy/container-test.sh) is slow and runs by hand
+tests/deploy/check-deploy.sh
 if [[ -d src/trainer/tests ]]; then
   (cd src/trainer && /usr/bin/python3 -m pytest -q tests)
 fi

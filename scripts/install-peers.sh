@@ -3,8 +3,9 @@
 #   apt: chromium (headless screenshots of OHIF), fonts-dejavu-core, orthanc, orthanc-dicomweb, orthanc-postgresql
 #        (the PostgreSQL-indexed Orthanc of bench/storage-efficiency and bench/run-archive-benchmark.sh);
 #   npm: dicomweb-client@0.11.3, dcmjs, xhr2@0.2.1, the prebuilt OHIF viewer from the @ohif/app@3.13.2 tarball,
-#        oidc-provider@9.13.3 (the OpenID Connect provider the authentication tests issue tokens from), and
-#        playwright-core@1.65.2 (the admin console's browser tests; it drives Debian's chromium, no browser download).
+#        oidc-provider@9.13.3 (the OpenID Connect provider the authentication tests issue tokens from),
+#        playwright-core@1.65.2 (the admin console's browser tests; it drives Debian's chromium, no browser download),
+#        kubernetes-models@4.5.1 and yaml@2.9.1 (the offline schema check of deploy/kubernetes).
 # The npm packages go into a cache folder outside the repository (printed at the end; the tests look there):
 #   ${GATEWAY_PEERS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/medvae-gateway/peers}
 # Safe to run again: it installs only what is absent and returns at once when everything is there.
@@ -66,6 +67,16 @@ if [[ ! -f "$playwright_dir/node_modules/playwright-core/package.json" ]]; then
     printf '{ "name": "medvae-gateway-playwright", "private": true }\n' > "$playwright_dir/package.json"
   fi
   (cd "$playwright_dir" && npm install --no-audit --no-fund --save-exact playwright-core@1.65.2)
+fi
+
+k8s_dir="$peers_dir/kubernetes-models"
+if [[ ! -f "$k8s_dir/node_modules/kubernetes-models/package.json" || ! -f "$k8s_dir/node_modules/yaml/package.json" ]]; then
+  echo "Installing kubernetes-models and yaml into $k8s_dir (offline schema check of deploy/kubernetes)"
+  mkdir -p "$k8s_dir"
+  if [[ ! -f "$k8s_dir/package.json" ]]; then
+    printf '{ "name": "medvae-gateway-manifest-check", "private": true }\n' > "$k8s_dir/package.json"
+  fi
+  (cd "$k8s_dir" && npm install --no-audit --no-fund --save-exact kubernetes-models@4.5.1 yaml@2.9.1)
 fi
 
 ohif_dir="$peers_dir/ohif-$ohif_version"
