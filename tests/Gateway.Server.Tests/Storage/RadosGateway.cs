@@ -68,11 +68,7 @@ public sealed class RadosGateway : IAsyncLifetime
 
     public async ValueTask DisposeAsync()
     {
-        for (var index = _daemons.Count - 1; index >= 0; index--)
-        {
-            _daemons[index].Dispose();
-        }
-
+        StopDaemons();
         if (Directory.Exists(_folder))
         {
             Directory.Delete(_folder, recursive: true);
@@ -96,15 +92,7 @@ public sealed class RadosGateway : IAsyncLifetime
             Assert.True(_failure is null, _failure);
             if (_serviceUrl is null)
             {
-                try
-                {
-                    await StartAsync();
-                }
-                catch (Exception exception) when (exception is not OperationCanceledException)
-                {
-                    _failure = $"radosgw did not start: {exception.Message}\n{LogTails()}";
-                    throw new InvalidOperationException(_failure, exception);
-                }
+                await StartWithRetryAsync();
             }
         }
         finally
@@ -113,19 +101,55 @@ public sealed class RadosGateway : IAsyncLifetime
         }
     }
 
-    private async Task StartAsync()
+    /// <summary>
+    /// Starts the daemons; a start that fails (seen once in a full run: the OSD's first command was refused with
+    /// "wrong fsid") is stopped and tried once more in a new folder with new ports and a new cluster id.
+    /// </summary>
+    private async Task StartWithRetryAsync()
+    {
+        var failures = new List<string>();
+        for (var attempt = 1; attempt <= 2; attempt++)
+        {
+            var folder = Path.Combine(_folder, $"attempt-{attempt}");
+            try
+            {
+                await StartAsync(folder);
+                return;
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                failures.Add($"attempt {attempt}: {exception.Message}\n{LogTails(folder)}");
+                StopDaemons();
+            }
+        }
+
+        _failure = "radosgw did not start:\n" + string.Join('\n', failures);
+        throw new InvalidOperationException(_failure);
+    }
+
+    private void StopDaemons()
+    {
+        for (var index = _daemons.Count - 1; index >= 0; index--)
+        {
+            _daemons[index].Dispose();
+        }
+
+        _daemons.Clear();
+    }
+
+    private async Task StartAsync(string folder)
     {
         var started = System.Diagnostics.Stopwatch.StartNew();
         var monitorPort = PeerProcess.FreeLoopbackPort();
         var gatewayPort = PeerProcess.FreeLoopbackPort();
-        var daemonPorts = Random.Shared.Next(20000, 40000);
-        foreach (var folder in new[] { "run", "log", "mon/a", "osd/0", "rgw" })
+        var daemonPorts = Random.Shared.Next(10000, 30000);
+        foreach (var part in new[] { "run", "log", "mon/a", "osd/0", "rgw" })
         {
-            Directory.CreateDirectory(Path.Combine(_folder, folder));
+            Directory.CreateDirectory(Path.Combine(folder, part));
         }
 
         var fsid = Guid.NewGuid().ToString();
-        var config = Path.Combine(_folder, "ceph.conf");
+        var config = Path.Combine(folder, "ceph.conf");
         await File.WriteAllTextAsync(config, $"""
             [global]
             fsid = {fsid}
@@ -151,45 +175,45 @@ public sealed class RadosGateway : IAsyncLifetime
             osd pool default pg num = 8
             osd pool default pgp num = 8
             mon max pg per osd = 1000
-            run dir = {_folder}/run
-            admin socket = {_folder}/run/$name.asok
-            log file = {_folder}/log/$name.log
-            pid file = {_folder}/run/$name.pid
-            keyring = {_folder}/keyring
+            run dir = {folder}/run
+            admin socket = {folder}/run/$name.asok
+            log file = {folder}/log/$name.log
+            pid file = {folder}/run/$name.pid
+            keyring = {folder}/keyring
             [mon.a]
-            mon data = {_folder}/mon/a
+            mon data = {folder}/mon/a
             [osd]
-            osd data = {_folder}/osd/$id
+            osd data = {folder}/osd/$id
             osd objectstore = memstore
             memstore device bytes = 1073741824
             osd max object name len = 256
             osd max object namespace len = 64
             [client.rgw.test]
             rgw frontends = beast endpoint=127.0.0.1:{gatewayPort}
-            rgw data = {_folder}/rgw
+            rgw data = {folder}/rgw
 
             """);
 
         string[] c = ["-c", config];
-        await RunAsync("/usr/bin/ceph-authtool", ["--create-keyring", Path.Combine(_folder, "keyring"), "--gen-key", "-n", "mon.", "--cap", "mon", "allow *"]);
-        await RunAsync("/usr/bin/monmaptool", ["--create", "--addv", "a", $"[v1:127.0.0.1:{monitorPort}]", "--fsid", fsid, Path.Combine(_folder, "monmap")]);
-        await RunAsync("/usr/bin/ceph-mon", [.. c, "--mkfs", "-i", "a", "--monmap", Path.Combine(_folder, "monmap"), "--keyring", Path.Combine(_folder, "keyring")]);
+        await RunAsync("/usr/bin/ceph-authtool", ["--create-keyring", Path.Combine(folder, "keyring"), "--gen-key", "-n", "mon.", "--cap", "mon", "allow *"]);
+        await RunAsync("/usr/bin/monmaptool", ["--create", "--addv", "a", $"[v1:127.0.0.1:{monitorPort}]", "--fsid", fsid, Path.Combine(folder, "monmap")]);
+        await RunAsync("/usr/bin/ceph-mon", [.. c, "--mkfs", "-i", "a", "--monmap", Path.Combine(folder, "monmap"), "--keyring", Path.Combine(folder, "keyring")]);
         _daemons.Add(PeerProcess.Start("/usr/bin/ceph-mon", [.. c, "-i", "a", "-f"], AptPackages));
         await RunAsync("/usr/bin/ceph", [.. c, "--connect-timeout", "30", "osd", "create"]);
         await RunAsync("/usr/bin/ceph-osd", [.. c, "-i", "0", "--mkfs"]);
         _daemons.Add(PeerProcess.Start("/usr/bin/ceph-osd", [.. c, "-i", "0", "-f"], AptPackages));
         var gateway = PeerProcess.Start("/usr/bin/radosgw", [.. c, "-n", "client.rgw.test", "-f"], AptPackages);
         _daemons.Add(gateway);
-        await gateway.WaitUntilAnsweringAsync(new Uri($"http://127.0.0.1:{gatewayPort}/"), TimeSpan.FromSeconds(180), CancellationToken.None);
+        await gateway.WaitUntilAnsweringAsync(new Uri($"http://127.0.0.1:{gatewayPort}/"), TimeSpan.FromSeconds(120), CancellationToken.None);
         await RunAsync("/usr/bin/radosgw-admin", [.. c, "user", "create", "--uid=gateway-tests", "--display-name=Gateway tests", $"--access-key={AccessKey}", $"--secret-key={SecretKey}"]);
         _serviceUrl = $"http://127.0.0.1:{gatewayPort}";
         TestContext.Current.SendDiagnosticMessage($"radosgw started in {started.Elapsed.TotalSeconds:F1} s on {_serviceUrl}");
     }
 
-    /// <summary>The last lines of each daemon's log, for a start that failed.</summary>
-    private string LogTails()
+    /// <summary>The last lines of each daemon's log in <paramref name="folder"/>, for a start that failed.</summary>
+    private static string LogTails(string folder)
     {
-        var logs = Path.Combine(_folder, "log");
+        var logs = Path.Combine(folder, "log");
         return Directory.Exists(logs)
             ? string.Join('\n', Directory.GetFiles(logs).Order(StringComparer.Ordinal).Select(log => $"== {Path.GetFileName(log)}\n{string.Join('\n', File.ReadLines(log).TakeLast(15))}"))
             : string.Empty;
