@@ -309,7 +309,7 @@ public sealed partial class CompressJobHandler(
         var key = NewKey(work.Candidate.SopInstanceUid, suffix);
         try
         {
-            var stored = await PutVerifiedAsync(key, content, cancellationToken).ConfigureAwait(false);
+            var stored = await objects.PutVerifiedAsync(key, content, cancellationToken).ConfigureAwait(false);
             work.Written.Add(key);
             work.LastReadBack = await ReadVerifiedAsync(new ArchivedObject(kind, key, codec, stored.Size, stored.Sha256, modelId), work.Candidate.InstanceId, cancellationToken).ConfigureAwait(false);
             crashPoints.Reached(CrashPoint.CandidateWritten);
@@ -365,33 +365,10 @@ public sealed partial class CompressJobHandler(
         Log.Kept(logger, candidate.SopInstanceUid, reason);
     }
 
-    /// <summary>Writes <paramref name="content"/> and checks the store reports its size and SHA-256.</summary>
-    private async Task<StoredObject> PutVerifiedAsync(string key, byte[] content, CancellationToken cancellationToken)
-    {
-        var expected = Convert.ToHexStringLower(SHA256.HashData(content));
-        var stored = await objects.PutAsync(key, new MemoryStream(content, writable: false), cancellationToken).ConfigureAwait(false);
-        if (stored.Sha256 != expected || stored.Size != content.Length)
-        {
-            await objects.DeleteAsync(key, CancellationToken.None).ConfigureAwait(false);
-            throw new IOException($"Object {key} was stored as {stored.Size} bytes with SHA-256 {stored.Sha256}, not {content.Length} bytes with {expected}.");
-        }
-
-        return stored;
-    }
-
     /// <summary>Reads an object whole and checks its size and SHA-256 against <paramref name="expected"/> (corrupt: fails the job for good).</summary>
     private async Task<byte[]> ReadVerifiedAsync(ArchivedObject expected, long instanceId, CancellationToken cancellationToken)
     {
-        var content = await objects.OpenReadAsync(expected.Key, cancellationToken).ConfigureAwait(false);
-        byte[] bytes;
-        await using (content.ConfigureAwait(false))
-        {
-            using var copy = new MemoryStream(expected.Size > 0 && expected.Size < int.MaxValue ? (int)expected.Size : 0);
-            await content.CopyToAsync(copy, cancellationToken).ConfigureAwait(false);
-            bytes = copy.ToArray();
-        }
-
-        var sha256 = Convert.ToHexStringLower(SHA256.HashData(bytes));
+        var (bytes, sha256) = await objects.ReadWholeAsync(expected.Key, expected.Size, cancellationToken).ConfigureAwait(false);
         if (sha256 != expected.Sha256 || bytes.Length != expected.Size)
         {
             Log.Corrupt(logger, instanceId, expected.Key, expected.Size, expected.Sha256, bytes.Length, sha256);
