@@ -159,7 +159,9 @@ public sealed class S3ObjectStore : IObjectStore, ISweepableObjectStore, IDispos
     {
         try
         {
-            return new S3ReadStream(await _client.GetObjectAsync(request, cancellationToken).ConfigureAwait(false));
+            // The body as it arrives, with the length the server announced; disposing it ends the response.
+            var response = await _client.GetObjectAsync(request, cancellationToken).ConfigureAwait(false);
+            return new BoundedReadStream(response.ResponseStream, response.ContentLength);
         }
         catch (AmazonS3Exception exception) when (exception.StatusCode == HttpStatusCode.NotFound)
         {
