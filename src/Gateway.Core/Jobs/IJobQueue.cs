@@ -24,4 +24,11 @@ public interface IJobQueue
     /// workers from before a restart). Returns how many.
     /// </summary>
     Task<int> RequeueAbandonedAsync(TimeSpan claimedLongerThan, string? deadWorkerPrefix, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Re-queues the running jobs claimed by <paramref name="workerId"/>, a worker that runs none now: a claim whose
+    /// answer was lost (the queue failed after the claim committed) or a job whose outcome could not be recorded.
+    /// Returns how many.
+    /// </summary>
+    Task<int> ReleaseClaimsAsync(string workerId, CancellationToken cancellationToken);
 }

@@ -63,10 +63,29 @@ public sealed partial class JobRunner
             }
             catch (Exception exception) when (exception is not OutOfMemoryException)
             {
-                // The queue itself failed (PostgreSQL down): wait a poll interval and try again.
+                // The queue itself failed (PostgreSQL down, or a claim whose answer was lost): wait a poll interval,
+                // hand back whatever the queue still records as this worker's (it runs nothing now), and go on.
                 Log.QueueUnavailable(_logger, workerId, exception);
                 await Task.Delay(_options.PollInterval, _time, stoppingToken).ConfigureAwait(false);
+                await ReleaseClaimsAsync(workerId, stoppingToken).ConfigureAwait(false);
             }
+        }
+    }
+
+    private async Task ReleaseClaimsAsync(string workerId, CancellationToken stoppingToken)
+    {
+        try
+        {
+            var released = await _queue.ReleaseClaimsAsync(workerId, stoppingToken).ConfigureAwait(false);
+            if (released > 0)
+            {
+                Log.ClaimsReleased(_logger, workerId, released);
+            }
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException and not OperationCanceledException)
+        {
+            // Still unreachable: the next failure tries again; a restart or the stale sweep re-queues them otherwise.
+            Log.QueueUnavailable(_logger, workerId, exception);
         }
     }
 
@@ -137,5 +156,8 @@ public sealed partial class JobRunner
 
         [LoggerMessage(EventId = 2003, Level = LogLevel.Warning, Message = "Worker {WorkerId} cannot reach the job queue")]
         public static partial void QueueUnavailable(ILogger logger, string workerId, Exception exception);
+
+        [LoggerMessage(EventId = 7930, Level = LogLevel.Warning, Message = "Worker {WorkerId} handed back {Count} jobs the queue still recorded as its own after a queue failure")]
+        public static partial void ClaimsReleased(ILogger logger, string workerId, int count);
     }
 }

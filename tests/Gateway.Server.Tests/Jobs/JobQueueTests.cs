@@ -102,6 +102,44 @@ public sealed class JobQueueTests(PostgresCluster cluster) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Releasing_a_workers_claims_requeues_only_that_workers_running_jobs()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        await ExecuteAsync("insert into jobs (kind) select 'test' from generate_series(1, 3)");
+        var queue = new PostgresJobQueue(_database);
+        var lost = (await queue.ClaimAsync("node-a/1/1", ["test"], cancellationToken))!;
+        var sameNode = (await queue.ClaimAsync("node-a/1/10", ["test"], cancellationToken))!;
+        var otherNode = (await queue.ClaimAsync("node-b/1/1", ["test"], cancellationToken))!;
+
+        Assert.Equal(1, await queue.ReleaseClaimsAsync("node-a/1/1", cancellationToken));
+
+        Assert.Equal("queued", (await JobAsync(lost.Id)).State);
+        Assert.Equal("running", (await JobAsync(sameNode.Id)).State);
+        Assert.Equal("running", (await JobAsync(otherNode.Id)).State);
+        Assert.Equal(0, await queue.ReleaseClaimsAsync("node-a/1/1", cancellationToken));
+    }
+
+    [Fact]
+    public async Task A_claim_whose_answer_is_lost_is_handed_back_and_run_by_the_same_worker()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var handler = new RecordingHandler();
+        var queue = new AnswerLosingQueue(new PostgresJobQueue(_database));
+        var runner = new JobRunner(queue, [handler], new JobOptions { PollInterval = TimeSpan.FromMilliseconds(200) }, NullLogger<JobRunner>.Instance);
+        await ExecuteAsync("insert into jobs (kind) values ('recorded')");
+
+        var working = runner.RunWorkerAsync("w", new JobSignal(), stop.Token);
+        var done = await Task.WhenAny(handler.Ran.Task, Task.Delay(TimeSpan.FromSeconds(30), cancellationToken));
+        await stop.CancelAsync();
+        await working;
+
+        Assert.Same(handler.Ran.Task, done);
+        Assert.True(queue.Lost, "the first claim committed and its answer was thrown away");
+        Assert.Equal(0L, await ScalarAsync<long>("select count(*) from jobs"));
+    }
+
+    [Fact]
     public async Task A_notify_wakes_an_idle_worker_long_before_its_poll_interval()
     {
         var cancellationToken = TestContext.Current.CancellationToken;
@@ -141,6 +179,38 @@ public sealed class JobQueueTests(PostgresCluster cluster) : IAsyncLifetime
     {
         await using var command = _database.CreateCommand(sql);
         return (T)(await command.ExecuteScalarAsync(TestContext.Current.CancellationToken))!;
+    }
+
+    /// <summary>
+    /// The real queue, except that its first claim fails after PostgreSQL committed it, as a connection lost between
+    /// the commit and the answer does.
+    /// </summary>
+    private sealed class AnswerLosingQueue(PostgresJobQueue queue) : IJobQueue
+    {
+        public bool Lost { get; private set; }
+
+        public async Task<QueuedJob?> ClaimAsync(string workerId, IReadOnlyCollection<string> kinds, CancellationToken cancellationToken)
+        {
+            var job = await queue.ClaimAsync(workerId, kinds, cancellationToken);
+            if (job is not null && !Lost)
+            {
+                Lost = true;
+                throw new NpgsqlException("The connection was lost after the claim committed.");
+            }
+
+            return job;
+        }
+
+        public Task CompleteAsync(long jobId, CancellationToken cancellationToken) => queue.CompleteAsync(jobId, cancellationToken);
+
+        public Task RetryAsync(long jobId, DateTimeOffset runAfter, string reason, CancellationToken cancellationToken) => queue.RetryAsync(jobId, runAfter, reason, cancellationToken);
+
+        public Task FailAsync(long jobId, string reason, CancellationToken cancellationToken) => queue.FailAsync(jobId, reason, cancellationToken);
+
+        public Task<int> RequeueAbandonedAsync(TimeSpan claimedLongerThan, string? deadWorkerPrefix, CancellationToken cancellationToken) =>
+            queue.RequeueAbandonedAsync(claimedLongerThan, deadWorkerPrefix, cancellationToken);
+
+        public Task<int> ReleaseClaimsAsync(string workerId, CancellationToken cancellationToken) => queue.ReleaseClaimsAsync(workerId, cancellationToken);
     }
 
     private sealed class ThrowingHandler : IJobHandler

@@ -83,6 +83,22 @@ public sealed class PostgresJobQueue(NpgsqlDataSource dataSource) : IJobQueue
         return requeued;
     }
 
+    public async Task<int> ReleaseClaimsAsync(string workerId, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(
+            $"""
+            with released as (
+                update jobs set state = 'queued', run_after = now(), locked_by = null, locked_at = null,
+                    last_error = 'Re-queued: its worker lost track of it (the queue failed).'
+                where state = 'running' and locked_by = @worker
+                returning id)
+            select count(*)::int from released;
+            notify {PostgresArchiveIndex.JobsChannel};
+            """);
+        command.Parameters.AddWithValue("worker", workerId);
+        return (int)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+    }
+
     private async Task ExecuteAsync(string sql, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
     {
         await using var command = dataSource.CreateCommand(sql);

@@ -25,17 +25,24 @@ public sealed class PostgresSeriesLatentIndex(NpgsqlDataSource dataSource) : ISe
 
     public async Task ScheduleAsync(long instanceId, TimeSpan quiet, CancellationToken cancellationToken)
     {
-        await using var lookup = dataSource.CreateCommand("select series_fk, now() + @quiet from instances where id = @id");
-        lookup.Parameters.AddWithValue("id", instanceId);
-        lookup.Parameters.AddWithValue("quiet", quiet);
-        await using var reader = await lookup.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false) || reader.IsDBNull(0))
+        // The reader is disposed once, before the next command: Npgsql reuses one reader object per physical
+        // connection, so disposing it again after its connection went back to the pool would close another
+        // command's reader (the protocol desync behind "Index was out of range" in a worker's claim).
+        long series;
+        DateTimeOffset due;
+        await using (var lookup = dataSource.CreateCommand("select series_fk, now() + @quiet from instances where id = @id"))
         {
-            return;
+            lookup.Parameters.AddWithValue("id", instanceId);
+            lookup.Parameters.AddWithValue("quiet", quiet);
+            await using var reader = await lookup.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false) || reader.IsDBNull(0))
+            {
+                return;
+            }
+
+            (series, due) = (reader.GetInt64(0), reader.GetFieldValue<DateTimeOffset>(1));
         }
 
-        var (series, due) = (reader.GetInt64(0), reader.GetFieldValue<DateTimeOffset>(1));
-        await reader.DisposeAsync().ConfigureAwait(false);
         await ScheduleSeriesAsync(series, due, cancellationToken).ConfigureAwait(false);
     }
 

@@ -89,7 +89,7 @@ public sealed class SeriesLatentCrashTests(PostgresCluster cluster)
                 }
             }
 
-            using (var restarted = await GatewayProcess.StartAsync(data, httpPort, dicomPort, postgres, environment))
+            using (var restarted = await GatewayProcess.StartAsync(data, httpPort, dicomPort, postgres, new Dictionary<string, string>(environment) { ["Logging__LogLevel__Gateway.Core.Jobs"] = "Debug" }))
             {
                 await WaitForDrainedAsync(database, restarted);
                 output?.WriteLine($"queue drained after {started.Elapsed.TotalSeconds:F1} s");
@@ -220,7 +220,24 @@ public sealed class SeriesLatentCrashTests(PostgresCluster cluster)
             await Task.Delay(200, TestContext.Current.CancellationToken);
         }
 
-        Assert.Fail("The queue did not drain within 5 minutes after the restart:\n" + gateway.Output);
+        Assert.Fail($"The queue did not drain within 5 minutes after the restart; left:\n{await JobsLeftAsync(database)}\n{gateway.Output}");
+    }
+
+    /// <summary>The rows left in the queue, one line each (what a drain that never ends waits on).</summary>
+    private static async Task<string> JobsLeftAsync(NpgsqlDataSource database)
+    {
+        var lines = new List<string>();
+        await using var command = database.CreateCommand(
+            "select id, kind, state, instance_fk, series_fk, attempts, run_after, locked_by, locked_at, last_error, now() from jobs order by id");
+        await using var reader = await command.ExecuteReaderAsync(TestContext.Current.CancellationToken);
+        while (await reader.ReadAsync(TestContext.Current.CancellationToken))
+        {
+            var values = new object[reader.FieldCount];
+            reader.GetValues(values);
+            lines.Add(string.Join(" | ", values.Select(value => value is DBNull ? "null" : Convert.ToString(value, CultureInfo.InvariantCulture))));
+        }
+
+        return string.Join("\n", lines);
     }
 
     private static async Task<long> ScalarAsync(NpgsqlDataSource database, string sql)
