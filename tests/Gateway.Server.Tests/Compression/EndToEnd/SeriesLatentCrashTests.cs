@@ -69,7 +69,9 @@ public sealed class SeriesLatentCrashTests(PostgresCluster cluster)
                 Assert.True(exitCode == 137, $"gateway serve exited with {exitCode}, not by SIGKILL (137):\n{gateway.Output}");
                 var orphans = Orphans(await KeysAsync(database), new ArchiveProbe(postgres, data));
                 output?.WriteLine($"killed at {point} after {started.Elapsed.TotalSeconds:F1} s: {await ScalarAsync(database, "select count(*) from series_latents")} series latents, {orphans.Count} object files without a row");
-                Assert.Equal(1L, await ScalarAsync(database, "select count(*) from jobs where kind = 'series' and state = 'running'"));
+                // The job it died in is still running; a second series job (queued by a compress job meanwhile) may
+                // have been claimed by the other worker and found the series held.
+                Assert.InRange(await ScalarAsync(database, "select count(*) from jobs where kind = 'series' and state = 'running'"), 1L, 2L);
                 if (point == CrashPoint.CandidateWritten)
                 {
                     Assert.Equal(0L, await ScalarAsync(database, "select count(*) from series_latents"));
