@@ -4,6 +4,7 @@ using Gateway.Server.Cli;
 var root = new RootCommand("MedVAE Gateway: a DICOM storage-compression gateway.")
 {
     ServeCommand.Create(),
+    WorkerCommand.Create(),
     DicomCommands.Create(),
     ModelsCommands.Create(),
     BenchCommands.Create(),

@@ -10,17 +10,27 @@ public interface IJobQueue
     /// <summary>Claims the oldest due job of one of <paramref name="kinds"/> for <paramref name="workerId"/>; null when none is due.</summary>
     Task<QueuedJob?> ClaimAsync(string workerId, IReadOnlyCollection<string> kinds, CancellationToken cancellationToken);
 
-    Task CompleteAsync(long jobId, CancellationToken cancellationToken);
-
-    /// <summary>Puts a claimed job back in the queue, due at <paramref name="runAfter"/>, recording the <paramref name="reason"/> it did not finish.</summary>
-    Task RetryAsync(long jobId, DateTimeOffset runAfter, string reason, CancellationToken cancellationToken);
-
-    /// <summary>Marks a claimed job failed for good.</summary>
-    Task FailAsync(long jobId, string reason, CancellationToken cancellationToken);
+    /// <summary>
+    /// Renews <paramref name="workerId"/>'s lease on a running job (its claim time becomes now); false when the job is
+    /// no longer that worker's (re-queued as abandoned, perhaps claimed by another).
+    /// </summary>
+    Task<bool> RenewAsync(long jobId, string workerId, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Re-queues running jobs whose worker is gone: those claimed longer than <paramref name="claimedLongerThan"/>
-    /// ago, and those claimed by workers whose id starts with <paramref name="deadWorkerPrefix"/> (this node's
+    /// The settling calls below change a job only while <paramref name="workerId"/> still holds it: a worker whose
+    /// lease ran out and whose job another took never settles the other's run.
+    /// </summary>
+    Task CompleteAsync(long jobId, string workerId, CancellationToken cancellationToken);
+
+    /// <summary>Puts a claimed job back in the queue, due at <paramref name="runAfter"/>, recording the <paramref name="reason"/> it did not finish.</summary>
+    Task RetryAsync(long jobId, string workerId, DateTimeOffset runAfter, string reason, CancellationToken cancellationToken);
+
+    /// <summary>Marks a claimed job failed for good.</summary>
+    Task FailAsync(long jobId, string workerId, string reason, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Re-queues running jobs whose worker is gone: those whose lease was last renewed (or the job claimed) longer
+    /// than <paramref name="claimedLongerThan"/> ago, and those claimed by workers whose id starts with <paramref name="deadWorkerPrefix"/> (this node's
     /// workers from before a restart). Returns how many.
     /// </summary>
     Task<int> RequeueAbandonedAsync(TimeSpan claimedLongerThan, string? deadWorkerPrefix, CancellationToken cancellationToken);

@@ -17,8 +17,14 @@ public sealed record JobOptions
 
     public TimeSpan RetryMaxDelay { get; init; } = TimeSpan.FromMinutes(30);
 
-    /// <summary>A running job claimed longer ago than this is taken to belong to a dead worker and is re-queued.</summary>
-    public TimeSpan StaleAfter { get; init; } = TimeSpan.FromMinutes(15);
+    /// <summary>
+    /// The lease on a running job: a worker renews it every <see cref="LeaseRenewInterval"/> while the job runs, and a job
+    /// whose lease was not renewed for this long is taken to belong to a dead worker and is re-queued.
+    /// </summary>
+    public TimeSpan StaleAfter { get; init; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>A third of <see cref="StaleAfter"/>: two renewals may be lost (a PostgreSQL blip) before a live job is given up.</summary>
+    public TimeSpan LeaseRenewInterval => StaleAfter / 3;
 
     /// <summary>The delay before retry number <paramref name="attempt"/> + 1: base × 2^(attempt − 1), capped.</summary>
     public TimeSpan RetryDelay(int attempt)

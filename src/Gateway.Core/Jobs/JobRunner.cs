@@ -39,7 +39,7 @@ public sealed partial class JobRunner
             return false;
         }
 
-        await RunAsync(job, cancellationToken).ConfigureAwait(false);
+        await RunAsync(job, workerId, cancellationToken).ConfigureAwait(false);
         return true;
     }
 
@@ -89,29 +89,33 @@ public sealed partial class JobRunner
         }
     }
 
-    private async Task RunAsync(QueuedJob job, CancellationToken cancellationToken)
+    private async Task RunAsync(QueuedJob job, string workerId, CancellationToken cancellationToken)
     {
         if (!_handlers.TryGetValue(job.Kind, out var handler))
         {
-            await _queue.FailAsync(job.Id, $"No handler for job kind '{job.Kind}'.", CancellationToken.None).ConfigureAwait(false);
+            await _queue.FailAsync(job.Id, workerId, $"No handler for job kind '{job.Kind}'.", CancellationToken.None).ConfigureAwait(false);
             return;
         }
 
         try
         {
-            await handler.HandleAsync(job, cancellationToken).ConfigureAwait(false);
+            if (!await RunLeasedAsync(handler, job, workerId, cancellationToken).ConfigureAwait(false))
+            {
+                // Another worker runs the job now and settles it.
+                return;
+            }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             // Shutting down: hand the job back at once, without counting the attempt against it.
-            await _queue.RetryAsync(job.Id, _time.GetUtcNow(), "Interrupted by shutdown.", CancellationToken.None).ConfigureAwait(false);
+            await _queue.RetryAsync(job.Id, workerId, _time.GetUtcNow(), "Interrupted by shutdown.", CancellationToken.None).ConfigureAwait(false);
             throw;
         }
         catch (Exception exception) when (JobFailure.Classify(exception) == JobFailureKind.Permanent)
         {
             var error = JobFailure.Describe(exception);
             Log.FailedPermanently(_logger, job.Kind, job.Id, job.InstanceId, job.Attempt, error);
-            await _queue.FailAsync(job.Id, error, CancellationToken.None).ConfigureAwait(false);
+            await _queue.FailAsync(job.Id, workerId, error, CancellationToken.None).ConfigureAwait(false);
             _metrics?.Record(job.Kind, "failed");
             return;
         }
@@ -121,23 +125,38 @@ public sealed partial class JobRunner
             if (job.Attempt >= _options.MaxAttempts)
             {
                 Log.Failed(_logger, job.Kind, job.Id, job.InstanceId, job.Attempt, error);
-                await _queue.FailAsync(job.Id, error, CancellationToken.None).ConfigureAwait(false);
+                await _queue.FailAsync(job.Id, workerId, error, CancellationToken.None).ConfigureAwait(false);
                 _metrics?.Record(job.Kind, "failed");
             }
             else
             {
                 var delay = _options.RetryDelay(job.Attempt);
                 Log.Retrying(_logger, job.Kind, job.Id, job.Attempt, delay.TotalSeconds, error);
-                await _queue.RetryAsync(job.Id, _time.GetUtcNow() + delay, error, CancellationToken.None).ConfigureAwait(false);
+                await _queue.RetryAsync(job.Id, workerId, _time.GetUtcNow() + delay, error, CancellationToken.None).ConfigureAwait(false);
                 _metrics?.Record(job.Kind, "retry");
             }
 
             return;
         }
 
-        await _queue.CompleteAsync(job.Id, CancellationToken.None).ConfigureAwait(false);
+        await _queue.CompleteAsync(job.Id, workerId, CancellationToken.None).ConfigureAwait(false);
         _metrics?.Record(job.Kind, "done");
         Log.Done(_logger, job.Kind, job.Id, job.InstanceId);
+    }
+
+    /// <summary>Runs the handler while its lease is renewed (stopped before the job is settled); false when the lease was lost.</summary>
+    private async Task<bool> RunLeasedAsync(IJobHandler handler, QueuedJob job, string workerId, CancellationToken cancellationToken)
+    {
+        await using var lease = new JobLease(_queue, job.Id, workerId, _options.LeaseRenewInterval, _time, _logger, cancellationToken);
+        try
+        {
+            await handler.HandleAsync(job, lease.Token).ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationCanceledException) when (lease.IsLost && !cancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
     }
 
     private static partial class Log

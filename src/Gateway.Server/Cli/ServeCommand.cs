@@ -19,9 +19,10 @@ internal static class ServeCommand
         var httpsKey = new Option<string?>("--https-key") { Description = "HTTPS private key (PEM); omit when it is in the --https-cert file." };
         var management = new Option<string?>("--management") { Description = "Management port HOST:PORT (e.g. 127.0.0.1:9100): /metrics and health checks without a token, nothing else." };
         var insecure = new Option<bool>("--insecure") { Description = "Serve a non-loopback HTTP address without authentication (anyone who reaches it may read and store)." };
+        var noWorkers = new Option<bool>("--no-workers") { Description = "Listeners only: receive, query and retrieve, run no queue workers (`gateway worker` nodes compress)." };
         var command = new Command("serve", "Run the gateway: DICOM C-STORE/Q/R, DICOMweb, dashboard (Ctrl-C stops it).")
         {
-            data, http, https, httpsCertificate, httpsKey, management, dicomPort, aeTitle, postgres, insecure,
+            data, http, https, httpsCertificate, httpsKey, management, dicomPort, aeTitle, postgres, insecure, noWorkers,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -38,6 +39,11 @@ internal static class ServeCommand
             if (result.GetValue(insecure))
             {
                 overrides[SecurityOptions.SectionName + ":Insecure"] = "true";
+            }
+
+            if (result.GetValue(noWorkers))
+            {
+                Add(overrides, "JobWorkers", "0");
             }
 
             WebApplication app;
@@ -61,7 +67,8 @@ internal static class ServeCommand
         return command;
     }
 
-    private static void Add(Dictionary<string, string?> overrides, string key, string? value)
+    /// <summary>Sets Gateway:<paramref name="key"/> when a flag gave a value.</summary>
+    internal static void Add(Dictionary<string, string?> overrides, string key, string? value)
     {
         if (value is not null)
         {

@@ -30,6 +30,12 @@ public sealed partial class DicomListener(
     public Task StartAsync(CancellationToken cancellationToken)
     {
         var settings = options.Value;
+        if (!settings.Listeners)
+        {
+            Log.Off(logger, settings.JobWorkers);
+            return Task.CompletedTask;
+        }
+
         var destinations = PeerList.Destinations(settings.Peers, DicomTlsCertificates.LoadClient(settings.DicomTls));
         if (!settings.AllowListOn)
         {
@@ -73,5 +79,8 @@ public sealed partial class DicomListener(
     {
         [LoggerMessage(EventId = 7733, Level = LogLevel.Warning, Message = "DICOM AE allow-list off ({Peers} peers configured, Gateway:RestrictCallingAETitles): any calling AE title may store, query and retrieve")]
         public static partial void AllowListOff(ILogger logger, int peers);
+
+        [LoggerMessage(EventId = 7952, Level = LogLevel.Information, Message = "Worker node (gateway worker): no DICOM or DICOMweb listener, {Workers} queue workers, health checks and /metrics on the management port")]
+        public static partial void Off(ILogger logger, int workers);
     }
 }

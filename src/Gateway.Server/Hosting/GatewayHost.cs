@@ -38,17 +38,33 @@ public static class GatewayHost
             });
         }
 
-        // Main HTTP, HTTPS (Gateway:Https, certificate from HttpsServices) and the management port, in this order.
+        // Main HTTP, HTTPS (Gateway:Https, certificate from HttpsServices) and the management port, in this order;
+        // `gateway worker` (Gateway:Listeners false) listens on the management port alone, Gateway:Http's unless set.
+        var listeners = builder.Configuration.GetValue("Gateway:Listeners", true);
         var http = builder.Configuration["Gateway:Http"] ?? "127.0.0.1:8080";
+        if (!listeners && string.IsNullOrWhiteSpace(builder.Configuration[ManagementOptions.SectionName + ":Url"]))
+        {
+            builder.Configuration[ManagementOptions.SectionName + ":Url"] = http;
+        }
+
         var https = builder.Configuration[HttpsOptions.SectionName + ":Url"];
         var management = builder.Configuration[ManagementOptions.SectionName + ":Url"];
         string[] served = string.IsNullOrWhiteSpace(https) ? [http] : [http, https.Trim()];
-        builder.WebHost.UseUrls([ListenAddress.ToUrl(http, "http"), .. Listener(https, "https"), .. Listener(management, "http")]);
+        builder.WebHost.UseUrls(listeners
+            ? [ListenAddress.ToUrl(http, "http"), .. Listener(https, "https"), .. Listener(management, "http")]
+            : Listener(management, "http"));
         builder.Services.AddGateway(builder.Configuration);
         builder.Services.AddGatewaySecurity(builder.Configuration);
         configure?.Invoke(builder);
 
         var app = builder.Build();
+        if (!listeners)
+        {
+            // Every request reaches the management port: health checks and /metrics, nothing else.
+            app.UseGatewayManagementPort();
+            return app;
+        }
+
         HttpBindSafety.Check(app.Configuration, served, app.Services.GetRequiredService<IOptions<SecurityOptions>>().Value, app.Logger);
 
         // The management port leaves the pipeline first (no audit, no token). Then the audit, outermost of the rest, so

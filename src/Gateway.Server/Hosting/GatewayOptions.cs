@@ -79,7 +79,13 @@ public sealed class GatewayOptions
     /// <summary>This node's name in a multi-node deployment (defaults to the machine name).</summary>
     public string NodeName { get; set; } = Environment.MachineName;
 
-    /// <summary>Queue workers in this process (0: this node only receives and serves).</summary>
+    /// <summary>
+    /// Whether this process runs the DICOM and DICOMweb listeners; false for `gateway worker`, which runs only queue
+    /// workers (and the management port's /metrics and health checks) against an external PostgreSQL.
+    /// </summary>
+    public bool Listeners { get; set; } = true;
+
+    /// <summary>Queue workers in this process (0, or `gateway serve --no-workers`: this node only receives and serves).</summary>
     [Range(0, 256)]
     public int JobWorkers { get; set; } = 2;
 
@@ -102,9 +108,12 @@ public sealed class GatewayOptions
     [Range(0.01, 3600)]
     public double JobPollSeconds { get; set; } = 5;
 
-    /// <summary>A job running longer than this is taken to belong to a dead worker and re-queued.</summary>
-    [Range(0.01, 10080)]
-    public double JobStaleMinutes { get; set; } = 15;
+    /// <summary>
+    /// The lease on a running job: its worker renews it every third of this while the job runs; a job not renewed for
+    /// this long belongs to a dead worker (killed, its node gone) and is re-queued for another within about 1.25 times it.
+    /// </summary>
+    [Range(1, 86400)]
+    public double JobLeaseSeconds { get; set; } = 60;
 
     /// <summary>The largest STOW-RS request body accepted (413 beyond).</summary>
     [Range(1, long.MaxValue)]

@@ -27,6 +27,10 @@ public static class GatewayServices
                 settings => settings.DuplicatePolicy != DuplicatePolicy.Replace || settings.DuplicateReplaceCallingAETitles.Count > 0,
                 "Gateway:DuplicatePolicy Replace needs Gateway:DuplicateReplaceCallingAETitles, the calling AE titles allowed to replace a stored instance.")
             .Validate(options => options.TrustedProxies.All(TrustedProxies.IsValid), "Gateway:TrustedProxies must list IP addresses or CIDR networks (10.0.0.0/8).")
+            .Validate(options => options.Listeners || options.JobWorkers > 0, "gateway worker (Gateway:Listeners false) needs Gateway:JobWorkers above 0.")
+            .Validate(
+                options => options.Listeners || !string.IsNullOrWhiteSpace(options.Postgres),
+                "gateway worker (Gateway:Listeners false) needs --postgres (Gateway:Postgres): the PostgreSQL the serve nodes share.")
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<GatewayOptions>, DimseOptionsValidation>();
 

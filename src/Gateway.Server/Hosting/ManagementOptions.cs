@@ -46,6 +46,8 @@ internal sealed class ManagementOptionsValidation(IOptions<GatewayOptions> gatew
     public ValidateOptionsResult Validate(string? name, ManagementOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return options.Problem([gateway.Value.Http, https.Value.Url]) is { } problem ? ValidateOptionsResult.Fail(problem) : ValidateOptionsResult.Success;
+        // `gateway worker` has no other listener (its management port is Gateway:Http's unless set).
+        string?[] others = gateway.Value.Listeners ? [gateway.Value.Http, https.Value.Url] : [];
+        return options.Problem(others) is { } problem ? ValidateOptionsResult.Fail(problem) : ValidateOptionsResult.Success;
     }
 }

@@ -29,7 +29,7 @@ public static class IngestOperationsServices
                 MaxAttempts = settings.JobMaxAttempts,
                 PollInterval = TimeSpan.FromSeconds(settings.JobPollSeconds),
                 RetryBaseDelay = TimeSpan.FromSeconds(settings.JobRetryBaseSeconds),
-                StaleAfter = TimeSpan.FromMinutes(settings.JobStaleMinutes),
+                StaleAfter = TimeSpan.FromSeconds(settings.JobLeaseSeconds),
             };
         });
         services.AddSingleton<JobMetrics>();

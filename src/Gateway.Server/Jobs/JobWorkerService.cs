@@ -7,8 +7,8 @@ namespace Gateway.Server.Jobs;
 
 /// <summary>
 /// Runs this node's queue workers: at start it re-queues the jobs its workers held before a restart; then N
-/// workers claim jobs (woken by LISTEN/NOTIFY, polling as a fallback), and a sweeper re-queues jobs whose worker
-/// died on another node (claimed longer ago than the stale timeout).
+/// workers claim jobs (woken by LISTEN/NOTIFY, polling as a fallback) and renew their lease while a job runs, and a
+/// sweeper re-queues jobs whose worker died on another node (lease not renewed for Gateway:JobLeaseSeconds).
 /// </summary>
 public sealed partial class JobWorkerService(
     JobRunner runner,

@@ -6,7 +6,7 @@ using System.Text;
 
 namespace Gateway.Server.Tests.Crash;
 
-/// <summary>`gateway serve` as a child process (the built gateway.dll under dotnet), so a test can kill -9 it.</summary>
+/// <summary>`gateway serve` or `gateway worker` as a child process (the built gateway.dll under dotnet), so a test can kill -9 it.</summary>
 internal sealed class GatewayProcess : IDisposable
 {
     private readonly Process _process;
@@ -47,10 +47,20 @@ internal sealed class GatewayProcess : IDisposable
         return port;
     }
 
-    /// <summary>Starts `gateway serve` and waits until /health/ready answers 200; <paramref name="environment"/> adds or overrides settings (e.g. Gateway__Compression__Enabled).</summary>
-    public static async Task<GatewayProcess> StartAsync(string dataDirectory, int httpPort, int dicomPort, string postgres, IReadOnlyDictionary<string, string>? environment = null)
+    /// <summary>
+    /// Starts `gateway serve` and waits until /health/ready answers 200; <paramref name="environment"/> adds or overrides
+    /// settings (e.g. Gateway__Compression__Enabled), <paramref name="flags"/> are added to the command line (--no-workers).
+    /// </summary>
+    public static Task<GatewayProcess> StartAsync(string dataDirectory, int httpPort, int dicomPort, string postgres, IReadOnlyDictionary<string, string>? environment = null, IReadOnlyList<string>? flags = null) =>
+        WaitReadyAsync(Launch(dataDirectory, httpPort, dicomPort, postgres, environment, flags));
+
+    /// <summary>Starts `gateway worker` with its management port (health checks, /metrics) on <paramref name="managementPort"/> and waits until it is ready.</summary>
+    public static Task<GatewayProcess> StartWorkerAsync(string dataDirectory, int managementPort, string postgres, IReadOnlyDictionary<string, string>? environment = null) =>
+        WaitReadyAsync(Start(["worker", "--data", dataDirectory, "--management", $"127.0.0.1:{managementPort}", "--postgres", postgres], managementPort, environment));
+
+    private static async Task<GatewayProcess> WaitReadyAsync(GatewayProcess gateway)
     {
-        var gateway = Launch(dataDirectory, httpPort, dicomPort, postgres, environment);
+        var httpPort = gateway.HttpPort;
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
         var deadline = DateTime.UtcNow.AddSeconds(90);
         while (DateTime.UtcNow < deadline)
@@ -82,7 +92,17 @@ internal sealed class GatewayProcess : IDisposable
     }
 
     /// <summary>Starts `gateway serve` without waiting for it (<see cref="StartAsync"/> waits until it is ready).</summary>
-    public static GatewayProcess Launch(string dataDirectory, int httpPort, int dicomPort, string postgres, IReadOnlyDictionary<string, string>? environment = null)
+    public static GatewayProcess Launch(string dataDirectory, int httpPort, int dicomPort, string postgres, IReadOnlyDictionary<string, string>? environment = null, IReadOnlyList<string>? flags = null) =>
+        Start(
+            [
+                "serve", "--data", dataDirectory, "--http", $"127.0.0.1:{httpPort}",
+                "--dicom-port", dicomPort.ToString(CultureInfo.InvariantCulture), "--postgres", postgres, .. flags ?? [],
+            ],
+            httpPort,
+            environment);
+
+    /// <summary>Runs gateway.dll with <paramref name="arguments"/>; <paramref name="httpPort"/> is the port its /health/ready answers on.</summary>
+    private static GatewayProcess Start(IEnumerable<string> arguments, int httpPort, IReadOnlyDictionary<string, string>? environment)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -90,11 +110,7 @@ internal sealed class GatewayProcess : IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var argument in new[]
-        {
-            GatewayDll(), "serve", "--data", dataDirectory, "--http", $"127.0.0.1:{httpPort}",
-            "--dicom-port", dicomPort.ToString(CultureInfo.InvariantCulture), "--postgres", postgres,
-        })
+        foreach (var argument in arguments.Prepend(GatewayDll()))
         {
             start.ArgumentList.Add(argument);
         }

@@ -36,30 +36,40 @@ public sealed class PostgresJobQueue(NpgsqlDataSource dataSource) : IJobQueue
         return new QueuedJob(reader.GetInt64(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetInt64(2), reader.GetInt32(3), reader.IsDBNull(4) ? null : reader.GetInt64(4));
     }
 
+    public async Task<bool> RenewAsync(long jobId, string workerId, CancellationToken cancellationToken) =>
+        await ExecuteAsync(
+            "update jobs set locked_at = now() where id = @id and state = 'running' and locked_by = @worker",
+            cancellationToken,
+            ("id", jobId),
+            ("worker", workerId)).ConfigureAwait(false) == 1;
+
     /// <summary>A finished job leaves no row: it is deleted and counted in job_totals (migrations/0012_job_totals.sql).</summary>
-    public Task CompleteAsync(long jobId, CancellationToken cancellationToken) =>
+    public Task CompleteAsync(long jobId, string workerId, CancellationToken cancellationToken) =>
         ExecuteAsync(
             """
-            with finished as (delete from jobs where id = @id and state = 'running' returning kind)
+            with finished as (delete from jobs where id = @id and state = 'running' and locked_by = @worker returning kind)
             insert into job_totals (kind, done) select kind, 1 from finished
             on conflict (kind) do update set done = job_totals.done + excluded.done
             """,
             cancellationToken,
-            ("id", jobId));
+            ("id", jobId),
+            ("worker", workerId));
 
-    public Task RetryAsync(long jobId, DateTimeOffset runAfter, string reason, CancellationToken cancellationToken) =>
+    public Task RetryAsync(long jobId, string workerId, DateTimeOffset runAfter, string reason, CancellationToken cancellationToken) =>
         ExecuteAsync(
-            "update jobs set state = 'queued', run_after = @after, last_error = @error, locked_by = null, locked_at = null where id = @id and state = 'running'",
+            "update jobs set state = 'queued', run_after = @after, last_error = @error, locked_by = null, locked_at = null where id = @id and state = 'running' and locked_by = @worker",
             cancellationToken,
             ("id", jobId),
+            ("worker", workerId),
             ("after", runAfter.UtcDateTime),
             ("error", reason));
 
-    public Task FailAsync(long jobId, string reason, CancellationToken cancellationToken) =>
+    public Task FailAsync(long jobId, string workerId, string reason, CancellationToken cancellationToken) =>
         ExecuteAsync(
-            "update jobs set state = 'failed', finished_at = now(), last_error = @error, locked_by = null, locked_at = null where id = @id and state = 'running'",
+            "update jobs set state = 'failed', finished_at = now(), last_error = @error, locked_by = null, locked_at = null where id = @id and state = 'running' and locked_by = @worker",
             cancellationToken,
             ("id", jobId),
+            ("worker", workerId),
             ("error", reason));
 
     public async Task<int> RequeueAbandonedAsync(TimeSpan claimedLongerThan, string? deadWorkerPrefix, CancellationToken cancellationToken)
@@ -99,7 +109,7 @@ public sealed class PostgresJobQueue(NpgsqlDataSource dataSource) : IJobQueue
         return (int)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
     }
 
-    private async Task ExecuteAsync(string sql, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
+    private async Task<int> ExecuteAsync(string sql, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
     {
         await using var command = dataSource.CreateCommand(sql);
         foreach (var (name, value) in parameters)
@@ -107,6 +117,6 @@ public sealed class PostgresJobQueue(NpgsqlDataSource dataSource) : IJobQueue
             command.Parameters.AddWithValue(name, value);
         }
 
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 }
