@@ -11,6 +11,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 6002, Level = LogLevel.Warning, Message = "CUDA execution provider not available ({Reason}); the models run on the CPU")]
     public static partial void CudaUnavailable(ILogger logger, string reason);
 
+    [LoggerMessage(EventId = 7953, Level = LogLevel.Information, Message = "CUDA execution provider on device {DeviceId}: the models run on the GPU")]
+    public static partial void CudaEnabled(ILogger logger, int deviceId);
+
     [LoggerMessage(EventId = 6003, Level = LogLevel.Information, Message = "Model {Model} loaded (f={Factor}, C={Channels}, sha256 {Sha256})")]
     public static partial void ModelLoaded(ILogger logger, string model, int factor, int channels, string sha256);
 

@@ -10,7 +10,9 @@ namespace Gateway.Compression.Engine;
 /// loaded on first use: ONNX Runtime and the models (checked by sha256). When ONNX Runtime or the model folder cannot
 /// be loaded, one log line; then <see cref="Models"/> is empty (latent rules store lossless) and encoding, decoding or
 /// reading a latent fails with a message that says why. The same registry serves the series latents
-/// (<see cref="IVolumeLatentEngine"/>), whose 3D models it checks and opens only when one is first used.
+/// (<see cref="IVolumeLatentEngine"/>), whose 3D models it checks and opens only when one is first used. A required
+/// CUDA provider that cannot be had (<see cref="CudaUnavailableException"/>) is not caught: the first use, at start-up,
+/// fails the start.
 /// </summary>
 public sealed class LazyLatentEngine(OnnxRuntimeOptions runtimeOptions, ModelRegistryOptions modelOptions, ILogger<LazyLatentEngine> logger) : ILatentEngine, IVolumeLatentEngine, IDisposable
 {

@@ -28,8 +28,9 @@ public sealed class OnnxRuntime : IDisposable
 
     public OnnxRuntimeOptions Options { get; }
 
-    /// <summary>Loads the native library and prepares the session options; when CUDA is asked for and cannot be had, one log line and the CPU.</summary>
+    /// <summary>Loads the native library and prepares the session options with the execution provider asked for.</summary>
     /// <exception cref="OnnxRuntimeException">The native library is missing or ONNX Runtime refused the settings.</exception>
+    /// <exception cref="CudaUnavailableException">CUDA is required (<see cref="ExecutionProvider.Cuda"/>) and cannot be had.</exception>
     public static OnnxRuntime Create(OnnxRuntimeOptions options, ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -45,10 +46,15 @@ public sealed class OnnxRuntime : IDisposable
             // The compress job alternates encoder and decoder runs (and codec work between them): intra-op threads that
             // spin after each run only steal the CPU the next step needs (alternating encode/decode ran 40-50% slower).
             sessionOptions.AddSessionConfigEntry(AllowSpinningKey, options.AllowSpinning ? "1" : "0");
-            if (options.UseCuda)
+            if (options.ExecutionProvider != ExecutionProvider.Cpu)
             {
-                AppendCuda(sessionOptions, options.CudaDeviceId, logger);
+                AppendCuda(sessionOptions, options, logger);
             }
+        }
+        catch (CudaUnavailableException)
+        {
+            sessionOptions.Dispose();
+            throw;
         }
         catch (OrtException exception)
         {
@@ -98,17 +104,29 @@ public sealed class OnnxRuntime : IDisposable
 
     /// <summary>
     /// Adds the CUDA provider. Without a usable CUDA (the CPU package has none; the GPU package without a CUDA 13 and
-    /// cuDNN 9 runtime cannot load libcublasLt) ONNX Runtime throws: one log line, and every session runs on the CPU.
+    /// cuDNN 9 runtime cannot load libcublasLt) ONNX Runtime throws: for Cuda that ends the start, for CudaOrCpu one log
+    /// line and every session runs on the CPU.
     /// </summary>
-    private static void AppendCuda(SessionOptions sessionOptions, int deviceId, ILogger logger)
+    private static void AppendCuda(SessionOptions sessionOptions, OnnxRuntimeOptions options, ILogger logger)
     {
         try
         {
-            sessionOptions.AppendExecutionProvider_CUDA(deviceId);
+            sessionOptions.AppendExecutionProvider_CUDA(options.CudaDeviceId);
+            Log.CudaEnabled(logger, options.CudaDeviceId);
         }
         catch (Exception exception) when (exception is OrtException or EntryPointNotFoundException)
         {
-            Log.CudaUnavailable(logger, exception.Message.ReplaceLineEndings(" "));
+            var reason = exception.Message.ReplaceLineEndings(" ");
+            if (options.ExecutionProvider == ExecutionProvider.Cuda)
+            {
+                throw new CudaUnavailableException(
+                    $"Gateway:Onnx:ExecutionProvider is Cuda but ONNX Runtime cannot use CUDA device {options.CudaDeviceId}: {reason}. "
+                    + "A GPU worker needs the build with -p:OnnxRuntimeGpu=true, a CUDA 13 and cuDNN 9 runtime and the device; "
+                    + "or set ExecutionProvider to Cpu (or CudaOrCpu to fall back to the CPU).",
+                    exception);
+            }
+
+            Log.CudaUnavailable(logger, reason);
         }
     }
 }

@@ -17,10 +17,10 @@ public sealed class OnnxRuntimeOptions
     public bool AllowSpinning { get; set; }
 
     /// <summary>
-    /// Ask for the CUDA execution provider (a build with -p:OnnxRuntimeGpu=true and a CUDA 13 + cuDNN 9 runtime); when it
-    /// cannot be had, one log line and the CPU.
+    /// Cpu, or the CUDA execution provider (a build with -p:OnnxRuntimeGpu=true and a CUDA 13 + cuDNN 9 runtime):
+    /// Cuda requires it (start fails without it), CudaOrCpu falls back to the CPU with one warning.
     /// </summary>
-    public bool UseCuda { get; set; }
+    public ExecutionProvider ExecutionProvider { get; set; }
 
     /// <summary>The GPU the CUDA provider uses.</summary>
     public int CudaDeviceId { get; set; }
