@@ -1,6 +1,6 @@
 namespace Gateway.Server.Hosting;
 
-/// <summary>/health/live (the process answers) and /health/ready (PostgreSQL answers, the data disk has room, the models are there).</summary>
+/// <summary>/health/live (the process answers) and /health/ready (PostgreSQL and an S3 bucket answer, the data disk has room, the models are there).</summary>
 public static class HealthEndpoints
 {
     public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder endpoints)

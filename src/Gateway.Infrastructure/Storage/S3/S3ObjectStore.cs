@@ -1,5 +1,6 @@
 using System.Net;
 using System.Runtime.CompilerServices;
+using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.S3.Model;
 using Gateway.Core.Storage;
@@ -38,10 +39,39 @@ public sealed class S3ObjectStore : IObjectStore, ISweepableObjectStore, IDispos
         catch (AmazonS3Exception exception)
         {
             throw new InvalidOperationException(
-                $"S3 bucket '{Bucket}' at {_options.ServiceUrl ?? "AWS " + _options.Region} cannot be used: HTTP {(int)exception.StatusCode} {exception.ErrorCode} {exception.Message} (create it, or check Gateway:ObjectStore:S3).",
+                $"S3 bucket '{Bucket}' at {Where} cannot be used: HTTP {(int)exception.StatusCode} {exception.ErrorCode} {exception.Message} (create it, or check Gateway:ObjectStore:S3).",
                 exception);
         }
     }
+
+    /// <summary>
+    /// The readiness check: one listing of at most one key, given up after <paramref name="timeout"/>; null when the
+    /// bucket answered, else why it cannot be used (the server refuses, does not answer, or the bucket is gone).
+    /// </summary>
+    public async Task<string?> ProblemAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(timeout);
+        try
+        {
+            await _client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = Bucket, Prefix = _options.Prefix, MaxKeys = 1 }, limit.Token).ConfigureAwait(false);
+            return null;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return $"S3 bucket '{Bucket}' at {Where} does not answer within {timeout.TotalSeconds:0.#} s";
+        }
+        catch (AmazonS3Exception exception)
+        {
+            return $"S3 bucket '{Bucket}' at {Where} cannot be used: HTTP {(int)exception.StatusCode} {exception.ErrorCode}";
+        }
+        catch (Exception exception) when (exception is AmazonServiceException or HttpRequestException or IOException)
+        {
+            return $"S3 bucket '{Bucket}' at {Where} cannot be reached: {exception.Message}";
+        }
+    }
+
+    private string Where => _options.ServiceUrl ?? "AWS " + _options.Region;
 
     public Task<StoredObject> PutAsync(string key, Stream content, CancellationToken cancellationToken)
     {
