@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # The archive benchmark: the gateway (`gateway serve`, Release, its embedded PostgreSQL under a scratch data folder)
 # side by side with two configurations of Debian's Orthanc 1.10 on the same machine and the same files:
+#   gateway-s3  the same gateway with its objects in an S3 bucket: a real radosgw on loopback (bench/lib/radosgw.sh,
+#               started once for the run, a fresh bucket per start), to compare the two object stores in one run;
 #   orthanc     its defaults: SQLite index and file storage, DICOMweb plugin;
 #   orthanc-pg  the PostgreSQL-backed peer of a PostgreSQL-backed gateway: the PostgreSQL index plugin
 #               (orthanc-postgresql) on a private cluster (bench/lib/private-postgres.sh, one fresh database per start),
@@ -23,9 +25,10 @@
 # Environment: SHARED_DATA (default ../shared/data); SERIES (default the 192-slice MR T1 series under volumes/);
 #   WARMUP (default the CT slices under volumes/, "none" for cold starts); WARMUP_COPIES (default 40); ROUNDS (default 5); WADO_PASSES (default 2: every instance retrieved twice per round); GATEWAY_BIN (a built
 #   `gateway`; default: build src/Gateway.Server in Release); BENCH_NICE (default -10 as root, for both servers and
-#   the load clients alike; 0 to switch off); SERVERS (default "gateway orthanc orthanc-pg"). Needs dcmtk, orthanc,
-#   orthanc-dicomweb, orthanc-postgresql, postgresql, nodejs, python3-pydicom (scripts/install-deps.sh and
-#   scripts/install-peers.sh install them).
+#   the load clients alike; 0 to switch off); SERVERS (default "gateway orthanc orthanc-pg"; "gateway gateway-s3" compares
+#   the object stores). Needs dcmtk, orthanc, orthanc-dicomweb, orthanc-postgresql, postgresql, nodejs, python3-pydicom
+#   (scripts/install-deps.sh and scripts/install-peers.sh install them), and Ceph's radosgw for gateway-s3
+#   (scripts/install-test-deps.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repository=$(pwd)
@@ -33,6 +36,8 @@ repository=$(pwd)
 source bench/lib/private-postgres.sh
 # shellcheck source=lib/orthanc-postgresql.sh
 source bench/lib/orthanc-postgresql.sh
+# shellcheck source=lib/radosgw.sh
+source bench/lib/radosgw.sh
 
 rounds=${ROUNDS:-5}
 if [[ ${1:-} == --quick ]]; then
@@ -48,11 +53,14 @@ results=${1:-artifacts/bench-archive-$(date +%Y%m%d-%H%M%S)}
 nice_level=${BENCH_NICE:-$([[ $(id -u) -eq 0 ]] && echo -10 || echo 0)}
 read -r -a servers <<<"${SERVERS:-gateway orthanc orthanc-pg}"
 [[ -d $series ]] || { echo "run-archive-benchmark: no series at $series (set SHARED_DATA or SERIES)" >&2; exit 1; }
-for tool in storescu Orthanc node /usr/bin/python3 curl; do
+for tool in storescu node /usr/bin/python3 curl; do
   command -v "$tool" >/dev/null || { echo "run-archive-benchmark: $tool is missing (scripts/install-deps.sh)" >&2; exit 1; }
 done
 dicomweb_plugin=/usr/share/orthanc/plugins/libOrthancDicomWeb.so
-[[ -f $dicomweb_plugin ]] || { echo "run-archive-benchmark: $dicomweb_plugin is missing (apt-get install orthanc-dicomweb)" >&2; exit 1; }
+if [[ " ${servers[*]} " == *" orthanc"* ]]; then
+  command -v Orthanc >/dev/null || { echo "run-archive-benchmark: Orthanc is missing (scripts/install-peers.sh)" >&2; exit 1; }
+  [[ -f $dicomweb_plugin ]] || { echo "run-archive-benchmark: $dicomweb_plugin is missing (apt-get install orthanc-dicomweb)" >&2; exit 1; }
+fi
 if [[ " ${servers[*]} " == *" orthanc-pg "* && ! -f $orthanc_pg_plugin ]]; then
   echo "run-archive-benchmark: $orthanc_pg_plugin is missing (apt-get install orthanc-postgresql; scripts/install-peers.sh)" >&2
   exit 1
@@ -90,9 +98,14 @@ cleanup() {
     stop_server "$name"
   done
   private_pg_stop "$orthanc_pg"
+  radosgw_stop
   rm -rf "$scratch"
 }
 trap cleanup EXIT
+if [[ " ${servers[*]} " == *" gateway-s3 "* ]]; then
+  echo "Starting radosgw ..." >&2
+  radosgw_start "$scratch/radosgw"
+fi
 
 free_port() {
   /usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
@@ -145,19 +158,26 @@ done
 # ---- servers ----------------------------------------------------------------------------------------------------
 declare -A http_port=() dicom_port=() root=() aet=()
 
+# start_gateway NAME LABEL: gateway (objects in the data folder) or gateway-s3 (objects in a fresh radosgw bucket).
 start_gateway() {
-  local folder=$scratch/gateway-$1
+  local name=$1 folder=$scratch/$1-$2 store=()
   rm -rf "$folder"
-  http_port[gateway]=$(free_port)
-  dicom_port[gateway]=$(free_port)
-  aet[gateway]=GATEWAY
-  root[gateway]=http://127.0.0.1:${http_port[gateway]}/dicomweb
+  http_port[$name]=$(free_port)
+  dicom_port[$name]=$(free_port)
+  aet[$name]=GATEWAY
+  root[$name]=http://127.0.0.1:${http_port[$name]}/dicomweb
+  if [[ $name == gateway-s3 ]]; then
+    local bucket=bench-${2,,}
+    radosgw_bucket "$bucket"
+    store=(GATEWAY__OBJECTSTORE__KIND=S3 GATEWAY__OBJECTSTORE__S3__SERVICEURL="$radosgw_url" GATEWAY__OBJECTSTORE__S3__BUCKET="$bucket"
+      AWS_ACCESS_KEY_ID="$radosgw_access_key" AWS_SECRET_ACCESS_KEY="$radosgw_secret_key")
+  fi
   # The archive alone, as Orthanc is: latent compression (its own benchmark: gateway bench codec, bench/codec_eval.py)
   # would run its encoder on the same two cores while the load runs.
-  GATEWAY__COMPRESSION__ENABLED=false nice -n "$nice_level" "$GATEWAY_BIN" serve --data "$folder" --http "127.0.0.1:${http_port[gateway]}" \
-    --dicom-port "${dicom_port[gateway]}" --ae GATEWAY >>"$results/gateway.log" 2>&1 &
-  pids[gateway]=$!
-  wait_ready gateway "http://127.0.0.1:${http_port[gateway]}/health/ready"
+  env GATEWAY__COMPRESSION__ENABLED=false "${store[@]}" nice -n "$nice_level" "$GATEWAY_BIN" serve --data "$folder" --http "127.0.0.1:${http_port[$name]}" \
+    --dicom-port "${dicom_port[$name]}" --ae GATEWAY >>"$results/$name.log" 2>&1 &
+  pids[$name]=$!
+  wait_ready "$name" "http://127.0.0.1:${http_port[$name]}/health/ready"
 }
 
 # start_orthanc NAME LABEL: orthanc (Debian defaults) or orthanc-pg (PostgreSQL index plugin, StorageCompression).
@@ -202,7 +222,7 @@ EOF
 }
 
 start_server() { # NAME LABEL
-  if [[ $1 == gateway ]]; then start_gateway "$2"; else start_orthanc "$1" "$2"; fi
+  if [[ $1 == gateway* ]]; then start_gateway "$1" "$2"; else start_orthanc "$1" "$2"; fi
 }
 
 wait_ready() {
