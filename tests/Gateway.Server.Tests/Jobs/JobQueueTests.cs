@@ -201,11 +201,13 @@ public sealed class JobQueueTests(PostgresCluster cluster) : IAsyncLifetime
             return job;
         }
 
-        public Task CompleteAsync(long jobId, CancellationToken cancellationToken) => queue.CompleteAsync(jobId, cancellationToken);
+        public Task<bool> RenewAsync(long jobId, string workerId, CancellationToken cancellationToken) => queue.RenewAsync(jobId, workerId, cancellationToken);
 
-        public Task RetryAsync(long jobId, DateTimeOffset runAfter, string reason, CancellationToken cancellationToken) => queue.RetryAsync(jobId, runAfter, reason, cancellationToken);
+        public Task CompleteAsync(long jobId, string workerId, CancellationToken cancellationToken) => queue.CompleteAsync(jobId, workerId, cancellationToken);
 
-        public Task FailAsync(long jobId, string reason, CancellationToken cancellationToken) => queue.FailAsync(jobId, reason, cancellationToken);
+        public Task RetryAsync(long jobId, string workerId, DateTimeOffset runAfter, string reason, CancellationToken cancellationToken) => queue.RetryAsync(jobId, workerId, runAfter, reason, cancellationToken);
+
+        public Task FailAsync(long jobId, string workerId, string reason, CancellationToken cancellationToken) => queue.FailAsync(jobId, workerId, reason, cancellationToken);
 
         public Task<int> RequeueAbandonedAsync(TimeSpan claimedLongerThan, string? deadWorkerPrefix, CancellationToken cancellationToken) =>
             queue.RequeueAbandonedAsync(claimedLongerThan, deadWorkerPrefix, cancellationToken);
