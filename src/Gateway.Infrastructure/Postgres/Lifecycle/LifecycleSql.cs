@@ -5,8 +5,8 @@ using Npgsql;
 namespace Gateway.Infrastructure.Postgres.Lifecycle;
 
 /// <summary>
-/// The SQL of "pending for a rule" (LifecycleRules.Decide in SQL): instances the compress job has decided for (not
-/// receiving, not in a series latent) that match the rule and are older than its age, that no older rule decides
+/// The SQL of "pending for a rule" (LifecycleRules.Decide in SQL): instances the compress job has decided for or
+/// will not decide for (no compress job; not receiving, not in a series latent) that match the rule and are older than its age, that no older rule decides
 /// for, that the rule has not moved yet and that have no lifecycle job (queued, running or failed).
 /// </summary>
 internal static class LifecycleSql
@@ -28,7 +28,8 @@ internal static class LifecycleSql
         var older = string.Concat(Enumerable.Range(0, position).Select(earlier => $" and not {Matches(rules.Oldest[earlier], earlier, now, parameters)}"));
         var rule = Parameter(parameters, $"rule{position}", rules.Oldest[position].Name);
         return $"""
-            i.state <> 'receiving' and i.compression is not null and i.series_latent_id is null
+            i.state <> 'receiving' and i.series_latent_id is null
+            and (i.compression is not null or not exists (select 1 from jobs c where c.instance_fk = i.id and c.kind in ('compress', 'compress-2d')))
             and {Matches(rules.Oldest[position], position, now, parameters)}{older}
             and not exists (select 1 from lifecycle_moves m where m.instance_fk = i.id and m.rule = {rule})
             and not exists (select 1 from jobs j where j.instance_fk = i.id and j.kind = 'lifecycle')
