@@ -34,5 +34,8 @@ public static class AuditAction
     /// <summary>A queued or failed job removed by an admin (the console's jobs page).</summary>
     public const string JobCancel = "job-cancel";
 
-    public static IReadOnlyList<string> All { get; } = [Store, Query, Retrieve, ExportLatent, Delete, Login, Logout, ApiKeyCreate, ApiKeyRevoke, JobRetry, JobCancel];
+    /// <summary>A lifecycle batch queued by an admin (the console's lifecycle page).</summary>
+    public const string LifecycleRun = "lifecycle-run";
+
+    public static IReadOnlyList<string> All { get; } = [Store, Query, Retrieve, ExportLatent, Delete, Login, Logout, ApiKeyCreate, ApiKeyRevoke, JobRetry, JobCancel, LifecycleRun];
 }

@@ -73,15 +73,11 @@ public sealed partial class CompressJobHandler(
 
         var original = candidate.Objects.FirstOrDefault(o => o.Kind == StorageKind.Original)
             ?? throw new PermanentJobFailureException($"Instance {instanceId} has no original object to compress.");
-        var bytes = await ReadVerifiedAsync(original, instanceId, cancellationToken).ConfigureAwait(false);
-        var file = DicomFile.Read(new MemoryStream(bytes, writable: false));
-
-        // The stored header must hold every element of the original before anything may replace it.
-        await headers.EnsureCompleteAsync(instanceId, file.Dataset.GetString(DicomTags.SeriesInstanceUID)!, file, cancellationToken).ConfigureAwait(false);
-        var header = await headers.ReadDeltaAsync(instanceId, "instance " + candidate.SopInstanceUid, cancellationToken).ConfigureAwait(false);
+        var recording = new FirstReplacement(index, metrics, instanceId, original.Key, options.Retention);
+        var (file, header) = await ReadSourceAsync(candidate, original, cancellationToken).ConfigureAwait(false);
         if (!DicomPixelData.HasPixelData(file.Dataset))
         {
-            await KeepAsync(candidate, "no pixel data", cancellationToken).ConfigureAwait(false);
+            await KeepAsync(recording, candidate, "no pixel data", cancellationToken).ConfigureAwait(false);
             return;
         }
 
@@ -109,11 +105,57 @@ public sealed partial class CompressJobHandler(
 
         if (action.Kind == CompressionActionKind.KeepOriginal)
         {
-            await KeepAsync(candidate, "policy", cancellationToken).ConfigureAwait(false);
+            await KeepAsync(recording, candidate, "policy", cancellationToken).ConfigureAwait(false);
             return;
         }
 
-        await CompressAsync(new Work(candidate, original, file, pixelData, action, header), cancellationToken).ConfigureAwait(false);
+        await CompressAsync(new Work(candidate, original, file, pixelData, action, header, recording), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The lifecycle job's path (<see cref="Lifecycle.LifecycleJobHandler"/>): stores the instance again from
+    /// <paramref name="source"/> (its original or its lossless copy, pixels as received) as <paramref name="action"/>
+    /// asks, through the same choice, writes, read-backs, checks and decodes as the compress job, and records the
+    /// outcome through <paramref name="recording"/>.
+    /// </summary>
+    internal async Task ReencodeAsync(CompressionCandidate candidate, ArchivedObject source, CompressionAction action, IReplacementRecording recording, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(candidate);
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(action);
+        if (source.Kind is not (StorageKind.Original or StorageKind.Lossless))
+        {
+            throw new ArgumentException($"The source of a re-encode holds the pixels as received (original or lossless), not {source.Kind}.", nameof(source));
+        }
+
+        var (file, header) = await ReadSourceAsync(candidate, source, cancellationToken).ConfigureAwait(false);
+        if (!DicomPixelData.HasPixelData(file.Dataset))
+        {
+            await KeepAsync(recording, candidate, "no pixel data", cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        var pixelData = DicomPixelData.Create(file.Dataset, file.TransferSyntax);
+        await CompressAsync(new Work(candidate, source, file, pixelData, action, header, recording), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The file of an original or lossless object (read whole, checksum-verified) and the instance's stored header
+    /// delta; for an original, the stored header is first made to hold every element of it (before anything may replace it).
+    /// </summary>
+    private async Task<(DicomFile File, DicomDataset? Header)> ReadSourceAsync(CompressionCandidate candidate, ArchivedObject source, CancellationToken cancellationToken)
+    {
+        var bytes = await ReadVerifiedAsync(source, candidate.InstanceId, cancellationToken).ConfigureAwait(false);
+        var what = "instance " + candidate.SopInstanceUid;
+        if (source.Kind != StorageKind.Original)
+        {
+            var delta = await headers.ReadDeltaAsync(candidate.InstanceId, what, cancellationToken).ConfigureAwait(false);
+            return (HeaderFreeFile.Served(bytes, delta), delta);
+        }
+
+        var file = DicomFile.Read(new MemoryStream(bytes, writable: false));
+        await headers.EnsureCompleteAsync(candidate.InstanceId, file.Dataset.GetString(DicomTags.SeriesInstanceUID)!, file, cancellationToken).ConfigureAwait(false);
+        return (file, await headers.ReadDeltaAsync(candidate.InstanceId, what, cancellationToken).ConfigureAwait(false));
     }
 
     private async Task CompressAsync(Work work, CancellationToken cancellationToken)
@@ -271,13 +313,13 @@ public sealed partial class CompressJobHandler(
         if (copy is null)
         {
             Log.NoLosslessCodec(logger, candidate.SopInstanceUid, failure!);
-            await KeepAsync(candidate, "no_lossless_codec", cancellationToken).ConfigureAwait(false);
+            await KeepAsync(work.Recording, candidate, "no_lossless_codec", cancellationToken).ConfigureAwait(false);
             return;
         }
 
         if (copy.File.Length >= work.Original.Size)
         {
-            await KeepAsync(candidate, "lossless_not_smaller", cancellationToken).ConfigureAwait(false);
+            await KeepAsync(work.Recording, candidate, "lossless_not_smaller", cancellationToken).ConfigureAwait(false);
             return;
         }
 
@@ -289,7 +331,7 @@ public sealed partial class CompressJobHandler(
             // Never replace an original by pixels that differ from it: keep the original and say so.
             await DeleteWrittenAsync(work).ConfigureAwait(false);
             Log.LosslessMismatch(logger, candidate.SopInstanceUid, copy.TransferSyntax.Uid);
-            await KeepAsync(candidate, "lossless_mismatch", cancellationToken).ConfigureAwait(false);
+            await KeepAsync(work.Recording, candidate, "lossless_mismatch", cancellationToken).ConfigureAwait(false);
             return;
         }
 
@@ -334,20 +376,16 @@ public sealed partial class CompressJobHandler(
 
     private async Task RecordAsync(Work work, CompressionOutcome outcome, CancellationToken cancellationToken)
     {
-        if (!await index.RecordReplacementAsync(work.Candidate.InstanceId, work.Original.Key, outcome, options.Retention, CancellationToken.None).ConfigureAwait(false))
+        if (!await work.Recording.RecordAsync(outcome, CancellationToken.None).ConfigureAwait(false))
         {
-            // The instance was replaced meanwhile (its new content has its own job) or another run recorded first.
+            // The instance was replaced meanwhile (its new content has its own job), another run recorded first, or
+            // (a lifecycle move) the choice is not cheaper than what the instance has.
             await DeleteWrittenAsync(work).ConfigureAwait(false);
             return;
         }
 
         crashPoints.Reached(CrashPoint.ChoiceRecorded);
         work.Written.Clear();
-        metrics?.Record(RepresentationOf(outcome.Replacement.Kind), outcome.Reason, outcome.Replacement.Stored.Size, outcome.Quality);
-        if (outcome.KeptLatent is { } kept)
-        {
-            metrics?.RecordKeptLatent(kept.Stored.Size);
-        }
     }
 
     private static string RepresentationOf(StorageKind kind) => kind switch
@@ -358,10 +396,9 @@ public sealed partial class CompressJobHandler(
         _ => RepresentationNames.Lossless,
     };
 
-    private async Task KeepAsync(CompressionCandidate candidate, string reason, CancellationToken cancellationToken)
+    private async Task KeepAsync(IReplacementRecording recording, CompressionCandidate candidate, string reason, CancellationToken cancellationToken)
     {
-        await index.RecordKeptAsync(candidate.InstanceId, cancellationToken).ConfigureAwait(false);
-        metrics?.Record("kept", reason, 0, null);
+        await recording.KeepAsync(reason, cancellationToken).ConfigureAwait(false);
         Log.Kept(logger, candidate.SopInstanceUid, reason);
     }
 
@@ -386,11 +423,38 @@ public sealed partial class CompressJobHandler(
         return $"{safe}.{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6))}.{suffix}";
     }
 
+    /// <summary>The compress job's recording: the original's first replacement, with the retire-original job after the retention period, and the metrics.</summary>
+    private sealed class FirstReplacement(ICompressionIndex index, CompressionMetrics? metrics, long instanceId, string originalKey, TimeSpan retention) : IReplacementRecording
+    {
+        public async Task<bool> RecordAsync(CompressionOutcome outcome, CancellationToken cancellationToken)
+        {
+            if (!await index.RecordReplacementAsync(instanceId, originalKey, outcome, retention, cancellationToken).ConfigureAwait(false))
+            {
+                return false;
+            }
+
+            metrics?.Record(RepresentationOf(outcome.Replacement.Kind), outcome.Reason, outcome.Replacement.Stored.Size, outcome.Quality);
+            if (outcome.KeptLatent is { } kept)
+            {
+                metrics?.RecordKeptLatent(kept.Stored.Size);
+            }
+
+            return true;
+        }
+
+        public async Task KeepAsync(string reason, CancellationToken cancellationToken)
+        {
+            await index.RecordKeptAsync(instanceId, cancellationToken).ConfigureAwait(false);
+            metrics?.Record("kept", reason, 0, null);
+        }
+    }
+
     /// <summary>
-    /// One run of the job on one instance: what it works on (with its stored header, which lossless and j2k-lossy
-    /// objects are stored without: <see cref="HeaderFreeFile"/>), and the keys it wrote and has not recorded yet.
+    /// One run of the job on one instance: what it works on (<see cref="Original"/>: the object its pixels are read
+    /// from, the original or, for a lifecycle move, its lossless copy; with its stored header, which lossless and j2k-lossy
+    /// objects are stored without: <see cref="HeaderFreeFile"/>), where its choice is recorded, and the keys it wrote and has not recorded yet.
     /// </summary>
-    private sealed record Work(CompressionCandidate Candidate, ArchivedObject Original, DicomFile File, DicomPixelData PixelData, CompressionAction Action, DicomDataset? Header)
+    private sealed record Work(CompressionCandidate Candidate, ArchivedObject Original, DicomFile File, DicomPixelData PixelData, CompressionAction Action, DicomDataset? Header, IReplacementRecording Recording)
     {
         public List<string> Written { get; } = [];
 

@@ -100,6 +100,7 @@ public static class GatewayHost
         admin.MapAudit();
         admin.MapGroup(string.Empty).Audited(AuditAction.Delete).MapDelete();
         admin.MapConsole();
+        admin.MapLifecycleConsole();
         return app;
     }
 

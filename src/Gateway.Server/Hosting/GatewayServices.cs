@@ -12,6 +12,7 @@ using Gateway.Server.Audit;
 using Gateway.Server.Compression;
 using Gateway.Server.Dimse;
 using Gateway.Server.Jobs;
+using Gateway.Server.Lifecycle;
 using Gateway.Server.Retrieve;
 using Microsoft.Extensions.Options;
 
@@ -88,6 +89,9 @@ public static class GatewayServices
 
         // The compress and retire-original jobs, and the models table filled from the latent engine.
         services.AddGatewayCompressionJobs(configuration);
+
+        // Lifecycle rules (issue 17): the lifecycle job and the scheduler of its batches.
+        services.AddGatewayLifecycle();
 
         services.AddSingleton<DicomListener>();
         services.AddHostedService(provider => provider.GetRequiredService<DicomListener>());
