@@ -17,6 +17,7 @@ internal static class ConsolePage
         (ConsoleEndpoints.Root, "Overview"),
         (ConsoleEndpoints.Root + "/jobs", "Jobs"),
         (ConsoleEndpoints.Root + "/quality", "Quality"),
+        (ModelsPage.Path, "Models"),
     ];
 
     public static IResult Render(HttpContext context, IAntiforgery antiforgery, string path, string title, string body, int statusCode = StatusCodes.Status200OK)

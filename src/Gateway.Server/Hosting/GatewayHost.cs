@@ -84,6 +84,7 @@ public static class GatewayHost
         admin.MapAudit();
         admin.MapGroup(string.Empty).Audited(AuditAction.Delete).MapDelete();
         admin.MapConsole();
+        admin.MapModelsConsole();
         return app;
     }
 
