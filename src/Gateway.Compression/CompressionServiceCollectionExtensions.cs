@@ -9,7 +9,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Gateway.Compression;
 
-/// <summary>Registers what Gateway.Compression provides: the latent engine (once, loaded on first use, serving 2D latents and series latents), the quality measure, and the decoders of the latent, latent+residual and series latent (latent3d) representations.</summary>
+/// <summary>Registers what Gateway.Compression provides: the latent engine (once, loaded on first use, serving 2D latents and series latents), the model cards, the quality measure, and the decoders of the latent, latent+residual and series latent (latent3d) representations.</summary>
 public static class CompressionServiceCollectionExtensions
 {
     /// <param name="runtimeOptions">How ONNX Runtime is loaded (settings Gateway:Onnx).</param>
@@ -21,6 +21,7 @@ public static class CompressionServiceCollectionExtensions
         services.AddSingleton(provider => new LazyLatentEngine(runtimeOptions, modelOptions, provider.GetRequiredService<ILogger<LazyLatentEngine>>()));
         services.AddSingleton<ILatentEngine>(provider => provider.GetRequiredService<LazyLatentEngine>());
         services.AddSingleton<IVolumeLatentEngine>(provider => provider.GetRequiredService<LazyLatentEngine>());
+        services.AddSingleton<IModelCatalog>(new ModelCatalog(modelOptions));
         services.AddSingleton<IQualityMeter, QualityMeter>();
         services.AddSingleton<IRepresentationDecoder, LatentDecoder>();
         services.AddSingleton<IRepresentationDecoder, LatentResidualDecoder>();

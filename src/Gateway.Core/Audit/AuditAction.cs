@@ -37,5 +37,11 @@ public static class AuditAction
     /// <summary>A lifecycle batch queued by an admin (the console's lifecycle page).</summary>
     public const string LifecycleRun = "lifecycle-run";
 
-    public static IReadOnlyList<string> All { get; } = [Store, Query, Retrieve, ExportLatent, Delete, Login, Logout, ApiKeyCreate, ApiKeyRevoke, JobRetry, JobCancel, LifecycleRun];
+    /// <summary>A model promoted for a compression rule by an admin (the console's models page).</summary>
+    public const string ModelPromote = "model-promote";
+
+    /// <summary>A dry run of a model or of the policy started by an admin (the console's models page; it changes nothing in the archive).</summary>
+    public const string ModelDryRun = "model-dry-run";
+
+    public static IReadOnlyList<string> All { get; } = [Store, Query, Retrieve, ExportLatent, Delete, Login, Logout, ApiKeyCreate, ApiKeyRevoke, JobRetry, JobCancel, LifecycleRun, ModelPromote, ModelDryRun];
 }

@@ -2,18 +2,55 @@ namespace Gateway.Core.Compression;
 
 /// <summary>
 /// Chooses what the compress job does with an instance: the first rule that matches wins; when none does, the
-/// pixels are stored losslessly (anything unknown is never stored lossy).
+/// pixels are stored losslessly (anything unknown is never stored lossy). A promoted model (<see cref="ModelPromotion"/>)
+/// replaces its rule's Model.
 /// </summary>
 public sealed class CompressionPolicy
 {
     private readonly IReadOnlyList<CompressionRule> _rules;
     private readonly CompressionOptions _options;
+    private readonly Dictionary<int, string> _promoted;
 
     public CompressionPolicy(CompressionOptions options)
+        : this(options, [])
+    {
+    }
+
+    public CompressionPolicy(CompressionOptions options, IReadOnlyList<ModelPromotion> promotions)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(promotions);
         _options = options;
         _rules = options.Rules.Count > 0 ? options.Rules : DefaultRules;
+        _promoted = promotions.Where(promotion => promotion.Rule < _rules.Count).ToDictionary(promotion => promotion.Rule, promotion => promotion.ModelId);
+    }
+
+    /// <summary>The rules in force (the configured ones, or <see cref="DefaultRules"/>), first match wins.</summary>
+    public IReadOnlyList<CompressionRule> Rules => _rules;
+
+    /// <summary>The model rule <paramref name="rule"/> uses: its promotion, else its Model, else the policy's default (3D for Latent3D).</summary>
+    public string ModelOf(int rule)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(rule);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(rule, _rules.Count);
+        return _promoted.GetValueOrDefault(rule)
+            ?? _rules[rule].Model
+            ?? (_rules[rule].Action == CompressionActionKind.Latent3D ? _options.DefaultVolumeModel : _options.DefaultModel);
+    }
+
+    /// <summary>The position of the first rule that matches, or null (lossless).</summary>
+    public int? RuleOf(CompressionSubject subject)
+    {
+        ArgumentNullException.ThrowIfNull(subject);
+        for (var i = 0; i < _rules.Count; i++)
+        {
+            if (_rules[i].Matches(subject))
+            {
+                return i;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>
@@ -31,22 +68,12 @@ public sealed class CompressionPolicy
         },
     ];
 
-    public CompressionAction Choose(CompressionSubject subject)
-    {
-        ArgumentNullException.ThrowIfNull(subject);
-        foreach (var rule in _rules)
-        {
-            if (rule.Matches(subject))
-            {
-                return ActionOf(rule, subject);
-            }
-        }
+    public CompressionAction Choose(CompressionSubject subject) => RuleOf(subject) is { } rule ? ActionOf(rule, subject) : CompressionAction.Lossless;
 
-        return CompressionAction.Lossless;
-    }
-
-    private CompressionAction ActionOf(CompressionRule rule, CompressionSubject subject)
+    private CompressionAction ActionOf(int index, CompressionSubject subject)
     {
+        var rule = _rules[index];
+        var model = _promoted.GetValueOrDefault(index) ?? rule.Model;
         var lossy = rule.Representations.Where(representation => representation != Representation.Lossless).Distinct().ToList();
         var kind = rule.Action ?? (lossy.Count > 0 ? CompressionActionKind.Latent : CompressionActionKind.Lossless);
         if (kind == CompressionActionKind.KeepOriginal)
@@ -62,7 +89,7 @@ public sealed class CompressionPolicy
         if (kind == CompressionActionKind.Lossless || lossy.Count == 0)
         {
             var keep = rule.KeepLatent ?? false;
-            return keep ? CompressionAction.Lossless with { ModelId = rule.Model ?? _options.DefaultModel, KeepLatent = true } : CompressionAction.Lossless;
+            return keep ? CompressionAction.Lossless with { ModelId = model ?? _options.DefaultModel, KeepLatent = true } : CompressionAction.Lossless;
         }
 
         // A rule that bounds only the maximum error is not given the default PSNR/SSIM as well.
@@ -78,13 +105,13 @@ public sealed class CompressionPolicy
             // The rule's model is the 3D one; the slices that take the 2D path use the policy's default 2D model.
             return new CompressionAction(CompressionActionKind.Latent3D, _options.DefaultModel, target, lossy, rule.KeepLatent ?? usesModel)
             {
-                VolumeModelId = rule.Model ?? _options.DefaultVolumeModel,
+                VolumeModelId = model ?? _options.DefaultVolumeModel,
             };
         }
 
         return new CompressionAction(
             CompressionActionKind.Latent,
-            rule.Model ?? _options.DefaultModel,
+            model ?? _options.DefaultModel,
             target,
             lossy,
             rule.KeepLatent ?? usesModel);

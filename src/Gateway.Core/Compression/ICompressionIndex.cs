@@ -57,6 +57,12 @@ public interface ICompressionIndex
     /// </summary>
     Task<bool> RecordReplacementAsync(long instanceId, string originalKey, CompressionOutcome outcome, TimeSpan retention, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Up to <paramref name="limit"/> compressed instances whose original or lossless copy is still kept (the pixels as
+    /// received), in id order: what the models page's dry run evaluates.
+    /// </summary>
+    Task<IReadOnlyList<long>> SampleRetainedAsync(int limit, CancellationToken cancellationToken);
+
     /// <summary>Records that the original stays as it is.</summary>
     Task RecordKeptAsync(long instanceId, CancellationToken cancellationToken);
 

@@ -35,6 +35,7 @@ public sealed partial class CompressJobHandler(
     ILatentEngine engine,
     ICrashPoints crashPoints,
     ISeriesLatentIndex seriesIndex,
+    IModelPromotions promotions,
     IQualityMeter? qualityMeter = null,
     CompressionMetrics? metrics = null) : IJobHandler
 {
@@ -47,8 +48,8 @@ public sealed partial class CompressJobHandler(
     /// <summary>The codec recorded for latent objects (the container format, DESIGN.md "Latent container").</summary>
     public const string LatentCodec = "medvae-latent/1";
 
-    private readonly CompressionPolicy _policy = new(options);
     private readonly DicomCodecRegistry _codecs = DicomCodecRegistry.Default;
+    private readonly RepresentationPlanner _planner = new(engine, qualityMeter, logger);
 
     public string Kind => JobKind;
 
@@ -82,15 +83,10 @@ public sealed partial class CompressJobHandler(
         }
 
         var pixelData = DicomPixelData.Create(file.Dataset, file.TransferSyntax);
-        var subject = new CompressionSubject(
-            candidate.Modality ?? file.Dataset.GetString(DicomTags.Modality),
-            candidate.SopClassUid,
-            candidate.CallingAE,
-            candidate.BodyPartExamined ?? file.Dataset.GetString(DicomTags.BodyPartExamined),
-            pixelData.Info.PhotometricInterpretation,
-            pixelData.Info.Rows,
-            pixelData.Info.Columns);
-        var action = _policy.Choose(subject);
+        var subject = CompressionSubjects.Of(candidate, file.Dataset, pixelData);
+        // Read per job: a model promoted on the console applies from the next job on, in every worker process.
+        var policy = new CompressionPolicy(options, await promotions.ListAsync(cancellationToken).ConfigureAwait(false));
+        var action = policy.Choose(subject);
         if (action.Kind == CompressionActionKind.Latent3D)
         {
             if (seriesFirst && subject.Modality?.Trim().ToUpperInvariant() is "CT" or "MR" && pixelData.NumberOfFrames == 1)
@@ -161,48 +157,8 @@ public sealed partial class CompressJobHandler(
     private async Task CompressAsync(Work work, CancellationToken cancellationToken)
     {
         var (candidate, action) = (work.Candidate, work.Action);
-        var lossless = new LosslessEncoder(_codecs).Encode(work.File, out var losslessFailure);
-        var losslessStored = lossless is null ? null : HeaderFreeFile.StoredForm(lossless.File, work.Header);
-        var reason = action.Kind == CompressionActionKind.Latent ? "no_lossy_qualifies" : "policy";
-        PixelFrames? frames = null;
-        if (action.Kind == CompressionActionKind.Latent || action.KeepLatent)
-        {
-            frames = PixelFramesReader.Read(work.File.Dataset, work.PixelData, _codecs, out var unsupported);
-            if (frames is null)
-            {
-                Log.NotLatent(logger, candidate.SopInstanceUid, unsupported!);
-                reason = action.Kind == CompressionActionKind.Latent ? "unsupported_pixels" : reason;
-            }
-        }
-
-        var usable = frames is not null && action.NeedsModel ? UsableEngine(candidate, action) : null;
-        if (frames is not null && action.NeedsModel && usable is null && action.Kind == CompressionActionKind.Latent && !action.Representations.Contains(Representation.J2kLossy))
-        {
-            reason = "model_unavailable";
-        }
-
-        if (frames is not null && action.Kind == CompressionActionKind.Latent && qualityMeter is null)
-        {
-            Log.ModelUnavailable(logger, candidate.SopInstanceUid, action.ModelId ?? "-");
-            frames = null;
-            reason = "model_unavailable";
-        }
-
-        var encoding = usable?.Encode(action.ModelId!, frames!, cancellationToken);
-        var pixelBytes = lossless?.PixelBytes ?? (long)work.PixelData.Info.NativeFrameLength * work.PixelData.NumberOfFrames;
-        RepresentationChoice choice = new(Representation.Lossless, [new CandidateTrial(RepresentationNames.Lossless, pixelBytes, null, null, 0, true)]);
-        if (frames is not null && action.Kind == CompressionActionKind.Latent)
-        {
-            // Compare what each representation costs in all: the header is in the header store for every one of
-            // them; a Part 10 object (lossless, j2k-lossy) adds its few non-pixel elements and, where the rule keeps
-            // latents, the AI latent beside it.
-            var headers = new StorageOverhead(
-                losslessStored is null ? 0 : losslessStored.Length - lossless!.PixelBytes,
-                action.KeepLatent && encoding is not null ? encoding.AiContainer.Length : 0);
-            choice = new RepresentationChooser(_codecs, qualityMeter!).Choose(action, frames, work.PixelData, pixelBytes, encoding, headers);
-            Log.Chosen(logger, candidate.SopInstanceUid, choice.Name, action.Target, choice);
-        }
-
+        var (lossless, losslessStored, losslessFailure, frames, encoding, choice, reason) =
+            _planner.Plan(candidate.SopInstanceUid, work.File, work.PixelData, action, work.Header, cancellationToken);
         if (choice.Representation != Representation.Lossless)
         {
             var stored = choice.Representation switch
@@ -220,19 +176,6 @@ public sealed partial class CompressJobHandler(
         }
 
         await StoreLosslessAsync(work, lossless, losslessStored, losslessFailure, encoding, choice.Trials, reason, cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>The engine when it serves the rule's model and the quality measure exists; null (logged) otherwise.</summary>
-    private ILatentEngine? UsableEngine(CompressionCandidate candidate, CompressionAction action)
-    {
-        // The engine loads on first use: only here, when the rule needs a model (loading it is costly); without models it has none.
-        if (qualityMeter is null || !engine.Models.Any(model => model.Id == action.ModelId))
-        {
-            Log.ModelUnavailable(logger, candidate.SopInstanceUid, action.ModelId ?? "-");
-            return null;
-        }
-
-        return engine;
     }
 
     private async Task<bool> StoreLatentAsync(Work work, PixelFrames frames, LatentEncoding encoding, RepresentationChoice choice, CancellationToken cancellationToken)
@@ -476,12 +419,6 @@ public sealed partial class CompressJobHandler(
         [LoggerMessage(EventId = 2502, Level = LogLevel.Information, Message = "Kept the original of {SopInstanceUid} ({Reason})")]
         public static partial void Kept(ILogger logger, string sopInstanceUid, string reason);
 
-        [LoggerMessage(EventId = 2504, Level = LogLevel.Warning, Message = "Model {ModelId} (or the quality measure) is not available to compress {SopInstanceUid}: no latent representation")]
-        public static partial void ModelUnavailable(ILogger logger, string sopInstanceUid, string modelId);
-
-        [LoggerMessage(EventId = 2505, Level = LogLevel.Information, Message = "{SopInstanceUid} cannot be stored lossy ({Reason}): storing it lossless")]
-        public static partial void NotLatent(ILogger logger, string sopInstanceUid, string reason);
-
         [LoggerMessage(EventId = 2506, Level = LogLevel.Warning, Message = "No lossless codec can hold the pixels of {SopInstanceUid} ({Reasons}): keeping the original")]
         public static partial void NoLosslessCodec(ILogger logger, string sopInstanceUid, string reasons);
 
@@ -490,9 +427,6 @@ public sealed partial class CompressJobHandler(
 
         [LoggerMessage(EventId = 2508, Level = LogLevel.Error, Message = "COMPRESS REFUSED: instance {InstanceId} object {Key}: expected {ExpectedSize} bytes sha256 {ExpectedSha256}, store has {ActualSize} bytes sha256 {ActualSha256}")]
         public static partial void Corrupt(ILogger logger, long instanceId, string key, long expectedSize, string expectedSha256, long actualSize, string actualSha256);
-
-        [LoggerMessage(EventId = 2510, Level = LogLevel.Information, Message = "{SopInstanceUid}: chose {Representation} for target {Target}; tried {Trials}")]
-        public static partial void Chosen(ILogger logger, string sopInstanceUid, string representation, QualityTarget target, RepresentationChoice trials);
 
         [LoggerMessage(EventId = 2511, Level = LogLevel.Information, Message = "Compressed {SopInstanceUid} to {Representation} ({Bytes} bytes): PSNR {Psnr:F2} dB, SSIM {Ssim:F4}, max error {MaxAbsError}")]
         public static partial void Represented(ILogger logger, string sopInstanceUid, string representation, long bytes, double psnr, double ssim, int maxAbsError);

@@ -18,6 +18,7 @@ internal static class ConsolePage
         (ConsoleEndpoints.Root + "/jobs", "Jobs"),
         (ConsoleEndpoints.Root + "/quality", "Quality"),
         (LifecycleEndpoints.Path, "Lifecycle"),
+        (ModelsPage.Path, "Models"),
     ];
 
     public static IResult Render(HttpContext context, IAntiforgery antiforgery, string path, string title, string body, int statusCode = StatusCodes.Status200OK)

@@ -8,6 +8,7 @@ using Gateway.Core.Series;
 using Gateway.Core.Storage;
 using Gateway.Infrastructure.Postgres.Compression;
 using Gateway.Infrastructure.Postgres.Series;
+using Gateway.Server.Models;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -43,6 +44,7 @@ public static class CompressionServices
             provider.GetRequiredService<ILatentEngine>(),
             provider.GetRequiredService<ICrashPoints>(),
             provider.GetRequiredService<ISeriesLatentIndex>(),
+            provider.GetRequiredService<IModelPromotions>(),
             provider.GetRequiredService<IQualityMeter>(),
             provider.GetRequiredService<CompressionMetrics>()));
         services.AddSingleton<IJobHandler>(provider => provider.GetRequiredService<CompressJobHandler>());
@@ -63,6 +65,9 @@ public static class CompressionServices
             provider.GetService<TimeProvider>() ?? TimeProvider.System,
             provider.GetRequiredService<ILogger<SeriesJobHandler>>()));
         services.AddSingleton<ModelRegistration>();
+
+        // The console's models page: promotions (read by the compress job), measured quality, dry runs.
+        services.AddGatewayModels();
         services.AddHostedService(provider => provider.GetRequiredService<ModelRegistration>());
         return services;
     }

@@ -101,6 +101,7 @@ public static class GatewayHost
         admin.MapGroup(string.Empty).Audited(AuditAction.Delete).MapDelete();
         admin.MapConsole();
         admin.MapLifecycleConsole();
+        admin.MapModelsConsole();
         return app;
     }
 

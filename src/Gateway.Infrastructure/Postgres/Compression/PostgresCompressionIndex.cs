@@ -9,6 +9,25 @@ namespace Gateway.Infrastructure.Postgres.Compression;
 /// <summary>The compress and retire-original jobs' reads and writes on the archive index (migrations/0004_compression.sql).</summary>
 public sealed class PostgresCompressionIndex(NpgsqlDataSource dataSource) : ICompressionIndex
 {
+    public async Task<IReadOnlyList<long>> SampleRetainedAsync(int limit, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(
+            """
+            select i.id from instances i
+            where i.state = 'compressed' and exists (select 1 from objects o where o.instance_fk = i.id and o.kind in ('original', 'lossless'))
+            order by i.id limit @limit
+            """);
+        command.Parameters.AddWithValue("limit", limit);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var ids = new List<long>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            ids.Add(reader.GetInt64(0));
+        }
+
+        return ids;
+    }
+
     public async Task<CompressionCandidate?> LoadAsync(long instanceId, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(

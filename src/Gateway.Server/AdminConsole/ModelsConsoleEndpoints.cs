@@ -1,0 +1,108 @@
+using System.Globalization;
+using Gateway.Core.Audit;
+using Gateway.Core.Compression;
+using Gateway.Core.Statistics;
+using Gateway.Server.Audit.Http;
+using Gateway.Server.Models;
+using Microsoft.AspNetCore.Antiforgery;
+using Npgsql;
+
+namespace Gateway.Server.AdminConsole;
+
+/// <summary>
+/// The console's models page (issue 17): GET /console/models, and its two forms, each a POST with an antiforgery token:
+/// promote a model for a rule (audited as <see cref="AuditAction.ModelPromote"/>, detail "rule N: MODEL") and start a
+/// dry run (audited as <see cref="AuditAction.ModelDryRun"/>). GatewayHost maps them for the admin role.
+/// </summary>
+public static class ModelsConsoleEndpoints
+{
+    public static IEndpointRouteBuilder MapModelsConsole(this IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        endpoints.MapGet(ModelsPage.Path, PageAsync);
+        endpoints.MapPost(ModelsPage.Path + "/promote", PromoteAsync).Audited(AuditAction.ModelPromote);
+        endpoints.MapPost(ModelsPage.Path + "/dry-run", DryRunAsync).Audited(AuditAction.ModelDryRun);
+        return endpoints;
+    }
+
+    private static async Task<IResult> PageAsync(
+        HttpContext context, IAntiforgery antiforgery, IModelCatalog catalog, CompressionOptions options, IModelPromotions promotions, IModelStatistics statistics, DryRuns dryRuns,
+        string? notice, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<ModelPromotion> promoted;
+        IReadOnlyList<ModelQuality> quality;
+        try
+        {
+            promoted = await promotions.ListAsync(cancellationToken).ConfigureAwait(false);
+            quality = await statistics.ReadAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is NpgsqlException or TimeoutException)
+        {
+            return ConsolePage.Render(context, antiforgery, ModelsPage.Path, "Models", "<p class=\"notice error\" role=\"alert\">PostgreSQL does not answer: no figures until it does (see /health/ready).</p>", StatusCodes.Status503ServiceUnavailable);
+        }
+
+        var message = notice switch
+        {
+            "promoted" => "The model is promoted: the rule's next compress jobs use it.",
+            "refused" => "Not promoted: the rule or the model is not one this page offers.",
+            "started" => "The dry run started; this page shows its progress.",
+            "busy" => "A dry run is running already: wait for it to finish.",
+            _ => null,
+        };
+        var body = ModelsPage.Render(catalog.Cards, new CompressionPolicy(options, promoted), promoted, quality, dryRuns.Last, antiforgery.GetAndStoreTokens(context), message);
+        return ConsolePage.Render(context, antiforgery, ModelsPage.Path, "Models", body);
+    }
+
+    private static async Task<IResult> PromoteAsync(HttpContext context, IAntiforgery antiforgery, IModelCatalog catalog, CompressionOptions options, IModelPromotions promotions)
+    {
+        if (!await antiforgery.IsRequestValidAsync(context).ConfigureAwait(false))
+        {
+            return Results.BadRequest("The form's antiforgery token is missing or wrong: reload the page.");
+        }
+
+        var form = await context.Request.ReadFormAsync(context.RequestAborted).ConfigureAwait(false);
+        var model = form["model"].ToString();
+        var rules = new CompressionPolicy(options).Rules;
+        var known = catalog.Cards.Any(card => card.Id == model && card.Dimensions == 2);
+        if (!int.TryParse(form["rule"], NumberStyles.None, CultureInfo.InvariantCulture, out var rule) || rule >= rules.Count || rules[rule].Action == CompressionActionKind.Latent3D || !known)
+        {
+            context.Audit().Detail = "refused";
+            return Results.Redirect(ModelsPage.Path + "?notice=refused");
+        }
+
+        try
+        {
+            var promotion = await promotions.PromoteAsync(rule, model, context.User.Identity?.Name ?? "anonymous", context.RequestAborted).ConfigureAwait(false);
+            context.Audit().Detail = string.Create(CultureInfo.InvariantCulture, $"rule {promotion.Rule}: {promotion.ModelId}");
+            return Results.Redirect(ModelsPage.Path + "?notice=promoted");
+        }
+        catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.ForeignKeyViolation)
+        {
+            // A card whose model the engine did not register (refused at start): not a model the archive can decode.
+            context.Audit().Detail = "refused";
+            return Results.Redirect(ModelsPage.Path + "?notice=refused");
+        }
+    }
+
+    private static async Task<IResult> DryRunAsync(HttpContext context, IAntiforgery antiforgery, IModelCatalog catalog, DryRuns dryRuns)
+    {
+        if (!await antiforgery.IsRequestValidAsync(context).ConfigureAwait(false))
+        {
+            return Results.BadRequest("The form's antiforgery token is missing or wrong: reload the page.");
+        }
+
+        var form = await context.Request.ReadFormAsync(context.RequestAborted).ConfigureAwait(false);
+        var model = form["model"].ToString();
+        var scope = model.Length == 0 ? null : catalog.Cards.FirstOrDefault(card => card.Id == model && card.Dimensions == 2)?.Id;
+        var sample = int.TryParse(form["sample"], NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : 100;
+        if (model.Length > 0 && scope is null)
+        {
+            context.Audit().Detail = "refused";
+            return Results.Redirect(ModelsPage.Path + "?notice=refused");
+        }
+
+        var started = await dryRuns.StartAsync(scope, sample, context.RequestAborted).ConfigureAwait(false);
+        context.Audit().Detail = string.Create(CultureInfo.InvariantCulture, $"{scope ?? "policy"} over {started?.Progress.Total.ToString(CultureInfo.InvariantCulture) ?? "-"}: {(started is null ? "busy" : "started")}");
+        return Results.Redirect(ModelsPage.Path + (started is null ? "?notice=busy" : "?notice=started"));
+    }
+}

@@ -1,0 +1,23 @@
+using Gateway.Core.Compression;
+using Gateway.Core.Jobs;
+using Gateway.Core.Statistics;
+using Gateway.Infrastructure.Postgres.Models;
+using Gateway.Infrastructure.Postgres.Statistics;
+using Npgsql;
+
+namespace Gateway.Server.Models;
+
+/// <summary>Registers what the console's models page needs: the promotions (which the compress job reads), the measured quality per model, and the dry runs.</summary>
+public static class ModelServices
+{
+    public static IServiceCollection AddGatewayModels(this IServiceCollection services)
+    {
+        services.AddSingleton<IModelPromotions>(provider => new PostgresModelPromotions(provider.GetRequiredService<NpgsqlDataSource>()));
+        services.AddSingleton<IModelStatistics>(provider => new PostgresModelStatistics(provider.GetRequiredService<NpgsqlDataSource>()));
+        services.AddSingleton<CompressionDryRun>();
+        services.AddSingleton(provider => new DryRuns(
+            provider.GetRequiredService<CompressionDryRun>(), provider.GetService<TimeProvider>() ?? TimeProvider.System, provider.GetRequiredService<ILogger<DryRuns>>()));
+        services.AddHostedService(provider => provider.GetRequiredService<DryRuns>());
+        return services;
+    }
+}

@@ -1,0 +1,69 @@
+// Drives the console's models page in Debian's Chromium with Playwright (npm playwright-core):
+//   node models-browser.mjs PLAN.json  ->  one JSON object in the plan's output file.
+// Signs in as the local admin, reads the page's figures, starts a dry run from its form and reloads until it is no
+// longer running (recording each progress seen), then promotes the plan's model for the plan's rule from its form.
+// Every step records console errors, page errors, failed requests and answers of 400 or more.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+
+const plan = JSON.parse(readFileSync(process.argv[2], 'utf8'));
+const require = createRequire(plan.modules + '/');
+const { chromium } = require('playwright-core');
+const base = plan.base.replace(/\/$/, '');
+const result = {};
+const problems = [];
+const figures = page => page.evaluate(() => Object.fromEntries([...document.querySelectorAll('[data-figure]')].map(e => [e.dataset.figure, e.dataset.value])));
+
+const browser = await chromium.launch({ executablePath: plan.chromium, args: ['--no-sandbox', '--disable-gpu'] });
+try {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  page.on('console', message => { if (message.type() === 'error' || message.type() === 'warning') problems.push(`console ${message.type()}: ${message.text()}`); });
+  page.on('pageerror', error => problems.push(`page error: ${error.message}`));
+  page.on('requestfailed', request => problems.push(`request failed: ${request.url()} ${request.failure()?.errorText}`));
+  page.on('response', response => { if (response.status() >= 400) problems.push(`HTTP ${response.status()}: ${response.url()}`); });
+
+  await page.goto(base + '/console/models');
+  await page.fill('#password', plan.password);
+  await Promise.all([page.waitForURL(url => !url.pathname.startsWith('/login')), page.click('button[type=submit]')]);
+  const answer = await page.goto(base + '/console/models', { waitUntil: 'load' });
+  result.page = {
+    status: answer.status(),
+    csp: answer.headers()['content-security-policy'] ?? null,
+    figures: await figures(page),
+    models: await page.evaluate(() => [...document.querySelectorAll('[data-model]')].map(e => e.dataset.model)),
+    state: await page.getAttribute('[data-dry-run-state]', 'data-dry-run-state'),
+  };
+
+  // The dry run of the policy in force, from its form; then reloads until it is done.
+  await page.fill('#dry-run-sample', String(plan.sample));
+  await Promise.all([page.waitForURL(url => url.searchParams.get('notice') !== null), page.click('button[data-action=dry-run]')]);
+  result.dryRun = { notice: await page.textContent('.notice'), progress: [] };
+  for (let attempt = 0; attempt < 600; attempt++) {
+    const state = await page.getAttribute('[data-dry-run-state]', 'data-dry-run-state');
+    const seen = await figures(page);
+    result.dryRun.progress.push({ state, done: seen['dryRun.done'], total: seen['dryRun.total'], rate: seen['dryRun.rate'], eta: seen['dryRun.etaSeconds'] });
+    if (state !== 'running') break;
+    await page.waitForTimeout(500);
+    await page.goto(base + '/console/models', { waitUntil: 'load' });
+  }
+  result.dryRun.figures = await figures(page);
+  result.dryRun.instances = await page.evaluate(() => [...document.querySelectorAll('[data-dry-run-instance]')].map(e => e.dataset.dryRunInstance));
+  if (plan.screenshot) await page.screenshot({ path: plan.screenshot, fullPage: true });
+
+  // Promote the plan's model for the plan's rule.
+  await page.selectOption(`select[data-promote-model="${plan.rule}"]`, plan.model);
+  await Promise.all([page.waitForURL(url => url.searchParams.get('notice') !== null), page.click(`button[data-action=promote][value="${plan.rule}"]`)]);
+  result.promote = {
+    url: page.url(),
+    notice: await page.textContent('.notice'),
+    ruleModel: await page.textContent(`[data-rule-model="${plan.rule}"]`),
+    promoted: await page.textContent(`[data-promoted="${plan.rule}"]`),
+  };
+  await context.close();
+} finally {
+  await browser.close();
+}
+
+result.problems = problems;
+writeFileSync(plan.output, JSON.stringify(result));
