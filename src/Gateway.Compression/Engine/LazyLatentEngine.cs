@@ -43,6 +43,8 @@ public sealed class LazyLatentEngine(OnnxRuntimeOptions runtimeOptions, ModelReg
 
     public (int First, int Count) SlabOf(string modelId, int slices, int slice) => Volumes().SlabOf(modelId, slices, slice);
 
+    public VolumeLatentArray ReadLatent(ReadOnlySpan<byte> container, IReadOnlyList<string> sopInstanceUids) => Volumes().ReadLatent(container, sopInstanceUids);
+
     /// <summary>Closes the models and ONNX Runtime; a second call (the engine is registered under two services) does nothing.</summary>
     public void Dispose()
     {

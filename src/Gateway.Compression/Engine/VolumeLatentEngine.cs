@@ -75,6 +75,14 @@ public sealed class VolumeLatentEngine(ModelRegistry registry) : IVolumeLatentEn
         return pixels;
     }
 
+    public VolumeLatentArray ReadLatent(ReadOnlySpan<byte> container, IReadOnlyList<string> sopInstanceUids)
+    {
+        var record = VolumeContainerFormat.Read(container, sopInstanceUids);
+        var model = Model(record.ModelId);
+        return new VolumeLatentArray(
+            model.Info, model.ScalePerSide, record.Slices, record.Rows, record.Columns, record.BitsStored, record.Signed, record.LatentShape[1..], record.Latent);
+    }
+
     public (int First, int Count) SlabOf(string modelId, int slices, int slice)
     {
         var span = SlabLatentSlices * Model(modelId).ScalePerSide;

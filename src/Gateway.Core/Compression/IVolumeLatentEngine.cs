@@ -25,7 +25,19 @@ public interface IVolumeLatentEngine
 
     /// <summary>The slab of slices retrieval decodes at once for <paramref name="slice"/> of a <paramref name="slices"/>-slice volume of <paramref name="modelId"/>.</summary>
     (int First, int Count) SlabOf(string modelId, int slices, int slice);
+
+    /// <summary>
+    /// The latent of a series latent as float32 (dequantized, what a decode starts from), for AI pipelines (the series
+    /// /latent resource); the container must have been made for exactly <paramref name="sopInstanceUids"/> in that order.
+    /// </summary>
+    VolumeLatentArray ReadLatent(ReadOnlySpan<byte> container, IReadOnlyList<string> sopInstanceUids);
 }
 
 /// <summary>A series latent: the container bytes and the 3D model that made it (<see cref="LatentModelInfo.Factor"/> on volume).</summary>
 public sealed record VolumeLatentEncoding(byte[] Container, LatentModelInfo Model);
+
+/// <summary>
+/// A series latent as float32 [channels, d, h, w] (C order) with the 3D model that made it, its scale per axis (latent
+/// slice k covers slices k x scale to k x scale + scale - 1) and the geometry of the volume it encodes.
+/// </summary>
+public sealed record VolumeLatentArray(LatentModelInfo Model, int ScalePerSide, int Slices, int Rows, int Columns, int BitsStored, bool Signed, int[] Shape, float[] Values);

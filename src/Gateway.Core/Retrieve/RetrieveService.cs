@@ -140,6 +140,10 @@ public sealed partial class RetrieveService : IDisposable
     public Task<byte[]> ReadObjectAsync(ArchivedInstance instance, ArchivedObject stored, CancellationToken cancellationToken) =>
         SourceOf(instance, stored).ReadAsync(stored, cancellationToken);
 
+    /// <summary>The SOP Instance UIDs of the series latent stored as <paramref name="seriesLatentKey"/>, in slice order (see <see cref="IArchiveReader.ReadSliceOrderAsync"/>).</summary>
+    public Task<IReadOnlyList<string>?> ReadSliceOrderAsync(string seriesLatentKey, CancellationToken cancellationToken) =>
+        _reader.ReadSliceOrderAsync(seriesLatentKey, cancellationToken);
+
     /// <summary>Runs the series prefetch until <paramref name="stoppingToken"/> ends (the host runs it as a background service).</summary>
     public Task RunPrefetchAsync(CancellationToken stoppingToken) => _prefetcher.RunAsync(stoppingToken);
 

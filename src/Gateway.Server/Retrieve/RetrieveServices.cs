@@ -32,6 +32,7 @@ public static class RetrieveServices
         services.AddSingleton<RetrieveService>();
         services.AddHostedService<PrefetchService>();
         services.AddSingleton<LatentArrays>();
+        services.AddSingleton<SeriesLatentArrays>();
         return services;
     }
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Gateway.Core.Jobs;
 using Gateway.Server.Tests.Compression.EndToEnd;
+using Gateway.Server.Tests.Compression.SeriesLatent;
 using Gateway.Server.Tests.DicomWeb.Retrieve;
 using Gateway.Server.Tests.Headers;
 using Gateway.Server.Tests.Reconstruction;
@@ -15,7 +16,9 @@ namespace Gateway.Server.Tests.Compression;
 /// retired at once (retention 0), so every slice WADO-RS serves comes from the stored latent: with its UIDs and the
 /// lossy flags, and a PSNR that pydicom and numpy compute (not the gateway) at least the target and equal to the one
 /// the gate recorded; two slices also by WADO-URI and getscu (C-GET), identical in pixels and flags. A series with a gap puts its longest uniform run in the series latent and sends the other
-/// slices down the per-instance path; nothing is lost: every instance has exactly one way to be served.
+/// slices down the per-instance path; nothing is lost: every instance has exactly one way to be served. So do slices
+/// of a second orientation and a slice that arrives after the series latent was made. The MPRAGE run also checks the
+/// series /latent resource, frames, rendered, C-MOVE and dciodvfy (<see cref="SeriesLatentRetrievalChecks"/>).
 /// </summary>
 public sealed class SeriesLatentTests(PostgresCluster cluster)
 {
@@ -33,11 +36,62 @@ public sealed class SeriesLatentTests(PostgresCluster cluster)
         var files = Directory.GetFiles(TestData.RequireSharedData(Mprage), "*.dcm").Order(StringComparer.Ordinal).ToArray();
         Assert.Equal(192, files.Length);
 
-        var (latents, rows) = await RunAsync(files, "mprage");
+        // A storescp as the C-MOVE destination; storescu and getscu call as the allowed peers they are.
+        var received = Directory.CreateTempSubdirectory("series-move-").FullName;
+        try
+        {
+            var archivePort = PeerProcess.FreeLoopbackPort();
+            using var storescp = PeerProcess.Start("storescp", ["-aet", "ARCHIVE", "+uf", "-od", received, archivePort.ToString(CultureInfo.InvariantCulture)], "dcmtk");
+            await storescp.WaitForPortAsync(archivePort);
+            var peers = new Dictionary<string, string?>
+            {
+                ["Peers:0"] = $"ARCHIVE=127.0.0.1:{archivePort}",
+                ["Peers:1:AETitle"] = "STORESCU",
+                ["Peers:1:Host"] = "127.0.0.1",
+                ["Peers:1:Permissions:0"] = "Store",
+                ["Peers:2:AETitle"] = "GETSCU",
+                ["Peers:2:Host"] = "127.0.0.1",
+                ["Peers:2:Permissions:0"] = "Retrieve",
+            };
+            var (latents, rows) = await RunAsync(files, "mprage", gateway => SeriesLatentRetrievalChecks.RunAsync(gateway, files, received, Model), peers);
 
-        var latent = Assert.Single(latents);
-        Assert.Equal(192, latent.Slices);
-        Assert.True(rows.Count(row => row.Compression == "latent3d") >= 96, "at least half the slices serve from the series latent");
+            var latent = Assert.Single(latents);
+            Assert.Equal(192, latent.Slices);
+            Assert.True(rows.Count(row => row.Compression == "latent3d") >= 96, "at least half the slices serve from the series latent");
+        }
+        finally
+        {
+            Directory.Delete(received, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Slices_of_a_second_orientation_and_a_slice_that_arrives_after_the_series_latent_take_the_2D_path_and_nothing_is_lost()
+    {
+        // 40 middle MPRAGE slices as a new series, the last 6 of them turned axial (another Image Orientation
+        // (Patient)); the next slice by position arrives after the series latent was made.
+        var folder = Directory.CreateTempSubdirectory("series-odd-").FullName;
+        try
+        {
+            var sources = Directory.GetFiles(TestData.RequireSharedData(Mprage), "*.dcm");
+            SeriesOracle.Derive(sources, folder, "1.2.826.0.1.3680043.8.498.15041", first: 76, count: 40, odd: 6);
+            var files = Directory.GetFiles(folder, "*.dcm").Order(StringComparer.Ordinal).ToArray();
+            var late = Directory.GetFiles(Path.Combine(folder, "late"), "*.dcm");
+            Assert.Equal(40, files.Length);
+
+            var (latents, rows) = await RunAsync(files, "odd", late: Assert.Single(late));
+
+            var latent = Assert.Single(latents);
+            Assert.Equal(34, latent.Slices);
+            Assert.Equal(41, rows.Count);
+            var twoDimensional = rows.Where(row => row.Compression != "latent3d").Select(row => Path.GetFileName(row.File)).ToHashSet(StringComparer.Ordinal);
+            Assert.All([.. files[34..], late[0]], file => Assert.Contains(Path.GetFileName(file), twoDimensional));
+            Assert.All(rows.Where(row => row.Compression != "latent3d"), row => Assert.Contains(row.Compression, TwoDimensional));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
     }
 
     [Fact]
@@ -70,14 +124,15 @@ public sealed class SeriesLatentTests(PostgresCluster cluster)
     /// Sends the files by storescu, runs every job, retrieves each instance by WADO-RS and has pydicom judge it; fails
     /// on any slice that does not come back whole; returns the series latents and, per instance, its outcome.
     /// </summary>
-    private async Task<(List<(string Key, int Slices, long Bytes)> Latents, List<Row> Rows)> RunAsync(string[] files, string name, Func<CompressionGateway, Task>? then = null)
+    private async Task<(List<(string Key, int Slices, long Bytes)> Latents, List<Row> Rows)> RunAsync(
+        string[] files, string name, Func<CompressionGateway, Task>? then = null, IReadOnlyDictionary<string, string?>? settings = null, string? late = null)
     {
         var cancellationToken = TestContext.Current.CancellationToken;
         var output = TestContext.Current.TestOutputHelper;
         var folder = Directory.CreateTempSubdirectory("series-latent-").FullName;
         try
         {
-            await using var gateway = await CompressionGateway.StartAsync(cluster, new Dictionary<string, string?>
+            var all = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>())
             {
                 ["Compression:Rules:0:Modalities:0"] = "MR",
                 ["Compression:Rules:0:Action"] = "Latent3D",
@@ -86,11 +141,10 @@ public sealed class SeriesLatentTests(PostgresCluster cluster)
                 ["Compression:Rules:0:MinSsim"] = "0",
                 ["Compression:SeriesQuietSeconds"] = "0",
                 ["Compression:RetentionDays"] = "0",
-            });
+            };
+            await using var gateway = await CompressionGateway.StartAsync(cluster, all);
             var clock = Stopwatch.StartNew();
-            var (exitCode, stdout, stderr) = ExternalTool.Run(
-                "storescu", ["-v", "-xe", "-aec", GatewayInstance.AETitle, "127.0.0.1", gateway.Gateway.DicomPort.ToString(CultureInfo.InvariantCulture), .. files], "dcmtk");
-            Assert.True(exitCode == 0, $"storescu failed:\n{stdout}\n{stderr}");
+            Send(gateway, files);
             var sent = clock.Elapsed;
 
             var runner = gateway.Gateway.Services.GetRequiredService<JobRunner>();
@@ -98,6 +152,19 @@ public sealed class SeriesLatentTests(PostgresCluster cluster)
             while (await runner.RunNextAsync("test/0", cancellationToken))
             {
                 Assert.True(++ran < 10 * files.Length, "the queue does not drain");
+            }
+
+            if (late is not null)
+            {
+                // Sent after the series latent was made: it cannot join it, and takes the per-instance path.
+                Assert.Single(await LatentsAsync(gateway));
+                Send(gateway, [late]);
+                while (await runner.RunNextAsync("test/0", cancellationToken))
+                {
+                    Assert.True(++ran < 10 * files.Length, "the queue does not drain");
+                }
+
+                files = [.. files, late];
             }
 
             var drained = clock.Elapsed;
@@ -220,7 +287,14 @@ public sealed class SeriesLatentTests(PostgresCluster cluster)
         Assert.Empty(probe.ObjectFiles());
     }
 
-    private static async Task<List<(string Key, int Slices, long Bytes)>> LatentsAsync(CompressionGateway gateway)
+    private static void Send(CompressionGateway gateway, string[] files)
+    {
+        var (exitCode, stdout, stderr) = ExternalTool.Run(
+            "storescu", ["-v", "-xe", "-aec", GatewayInstance.AETitle, "127.0.0.1", gateway.Gateway.DicomPort.ToString(CultureInfo.InvariantCulture), .. files], "dcmtk");
+        Assert.True(exitCode == 0, $"storescu failed:\n{stdout}\n{stderr}");
+    }
+
+    internal static async Task<List<(string Key, int Slices, long Bytes)>> LatentsAsync(CompressionGateway gateway)
     {
         await using var database = gateway.Gateway.OpenDatabase();
         await using var command = database.CreateCommand("select object_key, slices, size_bytes from series_latents order by id");

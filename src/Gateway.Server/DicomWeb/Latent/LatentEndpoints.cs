@@ -12,12 +12,17 @@ namespace Gateway.Server.DicomWeb.Latent;
 /// <summary>
 /// The latents themselves, for AI pipelines that train on them (the MedVAE use case): an instance's latent as a NumPy
 /// .npy file (float32 [frames, channels, height, width], C order) with the model in X-Latent-Model, and a series' as
-/// a zip of one .npy per latent instance (named by SOP Instance UID) with manifest.json (uid -> model and shape).
-/// 404 for unknown UIDs; 409 when what is named exists but holds no latent.
+/// a zip of one .npy per latent instance (named by SOP Instance UID) with manifest.json (uid -> model and shape), or,
+/// asked for with Accept <c>multipart/related; type="application/octet-stream"</c>, its series latent (3D) as one
+/// .npy and its manifest (<see cref="SeriesLatentArrays"/>). 404 for unknown UIDs and for a series latent asked of a
+/// series without one; 409 when what is named exists but holds no latent; 406 for an Accept that admits neither.
 /// </summary>
 public static class LatentEndpoints
 {
     public const string ModelHeader = "X-Latent-Model";
+
+    /// <summary>The root part's type of the series latent response (the .npy); the manifest is the second part, application/json.</summary>
+    public const string SeriesLatentPartType = "application/octet-stream";
 
     public static IEndpointRouteBuilder MapLatent(this IEndpointRouteBuilder endpoints)
     {
@@ -46,14 +51,26 @@ public static class LatentEndpoints
         return Results.File(NpyWriter.ToBytes(array.Shape, array.Values), "application/octet-stream", instance + ".npy");
     }
 
-    private static async Task<IResult> SeriesAsync(string study, string series, HttpContext http, RetrieveService retrieve, LatentArrays arrays)
+    private static async Task<IResult> SeriesAsync(string study, string series, HttpContext http, RetrieveService retrieve, LatentArrays arrays, SeriesLatentArrays volumes)
     {
         var cancellationToken = http.RequestAborted;
+        var wantsVolume = WantsSeriesLatent(AcceptHeader.Parse(http.Request.Headers.Accept));
+        if (wantsVolume is null)
+        {
+            return DicomWebResults.NotAcceptable(
+                $"The latents of a series are served as application/zip (the per-instance latents) or as multipart/related; type=\"{SeriesLatentPartType}\" (its series latent), not as {http.Request.Headers.Accept}.");
+        }
+
         var scope = new RetrieveScope(study, series);
         var found = await retrieve.LocateAsync(scope, cancellationToken).ConfigureAwait(false);
         if (found.Count == 0)
         {
             return DicomWebResults.NotFound(RetrieveMessages.NothingAt(scope));
+        }
+
+        if (wantsVolume.Value)
+        {
+            return await SeriesLatentAsync(series, found, volumes, cancellationToken).ConfigureAwait(false);
         }
 
         var latents = found.Select(instance => (Instance: instance, Latent: LatentArrays.LatentOf(instance))).Where(pair => pair.Latent is not null).ToList();
@@ -101,6 +118,47 @@ public static class LatentEndpoints
             },
             "application/zip",
             series + ".zip");
+    }
+
+    /// <summary>True for the series latent, false for the zip, null when the Accept ranges admit neither (no Accept: the zip).</summary>
+    private static bool? WantsSeriesLatent(IReadOnlyList<MediaRange> accepted)
+    {
+        if (accepted.Count == 0)
+        {
+            return false;
+        }
+
+        foreach (var range in accepted)
+        {
+            if (range.Admits("multipart/related") && range.Type != "*" && range.Parameter("type") is var type
+                && (type is null || string.Equals(type, SeriesLatentPartType, StringComparison.OrdinalIgnoreCase)))
+            {
+                return true;
+            }
+
+            if (range.Admits("application/zip"))
+            {
+                return false;
+            }
+        }
+
+        return null;
+    }
+
+    private static async Task<IResult> SeriesLatentAsync(string series, IReadOnlyList<ArchivedInstance> found, SeriesLatentArrays volumes, CancellationToken cancellationToken)
+    {
+        if (SeriesLatentArrays.MemberOf(found) is not { } member)
+        {
+            return DicomWebResults.NotFound(
+                $"Series {series} has no series latent: none of its {found.Count} instances is served from a 3D latent (ask for application/zip for its per-instance latents).");
+        }
+
+        var (npy, manifest) = await volumes.ReadAsync(member, cancellationToken).ConfigureAwait(false);
+        return new MultipartResult(SeriesLatentPartType, null, async (writer, token) =>
+        {
+            await writer.WritePartAsync(SeriesLatentPartType, npy, token).ConfigureAwait(false);
+            await writer.WritePartAsync("application/json", manifest, token).ConfigureAwait(false);
+        });
     }
 
     private static void WriteManifest(Stream stream, Dictionary<string, (string Model, int[] Shape)> manifest)
