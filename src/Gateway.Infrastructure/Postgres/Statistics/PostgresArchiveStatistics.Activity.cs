@@ -6,7 +6,7 @@ namespace Gateway.Infrastructure.Postgres.Statistics;
 /// <summary>The figures over time: the database's size, savings per day of receipt, and what the queue did lately.</summary>
 public sealed partial class PostgresArchiveStatistics
 {
-    private static async Task<long> DatabaseBytesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    internal static async Task<long> DatabaseBytesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand("select pg_database_size(current_database())", connection, transaction);
         return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;

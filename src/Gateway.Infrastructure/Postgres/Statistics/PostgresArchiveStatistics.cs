@@ -73,25 +73,7 @@ public sealed partial class PostgresArchiveStatistics(NpgsqlDataSource dataSourc
             }
         }
 
-        var jobs = new List<JobCount>();
-        await using (var command = new NpgsqlCommand(
-            """
-            select kind, state, count from (
-                select kind, state, count(*) as count from jobs group by kind, state
-                union all
-                select kind, 'done', done from job_totals) counts
-            order by kind, state
-            """,
-            connection,
-            transaction))
-        {
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                jobs.Add(new JobCount(reader.GetString(0), reader.GetString(1), reader.GetInt64(2)));
-            }
-        }
-
+        var jobs = await JobsAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
         var failures = await RecentFailuresAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
         var byModel = await ByModelAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
         var byCompression = await ByCompressionAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
@@ -112,6 +94,31 @@ public sealed partial class PostgresArchiveStatistics(NpgsqlDataSource dataSourc
             SavingsByDay = savings,
             Activity = activity,
         };
+    }
+
+    /// <summary>Jobs per kind and state; done ones from job_totals (a done job leaves no row).</summary>
+    internal static async Task<IReadOnlyList<JobCount>> JobsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    {
+        var jobs = new List<JobCount>();
+        await using (var command = new NpgsqlCommand(
+            """
+            select kind, state, count from (
+                select kind, state, count(*) as count from jobs group by kind, state
+                union all
+                select kind, 'done', done from job_totals) counts
+            order by kind, state
+            """,
+            connection,
+            transaction))
+        {
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                jobs.Add(new JobCount(reader.GetString(0), reader.GetString(1), reader.GetInt64(2)));
+            }
+        }
+
+        return jobs;
     }
 
     /// <summary>The latest failed jobs with their reasons, newest first.</summary>
@@ -145,7 +152,7 @@ public sealed partial class PostgresArchiveStatistics(NpgsqlDataSource dataSourc
     }
 
     /// <summary>Latent objects per model (one per instance: objects_instance_kind), with their instances' original bytes.</summary>
-    private static async Task<IReadOnlyDictionary<string, StorageTotals>> ByModelAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    internal static async Task<IReadOnlyDictionary<string, StorageTotals>> ByModelAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(
             """
@@ -182,7 +189,7 @@ public sealed partial class PostgresArchiveStatistics(NpgsqlDataSource dataSourc
         return counts;
     }
 
-    private static async Task<PsnrDistribution> PsnrAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    internal static async Task<PsnrDistribution> PsnrAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
     {
         var bounds = PsnrDistribution.Bounds.ToArray();
         await using var command = new NpgsqlCommand(

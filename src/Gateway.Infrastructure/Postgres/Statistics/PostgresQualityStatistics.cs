@@ -84,7 +84,7 @@ public sealed class PostgresQualityStatistics(NpgsqlDataSource dataSource) : IQu
     }
 
     /// <summary>Per modality and for all (""): compressed instances whose job tried a lossy candidate, and those that ended lossy.</summary>
-    private static async Task<IReadOnlyList<GatePassRate>> GateAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    internal static async Task<IReadOnlyList<GatePassRate>> GateAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(
             """
