@@ -57,7 +57,7 @@ public sealed class PostgresOperationalGauges(NpgsqlDataSource dataSource) : IOp
         try
         {
             await using var command = new NpgsqlCommand(
-                $"set transaction read only; set local statement_timeout = {(int)StatementTimeout.TotalMilliseconds}", connection, transaction);
+                $"set transaction read only; set local statement_timeout = {(int)StatementTimeout.TotalMilliseconds}; set local work_mem = '32MB'", connection, transaction);
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             return transaction;
         }
