@@ -17,6 +17,8 @@ packages=(
   python3-torch python3-pil python3-pytest python3-onnx
   # deploy/ checks (`docker-compose config`; tests/deploy/check-deploy.sh) and the image test (docker.io, debootstrap)
   docker-compose docker.io debootstrap
+  # promtool for deploy/prometheus (tests/deploy/check-deploy.sh)
+  prometheus
   # Node.js for the npm peers
   nodejs npm
   # a real S3 server for the S3 object store's tests: Ceph's radosgw (one monitor, one memory-backed OSD)

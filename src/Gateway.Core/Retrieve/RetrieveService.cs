@@ -23,6 +23,7 @@ public sealed partial class RetrieveService : IDisposable
     private readonly InstanceHeaders _headers;
     private readonly Dictionary<StorageKind, IRepresentationDecoder> _decoders;
     private readonly ILogger<RetrieveService> _logger;
+    private readonly RetrieveMetrics _metrics;
     private readonly SeriesPrefetcher _prefetcher;
     private readonly ConcurrentDictionary<string, Lazy<Task<byte[]>>> _inFlight = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
@@ -35,6 +36,7 @@ public sealed partial class RetrieveService : IDisposable
         InstanceHeaders headers,
         IEnumerable<IRepresentationDecoder> decoders,
         RetrieveOptions options,
+        RetrieveMetrics metrics,
         ILogger<RetrieveService> logger)
     {
         ArgumentNullException.ThrowIfNull(decoders);
@@ -44,6 +46,7 @@ public sealed partial class RetrieveService : IDisposable
         _cache = cache;
         _headers = headers;
         _logger = logger;
+        _metrics = metrics;
         _decoders = [];
         foreach (var decoder in decoders)
         {
@@ -170,6 +173,7 @@ public sealed partial class RetrieveService : IDisposable
     {
         if (_cache.TryGet(instance.SopInstanceUid, serving.Sha256) is { } cached)
         {
+            _metrics.FromCache(serving.Kind);
             return (cached, true);
         }
 
@@ -207,6 +211,7 @@ public sealed partial class RetrieveService : IDisposable
 
         _cache.Put(instance.SopInstanceUid, serving.Sha256, content, started);
         var elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(started);
+        _metrics.Decoded(serving.Kind, elapsed);
         Log.Reconstructed(_logger, instance.SopInstanceUid, serving.Kind, elapsed.TotalMilliseconds);
         return content;
     }

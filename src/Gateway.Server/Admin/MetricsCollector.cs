@@ -27,6 +27,8 @@ public sealed class MetricsCollector : IDisposable
         ["gateway.compress.instances"] = ("gateway_compress_instances_total", "Instances the compress job finished, by outcome (latent, latent+residual, j2k-lossy, lossless, kept) and reason"),
         ["gateway.compress.stored_bytes"] = ("gateway_compress_stored_bytes_total", "Bytes of the replacements the compress job stored, by outcome (ai-latent: latents kept beside another representation)"),
         ["gateway.compress.psnr"] = ("gateway_compress_psnr_db", "PSNR (dB, worst frame, decoded from the stored bytes) of the lossy representations stored, by outcome"),
+        ["gateway.retrieve.reconstruction.duration"] = ("gateway_reconstruction_duration_seconds", "Time to reconstruct one instance on retrieval (read, verify, decode, build the file), by representation"),
+        ["gateway.retrieve.reconstructions"] = ("gateway_reconstructions_total", "Reconstructed instances served, by representation and source (decode, cache)"),
         ["http.server.request.duration"] = ("gateway_http_request_duration_seconds", "HTTP request durations, by method, route and status"),
     };
 
@@ -36,6 +38,8 @@ public sealed class MetricsCollector : IDisposable
         ["outcome"] = "outcome",
         ["kind"] = "kind",
         ["reason"] = "reason",
+        ["representation"] = "representation",
+        ["source"] = "source",
         ["http.request.method"] = "method",
         ["http.route"] = "route",
         ["http.response.status_code"] = "status",

@@ -3,6 +3,7 @@ using Gateway.Core.Archive;
 using Gateway.Core.Audit;
 using Gateway.Core.Compression;
 using Gateway.Core.Jobs;
+using Gateway.Core.Jobs.Progress;
 using Gateway.Core.Retrieve;
 using Gateway.Core.Statistics;
 using Gateway.Dicom;
@@ -63,7 +64,7 @@ public static class ConsoleEndpoints
     }
 
     private static async Task<IResult> JobsAsync(
-        HttpContext context, IAntiforgery antiforgery, IArchiveStatistics statistics, IJobAdministration jobs, string? notice, long? job, CancellationToken cancellationToken)
+        HttpContext context, IAntiforgery antiforgery, IArchiveStatistics statistics, IJobAdministration jobs, IOperationalGauges gauges, QueueDrain drain, string? notice, long? job, CancellationToken cancellationToken)
     {
         var stats = await ReadAsync(statistics, cancellationToken).ConfigureAwait(false);
         if (stats is null)
@@ -71,6 +72,7 @@ public static class ConsoleEndpoints
             return Unavailable(context, antiforgery, Root + "/jobs", "Jobs");
         }
 
+        var drains = drain.Read(await gauges.ReadQueueAsync(cancellationToken).ConfigureAwait(false));
         var listed = await jobs.ListAsync(JobsPage.MaxListed, cancellationToken).ConfigureAwait(false);
         var id = job?.ToString(CultureInfo.InvariantCulture) ?? "?";
         var message = notice switch
@@ -80,7 +82,7 @@ public static class ConsoleEndpoints
             "unchanged" => $"Job {id} was left as it was: only a failed job can be retried, only a queued or failed one cancelled.",
             _ => null,
         };
-        return ConsolePage.Render(context, antiforgery, Root + "/jobs", "Jobs", JobsPage.Render(stats, listed, antiforgery.GetAndStoreTokens(context), message));
+        return ConsolePage.Render(context, antiforgery, Root + "/jobs", "Jobs", JobsPage.Render(stats, drains, listed, antiforgery.GetAndStoreTokens(context), message));
     }
 
     private static async Task<IResult> QualityAsync(HttpContext context, IAntiforgery antiforgery, IQualityStatistics quality, CancellationToken cancellationToken)

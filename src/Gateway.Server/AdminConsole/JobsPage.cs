@@ -1,5 +1,6 @@
 using System.Globalization;
 using Gateway.Core.Jobs;
+using Gateway.Core.Jobs.Progress;
 using Gateway.Core.Statistics;
 using Microsoft.AspNetCore.Antiforgery;
 using static Gateway.Server.AdminConsole.ConsoleHtml;
@@ -7,7 +8,8 @@ using static Gateway.Server.AdminConsole.ConsoleHtml;
 namespace Gateway.Server.AdminConsole;
 
 /// <summary>
-/// The console's jobs page: jobs per kind and state (the counts /api/stats reports), then the jobs not done with their
+/// The console's jobs page: jobs per kind and state (the counts /api/stats reports), the queue's progress per kind
+/// (<see cref="QueueDrainTable"/>), then the jobs not done with their
 /// reasons, a retry button on failed ones and a cancel button on queued and failed ones (POST forms with antiforgery).
 /// </summary>
 internal static class JobsPage
@@ -16,7 +18,7 @@ internal static class JobsPage
 
     private static readonly string[] States = ["queued", "running", "failed", "done"];
 
-    public static string Render(ArchiveStatistics stats, IReadOnlyList<JobListing> jobs, AntiforgeryTokenSet tokens, string? notice)
+    public static string Render(ArchiveStatistics stats, IReadOnlyList<KindDrain> drains, IReadOnlyList<JobListing> jobs, AntiforgeryTokenSet tokens, string? notice)
     {
         ArgumentNullException.ThrowIfNull(stats);
         ArgumentNullException.ThrowIfNull(jobs);
@@ -37,7 +39,7 @@ internal static class JobsPage
             jobs.Select(job => Row(job, tokens)),
             "jobs");
         var message = notice is null ? string.Empty : $"<p class=\"notice\" role=\"status\">{Encode(notice)}</p>";
-        return message + counts + list +
+        return message + counts + QueueDrainTable.Render(drains) + list +
             "<p class=\"note\">Retry queues a failed job again with a fresh count of attempts. Cancel removes a queued or failed job; its instance stays as it is " +
             "(a cancelled compress job leaves the instance stored as received). A running job belongs to its worker.</p>";
     }

@@ -9,7 +9,7 @@ internal static class DataDiskSpace
     public static ReadinessProblem? Check(GatewayOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        foreach (var folder in new[] { options.ObjectsDirectory, options.SpoolDirectory, options.PostgresDirectory, options.CacheDirectory, options.DataDirectory })
+        foreach (var (_, folder) in Folders(options))
         {
             if (!Directory.Exists(folder))
             {
@@ -27,6 +27,20 @@ internal static class DataDiskSpace
         }
 
         return null;
+    }
+
+    /// <summary>The data folder's parts by name (objects, spool, postgres, cache, data), for the check and for /metrics.</summary>
+    public static IReadOnlyList<(string Name, string Path)> Folders(GatewayOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return
+        [
+            ("objects", options.ObjectsDirectory),
+            ("spool", options.SpoolDirectory),
+            ("postgres", options.PostgresDirectory),
+            ("cache", options.CacheDirectory),
+            ("data", options.DataDirectory),
+        ];
     }
 
     private static string Mebibytes(long bytes) => $"{bytes / (1024.0 * 1024.0):F1} MiB";

@@ -42,7 +42,7 @@ public static partial class ManagementPort
             ? Results.StatusCode(StatusCodes.Status405MethodNotAllowed)
             : context.Request.Path.Value switch
             {
-                "/metrics" => await MetricsEndpoints.ScrapeAsync(services.GetRequiredService<MetricsCollector>(), services.GetRequiredService<IArchiveStatistics>(), cancellationToken).ConfigureAwait(false),
+                "/metrics" => await MetricsEndpoints.ScrapeAsync(services, cancellationToken).ConfigureAwait(false),
                 "/health/live" => HealthEndpoints.Live(),
                 "/health/ready" => await HealthEndpoints.ReadyAsync(services.GetRequiredService<GatewayReadiness>(), cancellationToken).ConfigureAwait(false),
                 _ => Results.Text("The management port serves /metrics, /health/live and /health/ready only.\n", statusCode: StatusCodes.Status404NotFound),

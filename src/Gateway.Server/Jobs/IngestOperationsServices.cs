@@ -1,11 +1,13 @@
 using Gateway.Core.Archive;
 using Gateway.Core.Jobs;
+using Gateway.Core.Jobs.Progress;
 using Gateway.Core.Statistics;
 using Gateway.Infrastructure.Postgres.Jobs;
 using Gateway.Infrastructure.Postgres.Statistics;
 using Gateway.Server.Admin;
 using Gateway.Server.DicomWeb.Stow;
 using Gateway.Server.Hosting;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -43,6 +45,13 @@ public static class IngestOperationsServices
         services.AddSingleton<IArchiveStatistics>(provider => new PostgresArchiveStatistics(provider.GetRequiredService<NpgsqlDataSource>()));
         services.AddSingleton<IQualityStatistics>(provider => new PostgresQualityStatistics(provider.GetRequiredService<NpgsqlDataSource>()));
         services.AddSingleton<MetricsCollector>();
+
+        // Metrics gauges and the queue's drain (issue 17)
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<IOperationalGauges>(provider => new PostgresOperationalGauges(provider.GetRequiredService<NpgsqlDataSource>()));
+        services.AddSingleton<QueueDrain>();
+        services.AddSingleton<GaugeCache>();
+        services.AddHostedService<QueueDrainSampler>();
 
         services.AddHostedService<ObjectStoreRecovery>();
         services.AddHostedService<JobWorkerService>();

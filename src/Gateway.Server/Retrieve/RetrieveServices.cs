@@ -29,6 +29,7 @@ public static class RetrieveServices
             Prefetch = Settings(provider).ReconstructionPrefetch,
             PrefetchQueueCapacity = Settings(provider).ReconstructionPrefetchQueue,
         });
+        services.AddSingleton<RetrieveMetrics>();
         services.AddSingleton<RetrieveService>();
         services.AddHostedService<PrefetchService>();
         services.AddSingleton<LatentArrays>();

@@ -76,7 +76,7 @@ public sealed class StatsAndMetricsTests(PostgresCluster cluster)
     private static long StoredBytes(GatewayInstance gateway) =>
         new ArchiveProbe(gateway.ConnectionString, gateway.DataDirectory).ObjectFiles().Sum(path => new FileInfo(path).Length);
 
-    private static Dictionary<string, double> ParseSamples(string text)
+    internal static Dictionary<string, double> ParseSamples(string text)
     {
         var samples = new Dictionary<string, double>(StringComparer.Ordinal);
         foreach (var line in text.Split('\n'))

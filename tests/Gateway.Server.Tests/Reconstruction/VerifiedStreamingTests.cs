@@ -1,9 +1,11 @@
+using System.Diagnostics.Metrics;
 using System.Security.Cryptography;
 using Gateway.Core.Archive;
 using Gateway.Core.Headers;
 using Gateway.Core.Retrieve;
 using Gateway.Infrastructure.Storage;
 using Gateway.Server.Tests.Storage;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Gateway.Server.Tests.Reconstruction;
@@ -17,11 +19,13 @@ public sealed class VerifiedStreamingTests(RadosGateway rados) : IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("verified-streaming-").FullName;
     private ISweepableObjectStore _store = null!;
+    private readonly ServiceProvider _meters = new ServiceCollection().AddMetrics().BuildServiceProvider();
     private RetrieveService? _retrieve;
 
     public void Dispose()
     {
         _retrieve?.Dispose();
+        _meters.Dispose();
         Directory.Delete(_folder, recursive: true);
     }
 
@@ -35,6 +39,7 @@ public sealed class VerifiedStreamingTests(RadosGateway rados) : IDisposable
             new InstanceHeaders(new NoHeaders(), new IngestOptions { SpoolDirectory = Path.Combine(_folder, "spool") }, new HeaderCacheOptions(), NullLogger<InstanceHeaders>.Instance),
             [new StoredFileDecoder(StorageKind.Original)],
             new RetrieveOptions { Prefetch = false },
+            new RetrieveMetrics(_meters.GetRequiredService<IMeterFactory>()),
             NullLogger<RetrieveService>.Instance);
         return _retrieve;
     }

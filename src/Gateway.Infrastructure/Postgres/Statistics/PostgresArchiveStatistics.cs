@@ -11,11 +11,24 @@ namespace Gateway.Infrastructure.Postgres.Statistics;
 public sealed partial class PostgresArchiveStatistics(NpgsqlDataSource dataSource) : IArchiveStatistics
 {
     /// <summary>
-    /// An instance's share of the series latent it is a slice of (migrations/0013_series_latents.sql): the object's
-    /// bytes shared out by slice, the remainder to the first slices, so the shares of a whole series add up to it.
+    /// An instance's share of the series latent it is a slice of (migrations/0013_series_latents.sql), 0 for none: the
+    /// object's bytes shared out by slice, the remainder to the first slices, so the shares of a whole series add up to
+    /// it. Needs <see cref="WithObjects"/>'s joins.
     /// </summary>
-    private const string SeriesLatentShare =
-        "(select sl.size_bytes / sl.slices + case when i.slice_index < sl.size_bytes % sl.slices then 1 else 0 end from series_latents sl where sl.id = i.series_latent_id)";
+    internal const string SeriesLatentShare =
+        "coalesce(sl.size_bytes / sl.slices + case when i.slice_index < sl.size_bytes % sl.slices then 1 else 0 end, 0)";
+
+    /// <summary>
+    /// Joins every instance to the bytes of its objects (ob.bytes: all; ob.replacement: not the original, not a kept AI
+    /// latent; 0 for none) and to its series latent (sl), aggregated once by hash rather than looked up per instance
+    /// (100,000 index probes took seconds: docs/benchmarks.md, "Admin console pages").
+    /// </summary>
+    internal const string WithObjects =
+        """
+        left join (select instance_fk, sum(size_bytes) as bytes, coalesce(sum(size_bytes) filter (where kind not in ('original', 'ai-latent')), 0) as replacement
+                   from objects group by instance_fk) ob on ob.instance_fk = i.id
+        left join series_latents sl on sl.id = i.series_latent_id
+        """;
 
     private const string UnknownModality = "(none)";
 
@@ -23,14 +36,16 @@ public sealed partial class PostgresArchiveStatistics(NpgsqlDataSource dataSourc
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken).ConfigureAwait(false);
+        await PostgresArchiveStatistics.AggregateInMemoryAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
 
         StorageTotals totals = new(0, 0, 0);
         var byModality = new SortedDictionary<string, StorageTotals>(StringComparer.Ordinal);
         await using (var command = new NpgsqlCommand(
             $"""
             select coalesce(s.modality, ''), count(*), coalesce(sum(i.original_bytes), 0)::bigint,
-                   (coalesce(sum((select sum(o.size_bytes) from objects o where o.instance_fk = i.id)), 0) + coalesce(sum({SeriesLatentShare}), 0))::bigint
+                   (coalesce(sum(ob.bytes), 0) + coalesce(sum({SeriesLatentShare}), 0))::bigint
             from instances i left join series s on s.id = i.series_fk
+            {WithObjects}
             where i.state <> 'receiving'
             group by rollup (coalesce(s.modality, ''))
             """,
@@ -52,12 +67,11 @@ public sealed partial class PostgresArchiveStatistics(NpgsqlDataSource dataSourc
             }
         }
 
+        // One object of each kind per instance (objects_instance_kind), so the join counts each instance once per kind.
         var byKind = new List<StorageKindTotals>();
         await using (var command = new NpgsqlCommand(
             """
-            select o.kind, count(*), count(distinct i.id), coalesce(sum(o.size_bytes), 0)::bigint,
-                   coalesce((select sum(i2.original_bytes) from instances i2
-                             where i2.state <> 'receiving' and exists (select 1 from objects o2 where o2.instance_fk = i2.id and o2.kind = o.kind)), 0)::bigint
+            select o.kind, count(*), count(*), coalesce(sum(o.size_bytes), 0)::bigint, coalesce(sum(i.original_bytes), 0)::bigint
             from objects o join instances i on i.id = o.instance_fk
             where i.state <> 'receiving'
             group by o.kind
@@ -73,25 +87,7 @@ public sealed partial class PostgresArchiveStatistics(NpgsqlDataSource dataSourc
             }
         }
 
-        var jobs = new List<JobCount>();
-        await using (var command = new NpgsqlCommand(
-            """
-            select kind, state, count from (
-                select kind, state, count(*) as count from jobs group by kind, state
-                union all
-                select kind, 'done', done from job_totals) counts
-            order by kind, state
-            """,
-            connection,
-            transaction))
-        {
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                jobs.Add(new JobCount(reader.GetString(0), reader.GetString(1), reader.GetInt64(2)));
-            }
-        }
-
+        var jobs = await JobsAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
         var failures = await RecentFailuresAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
         var byModel = await ByModelAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
         var byCompression = await ByCompressionAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
@@ -112,6 +108,31 @@ public sealed partial class PostgresArchiveStatistics(NpgsqlDataSource dataSourc
             SavingsByDay = savings,
             Activity = activity,
         };
+    }
+
+    /// <summary>Jobs per kind and state; done ones from job_totals (a done job leaves no row).</summary>
+    internal static async Task<IReadOnlyList<JobCount>> JobsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    {
+        var jobs = new List<JobCount>();
+        await using (var command = new NpgsqlCommand(
+            """
+            select kind, state, count from (
+                select kind, state, count(*) as count from jobs group by kind, state
+                union all
+                select kind, 'done', done from job_totals) counts
+            order by kind, state
+            """,
+            connection,
+            transaction))
+        {
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                jobs.Add(new JobCount(reader.GetString(0), reader.GetString(1), reader.GetInt64(2)));
+            }
+        }
+
+        return jobs;
     }
 
     /// <summary>The latest failed jobs with their reasons, newest first.</summary>
@@ -145,7 +166,7 @@ public sealed partial class PostgresArchiveStatistics(NpgsqlDataSource dataSourc
     }
 
     /// <summary>Latent objects per model (one per instance: objects_instance_kind), with their instances' original bytes.</summary>
-    private static async Task<IReadOnlyDictionary<string, StorageTotals>> ByModelAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    internal static async Task<IReadOnlyDictionary<string, StorageTotals>> ByModelAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(
             """
@@ -182,7 +203,7 @@ public sealed partial class PostgresArchiveStatistics(NpgsqlDataSource dataSourc
         return counts;
     }
 
-    private static async Task<PsnrDistribution> PsnrAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    internal static async Task<PsnrDistribution> PsnrAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
     {
         var bounds = PsnrDistribution.Bounds.ToArray();
         await using var command = new NpgsqlCommand(
@@ -221,10 +242,9 @@ public sealed partial class PostgresArchiveStatistics(NpgsqlDataSource dataSourc
         await using var command = new NpgsqlCommand(
             $"""
             with r as (
-                select i.compression, i.original_bytes, i.psnr, i.ssim, i.max_abs_error,
-                       (select coalesce(sum(o.size_bytes), 0) from objects o where o.instance_fk = i.id and o.kind not in ('original', 'ai-latent'))
-                         + coalesce({SeriesLatentShare}, 0) as bytes
+                select i.compression, i.original_bytes, i.psnr, i.ssim, i.max_abs_error, coalesce(ob.replacement, 0) + {SeriesLatentShare} as bytes
                 from instances i
+                {WithObjects}
                 where i.state = 'compressed' and i.compression in ('latent', 'latent+residual', 'j2k-lossy', 'lossless', 'latent3d'))
             select compression, count(*), coalesce(sum(original_bytes), 0)::bigint, coalesce(sum(bytes), 0)::bigint,
                    count(psnr), min(psnr), percentile_cont(0.5) within group (order by psnr), min(ssim), max(max_abs_error),

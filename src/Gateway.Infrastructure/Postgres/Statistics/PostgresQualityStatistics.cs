@@ -12,10 +12,11 @@ public sealed class PostgresQualityStatistics(NpgsqlDataSource dataSource) : IQu
 {
     private const string Compressed =
         """
-        select coalesce(nullif(s.modality, ''), '(none)') as modality, i.compression as representation,
-               coalesce((select min(o.model_id) from objects o where o.instance_fk = i.id and o.model_id is not null and o.kind <> 'ai-latent'), '') as model,
+        select coalesce(nullif(s.modality, ''), '(none)') as modality, i.compression as representation, coalesce(m.model, '') as model,
                i.psnr, i.ssim, i.max_abs_error, i.study_instance_uid, i.series_instance_uid, i.sop_instance_uid, i.id
         from instances i left join series s on s.id = i.series_fk
+        left join (select instance_fk, min(model_id) as model from objects where model_id is not null and kind <> 'ai-latent' group by instance_fk) m
+               on m.instance_fk = i.id
         where i.state = 'compressed' and i.compression in ('latent', 'latent+residual', 'j2k-lossy', 'lossless')
         """;
 
@@ -23,6 +24,7 @@ public sealed class PostgresQualityStatistics(NpgsqlDataSource dataSource) : IQu
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken).ConfigureAwait(false);
+        await PostgresArchiveStatistics.AggregateInMemoryAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
         var groups = await GroupsAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
         var gate = await GateAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
         var worst = await WorstAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
@@ -84,7 +86,7 @@ public sealed class PostgresQualityStatistics(NpgsqlDataSource dataSource) : IQu
     }
 
     /// <summary>Per modality and for all (""): compressed instances whose job tried a lossy candidate, and those that ended lossy.</summary>
-    private static async Task<IReadOnlyList<GatePassRate>> GateAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    internal static async Task<IReadOnlyList<GatePassRate>> GateAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(
             """
