@@ -1,3 +1,4 @@
+using System.Globalization;
 using Gateway.Server.Dimse;
 using Gateway.Server.Hosting;
 using Microsoft.AspNetCore.Builder;
@@ -106,6 +107,21 @@ public sealed class GatewayInstance : IAsyncDisposable
 
     /// <summary>A data source on the gateway's database, for checks of what it indexed.</summary>
     public NpgsqlDataSource OpenDatabase() => NpgsqlDataSource.Create(ConnectionString);
+
+    /// <summary>Rows of a query, each as its columns' text ("" for null).</summary>
+    public async Task<List<string[]>> RowsAsync(string sql)
+    {
+        await using var database = OpenDatabase();
+        await using var command = database.CreateCommand(sql);
+        await using var reader = await command.ExecuteReaderAsync(TestContext.Current.CancellationToken);
+        var rows = new List<string[]>();
+        while (await reader.ReadAsync(TestContext.Current.CancellationToken))
+        {
+            rows.Add([.. Enumerable.Range(0, reader.FieldCount).Select(i => reader.IsDBNull(i) ? string.Empty : Convert.ToString(reader.GetValue(i), CultureInfo.InvariantCulture)!)]);
+        }
+
+        return rows;
+    }
 
     public async ValueTask DisposeAsync()
     {

@@ -157,19 +157,7 @@ public sealed partial class MetricsFiguresTests(PostgresCluster cluster)
         checks.Add(Math.Abs(actual - expected) <= 1e-9 * Math.Max(1, Math.Abs(expected)) ? string.Empty : $"{key}: scraped {actual}, expected {expected}");
     }
 
-    private static async Task<List<string[]>> RowsAsync(CompressionGateway gateway, string sql)
-    {
-        await using var database = gateway.Gateway.OpenDatabase();
-        await using var command = database.CreateCommand(sql);
-        await using var reader = await command.ExecuteReaderAsync(TestContext.Current.CancellationToken);
-        var rows = new List<string[]>();
-        while (await reader.ReadAsync(TestContext.Current.CancellationToken))
-        {
-            rows.Add([.. Enumerable.Range(0, reader.FieldCount).Select(i => reader.IsDBNull(i) ? string.Empty : Convert.ToString(reader.GetValue(i), CultureInfo.InvariantCulture)!)]);
-        }
-
-        return rows;
-    }
+    private static Task<List<string[]>> RowsAsync(CompressionGateway gateway, string sql) => gateway.Gateway.RowsAsync(sql);
 
     [GeneratedRegex("data-figure=\"([^\"]+)\" data-value=\"([^\"]*)\"")]
     private static partial Regex FigurePattern();

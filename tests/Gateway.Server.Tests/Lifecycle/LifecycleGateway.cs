@@ -112,19 +112,7 @@ public sealed class LifecycleGateway(PostgresCluster cluster) : IAsyncLifetime
     }
 
     /// <summary>Rows of a query, each as its columns' text ("" for null).</summary>
-    public async Task<List<string[]>> RowsAsync(string sql)
-    {
-        await using var database = Gateway.OpenDatabase();
-        await using var command = database.CreateCommand(sql);
-        await using var reader = await command.ExecuteReaderAsync(TestContext.Current.CancellationToken);
-        var rows = new List<string[]>();
-        while (await reader.ReadAsync(TestContext.Current.CancellationToken))
-        {
-            rows.Add([.. Enumerable.Range(0, reader.FieldCount).Select(i => reader.IsDBNull(i) ? string.Empty : Convert.ToString(reader.GetValue(i), CultureInfo.InvariantCulture)!)]);
-        }
-
-        return rows;
-    }
+    public Task<List<string[]>> RowsAsync(string sql) => Gateway.RowsAsync(sql);
 
     public async ValueTask DisposeAsync()
     {

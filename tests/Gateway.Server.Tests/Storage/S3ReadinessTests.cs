@@ -11,13 +11,14 @@ public sealed class S3ReadinessTests(PostgresCluster cluster, RadosGateway rados
     {
         var cancellationToken = TestContext.Current.CancellationToken;
         var bucket = await rados.CreateBucketAsync(cancellationToken);
-        using var relay = new TcpRelay(new Uri(bucket.ServiceUrl!));
+        var server = new Uri(bucket.ServiceUrl!);
+        await using var relay = new TcpRelay(new IPEndPoint(IPAddress.Parse(server.Host), server.Port));
         relay.Start();
         await using var gateway = await GatewayInstance.StartAsync(cluster, new Dictionary<string, string?>
         {
             ["JobWorkers"] = "0",
             ["ObjectStore:Kind"] = "S3",
-            ["ObjectStore:S3:ServiceUrl"] = relay.Url,
+            ["ObjectStore:S3:ServiceUrl"] = $"http://127.0.0.1:{relay.Port}",
             ["ObjectStore:S3:Bucket"] = bucket.Bucket,
             ["ObjectStore:S3:AccessKeyId"] = bucket.AccessKeyId,
             ["ObjectStore:S3:SecretAccessKey"] = bucket.SecretAccessKey,
@@ -25,7 +26,7 @@ public sealed class S3ReadinessTests(PostgresCluster cluster, RadosGateway rados
         });
         Assert.Equal(HttpStatusCode.OK, (await ReadyAsync(gateway)).Status);
 
-        relay.Stop();
+        await relay.CutAsync();
         var clock = Stopwatch.StartNew();
         var (status, body) = await WaitForAsync(gateway, HttpStatusCode.ServiceUnavailable);
         Assert.Contains($"S3 bucket '{bucket.Bucket}'", body, StringComparison.Ordinal);

@@ -1,11 +1,12 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Gateway.Server.Tests.Admin;
+namespace Gateway.Server.Tests;
 
 /// <summary>
-/// A TCP relay on 127.0.0.1 to another endpoint (PostgreSQL's Unix socket), which a test can cut (closing every connection and refusing new
-/// ones) and restore: PostgreSQL going away and coming back, as the gateway sees it.
+/// A TCP relay on 127.0.0.1 to another endpoint (PostgreSQL's Unix socket, radosgw's port), which a test can cut
+/// (closing every connection and refusing new ones) and restore on the same port: a server going away and coming back,
+/// as the gateway sees it, without stopping it for the other tests.
 /// </summary>
 internal sealed class TcpRelay : IAsyncDisposable
 {
@@ -30,6 +31,7 @@ internal sealed class TcpRelay : IAsyncDisposable
     {
         _stop = new CancellationTokenSource();
         _listener = new TcpListener(IPAddress.Loopback, Port);
+        _listener.Server.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
         _listener.Start();
         _ = AcceptAsync(_listener, _stop.Token);
     }
