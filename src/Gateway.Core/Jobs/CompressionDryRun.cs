@@ -1,7 +1,7 @@
 using Gateway.Core.Archive;
 using Gateway.Core.Compression;
 using Gateway.Core.Headers;
-using Gateway.Core.Progress;
+using Gateway.Core.Jobs.Progress;
 using Gateway.Core.Storage;
 using Gateway.Dicom;
 using Gateway.Dicom.Imaging;
@@ -32,7 +32,7 @@ public sealed partial class CompressionDryRun(
     /// Evaluates <paramref name="instances"/> with <paramref name="modelId"/> for every rule (null: the policy in force,
     /// promotions included), advancing <paramref name="progress"/> after each.
     /// </summary>
-    public async Task<IReadOnlyList<DryRunInstance>> EvaluateAsync(string? modelId, IReadOnlyList<long> instances, WorkProgress progress, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<DryRunInstance>> EvaluateAsync(string? modelId, IReadOnlyList<long> instances, ProgressTracker progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(instances);
         ArgumentNullException.ThrowIfNull(progress);
@@ -106,7 +106,7 @@ public sealed partial class CompressionDryRun(
     private static partial class Log
     {
         [LoggerMessage(EventId = 7990, Level = LogLevel.Information, Message = "Dry run: {SopInstanceUid} would be stored as {Representation} ({Progress})")]
-        public static partial void Evaluated(ILogger logger, string sopInstanceUid, string representation, WorkProgress progress);
+        public static partial void Evaluated(ILogger logger, string sopInstanceUid, string representation, ProgressTracker progress);
 
         [LoggerMessage(EventId = 7991, Level = LogLevel.Warning, Message = "Dry run: the kept pixels of {SopInstanceUid} ({Key}) fail their checksum; left out")]
         public static partial void Corrupt(ILogger logger, string sopInstanceUid, string key);

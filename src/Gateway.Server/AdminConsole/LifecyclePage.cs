@@ -1,5 +1,6 @@
 using System.Globalization;
 using Gateway.Core.Compression;
+using Gateway.Core.Jobs.Progress;
 using Gateway.Core.Lifecycle;
 using Microsoft.AspNetCore.Antiforgery;
 using static Gateway.Server.AdminConsole.ConsoleHtml;
@@ -44,15 +45,15 @@ internal static class LifecyclePage
             return "<section class=\"cards\" id=\"lifecycle-batch\">" + Card("Batches", "<span data-figure=\"batch.state\" data-value=\"none\">none yet</span>") + "</section>";
         }
 
-        var progress = BatchProgress.Of(batch, now);
+        var progress = new ProgressSnapshot(batch.Done, batch.Queued, (batch.FinishedAt ?? now) - batch.StartedAt);
         var state = batch.FinishedAt is null ? "running" : "finished";
         var id = batch.Id.ToString(CultureInfo.InvariantCulture);
-        var remaining = batch.FinishedAt is not null ? "-" : progress.Remaining is { } left ? Duration(left) : "unknown until one is done";
+        var remaining = batch.FinishedAt is not null ? "-" : progress.PerSecond is not null && progress.Eta is { } left ? Duration(left) : "unknown until one is done";
         return
             "<section class=\"cards\" id=\"lifecycle-batch\">" +
             Card($"Batch {id}", $"<span data-figure=\"batch.state\" data-value=\"{state}\">{state}</span>", $"started {Time(batch.StartedAt)} by {batch.StartedBy}" + (batch.FinishedAt is { } end ? $", finished {Time(end)}" : string.Empty)) +
             Card("Done", CountFigure("batch.done", batch.Done) + " / " + CountFigure("batch.queued", batch.Queued), null) +
-            Card("Rate", Figure("batch.rate", progress.Rate, Number(progress.Rate, "0.00") + " /s")) +
+            Card("Rate", Figure("batch.rate", progress.PerSecond ?? 0, Number(progress.PerSecond ?? 0, "0.00") + " /s")) +
             Card("Time left", Encode(remaining)) +
             "</section>" +
             $"<progress id=\"lifecycle-progress\" max=\"{Math.Max(batch.Queued, 1).ToString(CultureInfo.InvariantCulture)}\" value=\"{batch.Done.ToString(CultureInfo.InvariantCulture)}\">{Count(batch.Done)} of {Count(batch.Queued)}</progress>";

@@ -102,7 +102,7 @@ public static class ModelsConsoleEndpoints
         }
 
         var started = await dryRuns.StartAsync(scope, sample, context.RequestAborted).ConfigureAwait(false);
-        context.Audit().Detail = string.Create(CultureInfo.InvariantCulture, $"{scope ?? "policy"} over {started?.Progress.Total.ToString(CultureInfo.InvariantCulture) ?? "-"}: {(started is null ? "busy" : "started")}");
+        context.Audit().Detail = string.Create(CultureInfo.InvariantCulture, $"{scope ?? "policy"} over {started?.Progress.Snapshot().Total?.ToString(CultureInfo.InvariantCulture) ?? "-"}: {(started is null ? "busy" : "started")}");
         return Results.Redirect(ModelsPage.Path + (started is null ? "?notice=busy" : "?notice=started"));
     }
 }

@@ -103,13 +103,13 @@ internal static class ModelsPage
             return "<p class=\"note\" data-dry-run-state=\"none\">No dry run since the gateway started.</p>";
         }
 
-        var progress = run.Progress;
+        var progress = run.Progress.Snapshot();
         var refresh = run.State == "running" ? "<meta http-equiv=\"refresh\" content=\"2\">" : string.Empty;
         var status =
             $"<section class=\"cards\" id=\"dry-run\" data-dry-run-state=\"{Encode(run.State)}\">" +
             Card("Dry run", Encode($"{run.ModelId ?? "policy in force"}: {run.State}")) +
-            Card("Done", CountFigure("dryRun.done", progress.Done) + " / " + CountFigure("dryRun.total", progress.Total)) +
-            Card("Rate", Figure("dryRun.rate", progress.Rate, Number(progress.Rate, "0.00") + " /s")) +
+            Card("Done", CountFigure("dryRun.done", progress.Done) + " / " + CountFigure("dryRun.total", progress.Total ?? 0)) +
+            Card("Rate", Figure("dryRun.rate", progress.PerSecond, Number(progress.PerSecond, "0.00") + " /s")) +
             Card("ETA", Figure("dryRun.etaSeconds", progress.Eta?.TotalSeconds, progress.Eta is { } eta ? eta.TotalSeconds.ToString("0", CultureInfo.InvariantCulture) + " s" : "-")) +
             "</section>";
         if (run.Error is { } error)

@@ -1,10 +1,10 @@
 using Gateway.Core.Jobs;
-using Gateway.Core.Progress;
+using Gateway.Core.Jobs.Progress;
 
 namespace Gateway.Server.Models;
 
 /// <summary>One dry run: what it evaluates (a model id, or null for the policy in force), its progress, and its outcome once done.</summary>
-public sealed record DryRunState(string? ModelId, WorkProgress Progress, Task<IReadOnlyList<DryRunInstance>> Run)
+public sealed record DryRunState(string? ModelId, ProgressTracker Progress, Task<IReadOnlyList<DryRunInstance>> Run)
 {
     public string State => Run.Status switch
     {
@@ -44,7 +44,7 @@ public sealed partial class DryRuns(CompressionDryRun dryRun, TimeProvider time,
                 return null;
             }
 
-            var progress = new WorkProgress(instances.Count, time);
+            var progress = new ProgressTracker($"dry run of {modelId ?? "policy"}", instances.Count, time);
             Log.Started(logger, modelId ?? "policy", instances.Count);
             var run = Task.Run(() => RunAsync(modelId, instances, progress), CancellationToken.None);
             Last = new DryRunState(modelId, progress, run);
@@ -52,7 +52,7 @@ public sealed partial class DryRuns(CompressionDryRun dryRun, TimeProvider time,
         }
     }
 
-    private async Task<IReadOnlyList<DryRunInstance>> RunAsync(string? modelId, IReadOnlyList<long> instances, WorkProgress progress)
+    private async Task<IReadOnlyList<DryRunInstance>> RunAsync(string? modelId, IReadOnlyList<long> instances, ProgressTracker progress)
     {
         try
         {
@@ -86,7 +86,7 @@ public sealed partial class DryRuns(CompressionDryRun dryRun, TimeProvider time,
         public static partial void Started(ILogger logger, string scope, int total);
 
         [LoggerMessage(EventId = 7993, Level = LogLevel.Information, Message = "Dry run of {Scope} done ({Progress})")]
-        public static partial void Finished(ILogger logger, string scope, WorkProgress progress);
+        public static partial void Finished(ILogger logger, string scope, ProgressTracker progress);
 
         [LoggerMessage(EventId = 7994, Level = LogLevel.Error, Message = "Dry run of {Scope} failed")]
         public static partial void Failed(ILogger logger, string scope, Exception exception);

@@ -63,6 +63,9 @@ public sealed partial class ProgressTracker
         return new ProgressSnapshot(Interlocked.Read(ref _done), total < 0 ? null : total, _time.GetElapsedTime(_started));
     }
 
+    /// <summary>Where it stands now, as <see cref="ProgressSnapshot.ToString"/> writes it (a log argument formatted only when logged).</summary>
+    public override string ToString() => Snapshot().ToString();
+
     /// <summary>Logs the snapshot when the reporting interval has passed since the last line (one caller wins a race); returns whether it did.</summary>
     public bool LogIfDue(ILogger logger)
     {
