@@ -160,6 +160,7 @@ public static class ConsoleEndpoints
 
         var changed = await act(id, context.RequestAborted).ConfigureAwait(false);
         var outcome = changed ? done : "unchanged";
+        context.Audit().Outcome = changed ? null : AuditOutcome.MinorFailure;
         context.Audit().Detail = string.Create(CultureInfo.InvariantCulture, $"job {id}: {outcome}");
         return Results.Redirect(string.Create(CultureInfo.InvariantCulture, $"{Root}/jobs?notice={outcome}&job={id}"));
     }

@@ -55,6 +55,7 @@ public static class LifecycleEndpoints
 
         var by = context.User.Identity?.Name ?? "admin";
         var batch = await index.StartBatchAsync(rules, time.GetUtcNow(), options.BatchSize, by, context.RequestAborted).ConfigureAwait(false);
+        context.Audit().Outcome = batch is null ? AuditOutcome.MinorFailure : null;
         context.Audit().Detail = batch is null
             ? "lifecycle batch: unchanged"
             : string.Create(CultureInfo.InvariantCulture, $"lifecycle batch {batch.Id}: {batch.Queued} queued");

@@ -66,7 +66,7 @@ public static class ModelsConsoleEndpoints
         var known = catalog.Cards.Any(card => card.Id == model && card.Dimensions == 2);
         if (!int.TryParse(form["rule"], NumberStyles.None, CultureInfo.InvariantCulture, out var rule) || rule >= rules.Count || rules[rule].Action == CompressionActionKind.Latent3D || !known)
         {
-            context.Audit().Detail = "refused";
+            Refused(context);
             return Results.Redirect(ModelsPage.Path + "?notice=refused");
         }
 
@@ -79,7 +79,7 @@ public static class ModelsConsoleEndpoints
         catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.ForeignKeyViolation)
         {
             // A card whose model the engine did not register (refused at start): not a model the archive can decode.
-            context.Audit().Detail = "refused";
+            Refused(context);
             return Results.Redirect(ModelsPage.Path + "?notice=refused");
         }
     }
@@ -97,12 +97,21 @@ public static class ModelsConsoleEndpoints
         var sample = int.TryParse(form["sample"], NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : 100;
         if (model.Length > 0 && scope is null)
         {
-            context.Audit().Detail = "refused";
+            Refused(context);
             return Results.Redirect(ModelsPage.Path + "?notice=refused");
         }
 
         var started = await dryRuns.StartAsync(scope, sample, context.RequestAborted).ConfigureAwait(false);
+        context.Audit().Outcome = started is null ? AuditOutcome.MinorFailure : null;
         context.Audit().Detail = string.Create(CultureInfo.InvariantCulture, $"{scope ?? "policy"} over {started?.Progress.Snapshot().Total?.ToString(CultureInfo.InvariantCulture) ?? "-"}: {(started is null ? "busy" : "started")}");
         return Results.Redirect(ModelsPage.Path + (started is null ? "?notice=busy" : "?notice=started"));
+    }
+
+    /// <summary>A form this page refuses is answered with a redirect to its notice, and audited as refused (a minor failure).</summary>
+    private static void Refused(HttpContext context)
+    {
+        var audit = context.Audit();
+        audit.Outcome = AuditOutcome.MinorFailure;
+        audit.Detail = "refused";
     }
 }

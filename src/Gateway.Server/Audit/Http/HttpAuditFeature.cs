@@ -3,7 +3,7 @@ using Gateway.Core.Audit;
 namespace Gateway.Server.Audit.Http;
 
 /// <summary>
-/// What a handler tells the audit trail beyond its route: a short detail, and for STOW-RS the instances the request
+/// What a handler tells the audit trail beyond its route: a short detail, an outcome the status code does not tell, and for STOW-RS the instances the request
 /// stored or refused (then one row each instead of one for the request).
 /// </summary>
 public sealed class HttpAuditFeature
@@ -15,6 +15,12 @@ public sealed class HttpAuditFeature
     public string? Action { get; set; }
 
     public string? Detail { get; set; }
+
+    /// <summary>
+    /// The outcome where the status code does not tell it: a console form refused or left without effect is answered
+    /// with a redirect (3xx, otherwise a success) and sets <see cref="AuditOutcome.MinorFailure"/> here.
+    /// </summary>
+    public AuditOutcome? Outcome { get; set; }
 
     public List<AuditedInstance> Instances { get; } = [];
 }

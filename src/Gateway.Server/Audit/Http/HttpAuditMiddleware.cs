@@ -12,7 +12,8 @@ namespace Gateway.Server.Audit.Http;
 /// refused, or the one a handler gave in <see cref="HttpAuditFeature.Detail"/>); a request to a route marked
 /// <see cref="AuditedActionMetadata"/> (or given an <see cref="HttpAuditFeature.Action"/>) leaves one row for its action (or one
 /// per instance a handler listed in <see cref="HttpAuditFeature"/>), with the caller, the route's UIDs (or WADO-URI's
-/// and QIDO-RS's UID parameters) and an outcome from the status code: 2xx/3xx success, 4xx minor, 5xx serious failure.
+/// and QIDO-RS's UID parameters) and an outcome from the status code (2xx/3xx success, 4xx minor, 5xx serious failure) unless the handler set
+/// <see cref="HttpAuditFeature.Outcome"/>.
 /// </summary>
 public sealed partial class HttpAuditMiddleware(RequestDelegate next, IAuditTrail trail, IOptions<GatewayOptions> options)
 {
@@ -62,14 +63,14 @@ public sealed partial class HttpAuditMiddleware(RequestDelegate next, IAuditTrai
             return;
         }
 
-        var outcome = status switch
+        var outcome = feature?.Outcome ?? status switch
         {
             < StatusCodes.Status400BadRequest => AuditOutcome.Success,
             < StatusCodes.Status500InternalServerError => AuditOutcome.MinorFailure,
             _ => AuditOutcome.SeriousFailure,
         };
         var detail = feature?.Detail;
-        if (outcome != AuditOutcome.Success)
+        if (status >= StatusCodes.Status400BadRequest)
         {
             detail = detail is null ? $"HTTP {status}" : $"HTTP {status}; {detail}";
         }

@@ -7,14 +7,19 @@ internal sealed record AuditCode(string Code, string Meaning, string System = "D
 
 /// <summary>
 /// How each action is told in a DICOM audit message (PS3.15 A.5.3, codes of PS3.16 CID 400-403): its EventID,
-/// EventActionCode (C create, R read, D delete, E execute) and EventTypeCode, and the roles of requestor and gateway.
+/// EventActionCode (C create, R read, D delete, E execute) and EventTypeCode, the roles of requestor and gateway, and
+/// whether the row's detail describes the outcome of a success too (an admin's change: what it changed).
 /// </summary>
-internal sealed record AuditEventCodes(AuditCode EventId, string ActionCode, AuditCode? EventType, AuditCode? RequestorRole, AuditCode? GatewayRole)
+internal sealed record AuditEventCodes(AuditCode EventId, string ActionCode, AuditCode? EventType, AuditCode? RequestorRole, AuditCode? GatewayRole, bool DescribesSuccess = false)
 {
     private static readonly AuditCode Source = new("110153", "Source Role ID");
     private static readonly AuditCode Destination = new("110152", "Destination Role ID");
     private static readonly AuditCode Transferred = new("110104", "DICOM Instances Transferred");
+    private static readonly AuditCode UserAuthentication = new("110114", "User Authentication");
+    private static readonly AuditCode SecurityAlert = new("110113", "Security Alert");
 
+    /// <summary>The codes of <paramref name="auditEvent"/>'s action.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">An action of no mapping (every one of <see cref="AuditAction.All"/> has one; a test checks it).</exception>
     public static AuditEventCodes Of(AuditEvent auditEvent)
     {
         ArgumentNullException.ThrowIfNull(auditEvent);
@@ -28,10 +33,17 @@ internal sealed record AuditEventCodes(AuditCode EventId, string ActionCode, Aud
             // A whole study is a "DICOM Study Deleted"; a series or an instance is an access that deletes.
             AuditAction.Delete when auditEvent.SeriesInstanceUid is null => new(new("110105", "DICOM Study Deleted"), "D", null, null, null),
             AuditAction.Delete => new(new("110103", "DICOM Instances Accessed"), "D", null, null, null),
-            AuditAction.Login => new(new("110114", "User Authentication"), "E", new("110122", "Login"), null, null),
-            AuditAction.Logout => new(new("110114", "User Authentication"), "E", new("110123", "Logout"), null, null),
-            AuditAction.ApiKeyCreate or AuditAction.ApiKeyRevoke => new(new("110113", "Security Alert"), "E", new("110137", "User Security Attributes Changed"), null, null),
-            _ => new(new("110100", "Application Activity"), "E", null, null, null),
+            AuditAction.Login => new(UserAuthentication, "E", new("110122", "Login"), null, null),
+            AuditAction.Logout => new(UserAuthentication, "E", new("110123", "Logout"), null, null),
+            AuditAction.ApiKeyCreate or AuditAction.ApiKeyRevoke => new(SecurityAlert, "E", new("110137", "User Security Attributes Changed"), null, null, DescribesSuccess: true),
+
+            // A promotion changes which model the policy compresses with: a change of the software's configuration.
+            AuditAction.ModelPromote => new(SecurityAlert, "E", new("110131", "Software Configuration"), null, null, DescribesSuccess: true),
+
+            // Admin-only functions that change no configuration: a dry run, a lifecycle batch, a job retried or cancelled.
+            AuditAction.ModelDryRun or AuditAction.LifecycleRun or AuditAction.JobRetry or AuditAction.JobCancel =>
+                new(SecurityAlert, "E", new("110132", "Use of Restricted Function"), null, null, DescribesSuccess: true),
+            _ => throw new ArgumentOutOfRangeException(nameof(auditEvent), auditEvent.Action, "An audited action with no DICOM audit message mapping."),
         };
     }
 }

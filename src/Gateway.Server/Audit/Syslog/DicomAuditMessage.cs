@@ -34,7 +34,8 @@ internal static class DicomAuditMessage
                 Code(xml, "EventTypeCode", eventType);
             }
 
-            if (auditEvent.Outcome != AuditOutcome.Success && auditEvent.Detail is { } detail)
+            // Why it failed; for an admin's change, what it changed (the rule and model promoted, the batch queued).
+            if ((auditEvent.Outcome != AuditOutcome.Success || codes.DescribesSuccess) && auditEvent.Detail is { } detail)
             {
                 xml.WriteElementString("EventOutcomeDescription", detail);
             }

@@ -195,7 +195,7 @@ public sealed partial class LocalAdminSignInTests(PostgresCluster cluster)
             StringComparison.Ordinal);
 
     /// <summary>GET /login, then POST its form with this password.</summary>
-    private static async Task<(HttpStatusCode Status, string Body, HttpResponseMessage Response)> SignInAsync(Browser browser, string password)
+    internal static async Task<(HttpStatusCode Status, string Body, HttpResponseMessage Response)> SignInAsync(Browser browser, string password)
     {
         var form = await browser.GetAsync("login");
         Assert.Equal(HttpStatusCode.OK, form.Status);

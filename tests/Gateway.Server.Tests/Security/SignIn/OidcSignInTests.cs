@@ -8,7 +8,7 @@ namespace Gateway.Server.Tests.Security.SignIn;
 /// <summary>
 /// Browser sign-in through a real oidc-provider: the authorization code flow with PKCE, its development login and
 /// consent pages posted as a browser would, the session cookie reaching admin routes for an admin and not for a viewer;
-/// each sign-in audited once as the user who signed in, a cancelled one as a failed login.
+/// each sign-in audited once as the user who signed in, a cancelled or forged one (wrong state, unknown code) as a failed login.
 /// </summary>
 public sealed partial class OidcSignInTests(PostgresCluster cluster)
 {
@@ -16,21 +16,9 @@ public sealed partial class OidcSignInTests(PostgresCluster cluster)
     public async Task An_admin_signs_in_at_the_provider_and_its_cookie_reaches_admin_routes_while_a_viewer_gets_403()
     {
         var port = PeerProcess.FreeLoopbackPort();
-        var web = new OidcProvider.WebClient(
-            "gateway-web",
-            "secret-of-gateway-web-0123456789abcdef",
-            $"http://127.0.0.1:{port}/signin-oidc",
-            new Dictionary<string, string[]> { ["admin-user"] = [GatewayRoles.Admin], ["viewer-user"] = [GatewayRoles.Viewer] });
+        var web = WebClient(port);
         await using var provider = await OidcProvider.StartAsync([SecuredGateway.Admin], web);
-        await using var gateway = await GatewayInstance.StartAsync(cluster, new Dictionary<string, string?>
-        {
-            ["Http"] = $"127.0.0.1:{port}",
-            ["Security:Authority"] = provider.Issuer,
-            ["Security:Audience"] = OidcProvider.Audience,
-            ["Security:RequireHttpsMetadata"] = "false",
-            ["Security:Oidc:ClientId"] = web.Id,
-            ["Security:Oidc:ClientSecret"] = web.Secret,
-        });
+        await using var gateway = await StartGatewayAsync(provider, web, port);
 
         using var admin = new Browser(gateway.BaseAddress);
         Assert.Equal(HttpStatusCode.Unauthorized, (await admin.GetAsync("api/stats")).Status);
@@ -73,6 +61,61 @@ public sealed partial class OidcSignInTests(PostgresCluster cluster)
         Assert.StartsWith("GET: sign-in at the Authority failed", failed.Detail, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_forged_callback_with_a_wrong_state_or_an_unknown_code_is_answered_401_with_the_reason_leaving_one_failed_login_each_and_no_session()
+    {
+        var port = PeerProcess.FreeLoopbackPort();
+        var web = WebClient(port);
+        await using var provider = await OidcProvider.StartAsync([SecuredGateway.Admin], web);
+        await using var gateway = await StartGatewayAsync(provider, web, port);
+
+        // A callback the gateway never asked for: its state is not one the gateway protected.
+        using var stranger = new Browser(gateway.BaseAddress);
+        var wrongState = await stranger.GetAsync("signin-oidc?code=forged-code&state=forged-state");
+        Assert.True(wrongState.Status == HttpStatusCode.Unauthorized, $"{(int)wrongState.Status} {wrongState.Body}");
+        Assert.Contains("message.State", wrongState.Body, StringComparison.Ordinal);
+        Assert.False(stranger.HasCookie(gateway.BaseAddress, BrowserSignIn.CookieName), "a session cookie after a forged state");
+
+        // A real sign-in whose callback comes back with a code the provider never issued (state and correlation cookie genuine).
+        using var forger = new Browser(gateway.BaseAddress);
+        var (_, callback) = await AtTheCallbackAsync(forger, gateway.BaseAddress, "admin-user");
+        var code = CodeParameter().Match(callback.Query);
+        Assert.True(code.Success, $"no code in the callback {callback}");
+        var forged = new Uri(callback, callback.PathAndQuery.Replace(code.Value, "code=forged-code", StringComparison.Ordinal));
+        var unknownCode = await forger.GetAsync(forged.AbsoluteUri);
+        Assert.True(unknownCode.Status == HttpStatusCode.Unauthorized, $"{(int)unknownCode.Status} {unknownCode.Body}");
+        Assert.Contains("invalid_grant", unknownCode.Body, StringComparison.Ordinal);
+        Assert.False(forger.HasCookie(gateway.BaseAddress, BrowserSignIn.CookieName), "a session cookie after a forged code");
+        Assert.Equal(HttpStatusCode.Unauthorized, (await forger.GetAsync("api/stats")).Status);
+
+        // Exactly one failed login each, anonymous, with the handler's reason; nobody signed in.
+        var rows = await AuditRows.WaitAsync(gateway, rows => rows.Count(row => row.Action == "login") >= 2);
+        var logins = rows.Where(row => row.Action == "login" && row.Detail!.Contains("sign-in at the Authority failed", StringComparison.Ordinal)).ToList();
+        Assert.True(logins.Count == 2, HttpAuditTests.Describe(rows));
+        Assert.Single(logins, row => row.Detail!.Contains("message.State", StringComparison.Ordinal));
+        Assert.Single(logins, row => row.Detail!.Contains("invalid_grant", StringComparison.Ordinal));
+        Assert.All(logins, row => Assert.Equal(("anonymous", 4, "127.0.0.1"), (row.ActorKind, row.Outcome, row.Address)));
+        Assert.DoesNotContain(rows, row => row.Action == "login" && row.Outcome == 0);
+    }
+
+    private static OidcProvider.WebClient WebClient(int port) => new(
+        "gateway-web",
+        "secret-of-gateway-web-0123456789abcdef",
+        $"http://127.0.0.1:{port}/signin-oidc",
+        new Dictionary<string, string[]> { ["admin-user"] = [GatewayRoles.Admin], ["viewer-user"] = [GatewayRoles.Viewer] });
+
+    /// <summary>A gateway on <paramref name="port"/> validating the provider's tokens, with browser sign-in at it as <paramref name="web"/>.</summary>
+    private Task<GatewayInstance> StartGatewayAsync(OidcProvider provider, OidcProvider.WebClient web, int port) =>
+        GatewayInstance.StartAsync(cluster, new Dictionary<string, string?>
+        {
+            ["Http"] = $"127.0.0.1:{port}",
+            ["Security:Authority"] = provider.Issuer,
+            ["Security:Audience"] = OidcProvider.Audience,
+            ["Security:RequireHttpsMetadata"] = "false",
+            ["Security:Oidc:ClientId"] = web.Id,
+            ["Security:Oidc:ClientSecret"] = web.Secret,
+        });
+
     /// <summary>GET /login, follow redirects to the provider's login page, press its Cancel link and follow redirects back; returns the gateway's last answer.</summary>
     private static async Task<(HttpStatusCode Status, string Body)> CancelAsync(Browser browser, Uri gateway)
     {
@@ -109,6 +152,19 @@ public sealed partial class OidcSignInTests(PostgresCluster cluster)
     /// </summary>
     private static async Task<string> SignInAsync(Browser browser, Uri gateway, string account)
     {
+        var (authorize, callback) = await AtTheCallbackAsync(browser, gateway, account);
+        var (status, body, response) = await browser.GetAsync(callback.AbsoluteUri);
+        var next = response.Headers.Location is { } location ? new Uri(callback, location) : null;
+        Assert.True(status == HttpStatusCode.Redirect && next?.AbsolutePath == "/login/continue", $"the callback answered {(int)status} to {next}:\n{body}");
+        return authorize;
+    }
+
+    /// <summary>
+    /// As <see cref="SignInAsync"/>, up to the provider's redirect to the gateway's callback, which is not followed:
+    /// returns the authorization request URL and the callback URL (with the code and state the provider gave).
+    /// </summary>
+    private static async Task<(string Authorize, Uri Callback)> AtTheCallbackAsync(Browser browser, Uri gateway, string account)
+    {
         var url = new Uri(gateway, "login");
         string? authorize = null;
         var (status, body, response) = await browser.GetAsync(url.AbsoluteUri);
@@ -117,10 +173,10 @@ public sealed partial class OidcSignInTests(PostgresCluster cluster)
             if (status is HttpStatusCode.Redirect or HttpStatusCode.SeeOther or HttpStatusCode.Found)
             {
                 url = new Uri(url, response.Headers.Location!);
-                if (url.AbsolutePath == "/login/continue" && url.Port == gateway.Port)
+                if (url.AbsolutePath == "/signin-oidc" && url.Port == gateway.Port)
                 {
                     Assert.NotNull(authorize);
-                    return authorize;
+                    return (authorize, url);
                 }
 
                 authorize ??= url.AbsolutePath == "/auth" ? url.AbsoluteUri : null;
@@ -146,7 +202,7 @@ public sealed partial class OidcSignInTests(PostgresCluster cluster)
             (status, body, response) = await browser.PostFormAsync(url.AbsoluteUri, fields);
         }
 
-        throw new InvalidOperationException($"sign-in did not finish; last at {url}: {(int)status}\n{body}");
+        throw new InvalidOperationException($"sign-in did not reach the callback; last at {url}: {(int)status}\n{body}");
     }
 
     [GeneratedRegex("<form[^>]*action=\"([^\"]*)\"[^>]*>(.*?)</form>", RegexOptions.Singleline)]
@@ -157,4 +213,7 @@ public sealed partial class OidcSignInTests(PostgresCluster cluster)
 
     [GeneratedRegex("<a href=\"([^\"]*)\">\\[ Cancel \\]</a>")]
     private static partial Regex CancelLink();
+
+    [GeneratedRegex("(?<=[?&])code=[^&]+")]
+    private static partial Regex CodeParameter();
 }
