@@ -106,6 +106,7 @@ public static partial class LoginEndpoints
         if (stored is null || !stored.Verify(password))
         {
             throttle.Failed(address);
+            context.Audit().Detail = "wrong user name or password";
             var shown = user.Length > 64 ? user[..64] : user;
             Log.Failed(logger, shown, from);
             return LoginPage.SignIn(antiforgery.GetAndStoreTokens(context), "Wrong user name or password.", returnUrl, StatusCodes.Status401Unauthorized);

@@ -157,7 +157,7 @@ public sealed partial class SyslogExportTests(PostgresCluster cluster)
             var expected = new List<(string EventId, string EventType, string Outcome, string User, string? UserName, string? Description)>
             {
                 ("110114", "110122", "4", "anonymous", "api key " + unknownKey[..ApiKeySecret.PrefixLength], "GET /dicomweb/studies: "),
-                ("110114", "110122", "4", "anonymous", null, "POST /login: "),
+                ("110114", "110122", "4", "anonymous", null, "POST /login: wrong user name or password"),
                 ("110114", "110122", "0", "admin", null, null),
                 ("110113", "110131", "0", "admin", null, "rule 0: compact-f16-c1"),
                 ("110113", "110131", "4", "admin", null, "refused"),

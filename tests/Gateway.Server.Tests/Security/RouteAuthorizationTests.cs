@@ -131,7 +131,8 @@ public sealed partial class RouteAuthorizationTests(PostgresCluster cluster)
         // Routes that cannot answer 200 in this gateway, and why (each must still answer what is written here).
         var cannot = new Dictionary<string, (HttpStatusCode Status, string Why)>
         {
-            ["/login"] = (HttpStatusCode.NotFound, "browser sign-in is off without Security:Oidc:ClientId or the local admin; OidcSignInTests and LocalAdminSignInTests sign in through it"),
+            ["/login"] = (HttpStatusCode.NotFound, "browser sign-in is off here (no Security:Oidc:ClientId, and the local admin is refused beside an Authority); "
+                + "with it on, /login answers the local form (200, LocalAdminSignInTests) or a redirect to the provider (302, OidcSignInTests)"),
         };
         var cancellationToken = TestContext.Current.CancellationToken;
         var instance = TestInstance.Of(TestData.RequireSharedData(CtFile));
