@@ -18,9 +18,11 @@ internal sealed record AuditEventCodes(AuditCode EventId, string ActionCode, Aud
     private static readonly AuditCode UserAuthentication = new("110114", "User Authentication");
     private static readonly AuditCode SecurityAlert = new("110113", "Security Alert");
 
-    /// <summary>The codes of <paramref name="auditEvent"/>'s action.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">An action of no mapping (every one of <see cref="AuditAction.All"/> has one; a test checks it).</exception>
-    public static AuditEventCodes Of(AuditEvent auditEvent)
+    /// <summary>
+    /// The codes of <paramref name="auditEvent"/>'s action; null for an action of no mapping, which is not sent as
+    /// something else (every one of <see cref="AuditAction.All"/> has one; a test checks it).
+    /// </summary>
+    public static AuditEventCodes? Of(AuditEvent auditEvent)
     {
         ArgumentNullException.ThrowIfNull(auditEvent);
         return auditEvent.Action switch
@@ -43,7 +45,7 @@ internal sealed record AuditEventCodes(AuditCode EventId, string ActionCode, Aud
             // Admin-only functions that change no configuration: a dry run, a lifecycle batch, a job retried or cancelled.
             AuditAction.ModelDryRun or AuditAction.LifecycleRun or AuditAction.JobRetry or AuditAction.JobCancel =>
                 new(SecurityAlert, "E", new("110132", "Use of Restricted Function"), null, null, DescribesSuccess: true),
-            _ => throw new ArgumentOutOfRangeException(nameof(auditEvent), auditEvent.Action, "An audited action with no DICOM audit message mapping."),
+            _ => null,
         };
     }
 }

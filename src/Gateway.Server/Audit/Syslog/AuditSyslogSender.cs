@@ -50,8 +50,15 @@ public sealed partial class AuditSyslogSender : IAsyncDisposable
         {
             foreach (var auditEvent in events)
             {
-                var frame = SyslogFrame.Format(auditEvent.At, _source.HostName, _settings.AppName, DicomAuditMessage.Build(auditEvent, _source));
-                await TransmitAsync(frame, cancellationToken).ConfigureAwait(false);
+                if (DicomAuditMessage.Build(auditEvent, _source) is { } message)
+                {
+                    await TransmitAsync(SyslogFrame.Format(auditEvent.At, _source.HostName, _settings.AppName, message), cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    Log.NotMapped(_logger, auditEvent.Action);
+                }
+
                 sent++;
             }
         }
@@ -132,6 +139,9 @@ public sealed partial class AuditSyslogSender : IAsyncDisposable
     {
         [LoggerMessage(EventId = 7745, Level = LogLevel.Information, Message = "Audit messages (DICOM PS3.15 A.5) go to syslog over {Protocol} at {Host}:{Port}")]
         public static partial void Sending(ILogger logger, SyslogProtocol protocol, string host, int port);
+
+        [LoggerMessage(EventId = 8110, Level = LogLevel.Error, Message = "The audit action {Action} has no DICOM audit message codes: not sent to the audit repository (its row is in audit_events)")]
+        public static partial void NotMapped(ILogger logger, string action);
 
         [LoggerMessage(EventId = 7746, Level = LogLevel.Warning, Message = "{Count} audit messages could not be sent to the audit repository {Host} ({Reason}); they are kept in audit_events")]
         public static partial void SendFailed(ILogger logger, int count, string host, string reason);

@@ -13,11 +13,16 @@ namespace Gateway.Server.Audit.Syslog;
 internal static class DicomAuditMessage
 {
     /// <param name="source">The gateway: its AuditSourceID, and its AE title and host name as a participant.</param>
-    public static byte[] Build(AuditEvent auditEvent, AuditSource source)
+    /// <returns>The message's UTF-8 XML; null for an action without DICOM audit codes (<see cref="AuditEventCodes.Of"/>).</returns>
+    public static byte[]? Build(AuditEvent auditEvent, AuditSource source)
     {
         ArgumentNullException.ThrowIfNull(auditEvent);
         ArgumentNullException.ThrowIfNull(source);
-        var codes = AuditEventCodes.Of(auditEvent);
+        if (AuditEventCodes.Of(auditEvent) is not { } codes)
+        {
+            return null;
+        }
+
         using var buffer = new MemoryStream();
         var settings = new XmlWriterSettings { Encoding = new UTF8Encoding(false), OmitXmlDeclaration = false, Indent = false };
         using (var xml = XmlWriter.Create(buffer, settings))
