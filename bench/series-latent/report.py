@@ -25,22 +25,24 @@ def machine():
     return f"{os.cpu_count()} cores ({model}), {memory / 2**20:.0f} GiB, {platform.system()} {platform.release()}"
 
 
-def commit(binary):
+def commit():
+    """The commit of the tree the script ran from (the gateway is built from it unless GATEWAY_BIN says otherwise)."""
     try:
-        folder = os.path.dirname(os.path.realpath(binary))
-        return subprocess.run(["git", "-C", folder, "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True).stdout.strip()
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], capture_output=True, text=True, check=True).stdout.strip()
+        return head + (" with local changes" if dirty else "")
     except (OSError, subprocess.CalledProcessError):
         return "?"
 
 
 def latent_bytes(run):
-    return sum(row["bytes"] for row in run["series_latents"])
+    return sum(row["size_bytes"] for row in run["series_latents"])
 
 
 def main():
     folder, binary, command = sys.argv[1:4]
     runs = [json.loads(line) for line in open(os.path.join(folder, "runs.jsonl")) if line.strip()]
-    print(f"Machine: {machine()}. Gateway: {binary} (commit {commit(binary)}). Command: `{command}`.")
+    print(f"Machine: {machine()}. Gateway: {binary}; tree at {commit()}. Command: `{command}`.")
     print("Load (uptime, 1/5/15 min) per phase: " + "; ".join(
         f"{r['model']}: ingest {r['load']['ingest']}, cold {r['load']['cold']}, warm {r['load']['warm']}, quality {r['load']['quality']}" for r in runs) + ".\n")
 
@@ -48,7 +50,7 @@ def main():
     print("| model | f | series latents | slices in it | latent bytes | pixel bytes | ratio | target | result |")
     print("|---|---|---|---|---|---|---|---|---|")
     for r in runs:
-        slices = sum(row.get("depth", 0) for row in r["series_latents"])
+        slices = sum(row["slices"] for row in r["series_latents"])
         ratio = r["pixel_bytes"] / max(latent_bytes(r), 1)
         target, result = ((f">= {TARGET_RATIO_F512}x", verdict(ratio >= TARGET_RATIO_F512)) if r["factor"] == 8 else ("-", "-"))
         print(f"| {r['model']} | {r['factor'] ** 3} | {len(r['series_latents'])} | {slices} of {r['instances']} | {latent_bytes(r):,} | "

@@ -26,7 +26,7 @@
 # Environment: SHARED_DATA (default ../shared/data); MODELS (default compact3d-f512-c0,compact3d-f64-c0); MIN_PSNR
 #   (default 15); QUIET (SeriesQuietSeconds, default 5); PASSES (warm passes, default 5); GATEWAY_BIN (a built
 #   `gateway`; default: dotnet build src/Gateway.Server -c Release); DRAIN_TIMEOUT (s per model, default 1800);
-#   KEEP_DATA=1 keeps the data folders. Needs dcmtk, postgresql, nodejs, python3-pydicom, python3-numpy, python3-scipy
+#   KEEP_DATA=1 keeps the data folders; PAUSE_PIDS (process ids to SIGSTOP while latency is timed, see below). Needs dcmtk, postgresql, nodejs, python3-pydicom, python3-numpy, python3-scipy
 #   (scripts/install-test-deps.sh).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -75,7 +75,25 @@ stop_server() {
   server_pid=
 }
 
+# PAUSE_PIDS: background processes (e.g. a training run) stopped with SIGSTOP only while the retrieval latency is
+# timed, and continued right after; a guard continues them after 14 minutes whatever happens to this script.
+paused=() guard=
+pause_others() {
+  read -r -a paused <<<"${PAUSE_PIDS:-}"
+  ((${#paused[@]})) || return 0
+  kill -STOP "${paused[@]}"
+  (sleep 840; kill -CONT "${paused[@]}" 2>/dev/null) &
+  guard=$!
+}
+resume_others() {
+  ((${#paused[@]})) || return 0
+  kill -CONT "${paused[@]}" 2>/dev/null || true
+  [[ -z $guard ]] || kill "$guard" 2>/dev/null || true
+  paused=() guard=
+}
+
 cleanup() {
+  resume_others
   stop_server
   if [[ ${KEEP_DATA:-0} == 1 ]]; then echo "series-latent: data folders kept in $scratch" >&2; else rm -rf "$scratch"; fi
 }
@@ -198,11 +216,13 @@ run_model() { # MODEL
   rm -rf "$folder/data/cache"
   local urls=() cold warm load_cold load_warm quality load_quality
   for path in "${paths[@]}"; do urls+=("$base$path"); done
+  pause_others
   start_server "$folder" "$http" "$dicom" "$log" "$model"
   load_cold=$(load)
   cold=$(node bench/archive-load.js wado 1 1 "${urls[@]}")
   load_warm=$(load)
   warm=$(node bench/archive-load.js wado 1 "$passes" "${urls[@]}")
+  resume_others
   load_quality=$(load)
   quality=$(/usr/bin/python3 "$here/quality.py" "$base" "$factor" "${files[@]}")
   stop_server
@@ -253,5 +273,5 @@ for model in "${model_list[@]}"; do
   run_model "$model"
 done
 
-/usr/bin/python3 "$here/report.py" "$results" "$GATEWAY_BIN" "MODELS=$models MIN_PSNR=$min_psnr PASSES=$passes bench/series-latent/run.sh" |
+/usr/bin/python3 "$here/report.py" "$results" "$GATEWAY_BIN" "MODELS=$models MIN_PSNR=$min_psnr PASSES=$passes PAUSE_PIDS=${PAUSE_PIDS:-} bench/series-latent/run.sh" |
   tee "$results/report.md"
