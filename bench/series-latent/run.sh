@@ -26,8 +26,8 @@
 # Environment: SHARED_DATA (default ../shared/data); MODELS (default compact3d-f512-c0,compact3d-f64-c0); MIN_PSNR
 #   (default 15); QUIET (SeriesQuietSeconds, default 5); PASSES (warm passes, default 5); GATEWAY_BIN (a built
 #   `gateway`; default: dotnet build src/Gateway.Server -c Release); DRAIN_TIMEOUT (s per model, default 1800);
-#   KEEP_DATA=1 keeps the data folders; PAUSE_PIDS (process ids to SIGSTOP while latency is timed, see below). Needs dcmtk, postgresql, nodejs, python3-pydicom, python3-numpy, python3-scipy
-#   (scripts/install-test-deps.sh).
+#   KEEP_DATA=1 keeps the data folders; PAUSE_PIDS (process ids to SIGSTOP while latency is timed, see below).
+#   Needs dcmtk, postgresql, nodejs, python3-pydicom, python3-numpy, python3-scipy (scripts/install-test-deps.sh).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 repository=$(pwd)
