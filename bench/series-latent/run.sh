@@ -82,7 +82,13 @@ pause_others() {
   read -r -a paused <<<"${PAUSE_PIDS:-}"
   ((${#paused[@]})) || return 0
   kill -STOP "${paused[@]}"
-  (sleep 840; kill -CONT "${paused[@]}" 2>/dev/null) &
+  (
+    trap 'kill "$timer" 2>/dev/null; exit 0' TERM # resumed in time: end the timer too
+    sleep 840 &
+    timer=$!
+    wait "$timer"
+    kill -CONT "${paused[@]}" 2>/dev/null
+  ) &
   guard=$!
 }
 resume_others() {
