@@ -11,6 +11,8 @@ packages=(
   # independent oracles and peers for the tests
   dcmtk dicom3tools libgdcm-tools libopenjp2-tools libjpeg-turbo-progs openjph-tools
   python3-pydicom python3-gdcm python3-numpy
+  # the tricubic baseline of bench/series-latent/run.sh (scipy.ndimage.zoom)
+  python3-scipy
   # OpenSSL (TLS peer); bc for bench/run-network-benchmark.sh
   openssl bc
   # the trainer (PyTorch from Debian)

@@ -11,6 +11,8 @@
 #                                  and CHECKPOINT, then pg_database_size: how every storage benchmark reads a database
 #   pg_table_sizes SOCKET_DIR DB   name|bytes of every table of the public schema (pg_total_relation_size: with its
 #                                  indexes, TOAST and maps), largest first
+#   pg_header_column_bytes SOCKET_DIR DB  sum of pg_column_size of the columns named like "header" and of every column
+#                                  of the tables named like "header" (the headers an index keeps)
 # Environment: PG_BIN (default the newest /usr/lib/postgresql/*/bin).
 
 pg_bin=${PG_BIN:-$(find /usr/lib/postgresql -mindepth 2 -maxdepth 2 -name bin 2>/dev/null | sort -V | tail -n 1)}
@@ -57,4 +59,12 @@ pg_measured_size() {
 pg_table_sizes() {
   pg_sql "$1" "$2" "select c.relname || '|' || pg_total_relation_size(c.oid) from pg_class c join pg_namespace n on n.oid = c.relnamespace
     where c.relkind = 'r' and n.nspname = 'public' order by pg_total_relation_size(c.oid) desc"
+}
+
+pg_header_column_bytes() {
+  local query
+  query=$(pg_sql "$1" "$2" "select coalesce(string_agg(format('select coalesce(sum(pg_column_size(%I)), 0) as b from %I.%I',
+    column_name, table_schema, table_name), ' union all '), 'select 0 as b') from information_schema.columns
+    where table_schema = 'public' and (column_name ilike '%header%' or table_name ilike '%header%')")
+  pg_sql "$1" "$2" "select sum(b) from ($query) as columns"
 }

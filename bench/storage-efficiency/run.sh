@@ -166,15 +166,6 @@ stats_field() { # JSON EXPRESSION: evaluates EXPRESSION on the /api/stats object
   /usr/bin/python3 -c "import json, sys; s = json.loads(sys.argv[1]); print($2)" "$1"
 }
 
-# Sum of the values of the columns named like "header", and of every column of the tables named like "header".
-header_column_bytes() { # SOCKET DB
-  local query
-  query=$(pg_sql "$1" "$2" "select coalesce(string_agg(format('select coalesce(sum(pg_column_size(%I)), 0) as b from %I.%I',
-    column_name, table_schema, table_name), ' union all '), 'select 0 as b') from information_schema.columns
-    where table_schema = 'public' and (column_name ilike '%header%' or table_name ilike '%header%')")
-  pg_sql "$1" "$2" "select sum(b) from ($query) as columns"
-}
-
 run_gateway() { # CONFIG SERIES
   local config=$1 series=$2 folder=$scratch/g-$1-$2 log=$results/logs/gateway-$1-$2.log http dicom count
   http=$(free_port)
@@ -212,7 +203,7 @@ run_gateway() { # CONFIG SERIES
   pg_sql "$socket" gateway "select relname, n_live_tup, n_dead_tup, n_tup_ins, n_tup_upd, n_tup_hot_upd, n_tup_del
     from pg_stat_user_tables order by relname" >"$results/logs/pg-stat-$config-$series.txt"
   local headers store
-  headers=$(header_column_bytes "$socket" gateway)
+  headers=$(pg_header_column_bytes "$socket" gateway)
   store=$(/usr/bin/python3 "$here/measure.py" "$folder/data/objects")
   stop_server
   record "$config" "$series" "$count" "$before" "$after" "$started" "$sent" "$drained" "$store" "$headers" "$stats" "$tables_before" "$tables_after"

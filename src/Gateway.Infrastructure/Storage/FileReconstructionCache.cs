@@ -67,8 +67,9 @@ public sealed partial class FileReconstructionCache : IReconstructionCache
         {
             entry = File.ReadAllBytes(path);
         }
-        catch (FileNotFoundException)
+        catch (Exception exception) when (exception is FileNotFoundException or DirectoryNotFoundException)
         {
+            // A miss; the folder itself is made by the first entry written (a new data folder, or a cache emptied by hand).
             return null;
         }
         catch (IOException exception)

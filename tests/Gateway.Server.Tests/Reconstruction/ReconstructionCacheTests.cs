@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using Gateway.Infrastructure.Storage;
+using Gateway.Server.Tests.Operations;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Gateway.Server.Tests.Reconstruction;
@@ -22,6 +24,22 @@ public sealed class ReconstructionCacheTests : IDisposable
         Assert.Equal(Content(7), cache.TryGet("1.2.3", "aa"));
         Assert.Null(cache.TryGet("1.2.3", "bb"));
         Assert.Null(cache.TryGet("1.2.4", "aa"));
+    }
+
+    [Fact]
+    public void Before_its_folder_exists_a_lookup_is_a_miss_that_logs_nothing_and_the_first_entry_makes_the_folder()
+    {
+        var folder = Path.Combine(_folder, "not-yet");
+        using var logs = new LogCapture();
+        using var factory = new LoggerFactory([logs]);
+        var cache = new FileReconstructionCache(folder, 1 << 20, factory.CreateLogger<FileReconstructionCache>());
+
+        Assert.Null(cache.TryGet("1.2.3", "aa"));
+        Assert.Empty(logs.Entries);
+
+        cache.Put("1.2.3", "aa", Content(7), Stopwatch.GetTimestamp());
+        Assert.Equal(Content(7), cache.TryGet("1.2.3", "aa"));
+        Assert.Empty(logs.Entries);
     }
 
     [Fact]
