@@ -7,7 +7,7 @@ internal sealed record AuditCode(string Code, string Meaning, string System = "D
 
 /// <summary>
 /// How each action is told in a DICOM audit message (PS3.15 A.5.3, codes of PS3.16 CID 400-403): its EventID,
-/// EventActionCode (C create, R read, D delete, E execute) and EventTypeCode, and the roles of requestor and gateway.
+/// EventActionCode (C create, R read, U update, D delete, E execute) and EventTypeCode, and the roles of requestor and gateway.
 /// </summary>
 internal sealed record AuditEventCodes(AuditCode EventId, string ActionCode, AuditCode? EventType, AuditCode? RequestorRole, AuditCode? GatewayRole)
 {
@@ -31,6 +31,9 @@ internal sealed record AuditEventCodes(AuditCode EventId, string ActionCode, Aud
             AuditAction.Login => new(new("110114", "User Authentication"), "E", new("110122", "Login"), null, null),
             AuditAction.Logout => new(new("110114", "User Authentication"), "E", new("110123", "Logout"), null, null),
             AuditAction.ApiKeyCreate or AuditAction.ApiKeyRevoke => new(new("110113", "Security Alert"), "E", new("110137", "User Security Attributes Changed"), null, null),
+
+            // A backfill re-encodes stored instances (their pixels' storage, not their content): an access that updates.
+            AuditAction.ModelBackfill => new(new("110103", "DICOM Instances Accessed"), "U", null, null, null),
             _ => new(new("110100", "Application Activity"), "E", null, null, null),
         };
     }
