@@ -61,7 +61,7 @@ internal static class BackfillSection
             Card("Unchanged", CountFigure("backfill.unchanged", backfill.Unchanged)) +
             Card("Saved", BytesFigure("backfill.bytesSaved", backfill.BytesSaved), $"{Bytes(backfill.BytesBefore)} before, {Bytes(backfill.BytesAfter)} after") +
             Card("Rate", Figure("backfill.rate", progress.PerSecond ?? 0, Number(progress.PerSecond ?? 0, "0.00") + " /s")) +
-            Card("Time left", Figure("backfill.etaSeconds", progress.Eta?.TotalSeconds, Encode(remaining))) +
+            Card("Time left", Figure("backfill.etaSeconds", progress.Eta?.TotalSeconds, remaining)) +
             "</section>" +
             $"<progress id=\"backfill-progress\" max=\"{Math.Max(backfill.Queued, 1).ToString(CultureInfo.InvariantCulture)}\" value=\"{backfill.Done.ToString(CultureInfo.InvariantCulture)}\">{Count(backfill.Done)} of {Count(backfill.Queued)}</progress>";
     }
