@@ -14,7 +14,8 @@ namespace Gateway.Server.Tests.AdminConsole;
 /// page in headless Chromium queues one job per instance of that rule whose original is kept (the page shows it running),
 /// and once the queue has run, exactly the instances whose new representation takes fewer bytes and meets the rule's
 /// target have it (checked from the rows in PostgreSQL and the files in the object store), the rest are byte for byte as
-/// before, and the page shows the backfill finished with its rate. And the next compress job of a newly received
+/// before, and the page shows the backfill finished with its rate; a second backfill with the rule's former model
+/// then finds every instance already re-encoded to something smaller and changes nothing. And the next compress job of a newly received
 /// instance of a promoted rule stores its latent with the promoted model. Screenshots go to docs/console/ when
 /// GATEWAY_CONSOLE_SCREENSHOTS=1.
 /// </summary>
@@ -124,16 +125,30 @@ public sealed class ModelBackfillTests(ConsoleGateway fixture) : IClassFixture<C
         Check(checks, Figure(page, "backfill.bytesSaved") == saved.ToString(CultureInfo.InvariantCulture), $"saved {Figure(page, "backfill.bytesSaved")} vs {saved}");
         Check(checks, Figure(page, $"backfill.pending.{Rule}") == "0", "instances still pending after the backfill");
 
-        // The button's audit row (written in the background).
-        var expected = $"model-backfill admin rule {Rule}: {Promoted}, backfill {backfill[0]}: {inRule.Count} queued";
+        // A second backfill, with the rule's configured model promoted back: it queues the same instances, now all
+        // re-encoded once, whose representations are smaller than what that model makes of them: nothing changes.
+        var former = new CompressionPolicy(fixture.Gateway.Services.GetRequiredService<CompressionOptions>()).ModelOf(Rule);
+        var second = await ConsoleBrowser.RunAsync(new Plan(fixture.Gateway.BaseAddress.AbsoluteUri, ConsoleGateway.Password, true, Rule, former, null), "backfill-browser.mjs");
+        Assert.Empty(second["problems"]!.AsArray());
+        Assert.Equal(inRule.Count.ToString(CultureInfo.InvariantCulture), Figure(second["backfill"]!, "backfill.queued"));
+        await DrainAsync();
+        var again = await ObjectsAsync();
+        Check(checks, again.Keys.ToHashSet().SetEquals(after.Keys) && again.All(entry => entry.Value.SequenceEqual(after[entry.Key])), "the second backfill changed objects");
+        Check(checks, probe.ObjectFiles().Select(path => Path.GetFileName(path)).ToHashSet().SetEquals(files.Keys), "the second backfill left or removed object files");
+        var secondId = (await fixture.RowsAsync($"select id from model_backfills where model_id = '{former}'")).Single()[0];
+        var unchanged = await fixture.RowsAsync($"select outcome, count(*) from model_backfill_outcomes where backfill_fk = {secondId} group by outcome");
+        Check(checks, unchanged.Count == 1 && unchanged[0][0] == "unchanged" && unchanged[0][1] == inRule.Count.ToString(CultureInfo.InvariantCulture), $"second backfill outcomes {string.Join("; ", unchanged.Select(row => string.Join(' ', row)))}");
+
+        // The buttons' audit rows (written in the background).
+        string[] expected = [$"model-backfill admin rule {Rule}: {Promoted}, backfill {backfill[0]}: {inRule.Count} queued", $"model-backfill admin rule {Rule}: {former}, backfill {secondId}: {inRule.Count} queued"];
         List<string> audit = [];
-        for (var attempt = 0; attempt < 50 && !audit.Contains(expected); attempt++)
+        for (var attempt = 0; attempt < 50 && !expected.All(audit.Contains); attempt++)
         {
             await Task.Delay(200, TestContext.Current.CancellationToken);
             audit = [.. (await fixture.RowsAsync("select action, actor_id, detail from audit_events where action = 'model-backfill' and outcome = 0")).Select(row => string.Join(' ', row))];
         }
 
-        Check(checks, audit.Contains(expected), $"audit rows: {string.Join("; ", audit)}");
+        Check(checks, expected.All(audit.Contains), $"audit rows: {string.Join("; ", audit)}");
         Assert.True(checks.Count == 0, string.Join('\n', checks));
     }
 
