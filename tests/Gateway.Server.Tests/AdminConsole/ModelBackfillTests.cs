@@ -49,10 +49,11 @@ public sealed class ModelBackfillTests(ConsoleGateway fixture) : IClassFixture<C
               and exists (select 1 from objects o where o.instance_fk = i.id and o.kind = 'original')
             """)).Select(row => row[0]).ToHashSet();
         Assert.True(inRule.Count >= 3, $"only {inRule.Count} CT/MR instances keep their original");
+        Assert.Empty(await fixture.RowsAsync("select 1 from jobs where state = 'queued' and run_after <= now()"));
         var checks = new List<string>();
 
         // Promote, then start the backfill from the page: queued, shown running (no workers run it yet).
-        var seen = await ConsoleBrowser.RunAsync(new Plan(fixture.Gateway.BaseAddress.AbsoluteUri, ConsoleGateway.Password, true, Rule, Promoted, Screenshot("models-backfill-running")), "backfill-browser.mjs");
+        var seen = await ConsoleBrowser.RunAsync(new Plan(fixture.Gateway.BaseAddress.AbsoluteUri, ConsoleGateway.Password, true, Rule, Promoted, null), "backfill-browser.mjs");
         Assert.Empty(seen["problems"]!.AsArray());
         Assert.Equal(Promoted, seen["promote"]!["ruleModel"]!.GetValue<string>());
         Assert.Equal(inRule.Count.ToString(CultureInfo.InvariantCulture), Figure(seen["promote"]!, $"backfill.pending.{Rule}"));
@@ -67,6 +68,17 @@ public sealed class ModelBackfillTests(ConsoleGateway fixture) : IClassFixture<C
         var queued = (await fixture.RowsAsync("select i.sop_instance_uid from jobs j join instances i on i.id = j.instance_fk where j.kind = 'model-backfill' and j.state = 'queued'")).Select(row => row[0]);
         Assert.True(inRule.SetEquals(queued), $"queued {string.Join(", ", queued)}");
 
+        // Half way (two of its jobs run): still running, with a rate and a time left.
+        var runner = fixture.Gateway.Services.GetRequiredService<JobRunner>();
+        for (var ran = 0; ran < 2; ran++)
+        {
+            Assert.True(await runner.RunNextAsync("test/0", TestContext.Current.CancellationToken));
+        }
+
+        var half = (await ConsoleBrowser.RunAsync(new Plan(fixture.Gateway.BaseAddress.AbsoluteUri, ConsoleGateway.Password, false, Rule, Promoted, Screenshot("models-backfill-running")), "backfill-browser.mjs"))["page"]!;
+        Assert.Equal("running", half["state"]!.GetValue<string>());
+        Assert.Equal("2", Figure(half, "backfill.done"));
+        Assert.True(double.Parse(Figure(half, "backfill.rate"), CultureInfo.InvariantCulture) > 0 && double.Parse(Figure(half, "backfill.etaSeconds"), CultureInfo.InvariantCulture) > 0, half["figures"]!.ToJsonString());
         await DrainAsync();
 
         // After: each instance of the rule either has a smaller representation meeting the target, or is as before.
