@@ -43,5 +43,8 @@ public static class AuditAction
     /// <summary>A dry run of a model or of the policy started by an admin (the console's models page; it changes nothing in the archive).</summary>
     public const string ModelDryRun = "model-dry-run";
 
-    public static IReadOnlyList<string> All { get; } = [Store, Query, Retrieve, ExportLatent, Delete, Login, Logout, ApiKeyCreate, ApiKeyRevoke, JobRetry, JobCancel, LifecycleRun, ModelPromote, ModelDryRun];
+    /// <summary>A backfill with a rule's promoted model queued by an admin (the console's models page; it re-encodes stored instances).</summary>
+    public const string ModelBackfill = "model-backfill";
+
+    public static IReadOnlyList<string> All { get; } = [Store, Query, Retrieve, ExportLatent, Delete, Login, Logout, ApiKeyCreate, ApiKeyRevoke, JobRetry, JobCancel, LifecycleRun, ModelPromote, ModelDryRun, ModelBackfill];
 }

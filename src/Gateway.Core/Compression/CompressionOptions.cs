@@ -58,6 +58,10 @@ public sealed class CompressionOptions
     /// <summary>Caps on irreversible compression by modality (e.g. MaxRatios:CT = 8), over the preset's; a rule's MaxRatio wins over both.</summary>
     public Dictionary<string, double> MaxRatios { get; init; } = new(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>The most instances one backfill (the console's models page) queues; a later backfill of the same rule and model takes the next ones.</summary>
+    [Range(1, 100000)]
+    public int BackfillBatchSize { get; set; } = 500;
+
     /// <summary>The rules, first match wins; empty: <see cref="CompressionPolicy.DefaultRules"/>. No match: lossless.</summary>
     public List<CompressionRule> Rules { get; init; } = [];
 

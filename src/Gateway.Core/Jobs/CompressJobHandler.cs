@@ -109,16 +109,19 @@ public sealed partial class CompressJobHandler(
     }
 
     /// <summary>
-    /// The lifecycle job's path (<see cref="Lifecycle.LifecycleJobHandler"/>): stores the instance again from
-    /// <paramref name="source"/> (its original or its lossless copy, pixels as received) as <paramref name="action"/>
-    /// asks, through the same choice, writes, read-backs, checks and decodes as the compress job, and records the
-    /// outcome through <paramref name="recording"/>.
+    /// The path of the lifecycle job (<see cref="Lifecycle.LifecycleJobHandler"/>) and the backfill job
+    /// (<see cref="Backfill.ModelBackfillJobHandler"/>): stores the instance again from <paramref name="source"/> (its
+    /// original or its lossless copy, pixels as received) as the action <paramref name="actionOf"/> gives for its
+    /// subject asks, through the same choice, writes, read-backs, checks and decodes as the compress job, and records
+    /// the outcome through <paramref name="recording"/>. No action (null) or KeepOriginal leaves it as it is
+    /// (recorded with the reason "other_rule" or "policy").
     /// </summary>
-    internal async Task ReencodeAsync(CompressionCandidate candidate, ArchivedObject source, CompressionAction action, IReplacementRecording recording, CancellationToken cancellationToken)
+    internal async Task ReencodeAsync(
+        CompressionCandidate candidate, ArchivedObject source, Func<CompressionSubject, CompressionAction?> actionOf, IReplacementRecording recording, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(candidate);
         ArgumentNullException.ThrowIfNull(source);
-        ArgumentNullException.ThrowIfNull(action);
+        ArgumentNullException.ThrowIfNull(actionOf);
         if (source.Kind is not (StorageKind.Original or StorageKind.Lossless))
         {
             throw new ArgumentException($"The source of a re-encode holds the pixels as received (original or lossless), not {source.Kind}.", nameof(source));
@@ -132,6 +135,13 @@ public sealed partial class CompressJobHandler(
         }
 
         var pixelData = DicomPixelData.Create(file.Dataset, file.TransferSyntax);
+        var action = actionOf(CompressionSubjects.Of(candidate, file.Dataset, pixelData));
+        if (action is null || action.Kind == CompressionActionKind.KeepOriginal)
+        {
+            await KeepAsync(recording, candidate, action is null ? "other_rule" : "policy", cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
         await CompressAsync(new Work(candidate, source, file, pixelData, action, header, recording), cancellationToken).ConfigureAwait(false);
     }
 

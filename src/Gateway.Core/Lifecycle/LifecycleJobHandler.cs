@@ -55,9 +55,7 @@ public sealed partial class LifecycleJobHandler(
             return;
         }
 
-        var subject = new CompressionSubject(candidate.Modality, candidate.SopClassUid, candidate.CallingAE, candidate.BodyPartExamined, null, 0, 0);
-        var action = rules.ActionOf(rule, subject);
-        await compress.ReencodeAsync(candidate, source, action, new Move(index, objects, logger, candidate, rule.Name, source), cancellationToken).ConfigureAwait(false);
+        await compress.ReencodeAsync(candidate, source, subject => rules.ActionOf(rule, subject), new Move(index, objects, logger, candidate, rule.Name, source), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>A lifecycle move's recording: the verified choice replaces the instance's pixel objects when it is cheaper than the source.</summary>

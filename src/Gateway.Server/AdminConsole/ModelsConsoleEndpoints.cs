@@ -1,5 +1,6 @@
 using System.Globalization;
 using Gateway.Core.Audit;
+using Gateway.Core.Backfill;
 using Gateway.Core.Compression;
 using Gateway.Core.Statistics;
 using Gateway.Server.Audit.Http;
@@ -10,11 +11,12 @@ using Npgsql;
 namespace Gateway.Server.AdminConsole;
 
 /// <summary>
-/// The console's models page (issue 17): GET /console/models, and its two forms, each a POST with an antiforgery token:
-/// promote a model for a rule (audited as <see cref="AuditAction.ModelPromote"/>, detail "rule N: MODEL") and start a
-/// dry run (audited as <see cref="AuditAction.ModelDryRun"/>). GatewayHost maps them for the admin role.
+/// The console's models page (issue 17): GET /console/models, and its forms, each a POST with an antiforgery token:
+/// promote a model for a rule (audited as <see cref="AuditAction.ModelPromote"/>, detail "rule N: MODEL"), start a
+/// dry run (audited as <see cref="AuditAction.ModelDryRun"/>) and start a backfill of a promoted rule (audited as
+/// <see cref="AuditAction.ModelBackfill"/>, detail "rule N: MODEL, backfill ID: COUNT queued"). GatewayHost maps them for the admin role.
 /// </summary>
-public static class ModelsConsoleEndpoints
+public static partial class ModelsConsoleEndpoints
 {
     public static IEndpointRouteBuilder MapModelsConsole(this IEndpointRouteBuilder endpoints)
     {
@@ -22,19 +24,38 @@ public static class ModelsConsoleEndpoints
         endpoints.MapGet(ModelsPage.Path, PageAsync);
         endpoints.MapPost(ModelsPage.Path + "/promote", PromoteAsync).Audited(AuditAction.ModelPromote);
         endpoints.MapPost(ModelsPage.Path + "/dry-run", DryRunAsync).Audited(AuditAction.ModelDryRun);
+        endpoints.MapPost(ModelsPage.Path + "/backfill", BackfillAsync).Audited(AuditAction.ModelBackfill);
         return endpoints;
     }
 
     private static async Task<IResult> PageAsync(
-        HttpContext context, IAntiforgery antiforgery, IModelCatalog catalog, CompressionOptions options, IModelPromotions promotions, IModelStatistics statistics, DryRuns dryRuns,
-        string? notice, CancellationToken cancellationToken)
+        HttpContext context,
+        IAntiforgery antiforgery,
+        IModelCatalog catalog,
+        CompressionOptions options,
+        IModelPromotions promotions,
+        IModelStatistics statistics,
+        DryRuns dryRuns,
+        IModelBackfillIndex backfills,
+        TimeProvider time,
+        string? notice,
+        CancellationToken cancellationToken)
     {
         IReadOnlyList<ModelPromotion> promoted;
         IReadOnlyList<ModelQuality> quality;
+        BackfillView backfill;
         try
         {
             promoted = await promotions.ListAsync(cancellationToken).ConfigureAwait(false);
             quality = await statistics.ReadAsync(cancellationToken).ConfigureAwait(false);
+            var rules = new CompressionPolicy(options).Rules;
+            var pending = new Dictionary<int, long>();
+            foreach (var promotion in promoted.Where(p => p.Rule < rules.Count))
+            {
+                pending[promotion.Rule] = await backfills.PendingAsync(promotion.Rule, promotion.ModelId, rules[promotion.Rule].Modalities, cancellationToken).ConfigureAwait(false);
+            }
+
+            backfill = new BackfillView(await backfills.LatestAsync(cancellationToken).ConfigureAwait(false), pending, time.GetUtcNow());
         }
         catch (Exception exception) when (exception is NpgsqlException or TimeoutException)
         {
@@ -47,9 +68,11 @@ public static class ModelsConsoleEndpoints
             "refused" => "Not promoted: the rule or the model is not one this page offers.",
             "started" => "The dry run started; this page shows its progress.",
             "busy" => "A dry run is running already: wait for it to finish.",
+            "backfill-started" => "The backfill is queued: the queue's workers run it, and this page shows its progress.",
+            "backfill-none" => "No backfill started: one is running, or none of the rule's instances is pending.",
             _ => null,
         };
-        var body = ModelsPage.Render(catalog.Cards, new CompressionPolicy(options, promoted), promoted, quality, dryRuns.Last, antiforgery.GetAndStoreTokens(context), message);
+        var body = ModelsPage.Render(catalog.Cards, new CompressionPolicy(options, promoted), promoted, quality, dryRuns.Last, backfill, antiforgery.GetAndStoreTokens(context), message);
         return ConsolePage.Render(context, antiforgery, ModelsPage.Path, "Models", body);
     }
 
@@ -113,5 +136,48 @@ public static class ModelsConsoleEndpoints
         var audit = context.Audit();
         audit.Outcome = AuditOutcome.MinorFailure;
         audit.Detail = "refused";
+    }
+
+    private static async Task<IResult> BackfillAsync(
+        HttpContext context, IAntiforgery antiforgery, CompressionOptions options, IModelPromotions promotions, IModelBackfillIndex backfills, ILoggerFactory loggers)
+    {
+        if (!await antiforgery.IsRequestValidAsync(context).ConfigureAwait(false))
+        {
+            return Results.BadRequest("The form's antiforgery token is missing or wrong: reload the page.");
+        }
+
+        var form = await context.Request.ReadFormAsync(context.RequestAborted).ConfigureAwait(false);
+        var rules = new CompressionPolicy(options).Rules;
+        var promoted = await promotions.ListAsync(context.RequestAborted).ConfigureAwait(false);
+        var promotion = int.TryParse(form["rule"], NumberStyles.None, CultureInfo.InvariantCulture, out var rule) && rule < rules.Count
+            ? promoted.FirstOrDefault(p => p.Rule == rule)
+            : null;
+        if (promotion is null)
+        {
+            // Only a promoted rule is backfilled: its model is the one the rule's compress jobs use now.
+            Refused(context);
+            return Results.Redirect(ModelsPage.Path + "?notice=refused");
+        }
+
+        var by = context.User.Identity?.Name ?? "anonymous";
+        var started = await backfills.StartAsync(rule, promotion.ModelId, rules[rule].Modalities, options.BackfillBatchSize, by, context.RequestAborted).ConfigureAwait(false);
+        var scope = string.Create(CultureInfo.InvariantCulture, $"rule {rule}: {promotion.ModelId}");
+        if (started is null)
+        {
+            context.Audit().Detail = scope + ", none started";
+            context.Audit().Outcome = AuditOutcome.MinorFailure;
+            return Results.Redirect(ModelsPage.Path + "?notice=backfill-none");
+        }
+
+        context.Audit().Detail = string.Create(CultureInfo.InvariantCulture, $"{scope}, backfill {started.Id}: {started.Queued} queued");
+        var logger = loggers.CreateLogger(typeof(ModelsConsoleEndpoints).FullName!);
+        Log.BackfillQueued(logger, started.Id, rule, promotion.ModelId, started.Queued, by);
+        return Results.Redirect(ModelsPage.Path + "?notice=backfill-started");
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 8054, Level = LogLevel.Information, Message = "Backfill {BackfillId} of rule {Rule} with {ModelId} queued {Count} instances (started by {StartedBy})")]
+        public static partial void BackfillQueued(ILogger logger, long backfillId, int rule, string modelId, long count, string startedBy);
     }
 }

@@ -10,16 +10,25 @@ namespace Gateway.Server.AdminConsole;
 /// <summary>
 /// The console's models page: the registry (each model's card), the rules with the model each uses (configured or
 /// promoted, with who and when) and a promote form, the quality each model measured on this archive per modality
-/// (<see cref="ModelQuality"/>), and the dry run: a form to start one, its progress while it runs (the page reloads
-/// itself every 2 s by a meta refresh, no script) and what it projects once done.
+/// (<see cref="ModelQuality"/>), backfills with a promoted model (<see cref="BackfillSection"/>), and the dry run: a form
+/// to start one, its progress while it runs (the page reloads itself every 2 s by a meta refresh while a dry run or a
+/// backfill runs, no script) and what it projects once done.
 /// </summary>
 internal static class ModelsPage
 {
     public const string Path = ConsoleEndpoints.Root + "/models";
 
     public static string Render(
-        IReadOnlyList<ModelCard> cards, CompressionPolicy policy, IReadOnlyList<ModelPromotion> promotions, IReadOnlyList<ModelQuality> quality, DryRunState? dryRun, AntiforgeryTokenSet tokens, string? notice)
+        IReadOnlyList<ModelCard> cards,
+        CompressionPolicy policy,
+        IReadOnlyList<ModelPromotion> promotions,
+        IReadOnlyList<ModelQuality> quality,
+        DryRunState? dryRun,
+        BackfillView backfill,
+        AntiforgeryTokenSet tokens,
+        string? notice)
     {
+        ArgumentNullException.ThrowIfNull(backfill);
         ArgumentNullException.ThrowIfNull(cards);
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(promotions);
@@ -41,8 +50,8 @@ internal static class ModelsPage
             "registry");
         var rules = Table(
             "Rules (Gateway:Compression:Rules, first match wins) and the model each uses",
-            ["Rule", "Modalities", "Action", "Model in force", "Configured", "Promoted", "Promote"],
-            policy.Rules.Select((rule, index) => RuleRow(rule, index, policy, promotions, frameModels, tokens)),
+            ["Rule", "Modalities", "Action", "Model in force", "Configured", "Promoted", "Promote", "Backfill"],
+            policy.Rules.Select((rule, index) => RuleRow(rule, index, policy, promotions, frameModels, backfill, tokens)),
             "rules");
         var measured = Table(
             "Measured on this archive (quality rows of the compress jobs; PSNR on the stored bytes' decode)",
@@ -59,14 +68,18 @@ internal static class ModelsPage
                 Figure($"quality.{row.Model}.{row.Modality}.passRate", row.PassRate, row.PassRate is { } rate ? (rate * 100).ToString("0.0", CultureInfo.InvariantCulture) + " %" : "-"),
             ]),
             "measured");
-        return message + "<h2>Registry</h2>" + registry + "<h2>Rules</h2>" + rules +
+        // One refresh for the page while a dry run or a backfill runs (the page reloads itself, no script).
+        var refresh = dryRun?.State == "running" || backfill.Running ? "<meta http-equiv=\"refresh\" content=\"2\">" : string.Empty;
+        return refresh + message + "<h2>Registry</h2>" + registry + "<h2>Rules</h2>" + rules +
             "<p class=\"note\">A promotion overrides the rule's model from the next compress job on (the configuration stays the default); it is audited. " +
             "A Latent3D rule's series job keeps its configured 3D model.</p>" +
+            "<h2>Backfill</h2>" + BackfillSection.Render(backfill) +
             "<h2>Quality per model and modality</h2>" + measured +
             "<h2>Dry run</h2>" + DryRunForm(frameModels, tokens) + DryRunSection(dryRun);
     }
 
-    private static IReadOnlyList<string> RuleRow(CompressionRule rule, int index, CompressionPolicy policy, IReadOnlyList<ModelPromotion> promotions, List<string> models, AntiforgeryTokenSet tokens)
+    private static IReadOnlyList<string> RuleRow(
+        CompressionRule rule, int index, CompressionPolicy policy, IReadOnlyList<ModelPromotion> promotions, List<string> models, BackfillView backfill, AntiforgeryTokenSet tokens)
     {
         var id = index.ToString(CultureInfo.InvariantCulture);
         var promotion = promotions.FirstOrDefault(p => p.Rule == index);
@@ -85,6 +98,7 @@ internal static class ModelsPage
             Encode(rule.Model ?? "(default)"),
             promotion is null ? "-" : $"<span data-promoted=\"{id}\">{Encode(promotion.ModelId)} by {Encode(promotion.PromotedBy)}, {Encode(Time(promotion.PromotedAt))}</span>",
             form,
+            BackfillSection.RuleCell(index, promotion, backfill, tokens),
         ];
     }
 
@@ -104,7 +118,6 @@ internal static class ModelsPage
         }
 
         var progress = run.Progress.Snapshot();
-        var refresh = run.State == "running" ? "<meta http-equiv=\"refresh\" content=\"2\">" : string.Empty;
         var status =
             $"<section class=\"cards\" id=\"dry-run\" data-dry-run-state=\"{Encode(run.State)}\">" +
             Card("Dry run", Encode($"{run.ModelId ?? "policy in force"}: {run.State}")) +
@@ -114,12 +127,12 @@ internal static class ModelsPage
             "</section>";
         if (run.Error is { } error)
         {
-            return refresh + status + $"<p class=\"notice error\" role=\"alert\">{Encode(error)}</p>";
+            return status + $"<p class=\"notice error\" role=\"alert\">{Encode(error)}</p>";
         }
 
         if (run.Results is not { } results)
         {
-            return refresh + status;
+            return status;
         }
 
         var summary = new DryRunSummary(results);

@@ -1,5 +1,7 @@
+using Gateway.Core.Backfill;
 using Gateway.Core.Compression;
 using Gateway.Core.Jobs;
+using Gateway.Core.Storage;
 using Gateway.Core.Statistics;
 using Gateway.Infrastructure.Postgres.Models;
 using Gateway.Infrastructure.Postgres.Statistics;
@@ -7,7 +9,7 @@ using Npgsql;
 
 namespace Gateway.Server.Models;
 
-/// <summary>Registers what the console's models page needs: the promotions (which the compress job reads), the measured quality per model, and the dry runs.</summary>
+/// <summary>Registers what the console's models page needs: the promotions (which the compress job reads), the measured quality per model, the dry runs, and backfills (their index and job).</summary>
 public static class ModelServices
 {
     public static IServiceCollection AddGatewayModels(this IServiceCollection services)
@@ -18,6 +20,15 @@ public static class ModelServices
         services.AddSingleton(provider => new DryRuns(
             provider.GetRequiredService<CompressionDryRun>(), provider.GetService<TimeProvider>() ?? TimeProvider.System, provider.GetRequiredService<ILogger<DryRuns>>()));
         services.AddHostedService(provider => provider.GetRequiredService<DryRuns>());
+        services.AddSingleton<IModelBackfillIndex>(provider => new PostgresModelBackfills(provider.GetRequiredService<NpgsqlDataSource>()));
+        services.AddSingleton<IJobHandler>(provider => new ModelBackfillJobHandler(
+            provider.GetRequiredService<IModelBackfillIndex>(),
+            provider.GetRequiredService<ICompressionIndex>(),
+            provider.GetRequiredService<CompressJobHandler>(),
+            provider.GetRequiredService<CompressionOptions>(),
+            provider.GetRequiredService<IObjectStore>(),
+            provider.GetService<TimeProvider>() ?? TimeProvider.System,
+            provider.GetRequiredService<ILogger<ModelBackfillJobHandler>>()));
         return services;
     }
 }

@@ -1,7 +1,7 @@
 // Drives the console's models page in Debian's Chromium with Playwright (npm playwright-core):
 //   node models-browser.mjs PLAN.json  ->  one JSON object in the plan's output file.
-// Signs in as the local admin, reads the page's figures, starts a dry run from its form and reloads until it is no
-// longer running (recording each progress seen), then promotes the plan's model for the plan's rule from its form.
+// Signs in as the local admin, reads the page's figures, starts a dry run from its form and follows the page's own
+// reloads until it is no longer running (recording each progress seen), then promotes the plan's model for the plan's rule from its form.
 // Every step records console errors, page errors, failed requests and answers of 400 or more.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -44,8 +44,8 @@ try {
     const seen = await figures(page);
     result.dryRun.progress.push({ state, done: seen['dryRun.done'], total: seen['dryRun.total'], rate: seen['dryRun.rate'], eta: seen['dryRun.etaSeconds'] });
     if (state !== 'running') break;
-    await page.waitForTimeout(500);
-    await page.goto(base + '/console/models', { waitUntil: 'load' });
+    // The page reloads itself every 2 s while a run is on (meta refresh): wait for that load rather than race it with a goto.
+    await page.waitForEvent('load', { timeout: 15000 });
   }
   result.dryRun.figures = await figures(page);
   result.dryRun.instances = await page.evaluate(() => [...document.querySelectorAll('[data-dry-run-instance]')].map(e => e.dataset.dryRunInstance));

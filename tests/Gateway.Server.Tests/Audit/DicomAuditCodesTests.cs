@@ -30,6 +30,7 @@ public sealed class DicomAuditCodesTests
         [AuditAction.LifecycleRun] = ("110113", "Security Alert", "E", "110132", "Use of Restricted Function"),
         [AuditAction.JobRetry] = ("110113", "Security Alert", "E", "110132", "Use of Restricted Function"),
         [AuditAction.JobCancel] = ("110113", "Security Alert", "E", "110132", "Use of Restricted Function"),
+        [AuditAction.ModelBackfill] = ("110103", "DICOM Instances Accessed", "U", null, null),
     };
 
     public static TheoryData<string> Actions => [.. AuditAction.All];

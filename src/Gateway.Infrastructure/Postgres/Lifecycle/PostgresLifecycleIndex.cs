@@ -168,7 +168,7 @@ public sealed class PostgresLifecycleIndex(NpgsqlDataSource dataSource) : ILifec
     public async Task<IReadOnlyList<string>?> RecordMoveAsync(long instanceId, string rule, string sourceKey, CompressionOutcome outcome, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(outcome);
-        var (replacement, quality) = (outcome.Replacement, outcome.Quality);
+        var replacement = outcome.Replacement;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
 
@@ -214,38 +214,7 @@ public sealed class PostgresLifecycleIndex(NpgsqlDataSource dataSource) : ILifec
 
         await using (var batch = new NpgsqlBatch(connection, transaction))
         {
-            foreach (var stored in new[] { replacement, outcome.KeptLatent })
-            {
-                if (stored is null)
-                {
-                    continue;
-                }
-
-                var insert = new NpgsqlBatchCommand(
-                    "insert into objects (instance_fk, kind, object_key, codec, size_bytes, sha256, model_id) values (@id, @kind, @key, @codec, @size, @sha, @model)");
-                insert.Parameters.AddWithValue("id", instanceId);
-                insert.Parameters.AddWithValue("kind", PostgresStates.Format(stored.Kind));
-                insert.Parameters.AddWithValue("key", stored.Stored.Key);
-                insert.Parameters.AddWithValue("codec", stored.Codec);
-                insert.Parameters.AddWithValue("size", stored.Stored.Size);
-                insert.Parameters.AddWithValue("sha", stored.Stored.Sha256);
-                insert.Parameters.AddWithValue("model", (object?)stored.ModelId ?? DBNull.Value);
-                batch.BatchCommands.Add(insert);
-            }
-
-            var update = new NpgsqlBatchCommand(
-                """
-                update instances set state = 'compressed', compression = @kind, psnr = @psnr, ssim = @ssim, max_abs_error = @error,
-                    compression_candidates = @candidates, compressed_at = coalesce(compressed_at, now()), updated_at = now()
-                where id = @id
-                """);
-            update.Parameters.AddWithValue("id", instanceId);
-            update.Parameters.AddWithValue("kind", PostgresStates.Format(replacement.Kind));
-            update.Parameters.AddWithValue("psnr", quality?.Psnr is { } psnr && double.IsFinite(psnr) ? psnr : DBNull.Value);
-            update.Parameters.AddWithValue("ssim", quality?.Ssim is { } ssim && double.IsFinite(ssim) ? ssim : DBNull.Value);
-            update.Parameters.AddWithValue("error", quality?.MaxAbsError is { } error ? error : DBNull.Value);
-            update.Parameters.Add(new NpgsqlParameter("candidates", NpgsqlTypes.NpgsqlDbType.Json) { Value = CandidatesJson.Write(outcome) });
-            batch.BatchCommands.Add(update);
+            ReplacementRows.Add(batch, instanceId, outcome);
 
             // The original is gone: a retire-original job still due has nothing left to do.
             var retire = new NpgsqlBatchCommand("delete from jobs where instance_fk = @id and kind = 'retire-original' and state = 'queued'");

@@ -7,7 +7,7 @@ internal sealed record AuditCode(string Code, string Meaning, string System = "D
 
 /// <summary>
 /// How each action is told in a DICOM audit message (PS3.15 A.5.3, codes of PS3.16 CID 400-403): its EventID,
-/// EventActionCode (C create, R read, D delete, E execute) and EventTypeCode, the roles of requestor and gateway, and
+/// EventActionCode (C create, R read, U update, D delete, E execute) and EventTypeCode, the roles of requestor and gateway, and
 /// whether the row's detail describes the outcome of a success too (an admin's change: what it changed).
 /// </summary>
 internal sealed record AuditEventCodes(AuditCode EventId, string ActionCode, AuditCode? EventType, AuditCode? RequestorRole, AuditCode? GatewayRole, bool DescribesSuccess = false)
@@ -45,6 +45,8 @@ internal sealed record AuditEventCodes(AuditCode EventId, string ActionCode, Aud
             // Admin-only functions that change no configuration: a dry run, a lifecycle batch, a job retried or cancelled.
             AuditAction.ModelDryRun or AuditAction.LifecycleRun or AuditAction.JobRetry or AuditAction.JobCancel =>
                 new(SecurityAlert, "E", new("110132", "Use of Restricted Function"), null, null, DescribesSuccess: true),
+            // A backfill re-encodes stored instances (their pixels' storage, not their content): an access that updates.
+            AuditAction.ModelBackfill => new(new("110103", "DICOM Instances Accessed"), "U", null, null, null, DescribesSuccess: true),
             _ => null,
         };
     }

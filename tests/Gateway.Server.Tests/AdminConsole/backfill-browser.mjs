@@ -1,0 +1,55 @@
+// Drives the backfill of the console's models page in Debian's Chromium with Playwright (npm playwright-core):
+//   node backfill-browser.mjs PLAN.json  ->  one JSON object in the plan's output file.
+// Signs in as the local admin and records the page (status, figures from data-figure/data-value, the backfill state);
+// when the plan says start, promotes the plan's model for the plan's rule from its form, then clicks the rule's
+// "Backfill" button and records the notice and the page it lands on. Every step records console errors, page errors,
+// failed requests and answers of 400 or more.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+
+const plan = JSON.parse(readFileSync(process.argv[2], 'utf8'));
+const require = createRequire(plan.modules + '/');
+const { chromium } = require('playwright-core');
+const base = plan.base.replace(/\/$/, '');
+const result = {};
+const problems = [];
+
+const browser = await chromium.launch({ executablePath: plan.chromium, args: ['--no-sandbox', '--disable-gpu'] });
+try {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  page.on('console', message => { if (message.type() === 'error' || message.type() === 'warning') problems.push(`console ${message.type()}: ${message.text()}`); });
+  page.on('pageerror', error => problems.push(`page error: ${error.message}`));
+  page.on('requestfailed', request => problems.push(`request failed: ${request.url()} ${request.failure()?.errorText}`));
+  page.on('response', response => { if (response.status() >= 400) problems.push(`HTTP ${response.status()}: ${response.url()}`); });
+
+  await page.goto(base + '/console/models');
+  await page.fill('#password', plan.password);
+  await Promise.all([page.waitForURL(url => !url.pathname.startsWith('/login')), page.click('button[type=submit]')]);
+  const answer = await page.goto(base + '/console/models', { waitUntil: 'load' });
+  result.page = { status: answer.status(), ...(await seen(page)) };
+
+  if (plan.start) {
+    await page.selectOption(`select[data-promote-model="${plan.rule}"]`, plan.model);
+    await Promise.all([page.waitForURL(url => url.searchParams.get('notice') !== null), page.click(`button[data-action=promote][value="${plan.rule}"]`)]);
+    result.promote = { notice: await page.textContent('.notice'), ruleModel: await page.textContent(`[data-rule-model="${plan.rule}"]`), ...(await seen(page)) };
+    await Promise.all([page.waitForURL(url => url.searchParams.get('notice') === 'backfill-started' || url.searchParams.get('notice') === 'backfill-none'), page.click(`button[data-action=backfill][value="${plan.rule}"]`)]);
+    result.backfill = { url: page.url(), notice: await page.textContent('.notice'), ...(await seen(page)) };
+  }
+
+  if (plan.screenshot) await page.screenshot({ path: plan.screenshot, fullPage: true });
+  await context.close();
+} finally {
+  await browser.close();
+}
+
+result.problems = problems;
+writeFileSync(plan.output, JSON.stringify(result));
+
+async function seen(page) {
+  return page.evaluate(() => ({
+    figures: Object.fromEntries([...document.querySelectorAll('[data-figure]')].map(e => [e.dataset.figure, e.dataset.value])),
+    state: document.querySelector('[data-backfill-state]')?.dataset.backfillState ?? 'none',
+    progress: document.querySelector('#backfill-progress') ? { max: document.querySelector('#backfill-progress').max, value: document.querySelector('#backfill-progress').value } : null,
+  }));
+}
