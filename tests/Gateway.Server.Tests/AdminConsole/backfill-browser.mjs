@@ -5,27 +5,15 @@
 // "Backfill" button and records the notice and the page it lands on. Every step records console errors, page errors,
 // failed requests and answers of 400 or more.
 import { readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { launch, signedInPage } from './console-session.mjs';
 
 const plan = JSON.parse(readFileSync(process.argv[2], 'utf8'));
-const require = createRequire(plan.modules + '/');
-const { chromium } = require('playwright-core');
 const base = plan.base.replace(/\/$/, '');
 const result = {};
-const problems = [];
 
-const browser = await chromium.launch({ executablePath: plan.chromium, args: ['--no-sandbox', '--disable-gpu'] });
+const browser = await launch(plan);
 try {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const page = await context.newPage();
-  page.on('console', message => { if (message.type() === 'error' || message.type() === 'warning') problems.push(`console ${message.type()}: ${message.text()}`); });
-  page.on('pageerror', error => problems.push(`page error: ${error.message}`));
-  page.on('requestfailed', request => problems.push(`request failed: ${request.url()} ${request.failure()?.errorText}`));
-  page.on('response', response => { if (response.status() >= 400) problems.push(`HTTP ${response.status()}: ${response.url()}`); });
-
-  await page.goto(base + '/console/models');
-  await page.fill('#password', plan.password);
-  await Promise.all([page.waitForURL(url => !url.pathname.startsWith('/login')), page.click('button[type=submit]')]);
+  const { context, page, problems } = await signedInPage(browser, plan, '/console/models');
   const answer = await page.goto(base + '/console/models', { waitUntil: 'load' });
   result.page = { status: answer.status(), ...(await seen(page)) };
 
@@ -38,12 +26,12 @@ try {
   }
 
   if (plan.screenshot) await page.screenshot({ path: plan.screenshot, fullPage: true });
+  result.problems = problems;
   await context.close();
 } finally {
   await browser.close();
 }
 
-result.problems = problems;
 writeFileSync(plan.output, JSON.stringify(result));
 
 async function seen(page) {

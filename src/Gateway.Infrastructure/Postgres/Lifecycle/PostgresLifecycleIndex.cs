@@ -1,6 +1,7 @@
 using Gateway.Core.Compression;
 using Gateway.Core.Lifecycle;
 using Gateway.Infrastructure.Postgres.Compression;
+using Gateway.Infrastructure.Postgres.Jobs;
 using Npgsql;
 
 namespace Gateway.Infrastructure.Postgres.Lifecycle;
@@ -130,29 +131,8 @@ public sealed class PostgresLifecycleIndex(NpgsqlDataSource dataSource) : ILifec
             """;
         queue.Parameters.AddWithValue("by", startedBy);
         queue.Parameters.AddWithValue("size", batchSize);
-        long id, queued;
-        DateTimeOffset started;
-        await using (var reader = await queue.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
-        {
-            await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-            (id, started, queued) = (reader.GetInt64(0), reader.GetFieldValue<DateTimeOffset>(1), reader.GetInt64(2));
-        }
-
-        if (queued == 0)
-        {
-            await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
-            return null;
-        }
-
-        await using (var count = new NpgsqlCommand($"update lifecycle_batches set queued = @queued where id = @id; notify {PostgresArchiveIndex.JobsChannel}", connection, transaction))
-        {
-            count.Parameters.AddWithValue("queued", (int)queued);
-            count.Parameters.AddWithValue("id", id);
-            await count.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return new LifecycleBatch(id, started, null, queued, 0, startedBy);
+        var batch = await JobBatchQueuing.QueueAsync(queue, "lifecycle_batches", transaction, cancellationToken).ConfigureAwait(false);
+        return batch is not { } b ? null : new LifecycleBatch(b.Id, b.Started, null, b.Queued, 0, startedBy);
     }
 
     public async Task<LifecycleInstance?> LoadAsync(long instanceId, CancellationToken cancellationToken)

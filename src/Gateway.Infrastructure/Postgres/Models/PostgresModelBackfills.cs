@@ -1,6 +1,7 @@
 using Gateway.Core.Backfill;
 using Gateway.Core.Compression;
 using Gateway.Infrastructure.Postgres.Compression;
+using Gateway.Infrastructure.Postgres.Jobs;
 using Npgsql;
 
 namespace Gateway.Infrastructure.Postgres.Models;
@@ -95,29 +96,8 @@ public sealed class PostgresModelBackfills(NpgsqlDataSource dataSource) : IModel
         AddScope(queue.Parameters, rule, modelId, modalities);
         queue.Parameters.AddWithValue("by", startedBy);
         queue.Parameters.AddWithValue("size", batchSize);
-        long id, queued;
-        DateTimeOffset started;
-        await using (var reader = await queue.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
-        {
-            await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-            (id, started, queued) = (reader.GetInt64(0), reader.GetFieldValue<DateTimeOffset>(1), reader.GetInt64(2));
-        }
-
-        if (queued == 0)
-        {
-            await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
-            return null;
-        }
-
-        await using (var count = new NpgsqlCommand($"update model_backfills set queued = @queued where id = @id; notify {PostgresArchiveIndex.JobsChannel}", connection, transaction))
-        {
-            count.Parameters.AddWithValue("queued", (int)queued);
-            count.Parameters.AddWithValue("id", id);
-            await count.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return new ModelBackfill(id, rule, modelId, startedBy, started, null, queued, 0, 0, 0, 0);
+        var batch = await JobBatchQueuing.QueueAsync(queue, "model_backfills", transaction, cancellationToken).ConfigureAwait(false);
+        return batch is not { } b ? null : new ModelBackfill(b.Id, rule, modelId, startedBy, b.Started, null, b.Queued, 0, 0, 0, 0);
     }
 
     public async Task<IReadOnlyList<string>?> RecordReplacedAsync(
