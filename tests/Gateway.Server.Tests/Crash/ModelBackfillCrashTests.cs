@@ -13,9 +13,9 @@ namespace Gateway.Server.Tests.Crash;
 /// five MR slices (of two series) and a CT slice received from storescu and stored lossless by the CT/MR rule, their
 /// originals retired at once (retention 0), so that the lossless copies are the only pixels as received; then the rule
 /// set to Latent, compact-f64-c1 promoted for it and a backfill started (through the index calls the console's button
-/// makes), which replaces each lossless copy by a smaller latent. The kill lands after a backfill job wrote and checked a new object but recorded
-/// nothing, or after a backfill job committed the swap of an instance's representation but before it deleted the old
-/// objects; the state at the kill is checked to be that moment's. After a restart and the queue drained, checked from
+/// makes), which replaces each lossless copy by a smaller latent. The kill lands after a backfill job wrote and checked
+/// a new object but recorded nothing, or after a backfill job committed the swap of an instance's representation but
+/// before it deleted the old objects; the state at the kill is checked to be that moment's. After a restart and the queue drained, checked from
 /// PostgreSQL and the object files (not through the gateway): every backfill job finished (an outcome for each queued
 /// instance, at least one replaced, no job left in any state), every instance has exactly one serving representation
 /// of the kind its row names, every object row's file exists with its size and SHA-256, and no object file lacks a row;
