@@ -26,6 +26,7 @@ public sealed partial class ModelBackfillJobHandler(
     CompressJobHandler compress,
     CompressionOptions options,
     IObjectStore objects,
+    ICrashPoints crashPoints,
     TimeProvider time,
     ILogger<ModelBackfillJobHandler> logger) : IJobHandler
 {
@@ -92,6 +93,7 @@ public sealed partial class ModelBackfillJobHandler(
             return false;
         }
 
+        crashPoints.Reached(CrashPoint.BackfillSwapped);
         foreach (var key in retired)
         {
             await objects.DeleteAsync(key, CancellationToken.None).ConfigureAwait(false);

@@ -23,5 +23,12 @@ public static class CrashPoint
     /// <summary>A retire-original job committed the removal of the original's row; its file is not deleted yet.</summary>
     public const string RetireOriginal = "retire-original";
 
-    public static IReadOnlyList<string> All { get; } = [CandidateWritten, ChoiceRecorded, RetireOriginal];
+    /// <summary>
+    /// A model-backfill job committed the swap of an instance's representation (the new objects' rows in, the old ones'
+    /// out); the old objects' files are not deleted yet. (On its path, candidate-written is reached after each new
+    /// object is written and checked, before the swap.)
+    /// </summary>
+    public const string BackfillSwapped = "backfill-swapped";
+
+    public static IReadOnlyList<string> All { get; } = [CandidateWritten, ChoiceRecorded, RetireOriginal, BackfillSwapped];
 }

@@ -16,7 +16,7 @@ public sealed class TestingOptions
     /// <summary>The only host environment in which a crash point may be armed.</summary>
     public const string EnvironmentName = "Testing";
 
-    /// <summary>The crash point to kill the process at (candidate-written, choice-recorded, retire-original); null: none.</summary>
+    /// <summary>The crash point to kill the process at (candidate-written, choice-recorded, retire-original, backfill-swapped); null: none.</summary>
     public string? KillAt { get; set; }
 
     /// <summary>Kill the process the Nth time the point is reached (counted over all jobs of this process).</summary>

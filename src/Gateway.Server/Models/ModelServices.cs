@@ -27,6 +27,7 @@ public static class ModelServices
             provider.GetRequiredService<CompressJobHandler>(),
             provider.GetRequiredService<CompressionOptions>(),
             provider.GetRequiredService<IObjectStore>(),
+            provider.GetRequiredService<ICrashPoints>(),
             provider.GetService<TimeProvider>() ?? TimeProvider.System,
             provider.GetRequiredService<ILogger<ModelBackfillJobHandler>>()));
         return services;

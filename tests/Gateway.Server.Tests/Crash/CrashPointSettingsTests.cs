@@ -10,7 +10,7 @@ public sealed class CrashPointSettingsTests(PostgresCluster cluster)
 {
     [Theory]
     [InlineData("Production", CrashPoint.ChoiceRecorded, "it is refused unless DOTNET_ENVIRONMENT (or ASPNETCORE_ENVIRONMENT) is Testing")]
-    [InlineData("Testing", "after-everything", "Gateway:Testing:KillAt must be one of candidate-written, choice-recorded, retire-original")]
+    [InlineData("Testing", "after-everything", "Gateway:Testing:KillAt must be one of candidate-written, choice-recorded, retire-original, backfill-swapped")]
     public async Task Gateway_serve_refuses_to_start_with_a_crash_point_outside_the_Testing_environment_or_naming_no_point(string environmentName, string point, string expected)
     {
         var postgres = await cluster.CreateEmptyDatabaseAsync(TestContext.Current.CancellationToken);
