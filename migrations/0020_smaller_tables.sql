@@ -8,8 +8,8 @@
 -- * instances_compression served no query (every reader of compression scans most rows); dropped.
 -- * instances_state served only start-up recovery, which looks for receiving rows: those are the rows with a
 --   receiving node (set by the insert, cleared when the row is stored), a partial index of a handful of rows.
--- * instances_study_uid and instances_series_number lose their "state <> 'receiving'" predicate: their queries add
---   that condition themselves, and a receiving row has no series yet.
+-- * instances_study_uid loses its "state <> 'receiving'" predicate (its queries add that condition themselves);
+--   instances_series_number keeps rows with a series, which a receiving row has not yet.
 drop index instances_series;
 drop index instances_compression;
 drop index instances_state;
@@ -18,12 +18,7 @@ create index instances_receiving on instances (received_at) where receiving_node
 drop index instances_study_uid;
 create index instances_study_uid on instances (study_instance_uid);
 drop index instances_series_number;
-create index instances_series_number on instances (series_fk, instance_number);
-
--- Room on each page for the updated version (the old one is pruned on a later visit), and the header delta (a
--- Zstandard frame of about 1 KB, storage external: never compressed again) always out of line: an inline delta
--- made some rows four to a page with no room left for their next version.
-alter table instances set (fillfactor = 85, toast_tuple_target = 1024);
+create index instances_series_number on instances (series_fk, instance_number) where series_fk is not null;
 
 -- The audit trail is append-only and written in time order: a block range index serves its time-range queries at
 -- a fraction of a B-tree's size.
