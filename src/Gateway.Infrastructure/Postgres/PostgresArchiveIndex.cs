@@ -168,10 +168,12 @@ public sealed class PostgresArchiveIndex(NpgsqlDataSource dataSource, string nod
     public async Task<IReadOnlyList<AbandonedReceive>> ListAbandonedReceivesAsync(CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        // Every receiving row names its node (the insert sets it, storing clears it): the condition lets the partial
+        // index instances_receiving (migration 0020) find them.
         await using var select = new NpgsqlCommand(
             """
             select id, pending_object_key from instances
-            where state = 'receiving' and (receiving_node = @node or received_at < now() - interval '1 hour')
+            where state = 'receiving' and receiving_node is not null and (receiving_node = @node or received_at < now() - interval '1 hour')
             """,
             connection);
         select.Parameters.AddWithValue("node", nodeName);
