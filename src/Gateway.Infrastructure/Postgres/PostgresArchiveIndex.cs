@@ -169,7 +169,7 @@ public sealed class PostgresArchiveIndex(NpgsqlDataSource dataSource, string nod
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         // Every receiving row names its node (the insert sets it, storing clears it): the condition lets the partial
-        // index instances_receiving (migration 0020) find them.
+        // index instances_receiving (migration 0019) find them.
         await using var select = new NpgsqlCommand(
             """
             select id, pending_object_key from instances
