@@ -31,9 +31,10 @@
 #   (scripts/install-test-deps.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-repository=$(pwd)
 # shellcheck source=lib/private-postgres.sh
 source bench/lib/private-postgres.sh
+# shellcheck source=lib/gateway-bin.sh
+source bench/lib/gateway-bin.sh
 # shellcheck source=lib/orthanc-postgresql.sh
 source bench/lib/orthanc-postgresql.sh
 # shellcheck source=lib/radosgw.sh
@@ -68,11 +69,7 @@ fi
 
 mkdir -p "$results"
 results=$(cd "$results" && pwd)
-if [[ -z ${GATEWAY_BIN:-} ]]; then
-  echo "Building gateway (Release) ..." >&2
-  dotnet build src/Gateway.Server -c Release -nologo -v quiet >&2
-  GATEWAY_BIN=$repository/src/Gateway.Server/bin/Release/net10.0/gateway
-fi
+gateway_bin_or_build
 
 # The embedded PostgreSQL runs as the postgres user, which must be able to reach the data folder.
 scratch=$(mktemp -d /tmp/archive-bench.XXXXXX)

@@ -33,6 +33,8 @@ cd "$(dirname "$0")/../.."
 repository=$(pwd)
 # shellcheck source=../lib/private-postgres.sh
 source bench/lib/private-postgres.sh
+# shellcheck source=../lib/gateway-bin.sh
+source bench/lib/gateway-bin.sh
 
 data=${SHARED_DATA:-../shared/data}
 models=${MODELS:-compact3d-f512-c0,compact3d-f64-c0}
@@ -52,11 +54,7 @@ done
 
 mkdir -p "$results/logs"
 results=$(cd "$results" && pwd)
-if [[ -z ${GATEWAY_BIN:-} ]]; then
-  echo "Building gateway (Release) ..." >&2
-  dotnet build src/Gateway.Server -c Release -nologo -v quiet >&2
-  GATEWAY_BIN=$repository/src/Gateway.Server/bin/Release/net10.0/gateway
-fi
+gateway_bin_or_build
 
 # PostgreSQL runs as the postgres user: every folder on the way to its data must be traversable by it.
 scratch=$(mktemp -d /tmp/series-latent.XXXXXX)

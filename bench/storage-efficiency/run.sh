@@ -44,9 +44,10 @@
 # non-loopback HTTP clients. Everything else binds 127.0.0.1 or a Unix socket.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-repository=$(pwd)
 # shellcheck source=../lib/private-postgres.sh
 source bench/lib/private-postgres.sh
+# shellcheck source=../lib/gateway-bin.sh
+source bench/lib/gateway-bin.sh
 # shellcheck source=../lib/orthanc-postgresql.sh
 source bench/lib/orthanc-postgresql.sh
 
@@ -68,11 +69,7 @@ fi
 
 mkdir -p "$results/logs"
 results=$(cd "$results" && pwd)
-if [[ -z ${GATEWAY_BIN:-} ]]; then
-  echo "Building gateway (Release) ..." >&2
-  dotnet build src/Gateway.Server -c Release -nologo -v quiet >&2
-  GATEWAY_BIN=$repository/src/Gateway.Server/bin/Release/net10.0/gateway
-fi
+gateway_bin_or_build
 
 # PostgreSQL runs as the postgres user: every folder on the way to its data must be traversable by it.
 scratch=$(mktemp -d /tmp/storage-eff.XXXXXX)
