@@ -99,25 +99,11 @@ public sealed class PostgresLifecycleIndex(NpgsqlDataSource dataSource) : ILifec
         ArgumentNullException.ThrowIfNull(rules);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await using (var close = new NpgsqlCommand(
-            $"""
-            select pg_advisory_xact_lock(hashtext('gateway-lifecycle-batch'));
-            update lifecycle_batches set finished_at = now()
-            where finished_at is null and not exists (select 1 from jobs j where j.kind = '{LifecycleJobHandler.JobKind}' and j.state in ('queued', 'running'));
-            """,
-            connection,
-            transaction))
+        var open = await JobBatchQueuing.IsBatchOpenAsync("gateway-lifecycle-batch", "lifecycle_batches", LifecycleJobHandler.JobKind, transaction, cancellationToken).ConfigureAwait(false);
+        if (open || rules.Oldest.Count == 0)
         {
-            await close.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        await using (var open = new NpgsqlCommand("select 1 from lifecycle_batches where finished_at is null", connection, transaction))
-        {
-            if (rules.Oldest.Count == 0 || await open.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not null)
-            {
-                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-                return null;
-            }
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            return null;
         }
 
         await using var queue = new NpgsqlCommand { Connection = connection, Transaction = transaction };

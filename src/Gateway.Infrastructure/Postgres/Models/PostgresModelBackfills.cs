@@ -62,25 +62,10 @@ public sealed class PostgresModelBackfills(NpgsqlDataSource dataSource) : IModel
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await using (var close = new NpgsqlCommand(
-            $"""
-            select pg_advisory_xact_lock(hashtext('gateway-model-backfill'));
-            update model_backfills set finished_at = now()
-            where finished_at is null and not exists (select 1 from jobs j where j.kind = '{ModelBackfillJobHandler.JobKind}' and j.state in ('queued', 'running'));
-            """,
-            connection,
-            transaction))
+        if (await JobBatchQueuing.IsBatchOpenAsync("gateway-model-backfill", "model_backfills", ModelBackfillJobHandler.JobKind, transaction, cancellationToken).ConfigureAwait(false))
         {
-            await close.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        await using (var open = new NpgsqlCommand("select 1 from model_backfills where finished_at is null", connection, transaction))
-        {
-            if (await open.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not null)
-            {
-                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-                return null;
-            }
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            return null;
         }
 
         await using var queue = new NpgsqlCommand(
