@@ -4,7 +4,13 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 scripts/install-test-deps.sh
-dotnet test Gateway.sln -c Release --logger "console;verbosity=normal"
+# The log is kept so that a failure is printed again at the end, where a CI log's tail shows it.
+log=$(mktemp /tmp/gateway-dotnet-test.XXXXXX.log)
+if ! dotnet test Gateway.sln -c Release --logger "console;verbosity=normal" 2>&1 | tee "$log"; then
+  scripts/failed-tests.sh "$log"
+  exit 1
+fi
+rm -f "$log"
 # deploy/: docker compose config and the Kubernetes manifests' schema check (fast, offline); the image test
 # (tests/deploy/container-test.sh) is slow and runs by hand
 tests/deploy/check-deploy.sh
