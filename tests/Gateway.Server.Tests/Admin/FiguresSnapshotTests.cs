@@ -67,6 +67,17 @@ public sealed class FiguresSnapshotTests(PostgresCluster cluster)
         var refreshed = await CurrentStatsAsync(gateway);
         Assert.Equal(2, refreshed.Instances);
         Assert.True(refreshed.AsOf > before.AsOf);
+
+        // A page says so too: the overview served from before the next store names the time of its figures.
+        Store(gateway, Files[2]);
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("console", UriKind.Relative));
+        request.Headers.Accept.ParseAdd("text/html");
+        using var page = await gateway.Http.SendAsync(request, TestContext.Current.CancellationToken);
+        Assert.Contains(
+            $"Figures as of {refreshed.AsOf.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)} UTC",
+            await page.Content.ReadAsStringAsync(TestContext.Current.CancellationToken),
+            StringComparison.Ordinal);
+        Assert.Equal(3, (await CurrentStatsAsync(gateway)).Instances);
     }
 
     [Fact]
