@@ -6,8 +6,9 @@
 # restarted and every page is asked once ("cold": a new process, PostgreSQL's buffers empty, the file system's cache
 # as it is), then PASSES more times each, the pages in turn ("warm": p50, p95, max ms), one keep-alive client.
 # WRITER=1: then PASSES more while a writer updates one instance row every 0.2 s (figures served from a changed
-# archive). The gateway's "Figures ... computed" log lines (its snapshots, docs/console.md) are printed at the end.
-# Usage: bench/run-console-benchmark.sh   Environment: GATEWAY_BIN, INSTANCES (default 100000), PASSES (default 20), ROUNDS (default 2), WRITER (default 0)
+# archive). SETTLE=N: wait N seconds after the start before the cold requests (the start-up computation of the figures
+# done). The gateway's "Figures ... computed" log lines (its snapshots, docs/console.md) are printed at the end.
+# Usage: bench/run-console-benchmark.sh   Environment: GATEWAY_BIN, INSTANCES (default 100000), PASSES (default 20), ROUNDS (default 2), WRITER (default 0), SETTLE (default 0)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib/private-postgres.sh
@@ -68,6 +69,7 @@ for round in $(seq 1 "$rounds"); do
   pg_as_owner "$pg_bin/pg_ctl" -D "$scratch/pg/data" -l "$scratch/pg/postgres.log" -w -t 60 \
     -o "-c listen_addresses='' -c unix_socket_directories='$scratch/pg' -c unix_socket_permissions=0700" start >/dev/null
   start_gateway
+  sleep "${SETTLE:-0}"
   echo "round $round"
   pages() {
   /usr/bin/python3 - "$port" "$passes" "$compare" "$1" <<'PY'
