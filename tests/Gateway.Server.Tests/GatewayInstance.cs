@@ -79,6 +79,10 @@ public sealed class GatewayInstance : IAsyncDisposable
 
             // Jobs due at once: tests wait for the queue, not for the production default's ingest-burst delay.
             ["Gateway:JobDelaySeconds"] = "0",
+
+            // Tests that compare page figures with PostgreSQL right after a change must get new figures, not the
+            // snapshot from before it (docs/console.md, "How fresh the figures are").
+            ["Gateway:Console:FiguresMaxAgeSeconds"] = "0",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

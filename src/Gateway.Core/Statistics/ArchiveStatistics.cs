@@ -107,8 +107,14 @@ public sealed record ArchiveStatistics(
     public QueueActivity Activity { get; init; } = QueueActivity.None;
 }
 
+/// <summary>The figures of <see cref="ArchiveStatistics"/> that come from the queue and recent activity, cheap enough to read on every request.</summary>
+public sealed record QueueFigures(IReadOnlyList<JobCount> Jobs, IReadOnlyList<FailedJob> RecentFailures, QueueActivity Activity);
+
 /// <summary>Computes <see cref="ArchiveStatistics"/> from the index.</summary>
 public interface IArchiveStatistics
 {
     Task<ArchiveStatistics> ReadAsync(CancellationToken cancellationToken);
+
+    /// <summary>The queue's part alone: jobs, the latest failures and the recent activity.</summary>
+    Task<QueueFigures> ReadQueueAsync(CancellationToken cancellationToken);
 }

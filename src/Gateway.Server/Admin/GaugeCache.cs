@@ -6,10 +6,10 @@ namespace Gateway.Server.Admin;
 
 /// <summary>
 /// The PostgreSQL gauges of /metrics, read at most once per <see cref="MaxAge"/> however many scrapers ask (one read
-/// at a time; the others wait for it), null while PostgreSQL does not answer (gateway_database_up 0). Every read also
-/// samples the queue's drain.
+/// at a time; the others wait for it), null while PostgreSQL does not answer (gateway_database_up 0): the archive's
+/// from their snapshot (Figures/FiguresServices), the queue's read each time. Every read also samples the queue's drain.
 /// </summary>
-public sealed class GaugeCache(IOperationalGauges gauges, QueueDrain drain, TimeProvider time) : IDisposable
+public sealed class GaugeCache(FiguresSnapshot<OperationalGauges> snapshot, IOperationalGauges gauges, QueueDrain drain, TimeProvider time) : IDisposable
 {
     public static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(5);
 
@@ -34,7 +34,8 @@ public sealed class GaugeCache(IOperationalGauges gauges, QueueDrain drain, Time
             OperationalGauges? current = null;
             try
             {
-                current = await gauges.ReadAsync(cancellationToken).ConfigureAwait(false);
+                var archive = await snapshot.ReadAsync(cancellationToken).ConfigureAwait(false);
+                current = archive.Value with { Queue = await gauges.ReadQueueAsync(cancellationToken).ConfigureAwait(false) };
                 drain.Record(current.Queue);
             }
             catch (Exception exception) when (exception is NpgsqlException or TimeoutException or InvalidOperationException)

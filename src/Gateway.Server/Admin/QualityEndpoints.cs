@@ -6,7 +6,8 @@ namespace Gateway.Server.Admin;
 /// <summary>
 /// GET /api/quality: the quality measured on the stored bytes of compressed instances per modality, representation and
 /// model (count, worst and median PSNR, least SSIM, largest absolute error, a histogram of each), the quality gate's
-/// pass rate per modality, and the worst lossy instances. The console's quality page shows the same report. 503 while
+/// pass rate per modality, and the worst lossy instances, from their snapshot (figuresAsOf: when computed,
+/// figuresCurrent: whether the archive is unchanged since). The console's quality page shows the same report. 503 while
 /// PostgreSQL does not answer.
 /// </summary>
 public static class QualityEndpoints
@@ -14,20 +15,23 @@ public static class QualityEndpoints
     public static IEndpointRouteBuilder MapQuality(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        endpoints.MapGet("/api/quality", async (IQualityStatistics quality, CancellationToken cancellationToken) =>
+        endpoints.MapGet("/api/quality", async (FiguresSnapshot<QualityReport> quality, CancellationToken cancellationToken) =>
         {
-            QualityReport report;
+            Figures<QualityReport> figures;
             try
             {
-                report = await quality.ReadAsync(cancellationToken).ConfigureAwait(false);
+                figures = await quality.ReadAsync(cancellationToken).ConfigureAwait(false);
             }
             catch (Exception exception) when (exception is NpgsqlException or TimeoutException)
             {
                 return Results.Problem("PostgreSQL does not answer.", statusCode: StatusCodes.Status503ServiceUnavailable);
             }
 
+            var report = figures.Value;
             return Results.Json(new
             {
+                figuresAsOf = figures.AsOf,
+                figuresCurrent = figures.Current,
                 groups = report.Groups.Select(group => new
                 {
                     key = group.Key,

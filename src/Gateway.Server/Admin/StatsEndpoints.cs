@@ -1,5 +1,6 @@
 using Gateway.Core.Jobs;
 using Gateway.Core.Statistics;
+using Gateway.Server.Admin.Figures;
 using Npgsql;
 
 namespace Gateway.Server.Admin;
@@ -12,7 +13,8 @@ namespace Gateway.Server.Admin;
 /// latents (count, min, median, buckets), the database's size and the stored bytes all in, savings per day of receipt,
 /// the queue depth by state (and by kind and state), its throughput, the jobs failed in the last 24 hours per kind and
 /// the latest failed jobs with their reasons (permanent ones were not retried). The console's pages show the same
-/// <see cref="ArchiveStatistics"/>. 503 while
+/// <see cref="ArchiveStatistics"/>, from their snapshot (<see cref="ArchiveFigures"/>): figuresAsOf says when they were
+/// computed, figuresCurrent whether the archive has changed since. 503 while
 /// PostgreSQL does not answer.
 /// </summary>
 public static class StatsEndpoints
@@ -22,20 +24,23 @@ public static class StatsEndpoints
     public static IEndpointRouteBuilder MapStats(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        endpoints.MapGet("/api/stats", async (IArchiveStatistics statistics, CancellationToken cancellationToken) =>
+        endpoints.MapGet("/api/stats", async (ArchiveFigures statistics, CancellationToken cancellationToken) =>
         {
-            ArchiveStatistics current;
+            Figures<ArchiveStatistics> figures;
             try
             {
-                current = await statistics.ReadAsync(cancellationToken).ConfigureAwait(false);
+                figures = await statistics.ReadAsync(cancellationToken).ConfigureAwait(false);
             }
             catch (Exception exception) when (exception is NpgsqlException or TimeoutException)
             {
                 return Results.Problem("PostgreSQL does not answer.", statusCode: StatusCodes.Status503ServiceUnavailable);
             }
 
+            var current = figures.Value;
             return Results.Json(new
             {
+                figuresAsOf = figures.AsOf,
+                figuresCurrent = figures.Current,
                 instances = current.Totals.Instances,
                 originalBytes = current.Totals.OriginalBytes,
                 storedBytes = current.Totals.StoredBytes,

@@ -7,6 +7,7 @@ using Gateway.Core.Jobs.Progress;
 using Gateway.Core.Retrieve;
 using Gateway.Core.Statistics;
 using Gateway.Dicom;
+using Gateway.Server.Admin.Figures;
 using Gateway.Server.Audit.Http;
 using Gateway.Server.Hosting;
 using Microsoft.AspNetCore.Antiforgery;
@@ -55,16 +56,16 @@ public static class ConsoleEndpoints
     }
 
     private static async Task<IResult> OverviewAsync(
-        HttpContext context, IAntiforgery antiforgery, IArchiveStatistics statistics, GatewayReadiness readiness, ILatentEngine engine, CancellationToken cancellationToken)
+        HttpContext context, IAntiforgery antiforgery, ArchiveFigures statistics, GatewayReadiness readiness, ILatentEngine engine, CancellationToken cancellationToken)
     {
         var stats = await ReadAsync(statistics, cancellationToken).ConfigureAwait(false);
         return stats is null
             ? Unavailable(context, antiforgery, Root, "Overview")
-            : ConsolePage.Render(context, antiforgery, Root, "Overview", OverviewPage.Render(stats, readiness.Current, engine.Models));
+            : ConsolePage.Render(context, antiforgery, Root, "Overview", FiguresNotice.Html(stats) + OverviewPage.Render(stats.Value, readiness.Current, engine.Models));
     }
 
     private static async Task<IResult> JobsAsync(
-        HttpContext context, IAntiforgery antiforgery, IArchiveStatistics statistics, IJobAdministration jobs, IOperationalGauges gauges, QueueDrain drain, string? notice, long? job, CancellationToken cancellationToken)
+        HttpContext context, IAntiforgery antiforgery, ArchiveFigures statistics, IJobAdministration jobs, IOperationalGauges gauges, QueueDrain drain, string? notice, long? job, CancellationToken cancellationToken)
     {
         var stats = await ReadAsync(statistics, cancellationToken).ConfigureAwait(false);
         if (stats is null)
@@ -82,12 +83,12 @@ public static class ConsoleEndpoints
             "unchanged" => $"Job {id} was left as it was: only a failed job can be retried, only a queued or failed one cancelled.",
             _ => null,
         };
-        return ConsolePage.Render(context, antiforgery, Root + "/jobs", "Jobs", JobsPage.Render(stats, drains, listed, antiforgery.GetAndStoreTokens(context), message));
+        return ConsolePage.Render(context, antiforgery, Root + "/jobs", "Jobs", FiguresNotice.Html(stats) + JobsPage.Render(stats.Value, drains, listed, antiforgery.GetAndStoreTokens(context), message));
     }
 
-    private static async Task<IResult> QualityAsync(HttpContext context, IAntiforgery antiforgery, IQualityStatistics quality, CancellationToken cancellationToken)
+    private static async Task<IResult> QualityAsync(HttpContext context, IAntiforgery antiforgery, FiguresSnapshot<QualityReport> quality, CancellationToken cancellationToken)
     {
-        QualityReport report;
+        Figures<QualityReport> report;
         try
         {
             report = await quality.ReadAsync(cancellationToken).ConfigureAwait(false);
@@ -97,7 +98,7 @@ public static class ConsoleEndpoints
             return Unavailable(context, antiforgery, Root + "/quality", "Quality");
         }
 
-        return ConsolePage.Render(context, antiforgery, Root + "/quality", "Quality", QualityPage.Render(report));
+        return ConsolePage.Render(context, antiforgery, Root + "/quality", "Quality", FiguresNotice.Html(report) + QualityPage.Render(report.Value));
     }
 
     /// <summary>The compare page of an instance.</summary>
@@ -165,7 +166,7 @@ public static class ConsoleEndpoints
         return Results.Redirect(string.Create(CultureInfo.InvariantCulture, $"{Root}/jobs?notice={outcome}&job={id}"));
     }
 
-    private static async Task<ArchiveStatistics?> ReadAsync(IArchiveStatistics statistics, CancellationToken cancellationToken)
+    private static async Task<Figures<ArchiveStatistics>?> ReadAsync(ArchiveFigures statistics, CancellationToken cancellationToken)
     {
         try
         {

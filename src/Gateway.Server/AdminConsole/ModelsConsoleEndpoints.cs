@@ -34,7 +34,7 @@ public static partial class ModelsConsoleEndpoints
         IModelCatalog catalog,
         CompressionOptions options,
         IModelPromotions promotions,
-        IModelStatistics statistics,
+        FiguresSnapshot<IReadOnlyList<ModelQuality>> statistics,
         DryRuns dryRuns,
         IModelBackfillIndex backfills,
         TimeProvider time,
@@ -42,7 +42,7 @@ public static partial class ModelsConsoleEndpoints
         CancellationToken cancellationToken)
     {
         IReadOnlyList<ModelPromotion> promoted;
-        IReadOnlyList<ModelQuality> quality;
+        Figures<IReadOnlyList<ModelQuality>> quality;
         BackfillView backfill;
         try
         {
@@ -72,7 +72,7 @@ public static partial class ModelsConsoleEndpoints
             "backfill-none" => "No backfill started: one is running, or none of the rule's instances is pending.",
             _ => null,
         };
-        var body = ModelsPage.Render(catalog.Cards, new CompressionPolicy(options, promoted), promoted, quality, dryRuns.Last, backfill, antiforgery.GetAndStoreTokens(context), message);
+        var body = FiguresNotice.Html(quality) + ModelsPage.Render(catalog.Cards, new CompressionPolicy(options, promoted), promoted, quality.Value, dryRuns.Last, backfill, antiforgery.GetAndStoreTokens(context), message);
         return ConsolePage.Render(context, antiforgery, ModelsPage.Path, "Models", body);
     }
 

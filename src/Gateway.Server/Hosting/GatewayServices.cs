@@ -8,6 +8,7 @@ using Gateway.Infrastructure.Postgres;
 using Gateway.Infrastructure.Postgres.Headers;
 using Gateway.Infrastructure.Postgres.Query;
 using Gateway.Infrastructure.Storage;
+using Gateway.Server.Admin.Figures;
 using Gateway.Server.Audit;
 using Gateway.Server.Compression;
 using Gateway.Server.Dimse;
@@ -86,6 +87,9 @@ public static class GatewayServices
 
         // Ingest operations: STOW-RS, the work queue and its workers, the start-up orphan sweep, statistics, metrics.
         services.AddGatewayIngestOperations();
+
+        // The whole-archive figures kept in memory while valid, computed at start where pages are served (issue 17).
+        services.AddGatewayFigures(configuration.GetValue("Gateway:Listeners", true));
 
         // The compress and retire-original jobs, and the models table filled from the latent engine.
         services.AddGatewayCompressionJobs(configuration);

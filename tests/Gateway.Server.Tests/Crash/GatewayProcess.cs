@@ -120,6 +120,7 @@ internal sealed class GatewayProcess : IDisposable
         // The ingest crash tests check the originals kept across a crash; compression would replace them (the compression crash tests turn it on).
         start.Environment["Gateway__Compression__Enabled"] = "false";
         start.Environment["Gateway__JobDelaySeconds"] = "0";
+        start.Environment["Gateway__Console__FiguresMaxAgeSeconds"] = "0";
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
         {
             start.Environment[name] = value;

@@ -87,28 +87,40 @@ public sealed partial class PostgresArchiveStatistics(NpgsqlDataSource dataSourc
             }
         }
 
-        var jobs = await JobsAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
-        var failures = await RecentFailuresAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+        var queue = await QueueAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
         var byModel = await ByModelAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
         var byCompression = await ByCompressionAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
         var psnr = await PsnrAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
         var byRepresentation = await ByRepresentationAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
         var databaseBytes = await DatabaseBytesAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
         var savings = await SavingsByDayAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
-        var activity = await ActivityAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return new ArchiveStatistics(totals, byModality, byKind, jobs)
+        return new ArchiveStatistics(totals, byModality, byKind, queue.Jobs)
         {
             ByModel = byModel,
             ByCompression = byCompression,
             Psnr = psnr,
             ByRepresentation = byRepresentation,
-            RecentFailures = failures,
+            RecentFailures = queue.RecentFailures,
             DatabaseBytes = databaseBytes,
             SavingsByDay = savings,
-            Activity = activity,
+            Activity = queue.Activity,
         };
     }
+
+    public async Task<QueueFigures> ReadQueueAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken).ConfigureAwait(false);
+        var queue = await QueueAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return queue;
+    }
+
+    private static async Task<QueueFigures> QueueAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken) => new(
+        await JobsAsync(connection, transaction, cancellationToken).ConfigureAwait(false),
+        await RecentFailuresAsync(connection, transaction, cancellationToken).ConfigureAwait(false),
+        await ActivityAsync(connection, transaction, cancellationToken).ConfigureAwait(false));
 
     /// <summary>Jobs per kind and state; done ones from job_totals (a done job leaves no row).</summary>
     internal static async Task<IReadOnlyList<JobCount>> JobsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
