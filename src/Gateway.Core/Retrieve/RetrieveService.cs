@@ -192,6 +192,14 @@ public sealed partial class RetrieveService : IDisposable
 
     private async Task<byte[]> DecodeAsync(ArchivedInstance instance, IRepresentationDecoder decoder, ArchivedObject serving, CancellationToken cancellationToken)
     {
+        // A decode of the same key that ended after the caller looked in the cache, and left the decodes in flight before
+        // the caller joined them, has put its result in the cache (Put comes before it leaves): no second decode.
+        if (_cache.TryGet(instance.SopInstanceUid, serving.Sha256) is { } cached)
+        {
+            _metrics.FromCache(serving.Kind);
+            return cached;
+        }
+
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         byte[] content;
         var stream = await decoder.OpenAsync(SourceOf(instance, serving), cancellationToken).ConfigureAwait(false);

@@ -5,7 +5,7 @@
 // "Backfill" button and records the notice and the page it lands on. Every step records console errors, page errors,
 // failed requests and answers of 400 or more.
 import { readFileSync, writeFileSync } from 'node:fs';
-import { launch, signedInPage } from './console-session.mjs';
+import { launch, readLoaded, signedInPage } from './console-session.mjs';
 
 const plan = JSON.parse(readFileSync(process.argv[2], 'utf8'));
 const base = plan.base.replace(/\/$/, '');
@@ -26,7 +26,8 @@ try {
   }
 
   if (plan.screenshot) await page.screenshot({ path: plan.screenshot, fullPage: true });
-  result.problems = problems;
+  // What was seen up to here: a reload of the running page that closing the context cuts short is none of the page's problems.
+  result.problems = [...problems];
   await context.close();
 } finally {
   await browser.close();
@@ -34,10 +35,13 @@ try {
 
 writeFileSync(plan.output, JSON.stringify(result));
 
+// A page showing a running backfill reloads itself every 2 s (meta refresh): it is read whole, in one evaluation, and
+// read again on the page that replaced it when a reload cuts the read short.
 async function seen(page) {
-  return page.evaluate(() => ({
+  const { seen } = await readLoaded(page, () => document.readyState !== 'complete' ? null : {
     figures: Object.fromEntries([...document.querySelectorAll('[data-figure]')].map(e => [e.dataset.figure, e.dataset.value])),
     state: document.querySelector('[data-backfill-state]')?.dataset.backfillState ?? 'none',
     progress: document.querySelector('#backfill-progress') ? { max: document.querySelector('#backfill-progress').max, value: document.querySelector('#backfill-progress').value } : null,
-  }));
+  });
+  return seen;
 }

@@ -4,7 +4,7 @@
 // reloads until it is no longer running (recording each progress seen), then promotes the plan's model for the plan's rule from its form.
 // Every step records console errors, page errors, failed requests and answers of 400 or more.
 import { readFileSync, writeFileSync } from 'node:fs';
-import { launch, signedInPage } from './console-session.mjs';
+import { launch, readLoaded, signedInPage } from './console-session.mjs';
 
 const plan = JSON.parse(readFileSync(process.argv[2], 'utf8'));
 const base = plan.base.replace(/\/$/, '');
@@ -28,12 +28,16 @@ try {
   await Promise.all([page.waitForURL(url => url.searchParams.get('notice') !== null), page.click('button[data-action=dry-run]')]);
   result.dryRun = { notice: await page.textContent('.notice'), progress: [] };
   for (let attempt = 0; attempt < 600; attempt++) {
-    const state = await page.getAttribute('[data-dry-run-state]', 'data-dry-run-state');
-    const seen = await figures(page);
-    result.dryRun.progress.push({ state, done: seen['dryRun.done'], total: seen['dryRun.total'], rate: seen['dryRun.rate'], eta: seen['dryRun.etaSeconds'] });
+    // The page reloads itself every 2 s while a run is on (meta refresh): wait for that load rather than race it with a
+    // goto, and read each page whole, in one evaluation, since a reload may replace it at any moment.
+    const { seen, reloaded } = await readLoaded(page, () => document.readyState !== 'complete' ? null : {
+      state: document.querySelector('[data-dry-run-state]')?.dataset.dryRunState ?? null,
+      figures: Object.fromEntries([...document.querySelectorAll('[data-figure]')].map(e => [e.dataset.figure, e.dataset.value])),
+    });
+    const { state, figures: shown } = seen;
+    result.dryRun.progress.push({ state, done: shown['dryRun.done'], total: shown['dryRun.total'], rate: shown['dryRun.rate'], eta: shown['dryRun.etaSeconds'] });
     if (state !== 'running') break;
-    // The page reloads itself every 2 s while a run is on (meta refresh): wait for that load rather than race it with a goto.
-    await page.waitForEvent('load', { timeout: 15000 });
+    await reloaded;
   }
   result.dryRun.figures = await figures(page);
   result.dryRun.instances = await page.evaluate(() => [...document.querySelectorAll('[data-dry-run-instance]')].map(e => e.dataset.dryRunInstance));

@@ -33,10 +33,10 @@ public sealed class VerifiedStreamingTests(RadosGateway rados) : IDisposable
     {
         _store = await TestObjectStores.CreateAsync(kind, rados, _folder, TestContext.Current.CancellationToken);
         _retrieve = new RetrieveService(
-            new NoIndex(),
+            new UnusedIndex(),
             _store,
             new FileReconstructionCache(Path.Combine(_folder, "cache"), 0, NullLogger<FileReconstructionCache>.Instance),
-            new InstanceHeaders(new NoHeaders(), new IngestOptions { SpoolDirectory = Path.Combine(_folder, "spool") }, new HeaderCacheOptions(), NullLogger<InstanceHeaders>.Instance),
+            new InstanceHeaders(new UnusedHeaderStore(), new IngestOptions { SpoolDirectory = Path.Combine(_folder, "spool") }, new HeaderCacheOptions(), NullLogger<InstanceHeaders>.Instance),
             [new StoredFileDecoder(StorageKind.Original)],
             new RetrieveOptions { Prefetch = false },
             new RetrieveMetrics(_meters.GetRequiredService<IMeterFactory>()),
@@ -114,26 +114,4 @@ public sealed class VerifiedStreamingTests(RadosGateway rados) : IDisposable
             return bytes;
         },
         TestContext.Current.CancellationToken);
-
-    /// <summary>The index is not consulted when an instance already located is opened.</summary>
-    private sealed class NoIndex : IArchiveReader
-    {
-        public Task<IReadOnlyList<ArchivedInstance>> LocateAsync(RetrieveScope scope, CancellationToken cancellationToken) => throw new NotSupportedException();
-
-        public Task<IReadOnlyList<string>> ReadHeadersAsync(RetrieveScope scope, CancellationToken cancellationToken) => throw new NotSupportedException();
-
-        public Task<IReadOnlyList<string>?> ReadSliceOrderAsync(string seriesLatentKey, CancellationToken cancellationToken) => throw new NotSupportedException();
-    }
-
-    /// <summary>Originals are served as stored: their headers are never read.</summary>
-    private sealed class NoHeaders : IHeaderStore
-    {
-        public Task<StoredSeriesHeader> GetOrAddAsync(string seriesInstanceUid, byte[] frame, string contentSha256, CancellationToken cancellationToken) => throw new NotSupportedException();
-
-        public Task<StoredSeriesHeader?> LoadAsync(long id, CancellationToken cancellationToken) => throw new NotSupportedException();
-
-        public Task<StoredHeader?> LoadInstanceHeaderAsync(long instanceId, CancellationToken cancellationToken) => throw new NotSupportedException();
-
-        public Task ReplaceInstanceHeaderAsync(long instanceId, StoredHeader header, CancellationToken cancellationToken) => throw new NotSupportedException();
-    }
 }
