@@ -75,4 +75,10 @@ public interface IQualityStatistics
 
     /// <summary>One visible instance's modality, representation ("original" while not compressed), model and measured figures; null when there is none.</summary>
     Task<MeasuredInstance?> FindAsync(string sopInstanceUid, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// A sample of compressed instances whose original is still kept (so that they can be compared), in an order
+    /// fixed by the sample's seed, at most its count.
+    /// </summary>
+    Task<IReadOnlyList<MeasuredInstance>> SampleAsync(CompareSample sample, CancellationToken cancellationToken);
 }

@@ -16,7 +16,7 @@ using Npgsql;
 namespace Gateway.Server.AdminConsole;
 
 /// <summary>
-/// The admin console (issue 17): server-rendered pages under /console (overview, jobs, quality, compare) (a browser asking for / is sent here; API clients
+/// The admin console (issue 17): server-rendered pages under /console (overview, jobs, quality, compare one instance or a sample) (a browser asking for / is sent here; API clients
 /// keep /'s JSON), its stylesheet, and the jobs page's retry and cancel actions (POST forms with antiforgery tokens,
 /// audited as <see cref="AuditAction.JobRetry"/> and <see cref="AuditAction.JobCancel"/>). GatewayHost maps them for
 /// the admin role; a browser without a session is sent to /login and back.
@@ -41,6 +41,7 @@ public static class ConsoleEndpoints
         endpoints.MapGet(Root, OverviewAsync);
         endpoints.MapGet(Root + "/jobs", JobsAsync);
         endpoints.MapGet(Root + "/quality", QualityAsync);
+        endpoints.MapGet(Root + "/compare", CompareSampleAsync);
         endpoints.MapGet(Root + "/compare/{study}/{series}/{instance}", CompareAsync);
         endpoints.MapGet(Root + "/compare/{study}/{series}/{instance}/image/{image}", CompareImageAsync);
         endpoints.MapGet(StylesheetPath, (HttpContext context) =>
@@ -119,6 +120,28 @@ public static class ConsoleEndpoints
         var kept = found.Objects.Any(stored => stored.Kind == StorageKind.Original);
         return ConsolePage.Render(
             context, antiforgery, path, $"Compare {measured.Modality} {instance}", ComparePage.Render(path, measured, measured.Modality, WindowPresets.Find(measured.Modality, preset), kept));
+    }
+
+    private static async Task<IResult> CompareSampleAsync(HttpContext context, IAntiforgery antiforgery, IQualityStatistics quality, CancellationToken cancellationToken)
+    {
+        var path = Root + "/compare" + context.Request.QueryString;
+        var (sample, preset, error) = CompareSampleQuery.Parse(context.Request.Query);
+        if (sample is null)
+        {
+            return ConsolePage.Render(context, antiforgery, path, "Compare a sample", $"<p class=\"notice error\" role=\"alert\">{ConsoleHtml.Encode(error)}</p>", StatusCodes.Status400BadRequest);
+        }
+
+        IReadOnlyList<MeasuredInstance> sampled;
+        try
+        {
+            sampled = await quality.SampleAsync(sample, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is NpgsqlException or TimeoutException)
+        {
+            return Unavailable(context, antiforgery, path, "Compare a sample");
+        }
+
+        return ConsolePage.Render(context, antiforgery, path, "Compare a sample", CompareSamplePage.Render(sample, preset, sampled));
     }
 
     private static async Task<IResult> CompareImageAsync(string study, string series, string instance, string image, string? preset, RetrieveService archive, CancellationToken cancellationToken)

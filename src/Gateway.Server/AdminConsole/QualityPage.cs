@@ -6,7 +6,7 @@ namespace Gateway.Server.AdminConsole;
 /// <summary>
 /// The console's quality page: the gate's pass rate (per modality), the quality measured on the stored bytes per
 /// modality, representation and model (PSNR, SSIM and largest absolute error, each as a histogram), and the worst lossy
-/// instances, each linked to its compare page. The figures are those of <see cref="QualityReport"/>, which /api/quality answers.
+/// instances, each linked to its compare page; each group links to a sampled compare view of its instances. The figures are those of <see cref="QualityReport"/>, which /api/quality answers.
 /// </summary>
 internal static class QualityPage
 {
@@ -71,7 +71,11 @@ internal static class QualityPage
             [.. buckets.Select(bucket => new Bar(bucket.Label, bucket.Count, $"{Count(bucket.Count)} instances"))],
             value => Count((long)value),
             width: 360);
-        return $"<h3>{Encode(title)}</h3><div class=\"histograms\">" +
+        var sample = CompareSampleQuery.Path(new CompareSample(
+            group.Modality, group.Representation, group.Model.Length == 0 ? null : group.Model, CompareSample.DefaultCount, 1));
+        return $"<h3>{Encode(title)}</h3>" +
+            $"<p><a class=\"sample-link\" href=\"{Encode(sample)}\">Compare a sample of this group</a> (original, reconstruction, difference)</p>" +
+            "<div class=\"histograms\">" +
             Chart("psnr", "PSNR (dB)", group.Psnr) + Chart("ssim", "SSIM", group.Ssim) + Chart("error", "Max abs error (stored values)", group.AbsError) + "</div>";
     }
 

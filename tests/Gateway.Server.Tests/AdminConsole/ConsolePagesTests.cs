@@ -247,6 +247,81 @@ public sealed class ConsolePagesTests(ConsoleGateway fixture) : IClassFixture<Co
         }
     }
 
+    [Fact]
+    public async Task Compare_a_sample_shows_every_compressed_instance_whose_original_is_kept_with_its_three_images_and_refuses_bad_parameters()
+    {
+        // The test's own account: compressed instances with their original still kept, and their measured PSNR.
+        var expected = (await fixture.RowsAsync(
+                """
+                select i.sop_instance_uid, i.compression, coalesce(i.psnr::text, ''), coalesce(s.modality, '') from instances i join series s on s.id = i.series_fk
+                where i.state = 'compressed' and exists (select 1 from objects o where o.instance_fk = i.id and o.kind = 'original')
+                """))
+            .ToDictionary(row => row[0], row => (Representation: row[1], Psnr: row[2], Modality: row[3]), StringComparer.Ordinal);
+        Assert.Contains(fixture.LossyCt.Instance, expected.Keys);
+        Assert.Contains(fixture.LosslessCr.Instance, expected.Keys);
+        var folder = Directory.CreateTempSubdirectory("gateway-compare-sample-").FullName;
+        try
+        {
+            string Folder(string name) => Directory.CreateDirectory(Path.Combine(folder, name)).FullName;
+            var plan = Plan() with
+            {
+                Compare =
+                [
+                    new("all", ConsoleEndpoints.Root + "/compare?count=24", Folder("all"), Screenshot("compare-sample")),
+                    new("ct", ConsoleEndpoints.Root + "/compare?modality=CT&representation=latent&preset=soft-tissue", Folder("ct"), null),
+                    new("none", ConsoleEndpoints.Root + "/compare?modality=MG", Folder("none"), null),
+                    new("count", ConsoleEndpoints.Root + "/compare?count=0", Folder("count"), null),
+                    new("repeated", ConsoleEndpoints.Root + "/compare?modality=CT&modality=MR", Folder("repeated"), null),
+                    new("representation", ConsoleEndpoints.Root + "/compare?representation=jpeg", Folder("representation"), null),
+                ],
+            };
+            var seen = await ConsoleBrowser.RunAsync(plan);
+            var all = seen["compare"]!["all"]!;
+            Assert.Equal(200, all["status"]!.GetValue<int>());
+            Assert.Empty(all["problems"]!.AsArray());
+            var shown = all["instances"]!.AsArray().Select(uid => uid!.GetValue<string>()).ToList();
+            Assert.Equal(expected.Keys.Order(StringComparer.Ordinal), shown.Order(StringComparer.Ordinal));
+            Assert.Equal(shown.Count.ToString(CultureInfo.InvariantCulture), all["figures"]!["sample.instances"]!.GetValue<string>());
+            var images = all["images"]!.AsArray();
+            Assert.Equal(3 * shown.Count, images.Count);
+            Assert.All(images, image => Assert.True(image!["complete"]!.GetValue<bool>() && image["width"]!.GetValue<int>() > 0, $"{image.ToJsonString()} did not load"));
+            for (var number = 1; number <= shown.Count; number++)
+            {
+                var (representation, psnr, _) = expected[shown[number - 1]];
+                var prefix = Path.Combine(folder, "all", $"s{number.ToString(CultureInfo.InvariantCulture)}-");
+                Assert.True(Inside(prefix + "original.png").StdDev > 10, $"row {number}: no original image");
+                var difference = Inside(prefix + "difference.png");
+                if (representation == "lossless")
+                {
+                    Assert.True(difference.StdDev == 0 && difference.BrightFraction == 0, $"row {number} (lossless): the difference is not blank ({difference.StdDev:F2})");
+                }
+                else
+                {
+                    Assert.True(difference.StdDev > 1 && difference.BrightFraction > 0, $"row {number} ({representation}): the difference is blank ({difference.StdDev:F2})");
+                }
+
+                var figure = all["figures"]![$"sample.{number.ToString(CultureInfo.InvariantCulture)}.psnr"]!.GetValue<string>();
+                Assert.Equal(psnr.Length == 0 ? (double?)null : double.Parse(psnr, CultureInfo.InvariantCulture), figure.Length == 0 ? (double?)null : double.Parse(figure, CultureInfo.InvariantCulture));
+            }
+
+            var ct = seen["compare"]!["ct"]!;
+            Assert.Equal(200, ct["status"]!.GetValue<int>());
+            Assert.Equal(
+                expected.Where(pair => pair.Value.Modality == "CT" && pair.Value.Representation == "latent").Select(pair => pair.Key).Order(StringComparer.Ordinal),
+                ct["instances"]!.AsArray().Select(uid => uid!.GetValue<string>()).Order(StringComparer.Ordinal));
+            Assert.Equal(200, seen["compare"]!["none"]!["status"]!.GetValue<int>());
+            Assert.Empty(seen["compare"]!["none"]!["instances"]!.AsArray());
+            foreach (var refused in new[] { "count", "repeated", "representation" })
+            {
+                Assert.Equal(400, seen["compare"]![refused]!["status"]!.GetValue<int>());
+            }
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
     /// <summary>An element screenshot's facts without its outermost 2 pixels (where the page around the element bleeds in at fractional positions).</summary>
     private static ImageFacts Inside(string screenshot)
     {

@@ -92,7 +92,8 @@ async function signedIn(browser) {
     }
     if (visit.screenshot) await page.screenshot({ path: visit.screenshot, fullPage: true });
     const figures = await page.evaluate(() => Object.fromEntries([...document.querySelectorAll('[data-figure]')].map(e => [e.dataset.figure, e.dataset.value])));
-    result.compare[visit.name] = { status: answer.status(), images, figures, problems };
+    const instances = await page.evaluate(() => [...document.querySelectorAll('section.sampled-instance')].map(e => e.dataset.instance));
+    result.compare[visit.name] = { status: answer.status(), images, figures, instances, problems };
   }
 
   result.stats = await (await context.request.get(base + '/api/stats')).json();

@@ -48,6 +48,34 @@ public sealed class PostgresQualityStatistics(NpgsqlDataSource dataSource) : IQu
         return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? Measured(reader) : null;
     }
 
+    public async Task<IReadOnlyList<MeasuredInstance>> SampleAsync(CompareSample sample, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(sample);
+        await using var command = dataSource.CreateCommand(
+            $"""
+            with q as ({Compressed})
+            select study_instance_uid, series_instance_uid, sop_instance_uid, modality, representation, model, psnr, ssim, max_abs_error
+            from q
+            where (@modality::text is null or modality = @modality) and (@representation::text is null or representation = @representation)
+              and (@model::text is null or model = @model)
+              and exists (select 1 from objects o where o.instance_fk = q.id and o.kind = 'original')
+            order by md5(sop_instance_uid || ':' || @seed::text), id limit @count
+            """);
+        command.Parameters.AddWithValue("modality", NpgsqlTypes.NpgsqlDbType.Text, (object?)sample.Modality ?? DBNull.Value);
+        command.Parameters.AddWithValue("representation", NpgsqlTypes.NpgsqlDbType.Text, (object?)sample.Representation ?? DBNull.Value);
+        command.Parameters.AddWithValue("model", NpgsqlTypes.NpgsqlDbType.Text, (object?)sample.Model ?? DBNull.Value);
+        command.Parameters.AddWithValue("seed", sample.Seed);
+        command.Parameters.AddWithValue("count", sample.Count);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var sampled = new List<MeasuredInstance>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            sampled.Add(Measured(reader));
+        }
+
+        return sampled;
+    }
+
     private static async Task<IReadOnlyList<QualityGroup>> GroupsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(
