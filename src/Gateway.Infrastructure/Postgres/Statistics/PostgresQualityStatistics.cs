@@ -66,14 +66,7 @@ public sealed class PostgresQualityStatistics(NpgsqlDataSource dataSource) : IQu
         command.Parameters.AddWithValue("model", NpgsqlTypes.NpgsqlDbType.Text, (object?)sample.Model ?? DBNull.Value);
         command.Parameters.AddWithValue("seed", sample.Seed);
         command.Parameters.AddWithValue("count", sample.Count);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        var sampled = new List<MeasuredInstance>();
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            sampled.Add(Measured(reader));
-        }
-
-        return sampled;
+        return await ReadMeasuredAsync(command, cancellationToken).ConfigureAwait(false);
     }
 
     private static async Task<IReadOnlyList<QualityGroup>> GroupsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
@@ -150,14 +143,19 @@ public sealed class PostgresQualityStatistics(NpgsqlDataSource dataSource) : IQu
             connection,
             transaction);
         command.Parameters.AddWithValue("limit", QualityReport.WorstCount);
+        return await ReadMeasuredAsync(command, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<IReadOnlyList<MeasuredInstance>> ReadMeasuredAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        var worst = new List<MeasuredInstance>();
+        var measured = new List<MeasuredInstance>();
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            worst.Add(Measured(reader));
+            measured.Add(Measured(reader));
         }
 
-        return worst;
+        return measured;
     }
 
     private static MeasuredInstance Measured(NpgsqlDataReader reader) => new(
