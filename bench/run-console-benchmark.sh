@@ -75,7 +75,7 @@ for round in $(seq 1 "$rounds"); do
   /usr/bin/python3 - "$port" "$passes" "$compare" "$1" <<'PY'
 import http.client, statistics, sys, time
 port, passes, compare, cold_too = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4] == "cold"
-paths = ["/console", "/console/jobs", "/console/quality", "/console/models", "/console/compare/" + compare, "/api/stats", "/api/quality", "/metrics"]
+paths = ["/console", "/console/jobs", "/console/quality", "/console/models", "/console/compare/" + compare, "/console/compare", "/console/compare?modality=CT&representation=latent", "/api/stats", "/api/quality", "/metrics"]
 connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
 def get(path):
     started = time.perf_counter()

@@ -51,15 +51,20 @@ public sealed class PostgresQualityStatistics(NpgsqlDataSource dataSource) : IQu
     public async Task<IReadOnlyList<MeasuredInstance>> SampleAsync(CompareSample sample, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(sample);
+        // Each candidate's model by one index probe on its objects rather than the report's aggregate of every object:
+        // the candidates are those that keep their original, a fraction of a large archive.
         await using var command = dataSource.CreateCommand(
-            $"""
-            with q as ({Compressed})
-            select study_instance_uid, series_instance_uid, sop_instance_uid, modality, representation, model, psnr, ssim, max_abs_error
-            from q
-            where (@modality::text is null or modality = @modality) and (@representation::text is null or representation = @representation)
-              and (@model::text is null or model = @model)
-              and exists (select 1 from objects o where o.instance_fk = q.id and o.kind = 'original')
-            order by md5(sop_instance_uid || ':' || @seed::text), id limit @count
+            """
+            select i.study_instance_uid, i.series_instance_uid, i.sop_instance_uid, coalesce(nullif(s.modality, ''), '(none)'), i.compression,
+                   coalesce(m.model, ''), i.psnr, i.ssim, i.max_abs_error
+            from instances i left join series s on s.id = i.series_fk
+            cross join lateral (select min(o.model_id) as model from objects o where o.instance_fk = i.id and o.model_id is not null and o.kind <> 'ai-latent') m
+            where i.state = 'compressed' and i.compression in ('latent', 'latent+residual', 'j2k-lossy', 'lossless')
+              and exists (select 1 from objects o where o.instance_fk = i.id and o.kind = 'original')
+              and (@modality::text is null or coalesce(nullif(s.modality, ''), '(none)') = @modality)
+              and (@representation::text is null or i.compression = @representation)
+              and (@model::text is null or coalesce(m.model, '') = @model)
+            order by md5(i.sop_instance_uid || ':' || @seed::text), i.id limit @count
             """);
         command.Parameters.AddWithValue("modality", NpgsqlTypes.NpgsqlDbType.Text, (object?)sample.Modality ?? DBNull.Value);
         command.Parameters.AddWithValue("representation", NpgsqlTypes.NpgsqlDbType.Text, (object?)sample.Representation ?? DBNull.Value);
