@@ -10,11 +10,15 @@ namespace Gateway.Server.AdminConsole;
 /// </summary>
 internal static class ComparePage
 {
+    /// <summary>The window presets of a modality: the current one marked, each other a link to <paramref name="href"/> of its key.</summary>
+    public static string PresetLinks(string? modality, WindowPreset current, Func<string, string> href) =>
+        string.Join(" ", WindowPresets.For(modality).Select(choice => choice.Key == current.Key
+            ? $"<strong aria-current=\"true\">{Encode(choice.Name)}</strong>"
+            : $"<a href=\"{Encode(href(choice.Key))}\">{Encode(choice.Name)}</a>"));
+
     public static string Render(string path, MeasuredInstance? measured, string? modality, WindowPreset preset, bool originalKept)
     {
-        var presets = string.Join(" ", WindowPresets.For(modality).Select(choice => choice.Key == preset.Key
-            ? $"<strong aria-current=\"true\">{Encode(choice.Name)}</strong>"
-            : $"<a href=\"{Encode(path)}?preset={Encode(choice.Key)}\">{Encode(choice.Name)}</a>"));
+        var presets = PresetLinks(modality, preset, key => $"{path}?preset={Uri.EscapeDataString(key)}");
         var figures = measured is null
             ? "<p>Not compressed yet: the original serves.</p>"
             : "<section class=\"cards\">" +

@@ -21,9 +21,7 @@ internal static class CompareSamplePage
         double? median = psnrs.Length == 0 ? null : psnrs.Length % 2 == 1 ? psnrs[psnrs.Length / 2] : (psnrs[(psnrs.Length / 2) - 1] + psnrs[psnrs.Length / 2]) / 2;
         var presets = sample.Modality is null
             ? "each image's own window (choose a modality for its presets)"
-            : string.Join(" ", WindowPresets.For(sample.Modality).Select(choice => choice.Key == WindowPresets.Find(sample.Modality, presetKey).Key
-                ? $"<strong aria-current=\"true\">{Encode(choice.Name)}</strong>"
-                : $"<a href=\"{Encode(CompareSampleQuery.Path(sample, choice.Key))}\">{Encode(choice.Name)}</a>"));
+            : ComparePage.PresetLinks(sample.Modality, WindowPresets.Find(sample.Modality, presetKey), key => CompareSampleQuery.Path(sample, key));
         var header =
             $"<p>A sample of compressed instances whose original is still kept{(scope.Length == 0 ? string.Empty : ": " + scope)} " +
             $"(seed {sample.Seed.ToString(CultureInfo.InvariantCulture)}). " +
